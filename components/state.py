@@ -1,0 +1,73 @@
+"""Session-state keys, declared once with their defaults, and their two-way sync with the URL.
+
+A shared link must reopen exactly the same view, so every view-defining widget writes its value into
+the query string; unknown or malformed parameters are ignored with a short notice, never an error.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: its session key, default and validator (returns the clean value or None)."""
+
+    key: str
+    default: object
+    parse: Callable[[str], object | None]
+
+
+def choice(options: Callable[[], list[str]]) -> Callable[[str], str | None]:
+    return lambda raw: raw if raw in options() else None
+
+
+def int_in(low: int, high: int) -> Callable[[str], int | None]:
+    def parse(raw: str) -> int | None:
+        return int(raw) if raw.isdigit() and low <= int(raw) <= high else None
+    return parse
+
+
+def parse_params(raw: Mapping[str, str], params: Mapping[str, Param]) -> tuple[dict, list[str]]:
+    """Pure: clean values for known, valid parameters and a notice for each one ignored."""
+    clean, notices = {}, []
+    for name, value in raw.items():
+        param = params.get(name)
+        if param is None:
+            notices.append(f"Ignored unknown link parameter '{name[:30]}'.")
+            continue
+        parsed = param.parse(str(value)[:200])
+        if parsed is None:
+            notices.append(f"Ignored link parameter '{name}': '{str(value)[:30]}' is not a valid value.")
+        else:
+            clean[param.key] = parsed
+    return clean, notices
+
+
+def init_from_url(params: Mapping[str, Param]) -> list[str]:
+    """Seed session state from the URL once per session; later runs keep the user's choices."""
+    notices: list[str] = []
+    if not st.session_state.get("_url_loaded"):
+        clean, notices = parse_params(dict(st.query_params), params)
+        for param in params.values():
+            st.session_state.setdefault(param.key, clean.get(param.key, param.default))
+        st.session_state["_url_loaded"] = True
+        st.session_state["_url_notices"] = notices
+    else:
+        for param in params.values():
+            st.session_state.setdefault(param.key, param.default)
+    return st.session_state.get("_url_notices", [])
+
+
+def write_url(params: Mapping[str, Param]) -> None:
+    """Mirror the current state into the query string (defaults are left out to keep links short)."""
+    wanted = {}
+    for name, param in params.items():
+        value = st.session_state.get(param.key, param.default)
+        if value != param.default and value is not None:
+            wanted[name] = str(value)
+    current = dict(st.query_params)
+    if current != wanted:
+        st.query_params.from_dict(wanted)

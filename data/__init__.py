@@ -1,0 +1,1 @@
+"""Best City Atlas data layer: catalogues (sources, indicators, areas), the build pipeline and the store."""

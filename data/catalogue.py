@@ -1,0 +1,131 @@
+"""Typed loaders for the declarative catalogues: sources.yaml and areas.yaml.
+
+Validating the YAML with pydantic turns a typo in a catalogue into one clear sentence at build time
+instead of a KeyError deep inside the pipeline.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from data.errors import DataError
+from data.paths import CATALOGUE_DIR
+
+
+class Source(BaseModel):
+    """One input file of the data folder and its provenance."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = ""
+    path: str
+    publisher: str
+    dataset: str
+    edition: str
+    period: str
+    geography: str
+    vintage: str
+    licence: str
+    attribution: str
+    url: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    key: str | None
+    columns: list[str]
+    checks: dict[str, list[str]] = Field(default_factory=dict)
+    count_columns: list[str] = Field(default_factory=list)
+    apportion_by: str = "population"
+    used_by: str = "app"
+
+
+class Licence(BaseModel):
+    name: str
+    url: str
+
+
+class SourceCatalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    licences: dict[str, Licence]
+    attribution: dict[str, str]
+    sources: dict[str, Source]
+
+    def attribution_text(self, source_id: str) -> str:
+        """The attribution sentence to show beside a figure from ``source_id``."""
+        source = self.sources[source_id]
+        return self.attribution.get(source.attribution, source.attribution)
+
+
+class Committee(BaseModel):
+    code: str
+    name: str
+    wards: list[str]
+
+
+class Committees(BaseModel):
+    caveat: str
+    committees: list[Committee]
+
+
+class Level(BaseModel):
+    label: str
+    short: str
+    expected: int
+
+
+class NamedArea(BaseModel):
+    code: str
+    name: str
+
+
+class AreaCatalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    community_committees: Committees
+    levels: dict[str, Level]
+    leeds: NamedArea
+    england: NamedArea
+
+    def committee_of_ward_name(self) -> dict[str, str]:
+        """Ward name -> committee code."""
+        return {w: c.code for c in self.community_committees.committees for w in c.wards}
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: the catalogue file is missing from {path.parent}.") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path.name}: not valid YAML ({exc.__class__.__name__} near line "
+                        f"{getattr(getattr(exc, 'problem_mark', None), 'line', '?')}).") from None
+
+
+def describe_validation_error(name: str, exc: ValidationError) -> str:
+    """Reduce a pydantic error to one sentence naming the first bad field."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{name}: {where}: {first['msg']}."
+
+
+@lru_cache(maxsize=4)
+def load_sources(path: Path = CATALOGUE_DIR / "sources.yaml") -> SourceCatalogue:
+    raw = _load_yaml(path)
+    try:
+        catalogue = SourceCatalogue.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(describe_validation_error(path.name, exc)) from None
+    for source_id, source in catalogue.sources.items():
+        source.id = source_id
+        if source.licence not in catalogue.licences and source.used_by == "app":
+            raise DataError(f"{path.name}: source {source_id} names unknown licence {source.licence}.")
+    return catalogue
+
+
+@lru_cache(maxsize=4)
+def load_areas(path: Path = CATALOGUE_DIR / "areas.yaml") -> AreaCatalogue:
+    raw = _load_yaml(path)
+    try:
+        return AreaCatalogue.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(describe_validation_error(path.name, exc)) from None

@@ -1,0 +1,206 @@
+"""The indicator registry (indicators.yaml) as typed objects.
+
+Every figure the app shows is defined here: label, unit, polarity, pillars, source and the rule that
+carries it from its native geography to wards, committees and Leeds.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from data.catalogue import _load_yaml, describe_validation_error, load_sources
+from data.errors import DataError
+from data.paths import CATALOGUE_DIR
+
+PILLARS = ("Health and Wellbeing", "Inclusive Growth", "Zero Carbon")
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+
+
+class Ratio(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    numerator: list[str]
+    denominator: str | list[str]
+
+    def denominator_columns(self) -> list[str]:
+        return [self.denominator] if isinstance(self.denominator, str) else list(self.denominator)
+
+
+class ShareWhere(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    column: str
+    equals: float
+
+
+class ValueSpec(BaseModel):
+    """How one edition's value is computed from its source columns (exactly one method)."""
+
+    model_config = ConfigDict(extra="forbid")
+    column: str | None = None
+    ratio: Ratio | None = None
+    percentile_of_rank: str | None = None
+    leeds_decile_of_rank: str | None = None
+    share_where: ShareWhere | None = None
+    scale: float = 1.0
+    where: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _exactly_one_method(self) -> "ValueSpec":
+        methods = [m for m in ("column", "ratio", "percentile_of_rank", "leeds_decile_of_rank", "share_where")
+                   if getattr(self, m) is not None]
+        if len(methods) != 1:
+            raise ValueError(f"give exactly one of column, ratio, percentile_of_rank, leeds_decile_of_rank, "
+                             f"share_where (found {methods or 'none'})")
+        return self
+
+    @property
+    def method(self) -> str:
+        return next(m for m in ("column", "ratio", "percentile_of_rank", "leeds_decile_of_rank", "share_where")
+                    if getattr(self, m) is not None)
+
+    def source_columns(self) -> list[str]:
+        """Columns this spec reads from its source file."""
+        if self.ratio is not None:
+            return self.ratio.numerator + self.ratio.denominator_columns()
+        if self.share_where is not None:
+            return [self.share_where.column]
+        return [self.column or self.percentile_of_rank or self.leeds_decile_of_rank] + list(self.where)
+
+
+class Edition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    period: str
+    source: str
+    value: ValueSpec
+    lower_column: str | None = None
+    upper_column: str | None = None
+    weight_column: str | None = None
+    numerator_column: str | None = None
+
+
+class Aggregation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rule: Literal["weighted_mean", "sum_ratio", "sum", "none"]
+    weight: Literal["population", "households", "person_years"] | None = None
+    reason: str | None = None
+    min_coverage: float = Field(default=1.0, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _rule_needs(self) -> "Aggregation":
+        if self.rule == "weighted_mean" and self.weight is None:
+            raise ValueError("weighted_mean needs a weight")
+        if self.rule == "none" and not self.reason:
+            raise ValueError("rule none needs a reason the user can read")
+        return self
+
+    def describe(self, native_level: str) -> str:
+        """Plain-English sentence on how values above the native level were derived."""
+        native = {"lsoa21": "LSOA", "msoa": "MSOA"}[native_level]
+        return {
+            "weighted_mean": f"{(self.weight or '').replace('_', '-')}-weighted mean of {native} values",
+            "sum_ratio": f"sum of {native} numerators divided by the sum of {native} denominators",
+            "sum": f"sum of {native} counts",
+            "none": f"not aggregated: {self.reason}",
+        }[self.rule]
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    short_label: str
+    unit: str
+    format: str
+    polarity: Polarity
+    pillars: list[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]]
+    theme: str
+    native_level: Literal["lsoa21", "msoa"]
+    editions: list[Edition] = Field(min_length=1)
+    aggregation: Aggregation
+    definition: str
+    caveat: str
+    classify: Literal["national_deciles", "deciles"] | None = None
+    aggregated_only: bool = False
+    england: bool = True
+    ci: Literal["none", "wilson", "published"] = "none"
+
+    @property
+    def periods(self) -> list[str]:
+        """Periods newest first (editions are listed newest first in the YAML)."""
+        return [e.period for e in self.editions]
+
+    @property
+    def latest(self) -> Edition:
+        return self.editions[0]
+
+    def edition(self, period: str) -> Edition:
+        for edition in self.editions:
+            if edition.period == period:
+                return edition
+        raise KeyError(f"{self.id} has no period {period!r}; it has {', '.join(self.periods)}.")
+
+    def levels(self, all_levels: list[str]) -> list[str]:
+        """Levels at which this indicator has values, finest first."""
+        if self.aggregation.rule == "none":
+            return [self.native_level]
+        start = all_levels.index(self.native_level)
+        usable = all_levels[start:]
+        return [lv for lv in usable if not (self.aggregated_only and lv == "lsoa21")]
+
+    def unavailable_reason(self, level: str, all_levels: list[str]) -> str | None:
+        """Why this indicator cannot be shown at ``level`` (None when it can)."""
+        if level in self.levels(all_levels):
+            return None
+        if self.aggregation.rule == "none":
+            return self.aggregation.reason
+        if self.aggregated_only and level == "lsoa21":
+            return "Shown for areas made of several LSOAs; a single LSOA is either 0% or 100%."
+        return f"Published for {self.native_level.upper()}s; it cannot be split into smaller areas."
+
+    def format_value(self, value: float | None) -> str:
+        """The value with its format and unit, or 'no data'."""
+        if value is None or value != value:
+            return "no data"
+        text = self.format.format(value)
+        return f"{text}%" if self.unit == "%" else f"{text} {self.unit}" if self.unit in ("years",) else text
+
+
+class Registry(BaseModel):
+    indicators: list[Indicator]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Registry":
+        seen: set[str] = set()
+        for ind in self.indicators:
+            if ind.id in seen:
+                raise ValueError(f"duplicate indicator id {ind.id}")
+            seen.add(ind.id)
+        return self
+
+    def get(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(f"Unknown indicator {indicator_id!r}.")
+
+    @property
+    def ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
+    """Load and validate the registry, including that every source id exists in sources.yaml."""
+    raw = _load_yaml(path)
+    try:
+        registry = Registry.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(describe_validation_error(path.name, exc)) from None
+    sources = load_sources()
+    for ind in registry.indicators:
+        for edition in ind.editions:
+            if edition.source not in sources.sources:
+                raise DataError(f"{path.name}: indicator {ind.id} names unknown source {edition.source}.")
+    return registry

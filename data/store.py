@@ -1,0 +1,93 @@
+"""Read the processed store and tell whether it is usable, missing, stale or corrupt.
+
+The store is stale when the catalogues (sources, indicators, areas) or the code that builds the store
+have changed since it was built: the fingerprint in its manifest no longer matches.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from data.errors import DataError
+from data.paths import CATALOGUE_DIR, REPO_ROOT
+
+MANIFEST = "manifest.json"
+LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
+FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
+                 REPO_ROOT / "data" / "build.py", REPO_ROOT / "data" / "compute.py", REPO_ROOT / "data" / "inputs.py",
+                 REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
+
+
+def catalogue_fingerprint() -> str:
+    """Hash of everything that decides the store's content except the raw inputs (checked separately)."""
+    digest = hashlib.sha256()
+    for path in FINGERPRINTED:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    state: str          # "ok" | "missing" | "stale" | "corrupt"
+    message: str
+
+    @property
+    def usable(self) -> bool:
+        return self.state == "ok"
+
+
+def expected_files() -> list[str]:
+    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", MANIFEST]
+
+
+def store_status(processed: Path) -> StoreStatus:
+    """Cheap check (no data read): is the store there, complete and built from the current catalogues?"""
+    manifest_path = processed / MANIFEST
+    if not manifest_path.is_file():
+        return StoreStatus("missing", f"The processed store {processed} has not been built yet.")
+    missing = [name for name in expected_files() if not (processed / name).is_file()]
+    if missing:
+        return StoreStatus("corrupt", f"The processed store is incomplete (missing {', '.join(missing)}).")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return StoreStatus("corrupt", f"{manifest_path.name} in the processed store is not valid JSON.")
+    if manifest.get("fingerprint") != catalogue_fingerprint():
+        return StoreStatus("stale", "The catalogues or build code changed since the store was built.")
+    return StoreStatus("ok", f"Built {manifest.get('built_at', '?')}.")
+
+
+def read_manifest(processed: Path) -> dict:
+    return json.loads((processed / MANIFEST).read_text())
+
+
+def _read(path: Path, reader):
+    try:
+        return reader(path)
+    except FileNotFoundError:
+        raise DataError(f"{path.name} is missing from the processed store; rebuild with `python -m data.build`.") from None
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError variants for truncated files
+        raise DataError(f"{path.name} in the processed store cannot be read ({exc.__class__.__name__}); "
+                        f"rebuild with `python -m data.build`.") from None
+
+
+def read_areas(processed: Path, level: str) -> gpd.GeoDataFrame:
+    """Area layer for one level (EPSG:4326) with code, name, parent codes and population."""
+    if level not in LEVELS:
+        raise DataError(f"Unknown geography level {level!r}; use one of {', '.join(LEVELS)}.")
+    return _read(processed / f"areas_{level}.parquet", gpd.read_parquet)
+
+
+def read_values(processed: Path) -> pd.DataFrame:
+    """The tidy long table of every value the app shows."""
+    return _read(processed / "values.parquet", pd.read_parquet)
+
+
+def read_breaks(processed: Path) -> pd.DataFrame:
+    return _read(processed / "national_breaks.parquet", pd.read_parquet)

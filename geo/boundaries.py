@@ -1,0 +1,46 @@
+"""Boundary preparation: validate, simplify for display in metres, and keep the payload small.
+
+Simplifying with ``simplify_coverage`` keeps shared edges shared, so neighbouring wards never open
+gaps or overlaps; coordinates are snapped to 5 decimal places (about 1 m) for a compact GeoJSON.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from data.errors import DataError
+
+BNG = "EPSG:27700"
+WGS84 = "EPSG:4326"
+
+
+def check_geometries(frame: gpd.GeoDataFrame, name: str) -> None:
+    """Every geometry is present, polygonal and valid."""
+    if frame.geometry.isna().any() or frame.geometry.is_empty.any():
+        raise DataError(f"{name}: {int((frame.geometry.isna() | frame.geometry.is_empty).sum())} feature(s) have no geometry.")
+    kinds = set(frame.geom_type.unique()) - {"Polygon", "MultiPolygon"}
+    if kinds:
+        raise DataError(f"{name}: expected polygons, found {', '.join(sorted(kinds))}.")
+    if not frame.geometry.is_valid.all():
+        raise DataError(f"{name}: {int((~frame.geometry.is_valid).sum())} invalid polygon(s).")
+
+
+def simplify_for_display(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Simplify as a coverage in British National Grid metres, then return to rounded WGS84."""
+    projected = frame.to_crs(BNG)
+    if tolerance_m > 0:
+        projected = projected.set_geometry(projected.geometry.simplify_coverage(tolerance_m))
+    out = projected.to_crs(WGS84)
+    snapped = shapely.set_precision(out.geometry.values, grid_size=1e-5)
+    out = out.set_geometry(gpd.GeoSeries(shapely.make_valid(snapped), index=out.index, crs=WGS84))
+    return out
+
+
+def area_km2(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Area in square kilometres, measured in British National Grid."""
+    return frame.to_crs(BNG).area / 1e6
+
+
+def dissolve_by(frame: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
+    """Union member polygons into their groups (e.g. wards into committees)."""
+    return frame[[by, "geometry"]].dissolve(by=by).reset_index()

@@ -1,0 +1,50 @@
+"""Deprivation map: where Leeds' most deprived neighbourhoods are (IoD2025), by LSOA or larger area."""
+import streamlit as st
+
+from components import store
+from components.footer import source_line
+from components.indicator_map import indicator_map, table_for_display
+from data.query import comparator_value
+
+st.title("Where deprivation is deepest in Leeds")
+level = st.session_state["level"]
+committee = st.session_state["committee"]
+stamp = store.built_at()
+values = store.values(stamp)
+levels = store.area_catalogue().levels
+
+lsoa_deciles = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp)
+in_decile_1 = int((lsoa_deciles["value"] == 1).sum())
+share = comparator_value(values, "imd_imd_pct_most_deprived", "2025", "lad")
+leeds_score = comparator_value(values, "imd_imd_score", "2025", "lad")
+england_score = comparator_value(values, "imd_imd_score", "2025", "england")
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Leeds neighbourhoods in England's most deprived 10%", f"{in_decile_1} of {len(lsoa_deciles)}")
+c2.metric("Leeds residents living in them", f"{share:.1f}%", help="Share of Census 2021 usual residents.")
+c3.metric("Average IMD score, Leeds (England)", f"{leeds_score:.1f} ({england_score:.1f})",
+          help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
+
+if level == "lsoa21":
+    indicator_id, scheme = "imd_imd_decile", "national"
+    st.markdown("Each neighbourhood (LSOA) coloured by its **national IMD 2025 decile**: decile 1 is the most "
+                "deprived 10% of England's 33,755 neighbourhoods.")
+else:
+    indicator_id, scheme = "imd_imd_score", "national"
+    st.markdown(f"Each {levels[level].short.lower()} coloured by its **population-weighted average IMD 2025 score**, "
+                "placed on the score ranges of England's neighbourhood deciles (an approximation: areas larger than "
+                "an LSOA have no official decile).")
+
+indicator = store.registry().get(indicator_id)
+view = indicator_map(indicator_id, level, "2025", scheme=scheme, committee=committee, key="overview_map")
+st.caption(source_line(indicator.latest.source, "2025"))
+
+st.subheader("The numbers behind the map")
+table = table_for_display(view.table, indicator.short_label, with_ci=False)
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
+st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                   file_name=f"leeds_{indicator_id}_{level}_2025.csv", mime="text/csv")
+with st.expander("About this indicator"):
+    st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
+                f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")
