@@ -1,0 +1,5 @@
+"""Area profile (placeholder until its issue lands)."""
+import streamlit as st
+
+st.title("Area profile")
+st.info("This page is being built.")
