@@ -24,6 +24,7 @@ import pandas as pd
 
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
 from data.compute import native_values
+from data.derived import DerivedContext, run_derived
 from data.errors import DataError
 from data.inputs import locate, read_geo, read_table
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
@@ -313,16 +314,22 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     report("Computing and aggregating indicators", 0.65)
     pieces, breaks = [], []
     for indicator in registry.indicators:
+        if indicator.derived:
+            continue
         pieces += indicator_values(indicator, frames, geography)
         if indicator.classify == "national_deciles":
             breaks.append(national_breaks(indicator, frames))
     values = pd.concat(pieces, ignore_index=True)
+    report("Preparing map layers", 0.8)
+    layers = area_layers(geography, areas)
+    report("Computing derived indicators", 0.85)
+    context = DerivedContext(registry, {level: pd.DataFrame(layer.drop(columns="geometry")) for level, layer in layers.items()})
+    derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, registry.indicators, context)]
+    values = pd.concat([values, *derived], ignore_index=True)
     values["area_level"] = values["area_level"].astype("category")
     values["indicator_id"] = values["indicator_id"].astype("category")
     values["period"] = values["period"].astype("category")
 
-    report("Preparing map layers", 0.85)
-    layers = area_layers(geography, areas)
     manifest = {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 2),

@@ -34,6 +34,9 @@ class ShareWhere(BaseModel):
     equals: float
 
 
+METHOD_NAMES = ("column", "ratio", "percentile_of_rank", "leeds_decile_of_rank", "share_where", "derived")
+
+
 class ValueSpec(BaseModel):
     """How one edition's value is computed from its source columns (exactly one method)."""
 
@@ -43,22 +46,23 @@ class ValueSpec(BaseModel):
     percentile_of_rank: str | None = None
     leeds_decile_of_rank: str | None = None
     share_where: ShareWhere | None = None
+    derived: str | None = None
+    output: str | None = None
     scale: float = 1.0
     where: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _exactly_one_method(self) -> "ValueSpec":
-        methods = [m for m in ("column", "ratio", "percentile_of_rank", "leeds_decile_of_rank", "share_where")
-                   if getattr(self, m) is not None]
+        methods = [m for m in METHOD_NAMES if getattr(self, m) is not None]
         if len(methods) != 1:
-            raise ValueError(f"give exactly one of column, ratio, percentile_of_rank, leeds_decile_of_rank, "
-                             f"share_where (found {methods or 'none'})")
+            raise ValueError(f"give exactly one of {', '.join(METHOD_NAMES)} (found {methods or 'none'})")
+        if self.derived is not None and not self.output:
+            raise ValueError("a derived value needs `output`, the name of the figure its family computes")
         return self
 
     @property
     def method(self) -> str:
-        return next(m for m in ("column", "ratio", "percentile_of_rank", "leeds_decile_of_rank", "share_where")
-                    if getattr(self, m) is not None)
+        return next(m for m in METHOD_NAMES if getattr(self, m) is not None)
 
     def source_columns(self) -> list[str]:
         """Columns this spec reads from its source file."""
@@ -66,6 +70,8 @@ class ValueSpec(BaseModel):
             return self.ratio.numerator + self.ratio.denominator_columns()
         if self.share_where is not None:
             return [self.share_where.column]
+        if self.derived is not None:
+            return []
         return [self.column or self.percentile_of_rank or self.leeds_decile_of_rank] + list(self.where)
 
 
@@ -125,6 +131,12 @@ class Indicator(BaseModel):
     aggregated_only: bool = False
     england: bool = True
     ci: Literal["none", "wilson", "published"] = "none"
+    derived_levels: list[Literal["lsoa21", "msoa", "ward24", "committee", "lad"]] = Field(default_factory=list)
+
+    @property
+    def derived(self) -> str | None:
+        """Name of the derived family (e.g. ``spi``) computing this indicator from other indicators, if any."""
+        return self.latest.value.derived
 
     @property
     def periods(self) -> list[str]:
@@ -143,6 +155,8 @@ class Indicator(BaseModel):
 
     def levels(self, all_levels: list[str]) -> list[str]:
         """Levels at which this indicator has values, finest first."""
+        if self.derived:
+            return [lv for lv in all_levels if lv in self.derived_levels]
         if self.aggregation.rule == "none":
             return [self.native_level]
         start = all_levels.index(self.native_level)
@@ -153,6 +167,8 @@ class Indicator(BaseModel):
         """Why this indicator cannot be shown at ``level`` (None when it can)."""
         if level in self.levels(all_levels):
             return None
+        if self.derived:
+            return f"Computed for {', '.join(self.derived_levels)} only."
         if self.aggregation.rule == "none":
             return self.aggregation.reason
         if self.aggregated_only and level == "lsoa21":
@@ -167,8 +183,24 @@ class Indicator(BaseModel):
         return f"{text}%" if self.unit == "%" else f"{text} {self.unit}" if self.unit in ("years",) else text
 
 
+class Kpi(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    rationale: str
+
+
+class PillarKpis(BaseModel):
+    """One pillar's proxy KPI set: a lead indicator and a basket of supporting ones."""
+
+    model_config = ConfigDict(extra="forbid")
+    lead: Kpi
+    supporting: list[Kpi]
+    note: str = ""
+
+
 class Registry(BaseModel):
     indicators: list[Indicator]
+    pillar_kpis: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarKpis] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Registry":
@@ -190,14 +222,28 @@ class Registry(BaseModel):
         return [i.id for i in self.indicators]
 
 
+def registry_files(path: Path = CATALOGUE_DIR / "indicators.yaml") -> list[Path]:
+    """The main registry file and the fragments in indicators.d/ (one per derived family or team)."""
+    return [path] + sorted((path.parent / "indicators.d").glob("*.yaml"))
+
+
 @lru_cache(maxsize=4)
 def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
-    """Load and validate the registry, including that every source id exists in sources.yaml."""
-    raw = _load_yaml(path)
+    """Load and validate the registry (main file plus fragments); every source id must exist in sources.yaml."""
+    merged: dict = {"indicators": [], "pillar_kpis": {}}
+    for part in registry_files(path):
+        raw = _load_yaml(part) or {}
+        merged["indicators"] += raw.get("indicators", [])
+        merged["pillar_kpis"].update(raw.get("pillar_kpis", {}))
     try:
-        registry = Registry.model_validate(raw)
+        registry = Registry.model_validate(merged)
     except ValidationError as exc:
-        raise DataError(describe_validation_error(path.name, exc)) from None
+        raise DataError(describe_validation_error(path.name + " (or indicators.d/)", exc)) from None
+    known = set(registry.ids)
+    for pillar, kpis in registry.pillar_kpis.items():
+        for kpi in [kpis.lead, *kpis.supporting]:
+            if kpi.id not in known:
+                raise DataError(f"pillar_kpis: {pillar} names unknown indicator {kpi.id}.")
     sources = load_sources()
     for ind in registry.indicators:
         for edition in ind.editions:
