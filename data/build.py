@@ -36,7 +36,8 @@ from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
 from geo.lookups import convert_lsoa11_to_lsoa21, membership
 
 LEVELS = ["lsoa21", "msoa", "ward24", "committee", "lad"]
-SIMPLIFY_METRES = {"lsoa21": 0, "msoa": 0, "ward24": 45, "committee": 60, "lad": 60}
+# Tolerances in metres: BGC wards are 20 m generalised; 75 m is below one screen pixel at city zoom.
+SIMPLIFY_METRES = {"lsoa21": 0, "msoa": 0, "ward24": 75, "committee": 100, "lad": 100}
 VALUE_COLUMNS = ["area_level", "area_code", "indicator_id", "period", "value", "lower_ci", "upper_ci",
                  "numerator", "denominator", "coverage"]
 Progress = Callable[[str, float], None]

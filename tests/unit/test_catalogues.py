@@ -1,0 +1,51 @@
+"""Every catalogue entry is documented and consistent (provenance as a feature, datasette-style)."""
+import re
+
+import pytest
+
+from data.catalogue import load_areas, load_sources
+from data.readme_sources import main as readme_check
+from data.registry import PILLARS, load_registry
+
+REGISTRY = load_registry()
+
+
+@pytest.mark.parametrize("indicator", REGISTRY.indicators, ids=lambda i: i.id)
+def test_every_indicator_is_documented(indicator):
+    assert len(indicator.definition) > 20 and len(indicator.caveat) > 10
+    assert indicator.pillars and set(indicator.pillars) <= set(PILLARS)
+    assert indicator.format.format(1234.5678)           # a working format string
+    for edition in indicator.editions:
+        assert edition.source in load_sources().sources and edition.period
+
+
+def test_every_app_source_has_attribution_licence_and_checksum():
+    catalogue = load_sources()
+    for source_id, source in catalogue.sources.items():
+        assert re.fullmatch(r"[0-9a-f]{64}", source.sha256), source_id
+        assert catalogue.attribution_text(source_id), source_id
+        if source.used_by == "app":
+            assert source.licence in catalogue.licences, source_id
+
+
+def test_every_registry_source_is_catalogued_and_every_catalogued_source_is_used():
+    used = {e.source for i in REGISTRY.indicators for e in i.editions}
+    app_sources = {s for s, src in load_sources().sources.items() if src.used_by == "app"}
+    structural = {"wards24_bgc", "lsoa21_bsc", "msoa21_bsc", "lad24_bsc", "lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21",
+                  "population_mid2020_lsoa11", "imd2025_lad_summaries"}
+    assert used <= app_sources
+    assert app_sources - used - structural == set()
+
+
+def test_committees_cover_33_distinct_wards():
+    committees = load_areas().community_committees.committees
+    wards = [w for c in committees for w in c.wards]
+    assert len(committees) == 10 and len(wards) == 33 and len(set(wards)) == 33
+
+
+def test_readme_sources_table_is_up_to_date():
+    assert readme_check(["--check"]) == 0
+
+
+def test_polarity_is_stated_for_every_indicator():
+    assert {i.polarity for i in REGISTRY.indicators} <= {"higher_is_better", "lower_is_better", "neutral"}
