@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -9,91 +10,168 @@ import streamlit as st
 
 from components import store
 from components.legend import legend
-from components.map import choropleth_deck, show_map
+from components.map import deck_template, show_map, with_selection
 from data.query import comparator_value, national_decile_breaks
-from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, dimmed_outside, fill_colours,
-                            rank_text)
+from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
+                            decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text)
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
 TOOLTIP = ("<b>{name}</b><br/>{value_text} ({period})<br/>Rank {rank_text} in Leeds (1 = worst)"
-           "<br/>{context_text}")
+           "{decile_text}<br/>{context_text}")
+DEPRIVED_INDICATOR, DEPRIVED_PERIOD = "imd_imd_decile", "2025"
+
+LAYER_BUILDS = {"count": 0}
+"""How many times a deck template was built in this process (the bench reads it: a selection must not add one)."""
 
 
 @dataclass(frozen=True)
 class MapView:
-    table: pd.DataFrame        # one row per area: names, value, rank, class label
+    table: pd.DataFrame        # one row per area: names, value, rank, class label (read-only: shared cache)
     classed: ClassedValues
-    selected: str | None
+    selected: str | None       # area clicked on the map in this run (None if no click)
+    legend: pd.DataFrame       # colour, label, count per class and "No data"
+    spec_bytes: int            # size of the deck JSON sent to the browser this run
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _payload(indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, stamp: str):
-    """Everything the map needs, cached so the payload is identical across reruns of the same view."""
+@dataclass(frozen=True)
+class Payload:
+    table: pd.DataFrame
+    classed: ClassedValues
+    area_features: dict[str, dict]   # code -> feature, for the selection outline
+    template: str
+    legend: pd.DataFrame
+
+
+def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[list[float], list[int]] | None:
+    """England's LSOA decile breaks of a score for this period, or None where none are published."""
+    indicator = store.registry().get(indicator_id)
+    if indicator.classify != "national_deciles" or period != indicator.latest.period:
+        return None
+    try:
+        return national_decile_breaks(store.breaks(stamp), indicator, period)
+    except KeyError:
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _payload(indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, outline: bool,
+             stamp: str) -> Payload:
+    """Everything the map needs, shared read-only across reruns so the deck JSON is built once per view."""
+    LAYER_BUILDS["count"] += 1
     indicator = store.registry().get(indicator_id)
     table = store.indicator_table(indicator_id, level, period, stamp).copy()
     layer = store.areas(level, stamp)
-    national = None
-    if indicator.classify == "national_deciles":
-        national = national_decile_breaks(store.breaks(stamp), indicator, indicator.latest.period)
+    national = national_breaks_for(indicator_id, period, stamp)
     centre = comparator_value(store.values(stamp), indicator_id, period, "lad")
     classed = classify_indicator(table["value"], indicator, scheme, k, national, centre)
     class_of = classed.classification.class_of
     table["class"] = class_label_per_area(class_of, classed.labels).to_numpy()
+    if level == "lsoa21" and national is not None:
+        # exact for LSOAs: the breaks are England's LSOA deciles of this very score
+        table["national_decile"] = national_decile_of(table["value"], national).to_numpy()
+    elif level == "lsoa21" and indicator.classify == "deciles" \
+            and indicator.edition(period).value.method != "leeds_decile_of_rank":
+        # the published national decile itself (Leeds-only deciles are not national)
+        table["national_decile"] = table["value"].round().astype("Int64").to_numpy()
     dimmed = dimmed_outside(table, level, committee)
     props = table.assign(
         fill=fill_colours(class_of, classed.colours, dimmed),
         value_text=table["value"].map(lambda v: indicator.format_value(None if pd.isna(v) else float(v))),
         rank_text=rank_text(table["rank"], int(table["rank"].notna().sum())),
-        period=period,
+        decile_text=_decile_text(table),
         name=table["display_name"].map(html.escape),
         context_text=_context(table, level),
     )
-    merged = layer[["code", "geometry"]].merge(props.drop(columns=[c for c in ("geometry",) if c in props]), on="code")
-    area_features = features(merged, ["code", "name", "fill", "value_text", "rank_text", "period", "context_text"])
+    merged = layer[["code", "geometry"]].merge(props, on="code")
+    area_features = features(merged, ["code", "name", "fill", "value_text", "rank_text", "decile_text",
+                                      "context_text"])
     outline_level = "committee" if level == "committee" else "ward24"
     outlines = store.areas(outline_level, stamp)
-    outline_features = features(outlines, ["code"])
-    labels = representative_points(outlines).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records") \
+    labels = representative_points(outlines).to_dict("records") \
         if level in ("ward24", "committee") else []
-    focus = layer if committee == "all" else layer[~dimmed.to_numpy()]
-    view = view_for_bounds(tuple(focus.total_bounds))
-    return table, classed, area_features, outline_features, labels, view
+    deprived = None
+    if outline:
+        lsoa = store.areas("lsoa21", stamp)
+        codes = deprived_leeds_codes(stamp)
+        deprived = features(lsoa[lsoa["code"].isin(codes)], ["code"])
+    template = deck_template(area_features, features(outlines, ["code"]), labels, map_view(level, committee, stamp),
+                             tooltip_for(period), deprived)
+    rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
+    rows["label"] = classed.labels[: len(rows)]
+    return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows)
+
+
+def deprived_leeds_codes(stamp: str) -> list[str]:
+    """LSOAs in England's most deprived 10% (IMD 2025 decile 1): Leeds' "Deprived Leeds"."""
+    return codes_with_value(store.indicator_table(DEPRIVED_INDICATOR, "lsoa21", DEPRIVED_PERIOD, stamp), 1)
+
+
+def map_view(level: str, committee: str, stamp: str) -> dict:
+    """Initial view: depends only on level and committee, so changing the indicator keeps the zoom."""
+    layer = store.areas(level, stamp)
+    if committee != "all":
+        column = "code" if level == "committee" else "committee_code"
+        if column in layer:
+            layer = layer[layer[column] == committee]
+    return view_for_bounds(tuple(layer.total_bounds))
+
+
+def _decile_text(table: pd.DataFrame) -> pd.Series:
+    if "national_decile" not in table:
+        return pd.Series("", index=table.index)
+    names = dict(zip(range(1, 11), decile_labels(list(range(1, 11)))))
+    return table["national_decile"].map(lambda d: f"<br/>National {names[int(d)].lower()}" if pd.notna(d) else "")
+
+
+def tooltip_for(period: str) -> str:
+    """The tooltip template with the (constant) period written in, so features need not carry it."""
+    return TOOLTIP.replace("{period}", html.escape(period))
 
 
 def _context(table: pd.DataFrame, level: str) -> pd.Series:
-    if level in ("lsoa21", "msoa") and "ward24_name" in table:
-        prefix = "Ward: " if level == "lsoa21" else "Mainly in ward: "
-        return (prefix + table["ward24_name"].fillna("") + " · Committee: " + table["committee_name"].fillna("")).map(html.escape)
-    if level == "ward24" and "committee_name" in table:
+    # LSOA and MSOA display names already carry their ward ("Leeds 011A (Otley & Yeadon)")
+    if level in ("lsoa21", "msoa", "ward24") and "committee_name" in table:
         return ("Committee: " + table["committee_name"].fillna("")).map(html.escape)
     return pd.Series("", index=table.index)
 
 
 def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "quantiles", k: int = 5,
                   committee: str = "all", key: str = "map", height: int = 560,
-                  highlight_codes: list[str] | None = None) -> MapView:
-    """Draw the map and its legend; returns the table behind it and the clicked area (if any)."""
+                  highlight_codes: list[str] | None = None, outline_deprived: bool = False,
+                  on_select: Callable[[], None] | None = None, show_legend: bool = True) -> MapView:
+    """Draw the map (and its legend); returns the table behind it and the clicked area (if any)."""
     stamp = store.built_at()
     indicator = store.registry().get(indicator_id)
-    table, classed, area_features, outline_features, labels, view = _payload(
-        indicator_id, level, period, scheme, k, committee, stamp)
-    highlight = None
-    if highlight_codes:
-        highlight = [dict(f, line=[0, 0, 0, 255]) for f in area_features if f["code"] in set(highlight_codes)]
-    deck = choropleth_deck(area_features, outline_features, labels, view, TOOLTIP, highlight)
+    payload = _payload(indicator_id, level, period, scheme, k, committee, bool(outline_deprived), stamp)
+    selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
+                for c in (highlight_codes or []) if c in payload.area_features]
+    deck = with_selection(payload.template, selected, tooltip_for(period))
     alt = (f"Map of {indicator.label} ({period}) by {store.area_catalogue().levels[level].label}. "
-           f"The same figures are in the table below the map.")
-    selected = show_map(deck, key=key, alt=alt, height=height)
-    rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
-    rows["label"] = classed.labels[: len(rows)]
-    legend(rows, f"{indicator.short_label} ({period}) — {classed.scheme_label}")
-    return MapView(table, classed, selected)
+           f"The same figures are in the table beside the map.")
+    clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)
+    if show_legend:
+        legend(payload.legend, legend_title(indicator, period, payload.classed))
+    return MapView(payload.table, payload.classed, clicked, payload.legend, len(deck.to_json().encode("utf-8")))
 
 
-def table_for_display(table: pd.DataFrame, indicator_label: str, with_ci: bool) -> pd.DataFrame:
-    """The accessible alternative to the map: name, value, rank, class (and CI)."""
+def legend_title(indicator, period: str, classed: ClassedValues) -> str:
+    unit = f", {indicator.unit}" if indicator.unit else ""
+    return f"{indicator.short_label} ({period}{unit}) — {classed.scheme_label}"
+
+
+def table_for_display(table: pd.DataFrame, indicator_label: str, with_ci: bool,
+                      with_decile: bool = False) -> pd.DataFrame:
+    """The accessible alternative to the map: name, value, rank, class (and CI, national decile)."""
     columns = {"display_name": "Area", "code": "Code", "value": indicator_label, "rank": "Rank (1 = worst)", "class": "Class"}
+    if with_decile and "national_decile" in table:
+        columns |= {"national_decile": "National decile"}
     if with_ci:
         columns |= {"lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI"}
     return table[list(columns)].rename(columns=columns).sort_values("Rank (1 = worst)", na_position="last")
+
+
+def number_format(indicator) -> str:
+    """The registry's str.format pattern ('{:.1f}', '{:,.0f}') as a printf pattern for st.column_config."""
+    pattern = indicator.format.strip("{}").lstrip(":").replace(",", "")
+    return f"%{pattern}" if pattern else "%g"

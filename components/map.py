@@ -1,46 +1,109 @@
 """The choropleth: a pydeck GeoJsonLayer with click-to-select, ward outlines and labels on top.
 
-No basemap (offline, no API keys). The layer id is fixed so selections survive reruns, and the
-payload is built from cached inputs so it is identical when only the selection changes.
+No basemap (offline, no API keys). The layer id is fixed so selections survive reruns. The deck's
+JSON is built once per view (indicator, level, period, classes, committee, outline) as a compact
+template; a selection only swaps a tiny highlight layer into it, so the large area layer is never
+re-serialised when the reader clicks, and the browser receives byte-identical area data.
 """
 from __future__ import annotations
+
+import json
+from collections.abc import Callable
 
 import pydeck as pdk
 import streamlit as st
 
 AREA_LAYER_ID = "areas"
-TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "14px", "padding": "6px 8px"}
+SELECTION_SENTINEL = "__bca_selection__"
+SELECTED_LINE = [0, 213, 255, 255]        # cyan: stands out on every step of the magma ramp
+DEPRIVED_LINE = [0, 0, 0, 255]            # black line on a white casing: visible on light and dark fills
+TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "15px", "padding": "6px 8px",
+                 "maxWidth": "320px"}
 MAP_CREDIT = ("Map: Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
               "Contains OS data © Crown copyright and database right 2024.")
 
 
-def choropleth_deck(area_features: list[dict], outline_features: list[dict], labels: list[dict], view: dict,
-                    tooltip_html: str, highlight: list[dict] | None = None) -> pdk.Deck:
-    """A deck with the filled areas, outlines (wards), optional highlighted areas, and labels."""
+class PreparedDeck:
+    """A pre-serialised deck that ``st.pydeck_chart`` accepts in place of ``pydeck.Deck``.
+
+    Streamlit only calls ``to_json()`` and reads the tooltip, width and layers attributes, so handing
+    it the cached string avoids pydeck's indented re-serialisation (3-4x larger) on every rerun.
+    """
+
+    layers = None
+    width = None
+    mapbox_key = None
+
+    def __init__(self, spec: str, tooltip: dict):
+        self._spec = spec
+        self._tooltip = tooltip
+
+    def to_json(self) -> str:
+        return self._spec
+
+
+def _data_sentinel(layer_id: str) -> str:
+    return f"__bca_data_{layer_id}__"
+
+
+def deck_template(area_features: list[dict], outline_features: list[dict], labels: list[dict], view: dict,
+                  tooltip_html: str, deprived_features: list[dict] | None = None) -> str:
+    """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``)."""
+    data = {AREA_LAYER_ID: area_features, "outlines": outline_features}
     layers = [
-        pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=area_features, pickable=True, stroked=True, filled=True,
-                  get_fill_color="fill", get_line_color=[255, 255, 255, 160], line_width_min_pixels=0.5,
+        pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=_data_sentinel(AREA_LAYER_ID), pickable=True, stroked=True,
+                  filled=True, get_fill_color="fill", get_line_color=[255, 255, 255, 160], line_width_min_pixels=0.5,
                   auto_highlight=True, highlight_color=[0, 0, 0, 60]),
-        pdk.Layer("GeoJsonLayer", id="outlines", data=outline_features, pickable=False, stroked=True, filled=False,
-                  get_line_color=[30, 30, 30, 220], line_width_min_pixels=1.2),
+        pdk.Layer("GeoJsonLayer", id="outlines", data=_data_sentinel("outlines"), pickable=False, stroked=True,
+                  filled=False, get_line_color=[30, 30, 30, 220], line_width_min_pixels=1.2),
     ]
-    if highlight:
-        layers.append(pdk.Layer("GeoJsonLayer", id="highlight", data=highlight, pickable=False, stroked=True,
-                                filled=False, get_line_color="line", line_width_min_pixels=3))
+    if deprived_features:
+        data["deprived"] = deprived_features
+        layers += [
+            pdk.Layer("GeoJsonLayer", id="deprived-casing", data=_data_sentinel("deprived"), pickable=False,
+                      stroked=True, filled=False, get_line_color=[255, 255, 255, 255], line_width_min_pixels=4.5),
+            pdk.Layer("GeoJsonLayer", id="deprived", data=_data_sentinel("deprived"), pickable=False, stroked=True,
+                      filled=False, get_line_color=DEPRIVED_LINE, line_width_min_pixels=2),
+        ]
+    layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=SELECTION_SENTINEL, pickable=False, stroked=True,
+                            filled=False, get_line_color=SELECTED_LINE, line_width_min_pixels=4))
     if labels:
-        layers.append(pdk.Layer("TextLayer", id="labels", data=labels, get_position="position", get_text="name",
-                                get_size=12, get_color=[20, 20, 20, 230], get_text_anchor='"middle"',
+        data["labels"] = labels
+        layers.append(pdk.Layer("TextLayer", id="labels", data=_data_sentinel("labels"), get_position="position",
+                                get_text="name", get_size=13, get_color=[20, 20, 20, 235], get_text_anchor='"middle"',
                                 get_alignment_baseline='"center"', font_family='"Arial, sans-serif"',
                                 outline_width=2, outline_color=[255, 255, 255, 230], font_settings={"sdf": True}))
-    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
                     tooltip={"html": tooltip_html, "style": TOOLTIP_STYLE})
+    spec = json.dumps(json.loads(deck.to_json()), separators=(",", ":"))
+    for layer_id, rows in data.items():
+        spec = spec.replace(json.dumps(_data_sentinel(layer_id)), json.dumps(rows, separators=(",", ":")))
+    return spec
 
 
-def show_map(deck: pdk.Deck, key: str, alt: str, height: int = 560) -> str | None:
-    """Draw the deck; returns the code of the area the user clicked, if any."""
-    event = st.pydeck_chart(deck, height=height, on_select="rerun", selection_mode="single-object", key=key,
-                            alt=alt)
+def with_selection(template: str, selected_features: list[dict], tooltip_html: str) -> PreparedDeck:
+    """The deck for this run: the cached template with the (small) selected-area outline filled in."""
+    spec = template.replace(json.dumps(SELECTION_SENTINEL), json.dumps(selected_features, separators=(",", ":")))
+    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE})
+
+
+def show_map(deck: pdk.Deck | PreparedDeck, key: str, alt: str, height: int = 560,
+             on_select: Callable[[], None] | None = None) -> str | None:
+    """Draw the deck; returns the code of the area the user clicked, if any.
+
+    ``on_select`` runs before the rerun (so it can set session state that widgets drawn later read).
+    """
+    event = st.pydeck_chart(deck, height=height, on_select=on_select or "rerun", selection_mode="single-object",
+                            key=key, alt=alt)
     st.caption(MAP_CREDIT)
-    objects = (getattr(event, "selection", None) or {}).get("objects", {}) if event else {}
+    return clicked_code(event)
+
+
+def clicked_code(event) -> str | None:
+    """The area code in a pydeck selection event or its session-state value (None when nothing is picked)."""
+    selection = getattr(event, "selection", None) if event is not None else None
+    if selection is None and isinstance(event, dict):
+        selection = event.get("selection")
+    objects = (selection or {}).get("objects", {}) or {}
     picked = objects.get(AREA_LAYER_ID) or []
     return picked[0].get("code") if picked else None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from components.state import Param, choice, int_in
 from data.catalogue import load_areas
-from data.registry import load_registry
+from data.registry import PILLARS, load_registry
+from metrics.intersections import intersection_categories
 
 MAP_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
 
@@ -29,4 +30,27 @@ PARAMS: dict[str, Param] = {
     "classes": Param("classes", 5, int_in(3, 10)),
     "area": Param("area", None, lambda raw: raw if raw.replace("-", "").isalnum() and len(raw) <= 30 else None),
     "outline": Param("outline_deprived", "0", choice(lambda: ["0", "1"])),
+    "sii_indicator": Param("sii_indicator", "census_disabled", choice(_indicators)),
+    "sii_deciles": Param("sii_deciles", "leeds", choice(lambda: ["leeds", "national"])),
+    "le_sex": Param("le_sex", "female", choice(lambda: ["female", "male"])),
+    "spi_view": Param("spi_view", "map", choice(lambda: ["map", "scorecard", "sensitivity", "method", "official"])),
+    "spi_measure": Param("spi_measure", "spi_index", choice(lambda: [i for i in _indicators() if i.startswith("spi_")])),
+    "spi_weighting": Param("spi_weighting", "pca", choice(lambda: ["pca", "equal"])),
+    # Pillars page (pages/pillars.py): KPI pillar, weak-pillar thresholds, basis, combination, bivariate pair
+    "pillar": Param("pillar_kpi_pillar", "Health and Wellbeing", choice(lambda: list(PILLARS))),
+    "thr_health": Param("pillar_thr_health", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
+    "thr_growth": Param("pillar_thr_growth", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
+    "thr_carbon": Param("pillar_thr_carbon", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
+    "pillar_basis": Param("pillar_basis", "composite", choice(lambda: ["composite", "lead"])),
+    "combo": Param("pillar_combo", "All three", choice(lambda: intersection_categories(list(PILLARS)))),
+    "imd_decile": Param("pillar_imd_decile", 1, int_in(1, 3)),
+    "bivar_x": Param("bivar_x", "imd_income_score", choice(_indicators)),
+    "bivar_y": Param("bivar_y", "fuel_poverty", choice(_indicators)),
+    # Area profile, compare, change, meeting mode (pages/profile.py, compare.py, change.py; components/meeting.py)
+    "profile_level": Param("profile_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee", "lad"])),
+    "compare": Param("compare", "", lambda raw: raw if all(p.replace("-", "").isalnum() and len(p) <= 30
+                                                            for p in raw.split(",")) and raw.count(",") <= 5 else None),
+    "compare_level": Param("compare_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee"])),
+    "meeting": Param("meeting", "0", choice(lambda: ["0", "1"])),
+    "meeting_step": Param("meeting_step", 0, int_in(0, 40)),
 }

@@ -30,11 +30,20 @@ def decile_labels(deciles: list[int]) -> list[str]:
 def classify_indicator(values: pd.Series, indicator: Indicator, scheme: str, k: int,
                        national: tuple[list[float], list[int]] | None = None,
                        centre: float | None = None) -> ClassedValues:
-    """Classify values by the chosen scheme; deciles and national decile breaks get decile labels."""
-    if indicator.classify == "deciles":
+    """Classify values by the chosen scheme; the "national" scheme gives decile classes and labels.
+
+    "national" means the published deciles themselves (``classify: deciles``) or England's LSOA decile
+    score ranges (``national_deciles``, needs ``national``). Callers offer only the schemes that
+    ``schemes_for`` allows, so an impossible choice is an error rather than a silent substitute.
+    """
+    if scheme == "national" and indicator.classify != "deciles" and national is None:
+        raise ValueError(f"{indicator.id} has no national decile breaks for this period.")
+    if scheme == "diverging" and centre is None:
+        raise ValueError(f"{indicator.id} has no Leeds value to centre a diverging scale on.")
+    if indicator.classify == "deciles" and scheme == "national":
         classification = classify(values, "fixed", fixed_breaks=[float(d) for d in range(1, 10)])
         colours = class_colours(10, indicator.polarity)
-        return ClassedValues(classification, colours, decile_labels(list(range(1, 11))) + ["No data"], "National deciles")
+        return ClassedValues(classification, colours, decile_labels(list(range(1, 11))) + ["No data"], "Deciles")
     if scheme == "national" and national is not None:
         uppers, deciles = national
         classification = classify(values, "fixed", fixed_breaks=uppers)
@@ -83,3 +92,83 @@ def dimmed_outside(frame: pd.DataFrame, level: str, committee: str) -> pd.Series
 
 def finite_values(values: pd.Series) -> pd.Series:
     return values.replace([np.inf, -np.inf], np.nan)
+
+
+SCHEME_LABELS = {
+    "quantiles": "Quantiles (equal counts)",
+    "natural_breaks": "Natural breaks (Fisher-Jenks)",
+    "equal_interval": "Equal intervals",
+    "national": "National deciles (fixed)",
+    "diverging": "Above / below Leeds (diverging)",
+}
+
+
+def schemes_for(indicator: Indicator, has_national_breaks: bool, has_centre: bool) -> list[str]:
+    """Schemes that make sense for this indicator and period (others would have nothing to stand on)."""
+    schemes = ["quantiles", "natural_breaks", "equal_interval"]
+    if indicator.classify == "deciles" or (indicator.classify == "national_deciles" and has_national_breaks):
+        schemes.append("national")
+    if has_centre:
+        schemes.append("diverging")
+    return schemes
+
+
+def default_scheme(indicator: Indicator, current: str, allowed: list[str]) -> str:
+    """Keep the reader's scheme when it still applies; decile indicators read best as deciles."""
+    if indicator.classify == "deciles" and "national" in allowed:
+        return "national"
+    return current if current in allowed else allowed[0]
+
+
+def national_decile_of(values: pd.Series, national: tuple[list[float], list[int]]) -> pd.Series:
+    """England LSOA decile each value falls in (upper bounds inclusive), as Int64; <NA> for missing."""
+    uppers, deciles = national
+    y = values.astype("float64").to_numpy()
+    position = np.searchsorted(np.asarray(uppers, dtype=float), y, side="left")
+    out = pd.array([deciles[i] if not np.isnan(v) else pd.NA for i, v in zip(position, y)], dtype="Int64")
+    return pd.Series(out, index=values.index)
+
+
+def codes_with_value(table: pd.DataFrame, value: float) -> list[str]:
+    """Codes of the areas whose value equals ``value`` (e.g. national IMD decile 1 = "Deprived Leeds")."""
+    return table.loc[table["value"] == value, "code"].astype(str).tolist()
+
+
+def key_figures(values: pd.DataFrame, indicators: list[Indicator], level: str, code: str) -> pd.DataFrame:
+    """One row per indicator: this area's latest value beside Leeds and England (formatted, 'no data' kept).
+
+    Missing comparators stay missing (shown as "not published") rather than being filled in.
+    """
+    rows = []
+    for indicator in indicators:
+        period = indicator.latest.period
+        subset = values[(values["indicator_id"] == indicator.id) & (values["period"] == period)]
+
+        def pick(area_level: str, area_code: str | None = None) -> float | None:
+            sel = subset[subset["area_level"] == area_level]
+            if area_code is not None:
+                sel = sel[sel["area_code"] == area_code]
+            if sel.empty or pd.isna(sel["value"].iloc[0]):
+                return None
+            return float(sel["value"].iloc[0])
+
+        area, leeds, england = pick(level, code), pick("lad"), pick("england")
+        rows.append({
+            "Indicator": indicator.short_label,
+            "This area": indicator.format_value(area),
+            "Leeds": indicator.format_value(leeds) if leeds is not None else "not published",
+            "England": indicator.format_value(england) if england is not None else "not published",
+            "Period": period,
+            "source_id": indicator.latest.source,
+        })
+    return pd.DataFrame(rows, columns=["Indicator", "This area", "Leeds", "England", "Period", "source_id"])
+
+
+def hex_fills(class_of: pd.Series, colours: list[str]) -> pd.Series:
+    """Hex colour per area for static (PNG) maps; None for no data, drawn grey and hatched."""
+    return class_of.map(lambda c: colours[c] if c >= 0 else None)
+
+
+def within_committee(table: pd.DataFrame, level: str, committee: str) -> pd.DataFrame:
+    """Rows inside the chosen committee (all rows for 'all'): the table honours the map's filter."""
+    return table[~dimmed_outside(table, level, committee).to_numpy()]

@@ -20,7 +20,7 @@ def features(layer: gpd.GeoDataFrame, fields: Iterable[str]) -> list[dict]:
     records = pd.DataFrame(layer[fields]).astype(object).where(pd.notna(layer[fields]), None).to_dict("records")
     out = []
     for geometry, record in zip(geometries, records):
-        feature = {"type": "Feature", "geometry": geometry["geometry"], "properties": {"code": record.get("code")}}
+        feature = {"type": "Feature", "geometry": geometry["geometry"], "properties": {}}
         feature.update(record)
         out.append(feature)
     return out

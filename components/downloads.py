@@ -1,0 +1,63 @@
+"""Download buttons for a mapped view: CSV (with provenance lines), GeoJSON, GeoPackage and a board-paper PNG.
+
+The files are produced by the pure functions in geo/exports.py. The heavier ones (GeoPackage, PNG) are
+generated only when the button is clicked (Streamlit's deferred ``data`` callable), so they never slow
+down a rerun.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.footer import source_line
+from components.indicator_map import MapView, legend_title
+from data.registry import Indicator
+from geo.choropleth import hex_fills, within_committee
+from geo.exports import Provenance, csv_bytes, export_layer, geojson_bytes, geopackage_bytes, map_png
+
+GIS_COLUMNS = {"code": "code", "display_name": "name", "value": "value", "rank": "rank_worst", "class": "class",
+               "national_decile": "nat_decile", "lower_ci": "lower_ci", "upper_ci": "upper_ci",
+               "ward24_name": "ward", "committee_name": "committee"}
+
+
+def provenance(indicator: Indicator, level: str, period: str) -> Provenance:
+    """Title, source line, period and licence for an exported view, from the catalogues."""
+    source_id = indicator.edition(period).source
+    catalogue = store.sources()
+    licence = catalogue.licences.get(catalogue.sources[source_id].licence)
+    licence_text = f"{licence.name} ({licence.url})" if licence else catalogue.sources[source_id].licence
+    level_label = store.area_catalogue().levels[level].label
+    return Provenance(title=f"{indicator.label}, {period}, by {level_label.lower()} — Leeds",
+                      source=source_line(source_id, period), period=period, licence=licence_text)
+
+
+def export_buttons(indicator: Indicator, level: str, period: str, committee: str, display_table: pd.DataFrame,
+                   view: MapView) -> None:
+    """Four download buttons in a row for the view as shown (committee filter included)."""
+    stamp = store.built_at()
+    meta = provenance(indicator, level, period)
+    stem = f"leeds_{indicator.id}_{level}_{period}" + ("" if committee == "all" else f"_{committee}")
+    shown = within_committee(view.table, level, committee)
+    areas = store.areas(level, stamp)
+    areas = areas[areas["code"].isin(shown["code"])]
+    fills = hex_fills(view.classed.classification.class_of, view.classed.colours)
+    fills = fills.set_axis(view.table["code"].to_numpy()).reindex(areas["code"]).to_numpy()
+    outlines = store.areas("committee" if level == "committee" else "ward24", stamp)
+    if committee != "all":
+        outlines = outlines[outlines["code"].isin(areas["ward24_code"] if "ward24_code" in areas else areas["code"])]
+    title = legend_title(indicator, period, view.classed)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button("Table (CSV)", csv_bytes(display_table, meta), file_name=f"{stem}.csv", mime="text/csv",
+                       on_click="ignore", icon=":material/table:",
+                       help="The table beside the map, with source, period and licence lines at the top.")
+    c2.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(areas, shown, GIS_COLUMNS)),
+                       file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
+                       icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")
+    c3.download_button("Layer (GeoPackage)", lambda: geopackage_bytes(export_layer(areas, shown, GIS_COLUMNS), stem),
+                       file_name=f"{stem}.gpkg", mime="application/geopackage+sqlite3", on_click="ignore",
+                       icon=":material/layers:", help="For QGIS / ArcGIS, British National Grid (EPSG:27700).")
+    c4.download_button("Map image (PNG, A4)",
+                       lambda: map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title),
+                       file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
+                       help="A4 landscape at 150 dpi with title, legend, source and licence, for board papers.")

@@ -1,0 +1,157 @@
+"""Controls and side panel of the map explorer, bound to the URL-backed session keys of components/params.py.
+
+Each picker first makes the stored value valid for the current choices (an indicator not published at
+this level, a period the indicator lacks, a scheme that does not apply), saying so when it changes
+something the reader asked for, and only then draws the widget, so widgets never hold stale values.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.footer import source_line
+from components.map import clicked_code
+from data.query import indicators_for_level
+from data.registry import PILLARS, Indicator
+from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
+from geo.classify import MAX_CLASSES, MIN_CLASSES
+
+MAP_KEY = "explorer_map"
+URL_KEYS = ("indicator", "period", "scheme", "classes", "area", "outline_deprived")
+KEY_INDICATORS = ["imd_imd_score", "imd_income_score", "imd_health_score", "life_expectancy_female",
+                  "life_expectancy_male", "fuel_poverty", "census_hh_deprived_1plus"]
+DEFAULT_INDICATOR = "imd_imd_score"
+ALL_PILLARS = "All pillars"
+
+
+def keep_state_across_pages() -> None:
+    """Streamlit forgets a widget's key on pages that do not draw it; re-store ours so links stay whole."""
+    for key in URL_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def _level_name(level: str, plural: bool = True) -> str:
+    short = store.area_catalogue().levels[level].short
+    return short.lower() + ("s" if plural else "") if short not in ("LSOA", "MSOA") else short + ("s" if plural else "")
+
+
+def indicator_picker(level: str) -> Indicator:
+    """Pillar filter + searchable indicator list (grouped by theme); the others listed with their reason."""
+    registry = store.registry()
+    available, reasons = indicators_for_level(registry.indicators, list(store.area_catalogue().levels), level)
+    ids = [i.id for i in available]
+    current = st.session_state.get("indicator", DEFAULT_INDICATOR)
+    if current not in ids:
+        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in ids else ids[0]
+        if current in reasons:
+            st.info(f"**{registry.get(current).label}** is not available for {_level_name(level)}: "
+                    f"{reasons[current]} Showing **{registry.get(fallback).label}** instead.",
+                    icon=":material/info:")
+        st.session_state["indicator"] = fallback
+        _reset_for_indicator(registry.get(fallback))
+    pillar = st.segmented_control("Pillar", [ALL_PILLARS, *PILLARS], key="explorer_pillar", default=ALL_PILLARS,
+                                  help="Narrow the list to one of the Best City Ambition's three pillars.")
+    chosen = [i for i in available if pillar in (None, ALL_PILLARS) or pillar in i.pillars]
+    chosen.sort(key=lambda i: (i.theme, i.label))
+    options = [i.id for i in chosen]
+    if st.session_state["indicator"] not in options:
+        options.insert(0, st.session_state["indicator"])
+    labels = {i.id: f"{i.theme}: {i.label}" for i in available}
+    st.selectbox("Indicator (type to search)", options, key="indicator", format_func=labels.get,
+                 on_change=lambda: _reset_for_indicator(registry.get(st.session_state["indicator"])),
+                 help="Grouped by theme. Only indicators published for, or derivable for, this geography are listed.")
+    if reasons:
+        with st.expander(f"Not available for {_level_name(level)} ({len(reasons)})"):
+            st.markdown("\n".join(f"- **{html.escape(registry.get(i).label)}**: {html.escape(r)}"
+                                  for i, r in reasons.items()))
+    return registry.get(st.session_state["indicator"])
+
+
+def _reset_for_indicator(indicator: Indicator) -> None:
+    """A new indicator starts at its latest period; decile indicators switch to their fixed deciles."""
+    if st.session_state.get("period") not in indicator.periods:
+        st.session_state["period"] = indicator.periods[0]
+    if indicator.classify == "deciles":
+        st.session_state["scheme"] = "national"
+    elif st.session_state.get("scheme") == "national" and indicator.classify != "national_deciles":
+        st.session_state["scheme"] = "quantiles"
+
+
+def period_picker(indicator: Indicator) -> str:
+    """Period selector (only when the indicator has more than one edition)."""
+    if st.session_state.get("period") not in indicator.periods:
+        st.session_state["period"] = indicator.periods[0]
+    if len(indicator.periods) > 1:
+        st.radio("Period", indicator.periods, key="period", horizontal=True,
+                 help="Editions of the same measure. For IMD, compare editions by decile, not by raw rank.")
+    return st.session_state["period"]
+
+
+def classification_controls(indicator: Indicator, has_national: bool, has_centre: bool) -> tuple[str, int]:
+    """Scheme and number of classes (fixed-decile schemes set their own classes)."""
+    allowed = schemes_for(indicator, has_national, has_centre)
+    if st.session_state.get("scheme") not in allowed:
+        asked = st.session_state.get("scheme")
+        st.session_state["scheme"] = default_scheme(indicator, asked, allowed)
+        if asked in SCHEME_LABELS and asked != "quantiles":
+            st.caption(f"“{SCHEME_LABELS[asked]}” does not apply to this indicator; using "
+                       f"“{SCHEME_LABELS[st.session_state['scheme']]}”.")
+    st.selectbox("Classes by", allowed, key="scheme", format_func=SCHEME_LABELS.get,
+                 help="Quantiles put the same number of areas in each class; natural breaks group similar values; "
+                      "national deciles use England's fixed cut-offs; diverging shows distance from the Leeds value.")
+    fixed = st.session_state["scheme"] == "national"
+    st.slider("Number of classes", MIN_CLASSES, MAX_CLASSES, key="classes", disabled=fixed,
+              help="Fixed at 10 for national deciles." if fixed else "3 to 10 classes.")
+    return st.session_state["scheme"], int(st.session_state["classes"])
+
+
+def outline_toggle() -> bool:
+    """'Deprived Leeds' outline, stored as '0'/'1' so it round-trips through the URL."""
+    def store_choice() -> None:
+        st.session_state["outline_deprived"] = "1" if st.session_state["explorer_outline"] else "0"
+
+    st.session_state["explorer_outline"] = st.session_state.get("outline_deprived") == "1"
+    st.toggle("Outline “Deprived Leeds”", key="explorer_outline", on_change=store_choice,
+              help="LSOAs in England's most deprived 10% (IMD 2025 decile 1), outlined in black on white.")
+    return st.session_state.get("outline_deprived") == "1"
+
+
+def take_map_click() -> None:
+    """on_select callback: a click on the map selects that area (a click on empty space clears it)."""
+    st.session_state["area"] = clicked_code(st.session_state.get(MAP_KEY))
+
+
+def area_picker(table: pd.DataFrame, level: str) -> str | None:
+    """Searchable list of areas: the keyboard path to the same selection as a map click."""
+    names = dict(zip(table["code"].astype(str), table["display_name"].astype(str)))
+    if st.session_state.get("area") not in names:
+        st.session_state["area"] = None
+    options = [None, *sorted(names, key=names.get)]
+    st.selectbox(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options, key="area",
+                 format_func=lambda c: "No area selected" if c is None else names[c])
+    return st.session_state["area"]
+
+
+def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator, period: str) -> None:
+    """The selected area: this indicator's value and rank, key figures against Leeds and England, profile link."""
+    row = table[table["code"] == code].iloc[0]
+    st.subheader(str(row["display_name"]))
+    rank = "not ranked" if pd.isna(row["rank"]) else f"{int(row['rank'])} of {int(table['rank'].notna().sum())}"
+    value = indicator.format_value(None if pd.isna(row["value"]) else float(row["value"]))
+    st.metric(f"{indicator.short_label} ({period})", value, help=f"Rank in Leeds (1 = worst): {rank}.")
+    st.caption(f"Rank in Leeds: {rank} (1 = worst). Class: {row['class']}.")
+    registry = store.registry()
+    all_levels = list(store.area_catalogue().levels)
+    wanted = [indicator.id] + [i for i in KEY_INDICATORS if i != indicator.id and i in registry.ids]
+    figures = key_figures(store.values(store.built_at()),
+                          [registry.get(i) for i in wanted if registry.get(i).unavailable_reason(level, all_levels) is None],
+                          level, code)
+    st.dataframe(figures.drop(columns="source_id"), hide_index=True, width="stretch")
+    st.caption("Latest period of each measure. Sources: " + " ".join(
+        dict.fromkeys(source_line(s, p) for s, p in zip(figures["source_id"], figures["Period"]))))
+    st.page_link("pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
+                 query_params={"level": level, "area": code})

@@ -1,0 +1,134 @@
+"""Exports of one mapped view: CSV with provenance lines, GeoJSON / GeoPackage, and a board-paper PNG.
+
+Pure functions returning bytes (no Streamlit): the page hands them to download buttons, and tests
+read them back. The PNG is drawn with geopandas/matplotlib on the server, not screenshotted from
+WebGL, so it is identical for everyone and carries its legend, source and licence inside the image.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import textwrap
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
+from matplotlib.patches import Patch  # noqa: E402
+import pandas as pd  # noqa: E402
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+PNG_DPI = 150
+DISPLAY_CRS = "EPSG:4326"
+AREA_CRS = "EPSG:27700"
+CSV_PREAMBLE_PREFIX = "# "
+NO_DATA_HATCH = "///"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What every exported figure carries with it."""
+
+    title: str
+    source: str       # e.g. "Source: MHCLG, English Indices of Deprivation 2025 (2025). Contains ..."
+    period: str
+    licence: str      # e.g. "Open Government Licence v3.0 (https://...)"
+
+    def lines(self) -> list[str]:
+        return [self.title, self.source, f"Period: {self.period}", f"Licence: {self.licence}"]
+
+
+def csv_bytes(table: pd.DataFrame, provenance: Provenance) -> bytes:
+    """The table as UTF-8 CSV, preceded by '# ' lines naming title, source, period and licence."""
+    preamble = "".join(f"{CSV_PREAMBLE_PREFIX}{line.replace(chr(10), ' ')}\n" for line in provenance.lines())
+    return (preamble + table.to_csv(index=False)).encode("utf-8")
+
+
+def read_csv_export(data: bytes) -> pd.DataFrame:
+    """Read a ``csv_bytes`` export back (skips the provenance lines): what a GIS or spreadsheet user gets."""
+    text = data.decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    while skip < len(lines) and lines[skip].startswith(CSV_PREAMBLE_PREFIX):
+        skip += 1
+    return pd.read_csv(io.StringIO("".join(lines[skip:])))
+
+
+def export_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, columns: dict[str, str]) -> gpd.GeoDataFrame:
+    """Area geometries joined to the table's columns (renamed to GIS-friendly names), EPSG:4326."""
+    keep = [c for c in columns if c in table.columns]
+    frame = pd.DataFrame(table[keep]).rename(columns=columns)
+    merged = areas[["code", "geometry"]].merge(frame, left_on="code", right_on=columns.get("code", "code"), how="inner")
+    if columns.get("code", "code") != "code":
+        merged = merged.drop(columns="code")
+    out = gpd.GeoDataFrame(merged, geometry="geometry", crs=areas.crs).to_crs(DISPLAY_CRS)
+    for column in out.columns:
+        if column != "geometry" and isinstance(out[column].dtype, pd.StringDtype | pd.CategoricalDtype):
+            out[column] = out[column].astype(object)
+        elif column != "geometry" and str(out[column].dtype) == "Int64":
+            out[column] = out[column].astype("float64")
+    return out
+
+
+def geojson_bytes(layer: gpd.GeoDataFrame) -> bytes:
+    """RFC 7946 GeoJSON (EPSG:4326)."""
+    return layer.to_crs(DISPLAY_CRS).to_json(drop_id=True).encode("utf-8")
+
+
+def geopackage_bytes(layer: gpd.GeoDataFrame, layer_name: str) -> bytes:
+    """A one-layer GeoPackage in EPSG:27700 (British National Grid, what Leeds' GIS teams use)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "export.gpkg")
+        layer.to_crs(AREA_CRS).to_file(path, layer=layer_name, driver="GPKG")
+        with open(path, "rb") as handle:
+            return handle.read()
+
+
+def map_png(areas: gpd.GeoDataFrame, fills: pd.Series, legend: pd.DataFrame, provenance: Provenance,
+            outlines: gpd.GeoDataFrame | None = None, legend_title: str = "",
+            dpi: int = PNG_DPI) -> bytes:
+    """The classified map on A4 landscape: title, legend with counts, source and OGL attribution.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        One polygon per area (any CRS; drawn in British National Grid so shapes are true).
+    fills : Series
+        Hex colour per area (aligned with ``areas``); None/NaN for no data (grey, hatched).
+    legend : DataFrame
+        ``colour``, ``label``, ``count`` rows as drawn on screen (``geo.palettes.legend_rows``).
+    """
+    drawn = areas.to_crs(AREA_CRS).assign(fill=list(fills))
+    missing = drawn["fill"].isna()
+    no_data_colour = legend["colour"].iloc[-1] if len(legend) else "#bdbdbd"
+    fig = plt.figure(figsize=A4_LANDSCAPE_IN, dpi=dpi)
+    ax = fig.add_axes((0.02, 0.12, 0.62, 0.76))
+    ax.set_axis_off()
+    if (~missing).any():
+        drawn[~missing].plot(ax=ax, color=drawn.loc[~missing, "fill"].tolist(), edgecolor="white", linewidth=0.3)
+    if missing.any():
+        drawn[missing].plot(ax=ax, color=no_data_colour, edgecolor="#555555", linewidth=0.3, hatch=NO_DATA_HATCH)
+    if outlines is not None:
+        outlines.to_crs(AREA_CRS).boundary.plot(ax=ax, color="#1e1e1e", linewidth=0.8)
+    ax.set_aspect("equal")
+    fig.text(0.02, 0.95, "\n".join(textwrap.wrap(provenance.title, 95)), fontsize=17, weight="bold", va="top")
+    handles = [Patch(facecolor=r.colour, edgecolor="#555555", label=f"{r.label} ({int(r.count)})",
+                     hatch=NO_DATA_HATCH if i == len(legend) - 1 else None)
+               for i, r in enumerate(legend.itertuples())]
+    legend_ax = fig.add_axes((0.66, 0.12, 0.32, 0.76))
+    legend_ax.set_axis_off()
+    legend_ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=11,
+                     title="\n".join(textwrap.wrap(legend_title or "Classes (number of areas)", 40)),
+                     title_fontsize=12, alignment="left")
+    footer = [provenance.source, f"Licence: {provenance.licence}. Contains OS data © Crown copyright and "
+              "database right 2024. Boundaries: Office for National Statistics licensed under the Open Government "
+              "Licence v3.0."]
+    wrapped = "\n".join(line for text in footer for line in textwrap.wrap(text, 170))
+    fig.text(0.02, 0.02, wrapped, fontsize=8.5, va="bottom", color="#222222")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    plt.close(fig)
+    return buffer.getvalue()
