@@ -1,5 +1,146 @@
-"""Inequalities (placeholder until its issue lands)."""
+"""Inequalities: the life-expectancy gap between Leeds' most and least deprived areas, and the SII for any indicator."""
 import streamlit as st
 
-st.title("Inequalities")
-st.info("This page is being built.")
+from components import inequality_charts as charts
+from components import store
+from components.footer import source_line
+from components.indicator_map import indicator_map
+from data.query import comparator_value
+from metrics import inequality_view as iv
+
+SEXES = {"female": "Women", "male": "Men"}
+LE_SOURCES = ("life_expectancy_msoa11", iv.LE_PERIOD)
+IMD_SOURCES = ("imd2025_lsoa21", iv.DEPRIVATION_PERIOD)
+
+st.title("Life expectancy gaps and inequality")
+st.markdown("How much longer people live in the least deprived parts of Leeds than in the most deprived, measured "
+            "the way public health measures it: gaps with confidence intervals and the **Slope Index of Inequality** "
+            "(SII), the Public Health Outcomes Framework measure, computed with a port of UKHSA's `phe_sii()`.")
+level = st.session_state["level"]
+committee = st.session_state["committee"]
+stamp = store.built_at()
+registry = store.registry()
+levels = store.area_catalogue().levels
+values = store.values(stamp)
+
+st.radio("Group areas into deprivation deciles", list(iv.GROUPINGS), key="sii_deciles", horizontal=True,
+         format_func=lambda m: {"leeds": "Within Leeds (tenths of Leeds' population)",
+                                "national": "National (England's IMD deciles)"}[m],
+         help="Within Leeds: areas ranked by IMD 2025 score and cut into ten groups of equal Leeds population. "
+              "National: England's IMD 2025 LSOA deciles; Leeds has more people in the most deprived ones.")
+mode = st.session_state["sii_deciles"]
+le_views = {sex: charts.cached_sii_view(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode, stamp) for sex in SEXES}
+
+st.header("The gap between the most and least deprived")
+for column, (sex, view) in zip(st.columns(2), le_views.items()):
+    with column:
+        st.subheader(SEXES[sex])
+        if view.error:
+            st.warning(f"The SII cannot be computed: {view.error}")
+            continue
+        indicator = view.inputs.indicator
+        st.markdown(f"#### {iv.life_expectancy_sentence(view.result, sex, indicator)}")
+        charts.show_chart_with_table(
+            charts.sii_chart(view, f"Life expectancy by deprivation decile, {SEXES[sex].lower()} {iv.LE_PERIOD}"),
+            charts.decile_table(view),
+            f"Dots: life expectancy of each decile (weighted mean of its MSOAs) with 95% CI bars, placed at the "
+            f"mid-point of the decile's share of the population; orange line: the fitted slope. RII (ratio of the "
+            f"least to the most deprived end) {view.result.rii:.3f} (95% CI {view.result.rii_ci(0.95)[0]:.3f} to "
+            f"{view.result.rii_ci(0.95)[1]:.3f}).", key=f"ineq_sii_{sex}")
+        england = charts.cached_england_sii(sex, stamp)
+        if isinstance(england, str):
+            st.info(f"England comparison not available: {england}")
+        else:
+            st.metric(f"England, {SEXES[sex].lower()}: SII computed from MSOAs", iv.sii_summary(england.result, indicator))
+            st.caption(england.description)
+first = next(iter(le_views.values()))
+suppressed = {SEXES[s]: iv.suppressed_count(v.inputs) for s, v in le_views.items()}
+st.caption(f"Deprivation groups: {first.inputs.grouping_label}. Weights: {first.inputs.weight_label}. Life expectancy "
+           f"is treated as {first.value_type_text}. The 107 MSOAs are grouped first; MSOAs ONS did not publish "
+           f"(women {suppressed['Women']}, men {suppressed['Men']}) are left out of their decile's mean, not counted as zero. "
+           f"Confidence limits: 100,000 simulations with a fixed seed. Life expectancy is 2016-20; the IMD is 2025.")
+st.caption(source_line(*LE_SOURCES) + " " + source_line(*IMD_SOURCES))
+
+st.header("Life expectancy and deprivation, MSOA by MSOA")
+for column, (sex, view) in zip(st.columns(2), le_views.items()):
+    with column:
+        st.markdown(f"**{SEXES[sex]}: life expectancy against IMD score**")
+        charts.show_chart_with_table(
+            charts.le_scatter_chart(view.inputs.frame),
+            charts.scatter_table(view.inputs.frame),
+            f"Each point is one of Leeds' 107 MSOAs (hover for its name); {suppressed[SEXES[sex]]} MSOAs not "
+            f"published by ONS are listed in the table as suppressed.", key=f"ineq_scatter_{sex}")
+st.caption(source_line(*LE_SOURCES) + " " + source_line(*IMD_SOURCES))
+
+st.header("Gaps to the Leeds value")
+sex = st.radio("Sex", list(SEXES), key="le_sex", horizontal=True, format_func=SEXES.get)
+indicator = registry.get(iv.LE_IDS[sex])
+gap_level = level if level in ("msoa", "ward24", "committee") else "msoa"
+if gap_level != level:
+    st.info("Life expectancy is published for MSOAs, not LSOAs: showing MSOAs.")
+leeds_value = comparator_value(values, indicator.id, iv.LE_PERIOD, "lad")
+if gap_level != "msoa":
+    st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
+               f"values; areas where MSOAs with published values cover under half the residents are left blank.")
+view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
+gaps = iv.area_gaps(store.indicator_table(indicator.id, gap_level, iv.LE_PERIOD, stamp), indicator, gap_level, leeds_value)
+extremes = iv.highest_lowest(gaps)
+c1, c2, c3 = st.columns(3)
+c1.metric(f"Leeds, {SEXES[sex].lower()} (approximation)", indicator.format_value(leeds_value),
+          help="Person-years-weighted mean of the published MSOA values; not an official Leeds figure.")
+c2.metric("Range, highest to lowest area", indicator.format_value(extremes["range"]),
+          help=f"Highest: {extremes['highest']} ({extremes['highest_value']:.1f}); "
+               f"lowest: {extremes['lowest']} ({extremes['lowest_value']:.1f}).")
+counts = iv.comparison_counts(gaps)
+c3.metric("Significantly lower / higher than Leeds",
+          f"{counts['Significantly lower']} / {counts['Significantly higher']}",
+          help="The area's 95% confidence interval lies wholly below / above the Leeds value (Fingertips convention).")
+st.markdown(f"Highest: **{extremes['highest']}** ({extremes['highest_value']:.1f} years); lowest: "
+            f"**{extremes['lowest']}** ({extremes['lowest_value']:.1f} years).")
+charts.show_table(charts.gap_table(gaps))
+st.subheader("Most against least deprived fifth and tenth")
+le_view = le_views[sex]
+charts.show_table(charts.extreme_gaps_table(iv.extreme_group_gaps(le_view.inputs, le_view.value_type), "years"))
+st.caption(f"MSOAs grouped into {le_view.inputs.grouping_label}; each group's value is the weighted mean of its "
+           f"MSOAs' life expectancy ({le_view.inputs.weight_label}). " + source_line(*LE_SOURCES))
+
+st.header("The same measure for other indicators")
+sii_level = level if level in iv.SII_LEVELS else "ward24"
+if sii_level != level:
+    st.info("Ten community committees are too few for deprivation deciles: showing wards.")
+candidates = iv.sii_candidates(registry.indicators, sii_level, store.LEVEL_ORDER)
+ids = [i.id for i in candidates]
+if st.session_state.get("sii_indicator") not in ids:
+    st.session_state["sii_indicator"] = ids[0]
+chosen = registry.get(st.selectbox("Indicator", ids, key="sii_indicator",
+                                   format_func=lambda i: registry.get(i).label,
+                                   help="Rates, shares and scores with a value for each area. IMD scores are left "
+                                        "out (they define the deciles); no child-poverty rate is in the open data."))
+period = chosen.latest.period
+other = charts.cached_sii_view(chosen.id, sii_level, period, mode, stamp)
+if other.error:
+    st.warning(f"The SII of {chosen.label} cannot be computed at {levels[sii_level].label.lower()} level: {other.error}")
+else:
+    st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs)}")
+    charts.show_chart_with_table(
+        charts.sii_chart(other, f"{chosen.short_label} by deprivation decile ({period})"), charts.decile_table(other),
+        f"{levels[sii_level].label}, {other.inputs.grouping_label}. Treated as {other.value_type_text}. "
+        f"Weights: {other.inputs.weight_label}.", key="ineq_sii_other")
+st.caption(source_line(chosen.latest.source, period) + " " + source_line(*IMD_SOURCES))
+
+with st.expander("How these figures are made"):
+    st.markdown(
+        "- **Slope Index of Inequality.** Areas are put into ten deprivation groups; each group's value is plotted "
+        "at the mid-point of its share of the population (0 = most deprived end, 1 = least deprived); a "
+        "population-weighted straight line is fitted; the SII is the difference between its two ends. Its 95% "
+        "confidence interval comes from 100,000 simulations of the group values within their own confidence "
+        "intervals. This is the method of UKHSA's `phe_sii()` (ported in `metrics/sii.py` and checked against its "
+        "test suite).\n"
+        "- **RII** is the ratio of the two ends of the line.\n"
+        "- **Life expectancy deciles** are built from MSOAs (about 8,000 people each), not LSOAs: ONS publishes "
+        "small-area life expectancy only for MSOAs. MSOA-based SIIs are smaller than the official LSOA-based "
+        "OHID figures, because averaging over bigger areas flattens the extremes, so compare the Leeds and England "
+        "figures here with each other, not with PHOF.\n"
+        "- **Gaps** follow the Fingertips convention: an area is significantly higher or lower than Leeds only "
+        "when its 95% confidence interval excludes the Leeds value.\n"
+        f"- *{registry.get(iv.LE_IDS['female']).caveat}*")
