@@ -1,5 +1,99 @@
-"""Social progress (placeholder until its issue lands)."""
+"""Social progress: our open SPI-method index for LSOAs, MSOAs, wards and committees, with scorecards."""
 import streamlit as st
 
-st.title("Social progress")
-st.info("This page is being built.")
+from components import spi_view, store
+from components.footer import source_line
+from components.indicator_map import indicator_map, table_for_display
+
+VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "method": "Method",
+         "official": "Official scores"}
+
+st.title("Social progress: an open SPI-method index")
+st.markdown(
+    "Leeds measures the Best City Ambition with the **Leeds Social Progress Index** (three dimensions of four "
+    "components, 0-100). The official index is a closed ward-level tool. This page rebuilds the **method** on open "
+    "data for every neighbourhood and ward. It is **our open-data index, not the council's official Leeds SPI**, "
+    "and a score of 0-100 places an area between the worst and best plausible values — it is not a percentile.")
+level = st.session_state["level"]
+committee = st.session_state["committee"]
+stamp = store.built_at()
+registry = store.registry()
+level_label = store.area_catalogue().levels[level].label
+areas_text = spi_view.plural(level)
+
+view = st.radio("View", list(VIEWS), key="spi_view", horizontal=True, format_func=VIEWS.get)
+
+if view == "map":
+    measures = [i for i in registry.indicators if i.derived == "spi" and level in i.derived_levels]
+    st.selectbox("Mapped score", [i.id for i in measures], key="spi_measure",
+                 format_func=lambda i: registry.get(i).short_label,
+                 help="The index, one of its three dimensions or one of the measured components.")
+    indicator = registry.get(st.session_state["spi_measure"])
+    shown = indicator_map(indicator.id, level, spi_view.SPI_PERIOD, committee=committee, key="spi_map")
+    if shown.selected:
+        st.session_state["area"] = shown.selected
+        st.button("Open the scorecard for the area you clicked", key="spi_open_scorecard",
+                  on_click=lambda: st.session_state.update(spi_view="scorecard"))
+    st.caption("Stored scores use principal-component weights. " + spi_view.sources_caption(
+        spi_view.cached_spi_runs(level, stamp)["pca"].periods))
+    st.subheader("The numbers behind the map")
+    table = table_for_display(shown.table, indicator.short_label, with_ci=False).rename(
+        columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
+    st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"leeds_{indicator.id}_{level}.csv", mime="text/csv")
+    with st.expander("About this score"):
+        st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}")
+
+elif view == "scorecard":
+    names = spi_view.area_names(level, stamp)
+    codes = sorted(names.index, key=lambda c: names[c])
+    current = st.session_state.get("area")
+    area = st.selectbox(f"Area ({level_label.lower()})", codes, format_func=lambda c: f"{names[c]} ({c})",
+                        index=codes.index(current) if current in codes else 0)
+    st.session_state["area"] = area
+    st.radio("Weights within components", list(spi_view.WEIGHTINGS), key="spi_weighting", horizontal=True,
+             format_func=spi_view.WEIGHTINGS.get)
+    st.subheader(f"Scorecard: {names[area]}")
+    spi_view.scorecard_view(level, area, st.session_state["spi_weighting"], stamp)
+
+elif view == "sensitivity":
+    st.markdown(f"How the ranks of Leeds {areas_text} change if the indicators inside each component are weighted **equally** instead of by their "
+                "**first principal component** (the SPI method). Small moves mean the ranking does not hinge on the "
+                "weighting choice.")
+    spi_view.sensitivity_view(level, stamp)
+
+elif view == "method":
+    framework = spi_view.spi_framework()
+    st.markdown(
+        "**What it is.** An index following the Social Progress Imperative method: each indicator is oriented so "
+        "higher is better and standardised over the areas of the chosen level; within each component the "
+        "indicators are weighted by the first principal component (equal weights as an option); the weighted "
+        "score is placed on 0-100 between **dystopia** (worst plausible values, 0) and **utopia** (best plausible, "
+        "100) and capped there; a dimension is the mean of its components and the index the mean of the three "
+        "dimensions. Only outcomes are used — no spending, and no income or employment measures (SPI leaves "
+        "economic indicators out, which is what lets a scorecard compare areas of similar income).\n\n"
+        "**What it is not.** Not the council's official Leeds SPI (different indicators; its 48 ward indicators are "
+        "not open), and not a percentile or a rank. Each level is scored from its own indicator values, so ward "
+        "scores come from ward figures, not from averaging neighbourhood scores; compare areas within one level.\n\n"
+        "**Missing data.** Components with no suitable open indicator are shown as *not measured* and left out: "
+        "their dimension averages the components that are measured, the same for every area. Where one area lacks "
+        "an indicator value, that area has no score for the component and its dimension averages the components it "
+        "has (listed below). Nothing is imputed.")
+    st.subheader("Framework")
+    st.dataframe(spi_view.framework_table(level, stamp), hide_index=True, width="stretch")
+    st.subheader(f"Areas with gaps ({areas_text})")
+    gaps = spi_view.gaps_table(level, stamp)
+    if gaps.empty:
+        st.markdown("Every area has every indicator.")
+    else:
+        st.dataframe(gaps, hide_index=True, width="stretch")
+    with st.expander("Everything the computation reported"):
+        st.markdown("\n".join(f"- {note}" for note in spi_view.run_notes(level, stamp)))
+    st.caption(spi_view.sources_caption(spi_view.cached_spi_runs(level, stamp)["pca"].periods))
+
+else:
+    st.markdown("The council's **Leeds SPI (official)** ward scores beside our open index (wards, PCA weights).")
+    spi_view.official_view(stamp)
+    st.caption(source_line("imd2025_lsoa21", spi_view.SPI_PERIOD))
