@@ -1,0 +1,446 @@
+"""Rendering for the Pillars page: KPI small multiples, composite map, intersection map with UpSet chart
+and area list, IMD-domain intersections and the bivariate map. Numbers come from metrics.pillar_view.
+"""
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.footer import source_line
+from components.indicator_map import indicator_map, map_view
+from components.map import deck_template, show_map, with_selection
+from data.registry import PILLARS
+from geo.choropleth import dimmed_outside
+from geo.features import features, representative_points
+from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
+from metrics import pillar_view as pv
+from metrics.intersections import ALL_THREE, intersection_categories
+
+PILLAR_LEVELS = ("lsoa21", "msoa", "ward24")
+THRESHOLD_KEYS = {"Health and Wellbeing": "pillar_thr_health", "Inclusive Growth": "pillar_thr_growth",
+                  "Zero Carbon": "pillar_thr_carbon"}
+INTERSECTION_TOOLTIP = "<b>{name}</b><br/>{category}<br/>{scores_text}<br/>{context_text}"
+BIVARIATE_TOOLTIP = "<b>{name}</b><br/>{x_text}<br/>{y_text}<br/>{class_text}"
+DIM_ALPHA = 40
+
+
+def pillar_level(level: str) -> tuple[str, str | None]:
+    """The level the pillar view uses, and a note when the sidebar's level is not supported."""
+    if level in PILLAR_LEVELS:
+        return level, None
+    return "ward24", ("Pillar composites are computed for neighbourhoods (LSOAs), MSOAs and wards, not for community "
+                      "committees, so this page shows wards.")
+
+
+def level_label(level: str, plural: bool = True) -> str:
+    return {"lsoa21": "LSOAs", "msoa": "MSOAs", "ward24": "wards"}[level] if plural else \
+        {"lsoa21": "LSOA", "msoa": "MSOA", "ward24": "ward"}[level]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _area_table(level: str, stamp: str) -> pd.DataFrame:
+    """Areas of a level without geometry (shared, read-only)."""
+    return pd.DataFrame(store.areas(level, stamp).drop(columns="geometry"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _scores(level: str, basis: str, stamp: str) -> pv.PillarScores:
+    return pv.pillar_scores(store.values(stamp), _area_table(level, stamp), store.registry(), level, basis)
+
+
+def _population(level: str, stamp: str) -> pd.Series:
+    areas = _area_table(level, stamp)
+    return pd.Series(areas["population"].to_numpy(dtype=float), index=areas["code"].astype(str).to_numpy())
+
+
+# --- KPI sets, small multiples and composite -------------------------------------------------
+
+
+def kpi_set(pillar: str, level: str) -> None:
+    """The pillar's KPI table (rationale, Leeds vs England) and the KPIs left out at this level."""
+    stamp = store.built_at()
+    registry = store.registry()
+    overview = pv.kpi_overview(store.values(stamp), registry, pillar, level)
+    note = registry.pillar_kpis[pillar].note
+    st.markdown(f"**Proxy KPI set.** {note}")
+    table = overview.assign(
+        KPI=overview["role"] + ": " + overview["label"],
+        Leeds=overview["leeds_text"], England=overview["england_text"],
+        **{"Leeds vs England": overview["leeds_vs_england"].replace("", "no comparison")},
+        Period=overview["period"], Why=overview["rationale"],
+        **{"Used at this level": overview["available"].map({True: "yes", False: "no"})},
+    )[["KPI", "Period", "Leeds", "England", "Leeds vs England", "Used at this level", "Why"]]
+    st.dataframe(table, hide_index=True, width="stretch")
+    for row in overview[~overview["available"]].itertuples():
+        st.info(f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}")
+    for source, period in dict.fromkeys(zip(overview["source"], overview["period"])):
+        st.caption(source_line(source, period))
+
+
+def small_multiples(pillar: str, level: str, committee: str) -> None:
+    """One ranked-bar chart per KPI (worst on the left), with Leeds and England lines."""
+    stamp = store.built_at()
+    registry = store.registry()
+    areas = _area_table(level, stamp)
+    data = pv.small_multiples(store.values(stamp), areas, registry, pillar, level)
+    if data.empty:
+        st.warning("None of this pillar's KPIs has values at this level.")
+        return
+    if committee != "all" and "committee_code" in areas:
+        inside = set(areas.loc[areas["committee_code"] == committee, "code"].astype(str))
+        data = data.assign(in_committee=data["code"].isin(inside))
+    else:
+        data = data.assign(in_committee=True)
+    dark, light = class_colours(3, "lower_is_better")[-1], class_colours(3, "lower_is_better")[0]
+    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark bars are "
+                "worse than the Leeds value, light bars better. Solid line: Leeds; dashed line: England.")
+    ids = list(dict.fromkeys(data["indicator_id"]))
+    for start in range(0, len(ids), 3):
+        columns = st.columns(3)
+        for column, kpi in zip(columns, ids[start:start + 3]):
+            with column:
+                st.altair_chart(_ranked_bars(data[data["indicator_id"] == kpi], level, dark, light), width="stretch")
+
+
+def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.LayerChart:
+    frame = frame.sort_values("rank").assign(position=lambda f: range(1, len(f) + 1))
+    frame = frame.assign(compared=frame["vs_leeds"].replace({"": "no value", "same": "same as Leeds"}))
+    title = str(frame["label"].iloc[0])
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("position:O", axis=None, title=None),
+        y=alt.Y("value:Q", title=None),
+        color=alt.Color("compared:N", scale=alt.Scale(domain=["worse", "better", "same as Leeds", "no value"],
+                                                      range=[dark, light, "#7f7f7f", no_data_colour()]),
+                        legend=None),
+        opacity=alt.condition("datum.in_committee", alt.value(1.0), alt.value(0.25)),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value_text:N", title="Value"),
+                 alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("vs_leeds:N", title="vs Leeds"),
+                 alt.Tooltip("vs_england:N", title="vs England")],
+    )
+    layers = [bars]
+    leeds = frame["leeds"].iloc[0]
+    england = frame["england"].iloc[0]
+    if pd.notna(leeds):
+        layers.append(alt.Chart(pd.DataFrame({"y": [leeds]})).mark_rule(color="#000000", strokeWidth=2).encode(y="y:Q"))
+    if pd.notna(england):
+        layers.append(alt.Chart(pd.DataFrame({"y": [england]})).mark_rule(color="#0072b2", strokeWidth=2,
+                                                                          strokeDash=[6, 4]).encode(y="y:Q"))
+    return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=15), height=200)
+
+
+def composite_map(pillar: str, level: str, committee: str) -> None:
+    """The pillar composite as a choropleth (the generic indicator map), with its method stated."""
+    registry = store.registry()
+    indicator = registry.get(pv.composite_id(pillar))
+    used, left_out = pv.kpis_at_level(registry, pillar, level)
+    view = indicator_map(indicator.id, level, pv.COMPOSITE_PERIOD, scheme="quantiles", k=5, committee=committee,
+                         key=f"pillar_composite_map_{pv.short_pillar(pillar)}")
+    names = ", ".join(registry.get(k).short_label for k in used)
+    missing = (" Left out at this level: " + ", ".join(registry.get(k).short_label for k in left_out) + ".") \
+        if left_out else ""
+    st.caption(f"{indicator.short_label}: mean of the oriented z-scores of {len(used)} KPIs ({names}), each "
+               f"standardised among Leeds' {level_label(level)} (higher = better; 0 = the average Leeds "
+               f"{level_label(level, plural=False)}).{missing} {indicator.caveat}")
+    with st.expander("The numbers behind this map"):
+        table = view.table[["display_name", "code", "value", "rank"]].rename(columns={
+            "display_name": "Area", "code": "Code", "value": "Composite (z)", "rank": "Rank (1 = worst)"})
+        st.dataframe(table.sort_values("Rank (1 = worst)"), hide_index=True, width="stretch",
+                     column_config={"Composite (z)": st.column_config.NumberColumn(format="%+.2f")})
+
+
+# --- intersections ------------------------------------------------------------------------
+
+
+def intersection_result(level: str, basis: str, thresholds: tuple[str, ...]) -> tuple[pv.PillarScores, pv.Intersections]:
+    """Scores and intersections for the chosen level, basis and thresholds (per pillar, in PILLARS order)."""
+    stamp = store.built_at()
+    scores = _scores(level, basis, stamp)
+    rules = {p: pv.threshold_rule(t, scores.leeds[p]) for p, t in zip(PILLARS, thresholds)}
+    return scores, pv.intersections(scores.scores, scores.polarity, rules, _population(level, stamp))
+
+
+def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: str) -> str:
+    registry = store.registry()
+    parts = []
+    for pillar, choice in zip(PILLARS, thresholds):
+        indicator = registry.get(scores.indicator_ids[pillar])
+        text = pv.THRESHOLDS[choice][0].lower()
+        if choice == "leeds":
+            text += f" ({indicator.format_value(scores.leeds[pillar])})"
+        parts.append(f"**{pillar}**: {text} on {indicator.short_label}")
+    leeds_note = (" The Leeds value of a composite is Leeds' own KPI values placed on the same z-score scale."
+                  if basis == "composite" and "leeds" in thresholds else "")
+    return "Weak means — " + "; ".join(parts) + "." + leeds_note + " " + pv.TIE_RULE
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _intersection_template(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str,
+                           stamp: str) -> str:
+    """Deck JSON for the intersection map, cached per view; the chosen combination gets a black-on-white outline.
+
+    (The outline reuses map.deck_template's casing layer: the cyan selection line would be confused with
+    the sky-blue category.)"""
+    scores, result = intersection_result(level, basis, thresholds)
+    registry = store.registry()
+    layer = store.areas(level, stamp)
+    colours = pv.category_colours()
+    table = _area_table(level, stamp)
+    category = result.categories.reindex(table["code"].astype(str)).astype(str).to_numpy()
+    dimmed = dimmed_outside(table, level, committee).to_numpy()
+    fills = [hex_to_rgba(colours[c], DIM_ALPHA if d else pv.category_alpha(c)) for c, d in zip(category, dimmed)]
+    score_text = []
+    for code in table["code"].astype(str):
+        bits = []
+        for pillar in PILLARS:
+            indicator = registry.get(scores.indicator_ids[pillar])
+            value = scores.scores.loc[code, pillar]
+            flag = " (weak)" if result.flags.loc[code, pillar] else ""
+            bits.append(f"{pv.short_pillar(pillar)}: {indicator.format_value(None if pd.isna(value) else float(value))}{flag}")
+        score_text.append("<br/>".join(bits))
+    context = ("Ward: " + table.get("ward24_name", pd.Series("", index=table.index)).fillna("").astype(str)) \
+        if level != "ward24" else ("Committee: " + table["committee_name"].fillna("").astype(str))
+    props = pd.DataFrame({"code": table["code"].astype(str), "name": table["display_name"].astype(str).map(html.escape),
+                          "category": [html.escape(c) for c in category], "fill": fills, "scores_text": score_text,
+                          "context_text": context.map(html.escape).to_numpy()})
+    merged = layer[["code", "geometry"]].merge(props, on="code")
+    area_features = features(merged, ["code", "name", "category", "fill", "scores_text", "context_text"])
+    wards = store.areas("ward24", stamp)
+    labels = representative_points(wards).to_dict("records") \
+        if level == "ward24" else []
+    chosen = set(result.categories.index[result.categories.astype(str) == selected])
+    outline = [{"type": "Feature", "geometry": f["geometry"], "properties": {"code": f["code"]}}
+               for f in area_features if f["code"] in chosen]
+    return deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
+                         INTERSECTION_TOOLTIP, outline or None)
+
+
+def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str) -> None:
+    """Every area coloured by the combination of pillars it is weak on; the chosen combination outlined."""
+    stamp = store.built_at()
+    _, result = intersection_result(level, basis, thresholds)
+    template = _intersection_template(level, basis, thresholds, committee, selected, stamp)
+    deck = with_selection(template, [], INTERSECTION_TOOLTIP)
+    show_map(deck, key="pillar_intersection_map",
+             alt=f"Map of Leeds {level_label(level)} coloured by which pillars each is weak on. "
+                 "The same counts are in the table beside the map.")
+    _category_legend(result)
+
+
+def _category_legend(result: pv.Intersections) -> None:
+    colours = pv.category_colours()
+    items = []
+    for category, row in result.summary.iterrows():
+        swatch = pv.pale_hex(colours[str(category)], pv.category_alpha(str(category)))
+        items.append(f'<li style="display:flex;align-items:center;gap:.5rem;margin:.1rem 0">'
+                     f'<span aria-hidden="true" style="display:inline-block;width:1.4rem;height:1rem;'
+                     f'background:{swatch};border:1px solid #555"></span>'
+                     f'<span>{html.escape(str(category))} ({int(row["areas"])})</span></li>')
+    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas)</strong>'
+                f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{"".join(items)}</ul></div>',
+                unsafe_allow_html=True)
+
+
+def category_table(result: pv.Intersections) -> pd.DataFrame:
+    """Counts and population per category, for display."""
+    summary = result.summary.reset_index()
+    return pd.DataFrame({"Weak on": summary["category"].astype(str), "Areas": summary["areas"],
+                         "People": summary["population"].round().astype("int64"),
+                         "% of people": (summary["population_share"] * 100).round(1)})
+
+
+def category_counts(result: pv.Intersections, level: str) -> None:
+    st.dataframe(category_table(result), hide_index=True, width="stretch",
+                 column_config={"People": st.column_config.NumberColumn(format="localized")})
+    missing = int(result.missing.sum())
+    if missing:
+        st.caption(f"{missing} {level_label(level)} lack a score on at least one pillar and are counted as not weak "
+                   "on it.")
+    st.caption("Population: Census 2021 usual residents. " + source_line("population_census2021", "2021"))
+
+
+def upset_chart(result: pv.Intersections) -> None:
+    """UpSet-style chart: areas per combination (bars) over a dot matrix naming the pillars in it."""
+    colours = {c: pv.pale_hex(h, pv.category_alpha(c)) for c, h in pv.category_colours().items()}
+    combos = result.combinations.assign(combination=lambda f: f["combination"].astype(str))
+    order = list(combos["combination"])
+    bars = alt.Chart(combos).mark_bar().encode(
+        x=alt.X("combination:N", sort=order, axis=None),
+        y=alt.Y("areas:Q", title="Areas"),
+        color=alt.Color("combination:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+                        legend=None),
+        stroke=alt.value("#555555"),
+        tooltip=[alt.Tooltip("combination:N", title="Weak on"), alt.Tooltip("areas:Q", title="Areas"),
+                 alt.Tooltip("population:Q", title="Population", format=",.0f")],
+    ).properties(height=220, width=640)
+    text = bars.mark_text(dy=-8, fontSize=14).encode(text="areas:Q", color=alt.value("#1a1a1a"))
+    dots = combos.melt(id_vars=["combination"], value_vars=list(PILLARS), var_name="pillar", value_name="member")
+    matrix = alt.Chart(dots).mark_circle(size=180).encode(
+        x=alt.X("combination:N", sort=order, axis=alt.Axis(labels=False, ticks=False, title=None)),
+        y=alt.Y("pillar:N", sort=list(PILLARS), title=None, axis=alt.Axis(labelFontSize=13, labelLimit=220)),
+        color=alt.condition("datum.member", alt.value("#1a1a1a"), alt.value("#d9d9d9")),
+        tooltip=[alt.Tooltip("combination:N", title="Weak on")],
+    ).properties(height=110, width=640)
+    st.markdown("**Combinations of weak pillars** (UpSet chart: bars count the areas; the dots below each bar "
+                "show which pillars the combination contains)")
+    st.altair_chart(alt.vconcat(bars + text, matrix, spacing=4), width="content")
+
+
+def area_list(level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str) -> pd.DataFrame:
+    """Areas in the chosen combination (inside the committee when one is chosen), worst composite first."""
+    stamp = store.built_at()
+    scores, result = intersection_result(level, basis, thresholds)
+    areas = _area_table(level, stamp)
+    if committee != "all" and "committee_code" in areas:
+        areas = areas[areas["committee_code"] == committee]
+    codes = areas["code"].astype(str)
+    subset = pv.Intersections(result.flags.loc[codes], result.categories.loc[codes], result.summary,
+                              result.combinations, result.missing.loc[codes])
+    table = pv.area_list(areas, subset, scores.scores.loc[codes], category)
+    registry = store.registry()
+    return table.rename(columns={p: f"{pv.short_pillar(p)}: {registry.get(scores.indicator_ids[p]).short_label}"
+                                 for p in PILLARS})
+
+
+def show_area_list(table: pd.DataFrame, category: str, level: str, committee_name: str | None, key: str) -> None:
+    where = f" in {committee_name}" if committee_name else ""
+    st.markdown(f"**{len(table)} {level_label(level)}{where} weak on: {category}**")
+    if table.empty:
+        st.info("No area falls in this combination with these thresholds.")
+        return
+    number_format = {c: st.column_config.NumberColumn(format="%.2f") for c in table.columns
+                     if c.split(":")[0] in {pv.short_pillar(p) for p in PILLARS}}
+    number_format["Population"] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=number_format)
+    st.download_button(f"Download these {len(table)} areas (CSV)", table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"leeds_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
+                       mime="text/csv", key=key)
+
+
+def all_three_callout(result: pv.Intersections, level: str) -> None:
+    row = result.summary.loc[ALL_THREE]
+    st.warning(f"**Weak on all three pillars: {int(row['areas'])} {level_label(level)}, home to "
+             f"{int(round(row['population'])):,} people ({row['population_share'] * 100:.1f}% of Leeds' residents).** "
+             "They are drawn in black on the map.", icon=":material/warning:")
+
+
+# --- IMD domains --------------------------------------------------------------------------
+
+
+def domain_intersections(domains: list[str], max_decile: int) -> None:
+    """Counts per combination of IMD domains (national deciles at LSOA) and the pairwise overlaps."""
+    stamp = store.built_at()
+    lsoas = _area_table("lsoa21", stamp)
+    result = pv.domain_intersections(store.values(stamp), lsoas, domains, max_decile)
+    share = "10%" if max_decile == 1 else f"{max_decile * 10}%"
+    overlaps = pv.pair_overlaps(result.flags, _population("lsoa21", stamp))
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.markdown(f"Neighbourhoods (LSOAs) in **England's most deprived {share}** (national decile "
+                    f"{'1' if max_decile == 1 else f'1 to {max_decile}'}) on each domain:")
+        table = category_table(result)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"People": st.column_config.NumberColumn(format="localized")})
+    with c2:
+        st.markdown("**In both** (whatever the third domain):")
+        st.dataframe(overlaps.rename(columns={"pair": "Domains", "areas": "LSOAs", "population": "Population"})
+                     .astype({"Population": "int64"}), hide_index=True, width="stretch")
+    st.caption(source_line("imd2025_lsoa21", pv.IMD_PERIOD) + " Deciles are national (1 = most deprived 10% of "
+               "England's 33,755 LSOAs) and exist only for LSOAs. Population: Census 2021 usual residents.")
+
+
+# --- bivariate ---------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _bivariate_template(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate]:
+    registry = store.registry()
+    x_ind, y_ind = registry.get(x_id), registry.get(y_id)
+    table = _area_table(level, stamp)
+    result = pv.bivariate(store.values(stamp), table, x_ind, y_ind, level)
+    frame = result.table
+    dimmed = dimmed_outside(table, level, committee).to_numpy()
+    fills = [hex_to_rgba(c if c else no_data_colour(), DIM_ALPHA if d else 235) for c, d in zip(frame["colour"], dimmed)]
+    props = pd.DataFrame({
+        "code": frame["code"], "name": frame["area"].map(html.escape), "fill": fills,
+        "x_text": [html.escape(f"{x_ind.short_label}: {x_ind.format_value(None if pd.isna(v) else float(v))}") for v in frame["x"]],
+        "y_text": [html.escape(f"{y_ind.short_label}: {y_ind.format_value(None if pd.isna(v) else float(v))}") for v in frame["y"]],
+        "class_text": [f"Third {int(a)} of 3 across, {int(b)} of 3 up (3 = worse)" if pd.notna(a) and pd.notna(b)
+                       else "No data" for a, b in zip(frame["x_class"], frame["y_class"])],
+    })
+    layer = store.areas(level, stamp)
+    merged = layer[["code", "geometry"]].merge(props, on="code")
+    area_features = features(merged, ["code", "name", "fill", "x_text", "y_text", "class_text"])
+    wards = store.areas("ward24", stamp)
+    labels = representative_points(wards).to_dict("records") \
+        if level == "ward24" else []
+    template = deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
+                             BIVARIATE_TOOLTIP)
+    return template, result
+
+
+def bivariate_options(level: str) -> list[str]:
+    """Indicators with values at ``level`` (composites included), for the two pickers."""
+    from data.query import indicators_for_level
+
+    available, _ = indicators_for_level(store.registry().indicators, list(store.LEVEL_ORDER), level)
+    return [i.id for i in available if i.id not in ("population", "households")]
+
+
+def bivariate_map(x_id: str, y_id: str, level: str, committee: str) -> None:
+    """The 3x3 bivariate choropleth with its square legend and the correlation in words."""
+    stamp = store.built_at()
+    registry = store.registry()
+    x_ind, y_ind = registry.get(x_id), registry.get(y_id)
+    template, result = _bivariate_template(x_id, y_id, level, committee, stamp)
+    c1, c2 = st.columns([3, 1])
+    with c1:
+        show_map(with_selection(template, [], BIVARIATE_TOOLTIP), key="pillar_bivariate_map",
+                 alt=f"Bivariate map of {x_ind.label} against {y_ind.label} by {level_label(level)}.")
+    with c2:
+        _bivariate_legend(x_ind, y_ind, result)
+    st.markdown(pv.correlation_sentence(result.correlation, x_ind.short_label, y_ind.short_label, level_label(level)))
+    for indicator in (x_ind, y_ind):
+        if indicator.derived:
+            st.caption(f"{indicator.short_label}: computed from the pillar's proxy KPIs (see above).")
+        else:
+            st.caption(f"{indicator.short_label}: " + source_line(indicator.latest.source, indicator.latest.period))
+
+
+def _axis_words(indicator) -> str:
+    if indicator.polarity == "neutral":
+        return "higher →"
+    return "worse →"
+
+
+def _bivariate_legend(x_ind, y_ind, result: pv.Bivariate) -> None:
+    grid = pv.bivariate_legend_grid()
+    counts = result.table.groupby(["x_class", "y_class"]).size()
+    cells = []
+    for row, yc in zip(grid, (3, 2, 1)):
+        for colour, xc in zip(row, (1, 2, 3)):
+            n = int(counts.get((xc, yc), 0))
+            cells.append(f'<div title="{n} areas" style="width:3rem;height:3rem;background:{colour};'
+                         f'display:flex;align-items:center;justify-content:center;font-size:.85rem;'
+                         f'color:{text_colour_for(colour)}">{n}</div>')
+    no_data = int(result.table["colour"].isna().sum())
+    st.markdown(
+        '<div role="group" aria-label="Bivariate legend: three by three grid of colours with area counts">'
+        f'<strong>Legend (areas per cell)</strong>'
+        f'<div style="display:flex;align-items:flex-end;gap:.4rem;margin-top:.3rem">'
+        f'<div style="writing-mode:vertical-rl;transform:rotate(180deg);font-size:.9rem">'
+        f'{html.escape(y_ind.short_label)} {_axis_words(y_ind)}</div>'
+        f'<div style="display:grid;grid-template-columns:repeat(3,3rem);gap:2px">{"".join(cells)}</div></div>'
+        f'<div style="margin-left:1.6rem;font-size:.9rem">{html.escape(x_ind.short_label)} {_axis_words(x_ind)}</div>'
+        f'<div style="margin-top:.4rem;display:flex;gap:.4rem;align-items:center"><span style="display:inline-block;'
+        f'width:1.4rem;height:1rem;background:{no_data_colour()};border:1px solid #555"></span>No data ({no_data})</div>'
+        '</div>', unsafe_allow_html=True)
+    st.caption("Classes are thirds of the areas with both values. For \"higher is better\" indicators the axis is "
+               "turned, so the dark corner is always worse on both.")
+
+
+def category_options() -> list[str]:
+    return intersection_categories(list(PILLARS))
