@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components.footer import footer
+from components.meeting import apply_meeting_mode
 from components.params import PARAMS
 from components.sidebar import shared_sidebar
 from components.state import init_from_url, write_url
@@ -31,6 +32,7 @@ PAGES = {
 
 ensure_store()
 notices = init_from_url(PARAMS)
+apply_meeting_mode()
 navigation = st.navigation(PAGES)
 shared_sidebar()
 for notice in notices:

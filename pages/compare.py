@@ -1,5 +1,32 @@
-"""Compare areas (placeholder until its issue lands)."""
+"""Compare areas: 2-6 areas of the same kind side by side, with Leeds (and England) as reference."""
 import streamlit as st
 
+from components import store
+from components import profile_view as view
+
+COMPARE_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
+stamp = store.built_at()
+levels = store.area_catalogue().levels
+
+
+def _level_changed() -> None:
+    st.session_state["compare_level"] = st.session_state["_w_compare_level"]
+    st.session_state["compare"] = ""
+
+
 st.title("Compare areas")
-st.info("This page is being built.")
+st.markdown("Choose **2 to 6** areas of the same kind. Each is shown against Leeds and England; the link in your "
+            "browser's address bar reopens exactly this comparison.")
+level = view.bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
+                          on_change=_level_changed)
+names = view.area_names(level, stamp)
+committee = st.session_state.get("committee", "all")
+if not st.session_state.get("compare") and level == "ward24" and committee != "all":
+    wards = store.areas("ward24", stamp)
+    st.session_state["compare"] = ",".join(wards[wards["committee_code"] == committee]["code"].astype(str).head(6))
+codes = view.bound_codes(f"{levels[level].short}s to compare", names, "compare")
+
+if len(codes) < 2:
+    st.info("Choose at least two areas to compare (up to six).")
+else:
+    view.compare_view(level, codes, stamp, key="_compare")

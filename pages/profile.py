@@ -1,5 +1,90 @@
-"""Area profile (placeholder until its issue lands)."""
+"""Area profile: one page per place (or, in meeting mode, one projector view per ward)."""
+import html
+
 import streamlit as st
 
-st.title("Area profile")
-st.info("This page is being built.")
+from components import meeting, store
+from components import profile_view as view
+from metrics.profile import LEVELS, key_sentences
+
+stamp = store.built_at()
+levels = store.area_catalogue().levels
+
+
+def _level_changed() -> None:
+    st.session_state["profile_level"] = st.session_state["_w_profile_level"]
+    st.session_state["area"] = None
+
+
+def _meeting_committee_changed() -> None:
+    st.session_state["committee"] = st.session_state["_w_meeting_committee"]
+    st.session_state["meeting_step"] = 0
+
+
+if meeting.is_on():
+    committees = {"all": "All of Leeds"} | {c.code: c.name for c in store.area_catalogue().community_committees.committees}
+    if st.session_state.get("_w_meeting_committee") not in committees:
+        st.session_state["_w_meeting_committee"] = st.session_state.get("committee", "all")
+    chosen = st.selectbox("Committee", list(committees), format_func=committees.get, key="_w_meeting_committee",
+                          on_change=_meeting_committee_changed, label_visibility="collapsed")
+    level, code, name = meeting.stepper(meeting.meeting_views(chosen, stamp))
+    view.meeting_slide(level, code, name, stamp)
+else:
+    view.print_css()
+    st.title("Area profile")
+    meeting.meeting_switch()
+    view.place_search(stamp)
+
+    found = view.level_of_code(st.session_state.get("area"), stamp)
+    if found:
+        st.session_state["profile_level"] = found
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        level = view.bound_select("Kind of area", LEVELS, "profile_level", format_func=lambda lv: levels[lv].label,
+                                  on_change=_level_changed)
+    names = view.area_names(level, stamp)
+    with c2:
+        code = view.bound_select(f"{levels[level].short}", list(names), "area", format_func=names.get)
+    name = names[code]
+
+    headlines, spine = view.cached_profile(level, code, stamp)
+    st.header(name)
+    if level in ("lsoa21", "msoa", "ward24"):
+        row = store.areas(level, stamp)
+        row = row[row["code"] == code].iloc[0]
+        parts = [f"Code {html.escape(code)}"]
+        if level == "lsoa21":
+            parts.append(f"ward: {html.escape(str(row['ward24_name']))}")
+        if "committee_name" in row:
+            parts.append(f"community committee: {html.escape(str(row['committee_name']))}")
+        st.caption(" · ".join(parts))
+    for sentence in key_sentences(name, level, headlines, spine):
+        st.markdown(f"- {html.escape(sentence)}")
+    view.headline_cards(headlines)
+    view.profile_pdf_button(level, code, name, stamp)
+
+    tab_names = ["Every indicator (spine chart)", "Table", "Map", "Deprived Leeds", "Change over time"]
+    if level == "committee":
+        tab_names.append("Its wards side by side")
+    tabs = st.tabs(tab_names)
+    with tabs[0]:
+        shown = view.spine_filter(spine, key="_profile_themes")
+        view.spine_note(spine, level)
+        view.spine_chart(shown, name)
+    with tabs[1]:
+        view.spine_table(spine)
+    with tabs[2]:
+        if level == "lad":
+            st.info("For all of Leeds, use the Deprivation map page; this tab maps a ward's, committee's or MSOA's "
+                    "neighbourhoods.")
+        else:
+            view.area_decile_map(level, code, stamp, key="_profile_map")
+    with tabs[3]:
+        view.deprived_list(level, code, stamp)
+    with tabs[4]:
+        view.trend_charts(level, code, stamp)
+    if level == "committee":
+        with tabs[5]:
+            wards = store.areas("ward24", stamp)
+            ward_codes = wards[wards["committee_code"] == code].sort_values("name")["code"].astype(str).tolist()
+            view.compare_view("ward24", ward_codes, stamp, key="_committee_wards")

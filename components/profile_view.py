@@ -1,0 +1,501 @@
+"""Streamlit rendering for area profiles, comparisons and change: cards, spine chart, maps, lists.
+
+The figures come from the pure modules (metrics.profile, metrics.spine, metrics.change,
+geo.profile_pdf); this module only draws them. Its cached wrappers are named ``cached_*``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.footer import attribution_lines, source_line
+from components.legend import legend
+from components.map import deck_template, show_map, with_selection
+from geo.features import features, representative_points, view_for_bounds
+from geo.palettes import class_colours, hex_to_rgba, load_palettes
+from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
+from metrics.profile import (LEVELS, Headline, area_spine, compare_table, deprived_neighbourhoods, find_places,
+                             headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
+from metrics.change import imd_change
+from metrics.spine import BY_SIGNIFICANCE, significance_colours
+
+SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
+DECILE_TOOLTIP = "<b>{name}</b><br/>IMD 2025: {decile_text}"
+CHANGE_TOOLTIP = "<b>{name}</b><br/>{move_text}"
+
+
+# ---------- cached data ----------
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_spine_inputs(level: str, stamp: str):
+    return spine_inputs(store.values(stamp), store.registry(), level)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_profile(level: str, code: str, stamp: str) -> tuple[list[Headline], pd.DataFrame]:
+    """Headline cards and spine rows for one area (shared across reruns of the same view)."""
+    values = store.values(stamp)
+    headlines = headline_figures(values, store.registry(), level, code)
+    spine = area_spine(values, store.registry(), level, code, cached_spine_inputs(level, stamp))
+    return headlines, spine
+
+
+@st.cache_data(show_spinner="Making the PDF…", max_entries=32)
+def cached_profile_pdf(level: str, code: str, stamp: str, date: str) -> bytes:
+    layers = {lv: store.areas(lv, stamp) for lv in LEVELS}
+    doc = profile_document(store.values(stamp), store.registry(), store.sources(), layers, level, code, date,
+                           cached_spine_inputs(level, stamp))
+    return profile_pdf(doc)
+
+
+def area_names(level: str, stamp: str) -> dict[str, str]:
+    """Code -> display name for a level, in the store's order (wards alphabetical)."""
+    layer = store.areas(level, stamp)
+    frame = pd.DataFrame(layer[["code", "display_name"]]).sort_values("display_name")
+    return dict(zip(frame["code"].astype(str), frame["display_name"].astype(str)))
+
+
+def level_of_code(code: str | None, stamp: str) -> str | None:
+    """The level whose layer holds ``code`` (None when no layer does)."""
+    if not code:
+        return None
+    for level in LEVELS:
+        if code in set(store.areas(level, stamp)["code"].astype(str)):
+            return level
+    return None
+
+
+def bound_select(label: str, options: list, state_key: str, widget=st.selectbox, **kwargs):
+    """A widget whose value lives in ``state_key`` (URL-bound) and survives page switches."""
+    widget_key = f"_w_{state_key}"
+    current = st.session_state.get(state_key)
+    if current not in options:
+        current = options[0] if options else None
+    if st.session_state.get(widget_key) != current:
+        st.session_state[widget_key] = current
+    value = widget(label, options, key=widget_key, **kwargs)
+    st.session_state[state_key] = value
+    return value
+
+
+def bound_codes(label: str, options: dict[str, str], state_key: str, max_selections: int = 6) -> list[str]:
+    """A multiselect of area codes stored as a comma-separated URL value in ``state_key``."""
+    widget_key = f"_w_{state_key}"
+    current = [c for c in str(st.session_state.get(state_key) or "").split(",") if c in options][:max_selections]
+    if st.session_state.get(widget_key) != current:
+        st.session_state[widget_key] = current
+    chosen = st.multiselect(label, list(options), key=widget_key, format_func=options.get,
+                            max_selections=max_selections, placeholder="Type to search")
+    st.session_state[state_key] = ",".join(chosen)
+    return chosen
+
+
+# ---------- place search ----------
+
+def _land(level: str, code: str) -> None:
+    st.session_state["profile_level"] = level
+    st.session_state["area"] = code
+    st.session_state["_search_matches"] = None
+
+
+def place_search(stamp: str) -> None:
+    """Search box: a single match opens its profile; several are offered as buttons."""
+    with st.form("place_search", border=False):
+        cols = st.columns([4, 1], vertical_alignment="bottom")
+        query = cols[0].text_input("Find a place", placeholder="Ward, LSOA or MSOA name or code, e.g. Harehills",
+                                   help="Postcode search is not available: the data folder holds no postcode lookup.")
+        submitted = cols[1].form_submit_button("Search", width="stretch")
+    if submitted:
+        layers = {lv: store.areas(lv, stamp) for lv in ("ward24", "committee", "msoa", "lsoa21")}
+        matches, message = find_places(query, layers)
+        if message:
+            st.session_state["_search_matches"] = None
+            st.warning(message)
+        elif len(matches) == 1:
+            row = matches.iloc[0]
+            _land(row["level"], row["code"])
+        else:
+            st.session_state["_search_matches"] = matches.to_dict("records")
+    matches = st.session_state.get("_search_matches")
+    if matches:
+        st.markdown(f"**{len(matches)} places match** — choose one:")
+        levels = store.area_catalogue().levels
+        cols = st.columns(3)
+        for n, row in enumerate(matches):
+            cols[n % 3].button(f"{row['display_name']} ({levels[row['level']].short})", key=f"_match_{row['code']}",
+                               on_click=_land, args=(row["level"], row["code"]), width="stretch")
+
+
+# ---------- headline cards ----------
+
+def headline_cards(headlines: list[Headline], columns: int = 4) -> None:
+    """Metric cards with their notes, then one source line per distinct source and period."""
+    for start in range(0, len(headlines), columns):
+        cols = st.columns(columns)
+        for col, card in zip(cols, headlines[start:start + columns]):
+            with col.container(border=True):
+                st.metric(card.label, card.text)
+                caption = " · ".join(p for p in (card.period, card.note) if p)
+                if caption:
+                    st.caption(caption)
+    lines = list(dict.fromkeys(source_line(h.source_id, h.period) for h in headlines if h.source_id and h.period))
+    st.caption(" ".join(lines))
+
+
+# ---------- spine chart ----------
+
+def spine_filter(spine: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Theme picker above the spine (all themes by default)."""
+    themes = list(dict.fromkeys(spine["theme"].dropna()))
+    chosen = st.multiselect("Themes", themes, default=[], key=key, placeholder="All themes",
+                            help="Leave empty to show every theme.")
+    return spine[spine["theme"].isin(chosen)] if chosen else spine
+
+
+def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
+    """Altair spine: Leeds range (worst left), middle half, Leeds line, England square, the area's dot."""
+    rows = spine[~spine["unit"].isin(SPINE_HIDDEN_UNITS)].copy()
+    if rows.empty:
+        st.info("No indicators to chart for this area.")
+        return
+    rows["row"] = rows["label"] + " (" + rows["period"] + ")"
+    order = rows["row"].tolist()
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelFontSize=13))
+    x = alt.X("start:Q", scale=alt.Scale(domain=[-0.06, 1.06]), axis=alt.Axis(
+        values=[0, 1], labelExpr="datum.value == 0 ? 'worse / lower' : 'better / higher'", title=None, labelFontSize=13))
+    base = alt.Chart(rows.assign(start=0.0, end=1.0))
+    tooltip = [alt.Tooltip("label:N", title="Indicator"), alt.Tooltip("value_text:N", title=area_name[:40]),
+               alt.Tooltip("leeds_text:N", title="Leeds"), alt.Tooltip("england_text:N", title="England"),
+               alt.Tooltip("comparison:N", title="Compared"), alt.Tooltip("rank:Q", title="Rank (1 = worst)"),
+               alt.Tooltip("n_areas:Q", title="Areas"), alt.Tooltip("left_value_text:N", title="Left end"),
+               alt.Tooltip("right_value_text:N", title="Right end")]
+    track = base.mark_bar(color="#e6e6e6", height=14).encode(y=y, x=x, x2="end:Q")
+    middle = base.mark_bar(color="#b4b4b4", height=14).encode(y=y, x="pos_q1:Q", x2="pos_q3:Q")
+    leeds = base.mark_tick(color="#000000", thickness=3, size=20).encode(y=y, x="pos_leeds:Q")
+    england = base.mark_point(shape="square", filled=True, fill="#ffffff", stroke="#000000", size=70).encode(
+        y=y, x="pos_england:Q")
+    dot = base.mark_circle(size=190, stroke="#000000", strokeWidth=1, opacity=1).encode(
+        y=y, x="pos_value:Q", color=alt.Color("colour:N", scale=None), tooltip=tooltip)
+    chart = (track + middle + leeds + england + dot).properties(height=24 * len(rows), width="container")
+    st.altair_chart(chart, width="stretch")
+    _spine_key()
+
+
+def _spine_key() -> None:
+    colours = significance_colours()
+    rows = [(colours["Better than Leeds"], "Better than Leeds (95% CI)"),
+            (colours["Similar to Leeds"], "Similar to Leeds"), (colours["Worse than Leeds"], "Worse than Leeds"),
+            (class_colours(5, "lower_is_better")[-1], "No CI: worst fifth in Leeds (lighter = better fifths)")]
+    frame = pd.DataFrame({"colour": [c for c, _ in rows], "label": [t for _, t in rows], "count": [0] * len(rows)})
+    items = "".join(f'<li style="display:flex;gap:.5rem;align-items:center"><span aria-hidden="true" style="width:1rem;'
+                    f'height:1rem;border-radius:50%;border:1px solid #000;background:{html.escape(r.colour)}"></span>'
+                    f"{html.escape(r.label)}</li>" for r in frame.itertuples())
+    st.markdown('<ul style="list-style:none;padding-left:0;display:flex;flex-wrap:wrap;gap:1.2rem">' + items +
+                '<li>▮ black line = Leeds</li><li>□ square = England</li><li>grey band = middle half of Leeds areas</li>'
+                "</ul>", unsafe_allow_html=True)
+
+
+def spine_table(spine: pd.DataFrame) -> None:
+    """The accessible alternative to the spine chart."""
+    table = spine.rename(columns={"label": "Indicator", "period": "Period", "value_text": "This area",
+                                  "leeds_text": "Leeds", "england_text": "England", "rank": "Rank (1 = worst)",
+                                  "n_areas": "Areas compared", "comparison": "Compared with Leeds", "method": "By",
+                                  "theme": "Theme"})
+    st.dataframe(table[["Indicator", "Period", "This area", "Leeds", "England", "Rank (1 = worst)", "Areas compared",
+                        "Compared with Leeds", "By", "Theme"]], hide_index=True, width="stretch")
+
+
+def spine_note(spine: pd.DataFrame, level: str) -> None:
+    tested = int((spine["method"] == BY_SIGNIFICANCE).sum())
+    peers = "the 33 wards" if level == "lad" else f"the {int(spine['n_areas'].max() or 0)} Leeds areas of this kind"
+    st.caption(f"Each bar spans {peers}, worst on the left (for indicators without a better or worse direction, "
+               f"lowest on the left). {tested} indicators have a 95% confidence interval and are coloured by "
+               "significance against Leeds; the rest by the area's fifth within Leeds. Ranks, deciles and "
+               "percentiles are listed in the table, not charted. Periods and sources differ by indicator "
+               "(see the table and the Data sources page).")
+
+
+# ---------- maps ----------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _decile_payload(level: str, code: str, stamp: str):
+    lsoas = store.areas("lsoa21", stamp)
+    if level == "lsoa21":
+        ward = lsoas.loc[lsoas["code"] == code, "ward24_code"].iloc[0]
+        members = member_lsoas(lsoas, "ward24", ward)
+    else:
+        members = member_lsoas(lsoas, level, code)
+    layer, legend_rows = decile_map_layer(lsoas, store.values(stamp), members["code"].tolist())
+    layer = layer.merge(pd.DataFrame(lsoas[["code", "display_name"]]), on="code")
+    layer["fill"] = [hex_to_rgba(c, 235) for c in layer["colour"]]
+    layer["name"] = layer["display_name"].map(html.escape)
+    layer["decile_text"] = layer["decile"].map(lambda d: "no data" if pd.isna(d) else f"national decile {int(d)}")
+    area_features = features(layer, ["code", "name", "fill", "decile_text"])
+    outline_level = "lsoa21" if level == "lsoa21" else ("ward24" if level in ("ward24", "committee") else level)
+    outline_layer = store.areas(outline_level, stamp)
+    if level == "lsoa21":
+        outline_layer = outline_layer[outline_layer["code"] == code]
+    elif level == "committee":
+        outline_layer = outline_layer[outline_layer["committee_code"] == code]
+    elif level in ("ward24", "msoa"):
+        outline_layer = outline_layer[outline_layer["code"] == code]
+    outline_features = features(outline_layer, ["code"])
+    labels = representative_points(outline_layer).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records") \
+        if level == "committee" else []
+    view = view_for_bounds(tuple(layer.total_bounds))
+    counts = layer["decile"].value_counts(dropna=False)
+    template = deck_template(area_features, outline_features, labels, view, DECILE_TOOLTIP)
+    return template, legend_rows, {("no data" if pd.isna(d) else int(d)): int(n) for d, n in counts.items()}
+
+
+def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 480) -> None:
+    """The area's LSOAs (or its ward's, for an LSOA) coloured by national IMD 2025 decile."""
+    template, legend_rows, counts = _decile_payload(level, code, stamp)
+    deck = with_selection(template, [], DECILE_TOOLTIP)
+    what = "its ward's neighbourhoods" if level == "lsoa21" else "its neighbourhoods (LSOAs)"
+    show_map(deck, key=key, alt=f"Map of {what} by national IMD 2025 decile; the same figures are in the "
+                                "'Deprived Leeds' list and the Deprivation map table.", height=height)
+    frame = pd.DataFrame({"colour": [c for c, _ in legend_rows], "label": [t for _, t in legend_rows],
+                          "count": [counts.get(int(t.split()[1]) if t.startswith("Decile") else "no data", 0)
+                                    for _, t in legend_rows]})
+    legend(frame, "National IMD 2025 decile (1 = most deprived 10% in England)")
+    st.caption(source_line("imd2025_lsoa21", "2025"))
+
+
+# ---------- lists, trends and committees ----------
+
+def deprived_list(level: str, code: str, stamp: str) -> None:
+    """The area's 'Deprived Leeds' neighbourhoods (national IMD decile 1)."""
+    rows = deprived_neighbourhoods(store.values(stamp), store.areas("lsoa21", stamp), level, code)
+    if rows.empty:
+        st.markdown("None of its neighbourhoods is in England's most deprived 10% (IMD 2025).")
+        return
+    st.markdown(f"**{len(rows)}** of its neighbourhoods are in England's most deprived 10% (IMD 2025), home to "
+                f"**{int(rows['population'].sum()):,}** residents (Census 2021).")
+    table = rows.rename(columns={"display_name": "Neighbourhood", "code": "LSOA code", "population": "Residents",
+                                 "imd_imd_percentile": "National percentile (0 = most deprived)",
+                                 "imd_imd_score": "IMD score"})
+    st.dataframe(table[["Neighbourhood", "LSOA code", "National percentile (0 = most deprived)", "IMD score",
+                        "Residents"]], hide_index=True, width="stretch",
+                 column_config={"National percentile (0 = most deprived)": st.column_config.NumberColumn(format="%.1f"),
+                                "IMD score": st.column_config.NumberColumn(format="%.1f")})
+    st.caption(source_line("imd2025_lsoa21", "2025") + " 'Deprived Leeds' = LSOAs in England's most deprived decile.")
+
+
+def trend_charts(level: str, code: str, stamp: str) -> None:
+    """A small line chart for every indicator with more than one period (this area and Leeds)."""
+    trend = trend_frame(store.values(stamp), store.registry(), level, code)
+    if trend.empty:
+        st.info("No indicator has more than one period for this kind of area.")
+        return
+    chart = alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
+        x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["This area", "Leeds"],
+                                                                range=["#0072b2", "#000000"])),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["This area", "Leeds"],
+                                                                           range=[[1, 0], [5, 3]])),
+        tooltip=["label:N", "period:N", "series:N", alt.Tooltip("value:Q", format=".1f")],
+    ).properties(width=210, height=150).facet(facet=alt.Facet("label:N", title=None), columns=4)
+    st.altair_chart(chart)
+    with st.expander("Trend figures as a table"):
+        st.dataframe(trend.pivot_table(index="label", columns=["series", "period"], values="value").round(2),
+                     width="stretch")
+    st.caption("IMD editions are compared by decile, percentile or the share of residents in England's most deprived "
+               "10%, never by score or raw rank. " + source_line("imd2025_lsoa21", "2025") + " " +
+               source_line("imd2019_lsoa11", "2019"))
+
+
+def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:
+    """'Download profile' with a server-made A4 PDF."""
+    today = dt.date.today().strftime("%d %B %Y")
+    if st.button("Prepare the PDF profile", key=f"_pdf_{code}"):
+        st.session_state["_pdf_for"] = code
+    if st.session_state.get("_pdf_for") == code:
+        data = cached_profile_pdf(level, code, stamp, today)
+        safe = "".join(ch if ch.isalnum() else "_" for ch in name)[:60]
+        st.download_button("Download profile (PDF, A4)", data, file_name=f"profile_{safe}.pdf",
+                           mime="application/pdf", type="primary")
+
+
+def print_css() -> None:
+    """Let the page print cleanly from the browser: no sidebar, header or buttons on paper."""
+    st.markdown("<style>@media print {[data-testid='stSidebar'], header, [data-testid='stToolbar'], .stButton, "
+                ".stDownloadButton, [data-testid='stForm'] {display: none !important;} "
+                ".block-container {max-width: 100% !important; padding: 0 !important;}}</style>",
+                unsafe_allow_html=True)
+
+
+# ---------- comparison ----------
+
+def compare_frame(level: str, codes: list[str], stamp: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
+    """Indicators as rows, the areas then Leeds and England as columns (values, not text)."""
+    names = area_names(level, stamp)
+    return compare_table(store.values(stamp), store.registry(), level, codes, {c: names.get(c, c) for c in codes},
+                         indicator_ids)
+
+
+def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = None, height_per_row: int = 26) -> None:
+    """Each area's position on the Leeds range (worst left) for every indicator of a pillar."""
+    names = area_names(level, stamp)
+    frames = []
+    for code in codes:
+        _, spine = cached_profile(level, code, stamp)
+        frames.append(spine.assign(area=names.get(code, code)))
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if rows.empty:
+        st.info("No figures to chart.")
+        return
+    rows = rows[~rows["unit"].isin(SPINE_HIDDEN_UNITS) & (rows["polarity"] != "neutral")]
+    if pillar:
+        rows = rows[rows["pillars"].str.contains(pillar, regex=False)]
+    rows = rows.assign(row=rows["label"] + " (" + rows["period"] + ")")
+    order = list(dict.fromkeys(rows["row"]))
+    palette = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
+    areas = list(dict.fromkeys(rows["area"]))
+    base = alt.Chart(rows)
+    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=340, labelFontSize=12))
+    track = alt.Chart(pd.DataFrame({"row": order, "start": 0.0, "end": 1.0})).mark_bar(color="#ececec", height=12) \
+        .encode(y=alt.Y("row:N", sort=order, title=None), x=alt.X("start:Q", title=None,
+                scale=alt.Scale(domain=[-0.05, 1.05]), axis=alt.Axis(values=[0, 1], labelExpr=
+                "datum.value == 0 ? 'worst in Leeds' : 'best in Leeds'")), x2="end:Q")
+    leeds = base.mark_tick(color="#000000", thickness=2, size=18).encode(y=y, x="pos_leeds:Q")
+    dots = base.mark_point(size=120, filled=True, opacity=0.95, stroke="#000000", strokeWidth=0.5).encode(
+        y=y, x="pos_value:Q", color=alt.Color("area:N", title="Area", scale=alt.Scale(domain=areas,
+                                                                                        range=palette[:len(areas)])),
+        shape=alt.Shape("area:N", legend=None),
+        tooltip=["area:N", "label:N", alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("leeds_text:N", title="Leeds"),
+                 alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("n_areas:Q", title="Areas")])
+    st.altair_chart((track + leeds + dots).properties(height=height_per_row * len(order) + 40), width="stretch")
+
+
+def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
+    """Table of figures (areas, Leeds, England) and a chart per pillar."""
+    registry = store.registry()
+    table = compare_frame(level, codes, stamp)
+    shown = table.copy()
+    value_columns = [c for c in shown.columns if c not in ("indicator_id", "Indicator", "Period")]
+    for column in value_columns:
+        shown[column] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
+                         for i, v in zip(shown["indicator_id"], shown[column])]
+    pillars = list(registry.pillar_kpis) or ["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]
+    tabs = st.tabs(["Chart per pillar", "Table"])
+    with tabs[0]:
+        pillar = st.radio("Pillar", pillars, horizontal=True, key=f"{key}_pillar")
+        st.caption("Dots: each area's place on the range of Leeds areas of this kind (worst on the left); black tick "
+                   "= Leeds. Indicators without a better or worse direction, ranks and deciles are in the table.")
+        compare_dots(level, codes, stamp, pillar)
+    with tabs[1]:
+        st.dataframe(shown.drop(columns="indicator_id"), hide_index=True, width="stretch")
+        st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode("utf-8"),
+                           file_name=f"leeds_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
+    st.caption("Latest period of each indicator; periods and sources are listed on the Data sources page. "
+               + " ".join(attribution_lines()))
+
+
+# ---------- meeting slide ----------
+
+def meeting_slide(level: str, code: str, name: str, stamp: str) -> None:
+    """One projector view: the name, a headline sentence, a large map and four big figures."""
+    headlines, spine = cached_profile(level, code, stamp)
+    st.title(name)
+    st.markdown(f"**{html.escape(key_sentences(name, level, headlines, spine)[0])}**")
+    left, right = st.columns([3, 2])
+    with left:
+        if level == "lad":
+            st.markdown("All of Leeds: see each ward with **Next ▶**.")
+        area_decile_map(level, code, stamp, key=f"_meeting_map_{code}", height=640)
+    with right:
+        wanted = {"imd_imd_score", "imd_imd_pct_most_deprived", "life_expectancy_female", "life_expectancy_male",
+                  "spi"}
+        for card in [h for h in headlines if h.key in wanted]:
+            with st.container(border=True):
+                st.metric(card.label, card.text)
+                st.caption(" · ".join(p for p in (card.period, card.note) if p))
+    lines = list(dict.fromkeys(source_line(h.source_id, h.period) for h in headlines if h.source_id and h.period))
+    st.caption(" ".join(lines))
+
+
+# ---------- change over time ----------
+
+MOVE_CLASSES = [(-99, -2, "2+ deciles more deprived"), (-1, -1, "1 decile more deprived"), (0, 0, "Same decile"),
+                (1, 1, "1 decile less deprived"), (2, 99, "2+ deciles less deprived")]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_change(stamp: str) -> pd.DataFrame:
+    return imd_change(store.values(stamp), pd.DataFrame(store.areas("lsoa21", stamp).drop(columns="geometry")))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _change_payload(committee: str, stamp: str):
+    change = cached_change(stamp)
+    colours = list(load_palettes().diverging[5][::-1])      # orange (more deprived) .. purple (less deprived)
+    lsoas = store.areas("lsoa21", stamp)
+    layer = lsoas[["code", "geometry"]].merge(change, on="code")
+    move = layer["decile_change"]
+    klass = pd.Series(pd.NA, index=layer.index, dtype="Int64")
+    for n, (low, high, _) in enumerate(MOVE_CLASSES):
+        klass[(move >= low) & (move <= high)] = n
+    dimmed = (layer["committee_name"] != _committee_name(committee)) if committee != "all" else pd.Series(False, index=layer.index)
+    layer["fill"] = [hex_to_rgba(load_palettes().no_data if pd.isna(k) else colours[int(k)], 70 if d else 235)
+                     for k, d in zip(klass, dimmed)]
+    layer["name"] = layer["display_name"].map(html.escape)
+    layer["move_text"] = [html.escape(f"decile {_int(a)} → {_int(b)}; percentile {_num(p)} → {_num(q)}; {f}")
+                          for a, b, p, q, f in zip(layer["decile_2019"], layer["decile_2025"], layer["percentile_2019"],
+                                                   layer["percentile_2025"], layer["lookup_flag"])]
+    area_features = features(layer, ["code", "name", "fill", "move_text"])
+    wards = store.areas("ward24", stamp)
+    outline_features = features(wards, ["code"])
+    slipped = features(layer[layer["slipped_back"]], ["code"])
+    focus = layer if committee == "all" else layer[~dimmed.to_numpy()]
+    view = view_for_bounds(tuple(focus.total_bounds))
+    template = deck_template(area_features, outline_features, [], view, CHANGE_TOOLTIP, slipped)
+    counts = klass.value_counts(dropna=False)
+    rows = pd.DataFrame({"colour": colours + [load_palettes().no_data],
+                         "label": [label for _, _, label in MOVE_CLASSES] + ["No data"],
+                         "count": [int(counts.get(n, 0)) for n in range(len(MOVE_CLASSES))] + [int(klass.isna().sum())]})
+    return template, rows
+
+
+def _committee_name(code: str) -> str:
+    return next((c.name for c in store.area_catalogue().community_committees.committees if c.code == code), code)
+
+
+def _int(value) -> str:
+    return "–" if pd.isna(value) else f"{int(value)}"
+
+
+def _num(value) -> str:
+    return "–" if pd.isna(value) else f"{value:.1f}"
+
+
+def change_map(committee: str, stamp: str) -> None:
+    """LSOAs coloured by movement in national IMD decile 2019 -> 2025, slipped-back ones outlined."""
+    template, rows = _change_payload(committee, stamp)
+    show_map(with_selection(template, [], CHANGE_TOOLTIP), key="_change_map",
+             alt="Map of the change in each neighbourhood's national IMD decile from 2019 to 2025; the same figures "
+                 "are in the tables below.")
+    legend(rows, "Change in national IMD decile, 2019 → 2025 (black outline = slipped back a band)")
+
+
+def ward_share_chart(wards: pd.DataFrame) -> None:
+    """Dumbbell chart: each ward's share in the most deprived 10% by the 2019 and 2025 deciles."""
+    long = wards.melt(id_vars=["name"], value_vars=["share_2019", "share_2025"], var_name="edition",
+                      value_name="share").assign(edition=lambda f: f["edition"].str[-4:])
+    order = wards["name"].tolist()
+    rule = alt.Chart(wards).mark_rule(color="#777777", strokeWidth=2).encode(
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
+        x=alt.X("share_2019:Q", title="% of residents in England's most deprived 10%"), x2="share_2025:Q")
+    dots = alt.Chart(long).mark_point(filled=True, size=120).encode(
+        y=alt.Y("name:N", sort=order), x="share:Q",
+        color=alt.Color("edition:N", title="Edition", scale=alt.Scale(domain=["2019", "2025"],
+                                                                       range=["#e69f00", "#0072b2"])),
+        shape=alt.Shape("edition:N", scale=alt.Scale(domain=["2019", "2025"], range=["circle", "diamond"])),
+        tooltip=["name:N", "edition:N", alt.Tooltip("share:Q", format=".1f")])
+    st.altair_chart((rule + dots).properties(height=24 * len(wards)), width="stretch")

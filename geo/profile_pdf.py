@@ -1,0 +1,344 @@
+"""A printable A4 area profile, drawn server-side with fpdf2 (and matplotlib for the static map).
+
+Page 1: title, date, headline figures, key sentences and a static map; page 2: the spine chart and
+the sources and licence lines. Text is set in DejaVu Sans when the font is installed (any Unicode
+name prints as typed); otherwise in Helvetica with characters outside Latin-1 replaced, so a place
+name can never break the document. Pure: no Streamlit.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from fpdf import FPDF  # noqa: E402
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+PAGE_W, MARGIN = 210.0, 12.0
+INK, MUTED, RULE = (20, 20, 20), (80, 80, 80), (150, 150, 150)
+SPINE_EXCLUDED_UNITS = ("rank", "decile", "percentile")
+LATIN_FALLBACKS = {"—": "-", "–": "-", "≤": "<=", "≥": ">=", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...",
+                   "•": "-", "◀": "<", "▶": ">"}
+
+
+@dataclass
+class ProfileDocument:
+    """Everything the PDF prints; every figure is already formatted by the caller."""
+
+    title: str
+    subtitle: str
+    date: str
+    headlines: list[tuple[str, str, str]]          # label, figure, note (period and comparators)
+    sentences: list[str]
+    spine: pd.DataFrame                            # from metrics.profile.area_spine
+    map_layer: gpd.GeoDataFrame | None = None      # polygons with a "colour" column (hex)
+    map_outline: gpd.GeoDataFrame | None = None
+    map_title: str = ""
+    map_legend: list[tuple[str, str]] = field(default_factory=list)   # (hex colour, label)
+    sources: list[str] = field(default_factory=list)
+    licence: list[str] = field(default_factory=list)
+
+
+def safe_text(text: object, unicode_font: bool) -> str:
+    """Text the chosen font can print: control characters dropped; Latin-1 only for core fonts."""
+    clean = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    if unicode_font:
+        return clean
+    clean = "".join(LATIN_FALLBACKS.get(ch, ch) for ch in clean)
+    return clean.encode("latin-1", "replace").decode("latin-1")
+
+
+def _polygons(geometry) -> list:
+    """Exterior rings of a (multi)polygon as coordinate arrays (holes are not needed at this scale)."""
+    parts = getattr(geometry, "geoms", [geometry])
+    return [list(part.exterior.coords) for part in parts if not part.is_empty]
+
+
+def static_map_png(layer: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = None, width_in: float = 4.2,
+                   height_in: float = 3.6, dpi: int = 120) -> bytes:
+    """PNG of polygons filled with their ``colour`` column, in British National Grid (true shapes)."""
+    from matplotlib.collections import PolyCollection
+
+    projected = layer.to_crs(27700)
+    fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    rings, colours = [], []
+    for geometry, colour in zip(projected.geometry, projected["colour"]):
+        for ring in _polygons(geometry):
+            rings.append(ring)
+            colours.append(colour)
+    ax.add_collection(PolyCollection(rings, facecolors=colours, edgecolors="white", linewidths=0.4))
+    if outline is not None and not outline.empty:
+        edges = [ring for geometry in outline.to_crs(27700).geometry for ring in _polygons(geometry)]
+        ax.add_collection(PolyCollection(edges, facecolors="none", edgecolors="#e69f00", linewidths=2.2))
+    minx, miny, maxx, maxy = projected.total_bounds
+    if outline is not None and not outline.empty:
+        ominx, ominy, omaxx, omaxy = outline.to_crs(27700).total_bounds
+        minx, miny, maxx, maxy = min(minx, ominx), min(miny, ominy), max(maxx, omaxx), max(maxy, omaxy)
+    pad = 0.03 * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_off()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class _Profile(FPDF):
+    def __init__(self, footer_text: str, unicode: bool):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.footer_text = footer_text
+        self.unicode = unicode and (FONT_DIR / "DejaVuSans.ttf").is_file() and (FONT_DIR / "DejaVuSans-Bold.ttf").is_file()
+        if self.unicode:
+            self.add_font("Body", "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("Body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.family = "Body" if self.unicode else "Helvetica"
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=14)
+
+    def t(self, text: object) -> str:
+        return safe_text(text, self.unicode)
+
+    def font(self, size: float, bold: bool = False, colour: tuple[int, int, int] = INK) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+        self.set_text_color(*colour)
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.font(7, colour=MUTED)
+        self.cell(0, 4, self.t(f"{self.footer_text} · page {self.page_no()} of {{nb}}"), align="C")
+
+
+def _headlines(pdf: _Profile, headlines: list[tuple[str, str, str]]) -> None:
+    """Headline figures in a three-column grid of boxes."""
+    gap = 3.0
+    col_w, box_h = (PAGE_W - 2 * MARGIN - 2 * gap) / 3, 19.0
+    top = pdf.get_y()
+    for n, (label, figure, note) in enumerate(headlines):
+        col, row = n % 3, n // 3
+        x, y = MARGIN + col * (col_w + gap), top + row * (box_h + gap)
+        pdf.set_draw_color(*RULE)
+        pdf.rect(x, y, col_w, box_h)
+        pdf.set_xy(x + 2, y + 1.5)
+        pdf.font(7.5, colour=MUTED)
+        pdf.cell(col_w - 4, 3.5, _fit(pdf, label, col_w - 4))
+        pdf.set_xy(x + 2, y + 5.5)
+        pdf.font(13, bold=True)
+        pdf.cell(col_w - 4, 6, _fit(pdf, figure, col_w - 4))
+        pdf.set_xy(x + 2, y + 12)
+        pdf.font(6.3, colour=MUTED)
+        pdf.multi_cell(col_w - 4, 2.7, pdf.t(note), align="L", max_line_height=2.7)
+    rows = (len(headlines) + 2) // 3
+    pdf.set_xy(MARGIN, top + rows * (box_h + gap) + 1)
+
+
+def _fit(pdf: _Profile, text: str, width: float) -> str:
+    """The text, shortened with an ellipsis if it is wider than ``width`` (binary search on length)."""
+    text = pdf.t(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    ellipsis = "…" if pdf.unicode else "..."
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if pdf.get_string_width(text[:mid] + ellipsis) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + ellipsis
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def _spine(pdf: _Profile, spine: pd.DataFrame, reserve: float) -> int:
+    """Draw the spine chart rows that fit above ``reserve`` mm; returns how many were drawn."""
+    rows = spine[(spine["polarity"] != "neutral") & ~spine["unit"].isin(SPINE_EXCLUDED_UNITS)]
+    label_w, value_w, chart_w, leeds_w = 70.0, 17.0, 80.0, 17.0
+    x_chart = MARGIN + label_w + value_w + 3
+    top = pdf.get_y()
+    available = 297 - 14 - top - 6 - reserve
+    row_h = max(min(available / max(len(rows), 1), 5.0), 3.0)
+    rows = rows.head(int(available // row_h))
+    pdf.font(7, bold=True)
+    pdf.set_xy(MARGIN, top)
+    pdf.cell(label_w, 4, pdf.t("Indicator (period)"))
+    pdf.cell(value_w, 4, pdf.t("This area"), align="R")
+    pdf.set_x(x_chart)
+    pdf.cell(chart_w / 2, 4, pdf.t("◀ worse" if pdf.unicode else "< worse"))
+    pdf.cell(chart_w / 2, 4, pdf.t("better ▶" if pdf.unicode else "better >"), align="R")
+    pdf.cell(leeds_w, 4, "Leeds", align="R")
+    y = top + 5
+    for row in rows.itertuples():
+        pdf.set_fill_color(232, 232, 232)
+        pdf.rect(x_chart, y + row_h * 0.2, chart_w, row_h * 0.6, style="F")
+        if pd.notna(row.pos_q1) and pd.notna(row.pos_q3):
+            pdf.set_fill_color(190, 190, 190)
+            pdf.rect(x_chart + chart_w * row.pos_q1, y + row_h * 0.2, chart_w * (row.pos_q3 - row.pos_q1),
+                     row_h * 0.6, style="F")
+        if pd.notna(row.pos_leeds):
+            pdf.set_draw_color(0, 0, 0)
+            pdf.set_line_width(0.5)
+            x = x_chart + chart_w * row.pos_leeds
+            pdf.line(x, y + row_h * 0.05, x, y + row_h * 0.95)
+        if pd.notna(row.pos_england):
+            pdf.set_fill_color(255, 255, 255)
+            pdf.set_draw_color(0, 0, 0)
+            pdf.set_line_width(0.25)
+            x = x_chart + chart_w * row.pos_england
+            pdf.rect(x - 0.8, y + row_h / 2 - 0.8, 1.6, 1.6, style="DF")
+        if pd.notna(row.pos_value):
+            pdf.set_fill_color(*_hex(row.colour))
+            pdf.set_draw_color(0, 0, 0)
+            pdf.set_line_width(0.25)
+            radius = min(row_h * 0.38, 1.6)
+            pdf.circle(x_chart + chart_w * row.pos_value, y + row_h / 2, radius, style="DF")
+        pdf.font(6.3)
+        pdf.set_xy(MARGIN, y)
+        pdf.cell(label_w, row_h, _fit(pdf, f"{row.label} ({row.period})", label_w - 1))
+        pdf.cell(value_w, row_h, pdf.t(row.value_text), align="R")
+        pdf.set_x(x_chart + chart_w)
+        pdf.cell(leeds_w, row_h, pdf.t(row.leeds_text), align="R")
+        y += row_h
+    pdf.set_line_width(0.2)
+    pdf.set_y(y + 1.5)
+    return len(rows)
+
+
+def needs_unicode(doc: ProfileDocument) -> bool:
+    """True when some text would lose characters in Latin-1 (then the slower embedded font is used)."""
+    texts = [doc.title, doc.subtitle, doc.map_title, *doc.sentences, *doc.sources, *doc.licence,
+             *(t for card in doc.headlines for t in card), *(label for _, label in doc.map_legend),
+             *doc.spine.get("label", pd.Series(dtype=str)).astype(str), *doc.spine.get("value_text", pd.Series(dtype=str)).astype(str)]
+    return any(safe_text(t, unicode_font=False) != "".join(ch if ch.isprintable() else " " for ch in str(t))
+               and any(ord(ch) > 255 and ch not in LATIN_FALLBACKS for ch in str(t)) for t in texts)
+
+
+def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
+    """The profile as PDF bytes (two A4 pages). ``unicode`` forces or forbids the embedded font."""
+    pdf = _Profile(footer_text=f"{doc.title} · Best City Atlas · {doc.date}",
+                   unicode=needs_unicode(doc) if unicode is None else unicode)
+    pdf.set_title(pdf.t(doc.title))
+    pdf.set_creator("Best City Atlas")
+    pdf.add_page()
+    pdf.font(20, bold=True)
+    pdf.multi_cell(0, 9, pdf.t(doc.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9.5, colour=MUTED)
+    pdf.multi_cell(0, 4.6, pdf.t(f"{doc.subtitle} · Profile made {doc.date}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    _headlines(pdf, doc.headlines)
+    pdf.font(11, bold=True)
+    pdf.cell(0, 6, pdf.t("Key points"), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9.5)
+    for sentence in doc.sentences:
+        pdf.multi_cell(0, 4.6, pdf.t(f"• {sentence}" if pdf.unicode else f"- {sentence}"), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    if doc.map_layer is not None and not doc.map_layer.empty:
+        pdf.ln(1)
+        pdf.font(11, bold=True)
+        pdf.cell(0, 6, pdf.t(doc.map_title), new_x="LMARGIN", new_y="NEXT")
+        top = pdf.get_y()
+        height = min(297 - 18 - top - 12, 110)
+        if height > 40:
+            png = static_map_png(doc.map_layer, doc.map_outline, width_in=4.6, height_in=4.6 * height / 120)
+            pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=120, h=height, keep_aspect_ratio=True)
+            pdf.set_xy(MARGIN + 124, top + 2)
+            for colour, label in doc.map_legend:
+                pdf.set_fill_color(*_hex(colour))
+                pdf.set_draw_color(80, 80, 80)
+                pdf.rect(pdf.get_x(), pdf.get_y() + 0.6, 5, 3.2, style="DF")
+                pdf.set_x(pdf.get_x() + 6.5)
+                pdf.font(7.5)
+                pdf.cell(54, 4.4, pdf.t(label), new_x="LEFT", new_y="NEXT")
+                pdf.set_x(MARGIN + 124)
+            pdf.set_xy(MARGIN + 124, top + height - 14)
+            pdf.font(6.3, colour=MUTED)
+            pdf.multi_cell(60, 2.8, align="L", text=pdf.t("Map: Source: Office for National Statistics licensed under the Open "
+                                          "Government Licence v3.0. Contains OS data © Crown copyright and "
+                                          "database right 2024."))
+    pdf.add_page()
+    pdf.font(13, bold=True)
+    pdf.cell(0, 7, pdf.t(f"{doc.title}: every indicator on the Leeds range"), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(7.5, colour=MUTED)
+    pdf.multi_cell(0, 3.4, align="L", text=pdf.t(
+        "Each bar spans Leeds areas of the same kind, worst on the left, best on the right (darker middle = middle half "
+        "of areas). Dot = this area; black line = Leeds; white square = England (at the edge when outside the range). "
+        "Dot colour: purple better / light similar / orange worse than Leeds where a 95% confidence interval exists; "
+        "otherwise the area's fifth within Leeds (darker = worse). Ranks, deciles, percentiles and indicators with no "
+        "better or worse direction are in the app."), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    pdf.font(6.3, colour=MUTED)
+    width = PAGE_W - 2 * MARGIN
+    reserve = 8 + sum(2.8 * (int(pdf.get_string_width(pdf.t(line)) / (width - 4)) + 1) for line in doc.sources + doc.licence)
+    _spine(pdf, doc.spine, reserve)
+    pdf.font(6.3, colour=MUTED)
+    for line in doc.sources + doc.licence:
+        pdf.multi_cell(0, 2.8, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def decile_map_layer(lsoas: gpd.GeoDataFrame, values: pd.DataFrame, codes: list[str], period: str = "2025") -> tuple[
+        gpd.GeoDataFrame, list[tuple[str, str]]]:
+    """LSOAs coloured by national IMD decile (decile 1 darkest) and the legend rows that occur."""
+    from geo.palettes import class_colours, no_data_colour
+
+    colours = class_colours(10, "higher_is_better")    # class 0 = decile 1 = darkest
+    deciles = values[values["indicator_id"] == "imd_imd_decile"]
+    deciles = deciles[(deciles["area_level"] == "lsoa21") & (deciles["period"] == period)].set_index("area_code")["value"]
+    layer = lsoas[lsoas["code"].isin(codes)][["code", "geometry"]].copy()
+    layer["decile"] = layer["code"].map(deciles)
+    layer["colour"] = [colours[int(d) - 1] if pd.notna(d) else no_data_colour() for d in layer["decile"]]
+    present = sorted({int(d) for d in layer["decile"].dropna()})
+    legend = [(colours[d - 1], f"Decile {d}" + (" (most deprived 10%)" if d == 1 else "")) for d in present]
+    if layer["decile"].isna().any():
+        legend.append((no_data_colour(), "No data"))
+    return layer, legend
+
+
+def profile_document(values: pd.DataFrame, registry, sources, layers: dict[str, gpd.GeoDataFrame], level: str,
+                     code: str, date: str, inputs=None) -> ProfileDocument:
+    """Assemble the document for one area from the store (registry and source catalogue as loaded)."""
+    from metrics.profile import LEVEL_NAMES, area_spine, headline_figures, key_sentences, member_lsoas
+
+    area = layers[level][layers[level]["code"] == code]
+    if area.empty:
+        raise KeyError(f"No {LEVEL_NAMES.get(level, level)} with code {code!r} in the store.")
+    name = str(area["display_name"].iloc[0])
+    headlines = headline_figures(values, registry, level, code)
+    spine = area_spine(values, registry, level, code, inputs)
+    cards = [(h.label, h.text, "; ".join(p for p in (f"{h.period}" if h.period else "", h.note) if p))
+             for h in headlines]
+    lsoas = layers["lsoa21"]
+    if level == "lsoa21":
+        ward = lsoas.loc[lsoas["code"] == code, "ward24_code"].iloc[0]
+        members, outline = member_lsoas(lsoas, "ward24", ward), area
+        map_title = "Its ward's neighbourhoods by national IMD 2025 decile (this LSOA outlined)"
+    else:
+        members = member_lsoas(lsoas, level, code)
+        outline = area if level != "lad" else layers["ward24"]
+        map_title = "Neighbourhoods (LSOAs) by national IMD 2025 decile" + (" (ward outlines)" if level == "lad" else "")
+    map_layer, legend = decile_map_layer(lsoas, values, members["code"].tolist())
+    used = list(dict.fromkeys([h.source_id for h in headlines if h.source_id] + spine["source_id"].tolist()))
+    source_lines = [f"{sources.sources[s].publisher}: {sources.sources[s].dataset} ({sources.sources[s].period})."
+                    for s in used if s in sources.sources]
+    licence_lines = list(dict.fromkeys(sources.attribution_text(s) for s in used if s in sources.sources))
+    subtitle = {"lad": "Leeds as a whole"}.get(level, f"Leeds {LEVEL_NAMES[level]} · code {code}")
+    return ProfileDocument(
+        title=name, subtitle=subtitle, date=date, headlines=cards,
+        sentences=key_sentences(name, level, headlines, spine), spine=spine, map_layer=map_layer,
+        map_outline=outline, map_title=map_title, map_legend=legend,
+        sources=["Sources: " + " ".join(source_lines)],
+        licence=licence_lines + ["Map: Source: Office for National Statistics licensed under the Open Government "
+                                 "Licence v3.0. Contains OS data © Crown copyright and database right 2024.",
+                                 "Made with Best City Atlas from open data; figures as stored in the app's data "
+                                 "store on the date above."])

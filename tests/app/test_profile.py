@@ -1,0 +1,170 @@
+"""Area profile, compare, change over time and meeting mode, rendered with AppTest on the real store."""
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.paths import REPO_ROOT
+from data.registry import load_registry
+from data.store import read_areas, read_values
+from metrics.change import imd_change, lookup_counts, slipped_back
+
+pytestmark = pytest.mark.data
+WARD = "Gipton & Harehills"
+
+
+def _app(processed_store, query=None, **state) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def ward_code(processed_store):
+    wards = read_areas(processed_store, "ward24")
+    return str(wards.set_index("name").loc[WARD, "code"])
+
+
+@pytest.fixture(scope="module")
+def exported(processed_store, tmp_path_factory):
+    """The export CLI's ward table (one column per indicator id), as officers would get it."""
+    out = tmp_path_factory.mktemp("export") / "wards.csv"
+    subprocess.run([sys.executable, "-m", "data.export", "--level", "ward24", "--out", str(out)], cwd=REPO_ROOT,
+                   check=True, capture_output=True)
+    return pd.read_csv(out).set_index("name")
+
+
+def test_profile_figures_match_the_export_cli(processed_store, ward_code, exported):
+    at = _app(processed_store, area=ward_code)
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [h.value for h in at.header] == [WARD]
+    shown = {m.label: m.value for m in at.metric}
+    registry = load_registry()
+    row = exported.loc[WARD]
+    expected = {"Residents (Census 2021)": "population", "IMD 2025 score": "imd_imd_score",
+                "Residents in England's most deprived 10%": "imd_imd_pct_most_deprived",
+                "Life expectancy, women": "life_expectancy_female", "Life expectancy, men": "life_expectancy_male",
+                "Fuel poverty": "fuel_poverty", "Household deprivation 1+": "census_hh_deprived_1plus",
+                "Income %": "imd_income_score", "Employment %": "imd_employment_score"}
+    for label, indicator_id in expected.items():
+        assert shown[label] == registry.get(indicator_id).format_value(float(row[indicator_id])), label
+    assert "approximation" in " ".join(c.value for c in at.caption)          # ward life expectancy is labelled
+    table = next(d.value for d in at.dataframe if "Compared with Leeds" in d.value.columns)
+    imd = table.set_index("Indicator").loc["IMD score"]
+    assert imd["This area"] == registry.get("imd_imd_score").format_value(float(row["imd_imd_score"]))
+    assert "no data" not in set(table["This area"])
+
+
+def test_profile_lists_deprived_leeds_neighbourhoods(processed_store, ward_code):
+    at = _app(processed_store, area=ward_code)
+    at.switch_page("pages/profile.py").run()
+    values = read_values(processed_store)
+    lsoas = read_areas(processed_store, "lsoa21")
+    members = set(lsoas.loc[lsoas["ward24_code"] == ward_code, "code"])
+    deciles = values[(values["indicator_id"] == "imd_imd_decile") & (values["period"] == "2025")
+                     & values["area_code"].isin(members)]
+    table = next(d.value for d in at.dataframe if "LSOA code" in d.value.columns)
+    assert set(table["LSOA code"]) == set(deciles.loc[deciles["value"] == 1, "area_code"])
+
+
+def test_place_search_by_code_and_postcode(processed_store):
+    at = _app(processed_store)
+    at.switch_page("pages/profile.py").run()
+    at.text_input[0].input("E01011433")
+    next(b for b in at.button if b.label == "Search").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.header[0].value == "Leeds 053C (Gipton & Harehills)"
+    at.text_input[0].input("LS9 7AB")
+    next(b for b in at.button if b.label == "Search").click().run()
+    assert any("Postcode search is not available" in w.value for w in at.warning)
+
+
+def test_committee_profile_shows_its_wards_side_by_side(processed_store):
+    at = _app(processed_store, area="inner-east")
+    at.switch_page("pages/profile.py").run()
+    assert at.header[0].value == "Inner East"
+    side = next(d.value for d in at.dataframe if "Leeds" in d.value.columns and "This area" not in d.value.columns)
+    assert {"Burmantofts & Richmond Hill", "Gipton & Harehills", "Killingbeck & Seacroft"} <= set(side.columns)
+
+
+def test_compare_two_wards_with_leeds_reference_and_link(processed_store, ward_code):
+    other = str(read_areas(processed_store, "ward24").set_index("name").loc["Roundhay", "code"])
+    at = _app(processed_store, query={"compare": f"{ward_code},{other}"})
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table.columns[:2]) == ["Indicator", "Period"]
+    assert {WARD, "Roundhay", "Leeds", "England"} <= set(table.columns)
+    assert table.set_index("Indicator").loc["IMD score", WARD] != table.set_index("Indicator").loc["IMD score", "Roundhay"]
+    assert at.query_params["compare"] == f"{ward_code},{other}"
+
+
+def test_compare_needs_two_areas(processed_store):
+    at = _app(processed_store)
+    at.switch_page("pages/compare.py").run()
+    assert any("at least two" in i.value for i in at.info)
+
+
+def test_change_counts_split_merged_and_slipped_back(processed_store):
+    at = _app(processed_store)
+    at.switch_page("pages/change.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    lsoas = pd.DataFrame(read_areas(processed_store, "lsoa21").drop(columns="geometry"))
+    counts = lookup_counts(lsoas)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Split or merged since 2011"] == f"{counts['S']} split · {counts['M']} merged"
+    expected = slipped_back(imd_change(read_values(processed_store), lsoas))
+    assert shown["Slipped back a national band"] == str(len(expected))
+    slipped_table = next(d.value for d in at.dataframe if "Band 2025" in d.value.columns)
+    assert slipped_table["LSOA code"].tolist() == expected["code"].tolist()
+
+
+def _meeting_css_shown(at: AppTest) -> bool:
+    return any('[data-testid="stSidebar"]' in m.value and "display: none" in m.value for m in at.markdown)
+
+
+def test_meeting_url_parameter_hides_the_controls_and_can_be_left(processed_store):
+    at = _app(processed_store, query={"meeting": "1"})
+    assert at.session_state["meeting"] == "1"
+    assert _meeting_css_shown(at)                                   # the frame (app.py) injects the CSS
+    at.button(key="_meeting_exit").click().run()
+    assert at.session_state["meeting"] == "0"
+    assert not _meeting_css_shown(at)
+
+
+def test_meeting_mode_steps_through_a_committee(processed_store):
+    at = _app(processed_store, query={"meeting": "1", "committee": "inner-east"})
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Inner East community committee"
+    at.button(key="_meeting_next").click().run()
+    assert at.title[0].value == "Burmantofts & Richmond Hill"
+    assert at.session_state["meeting_step"] == 1
+    assert any(m.value.startswith("**Burmantofts &amp; Richmond Hill has an IMD 2025 score of") for m in at.markdown)
+    at.button(key="_meeting_prev").click().run()
+    at.button(key="_meeting_prev").click().run()
+    assert at.title[0].value == "Killingbeck & Seacroft"          # wraps round to the last ward
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_meeting_step_from_the_url(processed_store):
+    at = _app(processed_store, query={"meeting": "1", "committee": "inner-east", "meeting_step": "2"})
+    at.switch_page("pages/profile.py").run()
+    assert at.title[0].value == "Gipton & Harehills"
+
+
+def test_meeting_switch_turns_it_on(processed_store):
+    at = _app(processed_store)
+    at.switch_page("pages/profile.py").run()
+    at.toggle(key="_meeting_toggle").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["meeting"] == "1"
+    assert at.title[0].value == "Leeds"                            # committee "all": Leeds first, then every ward
