@@ -12,21 +12,21 @@ st.set_page_config(page_title="Best City Atlas — Leeds", page_icon="🗺️", 
 
 PAGES = {
     "Maps": [
-        st.Page("pages/overview.py", title="Deprivation map", icon=":material/map:", default=True),
-        st.Page("pages/explorer.py", title="Map explorer", icon=":material/layers:", url_path="explorer"),
-        st.Page("pages/inequalities.py", title="Inequalities", icon=":material/monitoring:", url_path="inequalities"),
-        st.Page("pages/social_progress.py", title="Social progress", icon=":material/diversity_3:", url_path="social-progress"),
-        st.Page("pages/pillars.py", title="Pillars and intersections", icon=":material/join_inner:", url_path="pillars"),
+        st.Page("app_pages/overview.py", title="Deprivation map", icon=":material/map:", default=True),
+        st.Page("app_pages/explorer.py", title="Map explorer", icon=":material/layers:", url_path="explorer"),
+        st.Page("app_pages/inequalities.py", title="Inequalities", icon=":material/monitoring:", url_path="inequalities"),
+        st.Page("app_pages/social_progress.py", title="Social progress", icon=":material/diversity_3:", url_path="social-progress"),
+        st.Page("app_pages/pillars.py", title="Pillars and intersections", icon=":material/join_inner:", url_path="pillars"),
     ],
     "Places": [
-        st.Page("pages/profile.py", title="Area profile", icon=":material/location_city:", url_path="profile"),
-        st.Page("pages/compare.py", title="Compare areas", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page("pages/change.py", title="Change over time", icon=":material/trending_up:", url_path="change"),
+        st.Page("app_pages/profile.py", title="Area profile", icon=":material/location_city:", url_path="profile"),
+        st.Page("app_pages/compare.py", title="Compare areas", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page("app_pages/change.py", title="Change over time", icon=":material/trending_up:", url_path="change"),
     ],
     "Your data and about": [
-        st.Page("pages/upload.py", title="Map your own data", icon=":material/upload_file:", url_path="upload"),
-        st.Page("pages/sources.py", title="Data sources and methods", icon=":material/menu_book:", url_path="sources"),
-        st.Page("pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:", url_path="accessibility"),
+        st.Page("app_pages/upload.py", title="Map your own data", icon=":material/upload_file:", url_path="upload"),
+        st.Page("app_pages/sources.py", title="Data sources and methods", icon=":material/menu_book:", url_path="sources"),
+        st.Page("app_pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:", url_path="accessibility"),
     ],
 }
 

@@ -3,7 +3,7 @@ and whether the layer JSON is rebuilt when only the selection changes. Prints fi
 
     python bench/explorer.py [--rounds 7]
 
-AppTest runs pages/explorer.py without the app.py frame (sidebar, store check, footer), so the times are
+AppTest runs app_pages/explorer.py without the app.py frame (sidebar, store check, footer), so the times are
 the page's own script time; the sidebar's level/committee are set in session state as the sidebar would.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main() -> None:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/explorer.py")
+    at.switch_page("app_pages/explorer.py")
     _run(at, args.level)
     cold = []
     for indicator in INDICATORS:                      # first view of each indicator: builds its layer JSON

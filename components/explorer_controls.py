@@ -153,5 +153,5 @@ def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator,
     st.dataframe(figures.drop(columns="source_id"), hide_index=True, width="stretch")
     st.caption("Latest period of each measure. Sources: " + " ".join(
         dict.fromkeys(source_line(s, p) for s, p in zip(figures["source_id"], figures["Period"]))))
-    st.page_link("pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
+    st.page_link("app_pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
                  query_params={"level": level, "area": code})

@@ -72,7 +72,9 @@ def deck_template(area_features: list[dict], outline_features: list[dict], label
         layers.append(pdk.Layer("TextLayer", id="labels", data=_data_sentinel("labels"), get_position="position",
                                 get_text="name", get_size=13, get_color=[20, 20, 20, 235], get_text_anchor='"middle"',
                                 get_alignment_baseline='"center"', font_family='"Arial, sans-serif"',
-                                outline_width=2, outline_color=[255, 255, 255, 230], font_settings={"sdf": True}))
+                                outline_width=2, outline_color=[255, 255, 255, 230], font_settings={"sdf": True},
+                                extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,
+                                get_collision_priority="priority", collision_test_props={"sizeScale": 1.6}))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
                     tooltip={"html": tooltip_html, "style": TOOLTIP_STYLE})
     spec = json.dumps(json.loads(deck.to_json()), separators=(",", ":"))

@@ -36,7 +36,7 @@ PARAMS: dict[str, Param] = {
     "spi_view": Param("spi_view", "map", choice(lambda: ["map", "scorecard", "sensitivity", "method", "official"])),
     "spi_measure": Param("spi_measure", "spi_index", choice(lambda: [i for i in _indicators() if i.startswith("spi_")])),
     "spi_weighting": Param("spi_weighting", "pca", choice(lambda: ["pca", "equal"])),
-    # Pillars page (pages/pillars.py): KPI pillar, weak-pillar thresholds, basis, combination, bivariate pair
+    # Pillars page (app_pages/pillars.py): KPI pillar, weak-pillar thresholds, basis, combination, bivariate pair
     "pillar": Param("pillar_kpi_pillar", "Health and Wellbeing", choice(lambda: list(PILLARS))),
     "thr_health": Param("pillar_thr_health", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
     "thr_growth": Param("pillar_thr_growth", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
@@ -46,7 +46,7 @@ PARAMS: dict[str, Param] = {
     "imd_decile": Param("pillar_imd_decile", 1, int_in(1, 3)),
     "bivar_x": Param("bivar_x", "imd_income_score", choice(_indicators)),
     "bivar_y": Param("bivar_y", "fuel_poverty", choice(_indicators)),
-    # Area profile, compare, change, meeting mode (pages/profile.py, compare.py, change.py; components/meeting.py)
+    # Area profile, compare, change, meeting mode (app_pages/profile.py, compare.py, change.py; components/meeting.py)
     "profile_level": Param("profile_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee", "lad"])),
     "compare": Param("compare", "", lambda raw: raw if all(p.replace("-", "").isalnum() and len(p) <= 30
                                                             for p in raw.split(",")) and raw.count(",") <= 5 else None),

@@ -6,10 +6,13 @@ only when missing, incomplete or stale, and a data problem is shown as one plain
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import streamlit as st
 
 from data.build import build
@@ -19,13 +22,17 @@ from data.inputs import file_sha256
 from data.paths import data_dir, processed_dir
 from data.query import indicator_frame
 from data.registry import Registry, load_registry
-from data.store import read_areas, read_breaks, read_manifest, read_values, store_status
+from data.store import (StoreStatus, expected_files, read_areas, read_breaks, read_manifest, read_values,
+                        store_status)
 
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 
 
+_BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one of them builds at a time
+
+
 def _rebuild_with_progress(processed: Path, reason: str) -> None:
-    with st.status(f"Preparing the data store: {reason}", expanded=True) as box:
+    with _BUILD_LOCK, st.status(f"Preparing the data store: {reason}", expanded=True) as box:
         bar = st.progress(0.0)
 
         def progress(step: str, fraction: float) -> None:
@@ -87,6 +94,8 @@ def ensure_store() -> Path:
         st.stop()
     problem = _input_problem(_input_signature())
     status = store_status(processed)
+    if status.usable and (unreadable := _unreadable_file(processed, built_at())):
+        status = StoreStatus("corrupt", f"{unreadable} in the processed store cannot be read.")
     if status.usable:
         if problem:
             st.warning(f"{problem} Showing the data store built {read_manifest(processed).get('built_at', '')}.")
@@ -114,10 +123,26 @@ def area_catalogue() -> AreaCatalogue:
     return load_areas()
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _unreadable_file(processed: Path, stamp: str) -> str | None:
+    """Name of the first store file whose Parquet footer cannot be read (checked once per build)."""
+    for name in expected_files():
+        if name.endswith(".parquet"):
+            try:
+                pq.read_metadata(processed / name)
+            except (OSError, pa.ArrowException):
+                return name
+    return None
+
+
 def _guarded(reader, *args):
+    """Read from the store; a file that went bad while the app runs triggers one rebuild, then a rerun."""
     try:
         return reader(*args)
     except DataError as exc:
+        if not _input_problem(_input_signature()):
+            _rebuild_with_progress(processed_dir(), f"{exc} Rebuilding it")
+            st.rerun()
         st.error(str(exc))
         st.stop()
 

@@ -43,6 +43,13 @@ def view_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 8
 
 
 def representative_points(layer: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A label point inside each polygon (not the centroid, which can fall outside)."""
+    """A label point inside each polygon (not the centroid, which can fall outside), with a priority.
+
+    The priority (larger areas first, -1000..1000) lets the map hide colliding labels in the dense
+    city centre instead of printing them on top of each other; hidden labels reappear on zoom.
+    """
     points = layer.geometry.representative_point()
-    return pd.DataFrame({"name": layer["name"].to_numpy(), "position": [[round(p.x, 5), round(p.y, 5)] for p in points]})
+    area_rank = layer.to_crs("EPSG:27700").area.rank(pct=True).to_numpy()
+    return pd.DataFrame({"name": layer["name"].to_numpy(),
+                         "position": [[round(p.x, 5), round(p.y, 5)] for p in points],
+                         "priority": (area_rank * 2000 - 1000).round().astype(int)})

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 pytestmark = pytest.mark.data
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-EXPLORER = "pages/explorer.py"
+EXPLORER = "app_pages/explorer.py"
 
 
 def _markdown(at) -> str:

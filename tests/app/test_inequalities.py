@@ -12,7 +12,7 @@ def _open(processed_store, **state) -> AppTest:
     at.run()
     for key, value in state.items():
         at.session_state[key] = value
-    at.switch_page("pages/inequalities.py").run()
+    at.switch_page("app_pages/inequalities.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -18,7 +18,7 @@ def _render(threshold: str, combo: str = "All three") -> AppTest:
     for key in THRESHOLD_KEYS:
         at.session_state[key] = threshold
     at.session_state["pillar_combo"] = combo
-    at.switch_page("pages/pillars.py").run()
+    at.switch_page("app_pages/pillars.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

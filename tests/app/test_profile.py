@@ -43,7 +43,7 @@ def exported(processed_store, tmp_path_factory):
 
 def test_profile_figures_match_the_export_cli(processed_store, ward_code, exported):
     at = _app(processed_store, area=ward_code)
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert [h.value for h in at.header] == [WARD]
     shown = {m.label: m.value for m in at.metric}
@@ -65,7 +65,7 @@ def test_profile_figures_match_the_export_cli(processed_store, ward_code, export
 
 def test_profile_lists_deprived_leeds_neighbourhoods(processed_store, ward_code):
     at = _app(processed_store, area=ward_code)
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     values = read_values(processed_store)
     lsoas = read_areas(processed_store, "lsoa21")
     members = set(lsoas.loc[lsoas["ward24_code"] == ward_code, "code"])
@@ -77,7 +77,7 @@ def test_profile_lists_deprived_leeds_neighbourhoods(processed_store, ward_code)
 
 def test_place_search_by_code_and_postcode(processed_store):
     at = _app(processed_store)
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     at.text_input[0].input("E01011433")
     next(b for b in at.button if b.label == "Search").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -89,7 +89,7 @@ def test_place_search_by_code_and_postcode(processed_store):
 
 def test_committee_profile_shows_its_wards_side_by_side(processed_store):
     at = _app(processed_store, area="inner-east")
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     assert at.header[0].value == "Inner East"
     side = next(d.value for d in at.dataframe if "Leeds" in d.value.columns and "This area" not in d.value.columns)
     assert {"Burmantofts & Richmond Hill", "Gipton & Harehills", "Killingbeck & Seacroft"} <= set(side.columns)
@@ -98,7 +98,7 @@ def test_committee_profile_shows_its_wards_side_by_side(processed_store):
 def test_compare_two_wards_with_leeds_reference_and_link(processed_store, ward_code):
     other = str(read_areas(processed_store, "ward24").set_index("name").loc["Roundhay", "code"])
     at = _app(processed_store, query={"compare": f"{ward_code},{other}"})
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     assert list(table.columns[:2]) == ["Indicator", "Period"]
@@ -109,13 +109,13 @@ def test_compare_two_wards_with_leeds_reference_and_link(processed_store, ward_c
 
 def test_compare_needs_two_areas(processed_store):
     at = _app(processed_store)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     assert any("at least two" in i.value for i in at.info)
 
 
 def test_change_counts_split_merged_and_slipped_back(processed_store):
     at = _app(processed_store)
-    at.switch_page("pages/change.py").run()
+    at.switch_page("app_pages/change.py").run()
     assert not at.exception, [e.value for e in at.exception]
     lsoas = pd.DataFrame(read_areas(processed_store, "lsoa21").drop(columns="geometry"))
     counts = lookup_counts(lsoas)
@@ -142,7 +142,7 @@ def test_meeting_url_parameter_hides_the_controls_and_can_be_left(processed_stor
 
 def test_meeting_mode_steps_through_a_committee(processed_store):
     at = _app(processed_store, query={"meeting": "1", "committee": "inner-east"})
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Inner East community committee"
     at.button(key="_meeting_next").click().run()
@@ -157,13 +157,13 @@ def test_meeting_mode_steps_through_a_committee(processed_store):
 
 def test_meeting_step_from_the_url(processed_store):
     at = _app(processed_store, query={"meeting": "1", "committee": "inner-east", "meeting_step": "2"})
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     assert at.title[0].value == "Gipton & Harehills"
 
 
 def test_meeting_switch_turns_it_on(processed_store):
     at = _app(processed_store)
-    at.switch_page("pages/profile.py").run()
+    at.switch_page("app_pages/profile.py").run()
     at.toggle(key="_meeting_toggle").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["meeting"] == "1"

@@ -7,7 +7,7 @@ from data.paths import REPO_ROOT
 from data.store import read_areas
 
 pytestmark = pytest.mark.data
-PAGE = "pages/social_progress.py"
+PAGE = "app_pages/social_progress.py"
 
 
 @pytest.fixture()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,15 +49,13 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start `streamlit run app.py` on a free local port; stopped (and waited for) at the end of the session."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for browser tests")
+@contextmanager
+def streamlit_server(log_name: str = "streamlit-server"):
+    """Run `streamlit run app.py` on a free local port until the block ends (then stop and wait for it)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (ARTIFACTS / "streamlit-server.log")
     ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / f"{log_name}.log"
     with open(log, "wb") as log_file:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
@@ -78,6 +77,15 @@ def app_url():
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """One server for the whole browser session."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for browser tests")
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

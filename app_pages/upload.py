@@ -1,0 +1,27 @@
+"""Map your own data: upload a file keyed by Leeds areas, choose what it means, see it mapped (this session only)."""
+import streamlit as st
+
+from components import upload_view
+from data.upload import DEFAULT_THRESHOLD, MAX_UPLOAD_MB
+
+st.title("Map your own data")
+st.markdown(
+    f"Upload a CSV or Excel file with **one row per Leeds area**: a column of ward, MSOA or LSOA codes "
+    f"(2021 LSOAs; 2011 LSOAs can be converted) or ward names, and one or more columns of numbers. "
+    f"Files up to **{MAX_UPLOAD_MB} MB**.\n\n"
+    f"Your data stays in **this browser session only**: it is not saved to disk or shared with anyone, and it is "
+    f"gone when you close the tab. Counts below {DEFAULT_THRESHOLD} (you can change this) are shown as **[c]**, "
+    f"with extra cells hidden where needed so they cannot be worked out from totals (ONS disclosure guidance). "
+    f"Formulas in the file are never run.")
+
+upload = upload_view.uploader()
+if upload is None:
+    st.info("No data loaded yet. Example layout: `ward_code,clients` then one line per ward, such as "
+            "`E05011384,42`.", icon=":material/upload_file:")
+else:
+    st.subheader("What does the column mean?")
+    choice = upload_view.options(upload)
+    indicator = upload_view.indicator(upload, choice)
+    if indicator is not None:
+        st.subheader(f"Map of your data by {upload_view.LEVEL_LABELS[indicator.level]}")
+        upload_view.show(indicator)

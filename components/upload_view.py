@@ -1,0 +1,187 @@
+"""The 'map your own data' widgets: uploader, options, messages, preview and map of the user's indicator.
+
+Uploaded data lives only in ``st.session_state`` (keys below): it is never cached with st.cache_*
+(those caches are shared between sessions) and never written to disk. Other pages can read the
+current indicator with :func:`current_indicator`.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.legend import legend
+from components.map import deck_template, show_map, with_selection
+from data.errors import DataError
+from data.paths import data_dir, processed_dir
+from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
+                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload, safe_text)
+from geo.classify import classify
+from geo.choropleth import fill_colours
+from geo.features import features, representative_points, view_for_bounds
+from geo.palettes import class_colours, legend_rows
+
+FILE_KEY = "user_file"
+UPLOAD_KEY = "user_upload"              # data.upload.Upload (session only)
+UPLOAD_NAME_KEY = "user_upload_name"
+ERROR_KEY = "user_upload_error"
+INDICATOR_KEY = "user_indicator"        # data.upload.UserIndicator (session only), for other pages
+TOOLTIP = "<b>{name}</b><br/>{label}: {shown}<br/>{note}"
+POLARITY_LABELS = {"lower_is_better": "Lower is better (high values are worse)",
+                   "higher_is_better": "Higher is better (low values are worse)",
+                   "neutral": "Neither (just more or less)"}
+
+
+@st.cache_resource(show_spinner=False)
+def reference(stamp: str) -> Reference:
+    """Leeds areas and the 2011 LSOA lookup (public reference data, shared across sessions)."""
+    try:
+        return load_reference(processed_dir(), data_dir())
+    except DataError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def parse_file(data: bytes, filename: str, ref: Reference) -> tuple[Upload | None, str | None]:
+    """The parsed upload, or the plain message saying why it was refused (never both)."""
+    try:
+        return read_upload(data, filename, ref), None
+    except UploadError as exc:
+        return None, str(exc)
+
+
+def _on_file_change() -> None:
+    """Parse once per new file (in the widget callback), keeping only the result in the session."""
+    uploaded = st.session_state.get(FILE_KEY)
+    for key in (UPLOAD_KEY, UPLOAD_NAME_KEY, ERROR_KEY, INDICATOR_KEY):
+        st.session_state.pop(key, None)
+    if uploaded is None:
+        return
+    upload, error = parse_file(uploaded.getvalue(), uploaded.name, reference(store.built_at()))
+    st.session_state[UPLOAD_NAME_KEY] = uploaded.name
+    if error:
+        st.session_state[ERROR_KEY] = error
+    else:
+        st.session_state[UPLOAD_KEY] = upload
+
+
+def uploader() -> Upload | None:
+    """File picker and its outcome message; returns the current session's parsed upload, if any."""
+    st.file_uploader(f"Choose a CSV or Excel (.xlsx) file, up to {MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "xlsm"],
+                     key=FILE_KEY, on_change=_on_file_change, max_upload_size=MAX_UPLOAD_MB,
+                     help="One row per area: a column of ward, MSOA or LSOA codes (or ward names) and one or more "
+                          "columns of numbers.")
+    name = st.session_state.get(UPLOAD_NAME_KEY)
+    if st.session_state.get(ERROR_KEY):
+        st.error(f"**{safe_text(name or 'The file')} was not loaded.** {st.session_state[ERROR_KEY]}",
+                 icon=":material/error:")
+        return None
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is not None:
+        st.success(f"Loaded {safe_text(name or 'your file')}: {len(upload.values)} Leeds "
+                   f"{LEVEL_LABELS[upload.level]} area(s) matched by {upload.key} in column "
+                   f"'{safe_text(upload.key_column)}'.", icon=":material/check_circle:")
+        if upload.unmatched:
+            with st.expander(f"{len(upload.unmatched)} row(s) not matched to a Leeds area"):
+                st.dataframe(pd.DataFrame({"Not matched (as written in the file)": [str(u) for u in upload.unmatched]}),
+                             hide_index=True)
+    return upload
+
+
+def options(upload: Upload) -> IndicatorOptions:
+    """Widgets for what the column means: which column, count or rate, polarity, label, threshold."""
+    columns = upload.value_columns
+    c1, c2 = st.columns(2)
+    value_column = c1.selectbox("Column to map", columns, key="user_value_column")
+    kind = c2.radio("This column holds", ["count", "rate"], key="user_kind", horizontal=True,
+                    format_func=lambda k: {"count": "Counts (people, cases)", "rate": "Rates or percentages"}[k])
+    polarity = c1.selectbox("Which way is better?", list(POLARITY_LABELS), key="user_polarity",
+                            format_func=POLARITY_LABELS.get)
+    label = c2.text_input("Label for the map and table", value=str(value_column)[:80], max_chars=80,
+                          key=f"user_label_{value_column}")
+    threshold = c1.number_input("Hide counts below", min_value=1, max_value=100, value=DEFAULT_THRESHOLD, step=1,
+                                key="user_threshold",
+                                help="Counts from 1 up to this number minus one are shown as [c] (ONS disclosure "
+                                     "guidance); 5 hides 1 to 4.")
+    numerator = None
+    if kind == "rate":
+        others = [c for c in columns if c != value_column]
+        picked = c2.selectbox("Counts behind the rate (to check for small numbers)", ["(none)"] + others,
+                              key="user_numerator")
+        numerator = None if picked == "(none)" else picked
+    convert = False
+    if upload.level == "lsoa11":
+        st.warning("This file uses **2011 LSOA codes**. The app maps 2021 LSOAs; the ONS lookup can convert them "
+                   "(counts are shared out by population, merged areas average their rates).",
+                   icon=":material/swap_horiz:")
+        convert = st.checkbox("Convert 2011 LSOAs to 2021", key="user_convert_2011")
+    return IndicatorOptions(value_column, kind, polarity, label, int(threshold), numerator, convert)
+
+
+def indicator(upload: Upload, choice: IndicatorOptions) -> UserIndicator | None:
+    """Build the session's indicator (or show why not); keeps it in session state for other pages."""
+    try:
+        built = make_indicator(upload, choice, reference(store.built_at()))
+    except UploadError as exc:
+        st.session_state.pop(INDICATOR_KEY, None)
+        st.error(str(exc), icon=":material/error:")
+        return None
+    st.session_state[INDICATOR_KEY] = built
+    return built
+
+
+def current_indicator() -> UserIndicator | None:
+    """The indicator this session uploaded, if any (for other pages to offer it)."""
+    return st.session_state.get(INDICATOR_KEY)
+
+
+def show(ind: UserIndicator) -> None:
+    """Messages, the map with its legend, and the table alternative for the user's indicator."""
+    for notice in ind.notices:
+        st.info(notice, icon=":material/info:")
+    stamp = store.built_at()
+    area_features, outline_features, labels, view, rows, title = _map_payload(ind, stamp)
+    deck = with_selection(deck_template(area_features, outline_features, labels, view, TOOLTIP), [], TOOLTIP)
+    show_map(deck, key="user_map",
+             alt=f"Map of your data, {ind.label}, by {LEVEL_LABELS[ind.level]}. The same figures are in the table "
+                 f"below the map.")
+    legend(rows, title)
+    st.caption("Your data, uploaded in this session only: it is not saved or shared. Boundaries: ONS.")
+    st.subheader("Your figures")
+    st.dataframe(table_for_display(ind), hide_index=True, width="stretch")
+
+
+def _map_payload(ind: UserIndicator, stamp: str):
+    layer = store.areas(ind.level, stamp)
+    table = ind.table.set_index("code").reindex(layer["code"])
+    classification = classify(table["value"].reset_index(drop=True), "quantiles", 5)
+    colours = class_colours(classification.n_classes, ind.polarity)
+    class_of = pd.Series(classification.class_of.to_numpy(), index=table.index)
+    props = display_properties(ind).set_index("code").reindex(table.index).reset_index()
+    props["fill"] = fill_colours(class_of, colours)
+    merged = layer[["code", "geometry"]].merge(props, on="code")
+    area_features = features(merged, ["code", "name", "fill", "label", "shown", "note"])
+    outline_level = "ward24"
+    outlines = store.areas(outline_level, stamp)
+    outline_features = features(outlines, ["code"])
+    labels = (representative_points(outlines).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records")
+              if ind.level == "ward24" else [])
+    view = view_for_bounds(tuple(layer.total_bounds))
+    rows = legend_rows(classification, colours, fmt=ind.fmt.replace(",", ""))
+    hidden = int((table["reason"].fillna("") != "").sum())
+    rows.loc[rows.index[-1], "label"] = f"No data or hidden ([c]: {hidden})" if hidden else "No data"
+    return area_features, outline_features, labels, view, rows, f"{ind.label} (quantiles)"
+
+
+def table_for_display(ind: UserIndicator) -> pd.DataFrame:
+    """The table alternative: area, code, the published figure ("[c]" where hidden) and why."""
+    reasons = {"primary": "Small count", "secondary": "Hidden so small counts cannot be worked out", "": ""}
+    value_heading = ind.label if ind.label not in ("Area", "Code", "Hidden because") else f"{ind.label} (your data)"
+    return pd.DataFrame({
+        "Area": ind.table["display_name"].astype(str),
+        "Code": ind.table["code"].astype(str),
+        value_heading: ind.table["shown"].astype(str),
+        "Hidden because": ind.table["reason"].map(reasons).fillna(""),
+    })

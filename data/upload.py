@@ -1,0 +1,604 @@
+"""Read a user's own CSV or Excel file into a validated, disclosure-checked indicator (no Streamlit here).
+
+Officers upload service data keyed by Leeds ward, MSOA or LSOA codes (or ward names). Nothing here
+writes to disk: the file arrives as bytes and leaves as frames held in the user's session. Every
+problem a user can fix raises :class:`UploadError` with one specific, plain message; formulas are
+never evaluated, and any text taken from the file is passed through :func:`safe_text` before it is
+put into a message, so HTML or Markdown in a file shows as text.
+
+Steps: :func:`read_upload` (bytes -> :class:`Upload`: cells, key column, matched areas, numbers),
+then :func:`make_indicator` (an :class:`Upload` plus the user's choices -> :class:`UserIndicator`,
+with 2011 LSOAs converted when asked and small counts suppressed as "[c]").
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from geo.lookups import convert_lsoa11_to_lsoa21
+from metrics.suppression import CONFIDENTIAL, suppress_small_counts
+
+MAX_UPLOAD_MB = 50                      # the same limit as server.maxUploadSize in .streamlit/config.toml
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_ROWS = 200_000
+DEFAULT_THRESHOLD = 5
+LEVEL_LABELS = {"lsoa21": "LSOA (2021)", "lsoa11": "LSOA (2011)", "msoa": "MSOA (2021)", "ward24": "ward (2024)"}
+CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
+PREFIX_LEVEL = {"E01": "lsoa", "W01": "lsoa", "E02": "msoa", "W02": "msoa", "E05": "ward24", "W05": "ward24"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MISSING_MARKERS = {"", "[c]", "[x]", "[z]", "[low]", "..", ":", "*", "-", "c", "x", "n/a", "na", "#n/a", "null"}
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+Kind = Literal["count", "rate"]
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+
+
+class UploadError(ValueError):
+    """A problem with an uploaded file, in one plain sentence the user can act on."""
+
+
+# ---------------------------------------------------------------- reference areas
+@dataclass(frozen=True)
+class Reference:
+    """The Leeds areas an upload is matched against (from the processed store and the ONS lookup).
+
+    ``areas[level]`` has columns code, name, display_name, ward24_code, population for levels lsoa21,
+    msoa and ward24. ``lsoa11`` is the ONS LSOA 2011 -> 2021 lookup restricted to Leeds (columns
+    lsoa11_code, lsoa21_code, change_code), or None when it could not be read.
+    """
+
+    areas: dict[str, pd.DataFrame]
+    lsoa11: pd.DataFrame | None = None
+    lsoa11_problem: str | None = None
+
+    def codes(self, level: str) -> set[str]:
+        return set(self.areas[level]["code"])
+
+
+def load_reference(processed: Path, data: Path) -> Reference:
+    """Read the reference areas from the store and the LSOA 2011 -> 2021 lookup from the data folder.
+
+    A missing or changed lookup does not stop uploads: it only disables the 2011 conversion, and the
+    reason is kept in ``lsoa11_problem`` so the page can say so.
+    """
+    from data.catalogue import load_areas, load_sources
+    from data.errors import DataError
+    from data.inputs import read_table
+    from data.store import read_areas
+
+    areas = {}
+    for level in ("lsoa21", "msoa", "ward24"):
+        layer = read_areas(processed, level)
+        frame = pd.DataFrame(layer.drop(columns="geometry"))
+        if "ward24_code" not in frame:
+            frame["ward24_code"] = frame["code"]
+        areas[level] = frame[["code", "name", "display_name", "ward24_code", "population"]].copy()
+    try:
+        lookup = read_table(load_sources().sources["lookup_lsoa11_lsoa21"], data)
+    except DataError as exc:
+        return Reference(areas, None, str(exc))
+    leeds = lookup[lookup["lad22_code"] == load_areas().leeds.code]
+    return Reference(areas, leeds[["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True))
+
+
+# ---------------------------------------------------------------- text safety
+def safe_text(value: object, limit: int = 60) -> str:
+    """Text from a file made safe for a Markdown message: control characters dropped, HTML and
+    Markdown characters escaped (so ``<img onerror=...>`` shows as text), long text shortened."""
+    text = "".join(ch for ch in str(value) if ch.isprintable())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = html.escape(text, quote=True)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
+
+
+def is_formula(text: str) -> bool:
+    """True for a cell a spreadsheet would run as a formula (=, +, -, @ first) that is not a number."""
+    stripped = text.strip() if text[:1] not in ("\t", "\r") else text
+    if not stripped or not stripped.startswith(FORMULA_STARTS):
+        return False
+    if set(stripped) <= {"-"}:
+        return False
+    return _number(stripped) is None
+
+
+def _number(text: str) -> float | None:
+    cleaned = text.strip().replace(",", "").replace("£", "")
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1].strip()
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None
+
+
+def normalise_name(name: str) -> str:
+    """Case- and punctuation-insensitive form of a ward name ('&' and 'and' are the same)."""
+    text = str(name).lower().replace("&", " and ")
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+# ---------------------------------------------------------------- reading cells
+def check_size(n_bytes: int) -> None:
+    """Refuse a file over the limit before reading any of it."""
+    if n_bytes > MAX_UPLOAD_BYTES:
+        raise UploadError(f"The file is {n_bytes / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+                          f"Upload only the Leeds rows and the columns you want to map.")
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Text of a CSV: UTF-8 (with or without a byte-order mark), UTF-16 with a BOM, else Windows-1252
+    with a notice; a file that is none of these is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            raise UploadError("The file says it is UTF-16 text but cannot be read as such; save it again as "
+                              "'CSV UTF-8'.") from None
+    if b"\x00" in data[:4096]:
+        raise UploadError("The file is not a text CSV (it contains binary data). Upload a CSV saved as "
+                          "'CSV UTF-8', or an Excel .xlsx workbook.")
+    for encoding in ("utf-8-sig", "utf-8"):
+        try:
+            return data.decode(encoding), []
+        except UnicodeDecodeError:
+            continue
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"The file's text encoding is not recognised (byte {exc.start + 1} cannot be read as "
+                          f"UTF-8 or Windows-1252). Save it again as 'CSV UTF-8' and upload that.") from None
+    return text, ["The file is not UTF-8, so it was read as Windows-1252 (Excel's older CSV format). "
+                  "Check that names with accents or symbols look right below."]
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    sample = text[:8192]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise UploadError(f"The file cannot be read as CSV ({safe_text(exc)}). Check for unmatched quote "
+                          f"marks.") from None
+
+
+def _excel_rows(data: bytes) -> list[list[str]]:
+    """Cells of the first sheet as text; formula cells keep their formula text (never calculated)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise UploadError(f"The file is not a readable Excel workbook ({exc.__class__.__name__}). Save it again "
+                          f"as .xlsx or as 'CSV UTF-8'.") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows():
+            cells = []
+            for cell in row:
+                value = cell.value
+                if getattr(cell, "data_type", None) == "f":
+                    text = str(getattr(value, "text", value) or "")
+                    cells.append(text if text.startswith("=") else "=" + text)
+                elif value is None:
+                    cells.append("")
+                elif isinstance(value, float) and value.is_integer():
+                    cells.append(str(int(value)))
+                else:
+                    cells.append(str(value))
+            rows.append(cells)
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        book.close()
+
+
+def read_cells(data: bytes, filename: str) -> tuple[list[list[str]], list[str]]:
+    """Rows of text cells from a CSV or Excel file, plus notices (e.g. about the encoding)."""
+    check_size(len(data))
+    suffix = Path(filename or "").suffix.lower()
+    if not data or not data.strip():
+        raise UploadError("The file is empty. Upload a file with a header row and one row per area.")
+    if suffix == ".xls":
+        raise UploadError("Old Excel .xls files are not supported. Save it as .xlsx or as 'CSV UTF-8'.")
+    if suffix in EXCEL_SUFFIXES:
+        rows, notices = _excel_rows(data), []
+    elif suffix in TEXT_SUFFIXES or suffix == "":
+        text, notices = decode_text(data)
+        rows = _csv_rows(text)
+    else:
+        raise UploadError(f"Files of type '{safe_text(suffix)}' are not supported; upload a .csv or .xlsx file.")
+    rows = [[c.strip() if not c.startswith(("\t", "\r")) else c for c in r] for r in rows]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise UploadError("The file is empty. Upload a file with a header row and one row per area.")
+    if len(rows) > MAX_ROWS + 1:
+        raise UploadError(f"The file has more than {MAX_ROWS:,} rows; upload only the Leeds rows.")
+    return rows, notices
+
+
+# ---------------------------------------------------------------- the upload
+@dataclass(frozen=True)
+class Upload:
+    """A parsed, matched upload: one row per Leeds area, numbers only, ready for the user's choices.
+
+    Attributes
+    ----------
+    level
+        "lsoa21", "lsoa11" (needs conversion), "msoa" or "ward24".
+    key
+        "code" or "name" (ward names matched case- and punctuation-insensitively).
+    key_column
+        The column that held the codes or names.
+    values
+        Index = area code (of ``level``), one float column per value column (NaN = no value given).
+    unmatched
+        Keys in the file that matched no Leeds area (as written in the file; escape before showing).
+    notices
+        Plain sentences about what was done (encoding, ignored columns, markers read as missing).
+    """
+
+    level: str
+    key: str
+    key_column: str
+    values: pd.DataFrame
+    unmatched: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    n_rows: int = 0
+
+    @property
+    def value_columns(self) -> list[str]:
+        return list(self.values.columns)
+
+
+def _table(rows: list[list[str]]) -> pd.DataFrame:
+    header = rows[0]
+    width = max(len(r) for r in rows)
+    header = header + [""] * (width - len(header))
+    for position, cell in enumerate(header):
+        if is_formula(cell):
+            raise UploadError(f"Column heading {_column_letter(position)} is a formula "
+                              f"('{safe_text(cell)}'). Formulas are never run here; type a plain heading.")
+    looks_like_data = [c for c in header if CODE_PATTERN.match(c.upper()) or _number(c) is not None]
+    if looks_like_data:
+        raise UploadError(f"The first row looks like data ('{safe_text(looks_like_data[0])}'), not column "
+                          f"headings. Add a header row, for example: ward_code,value.")
+    names = [c if c else f"Column {_column_letter(i)}" for i, c in enumerate(header)]
+    seen: dict[str, int] = {}
+    for name in names:
+        seen[name.lower()] = seen.get(name.lower(), 0) + 1
+    repeated = [n for n, count in seen.items() if count > 1]
+    if repeated:
+        raise UploadError(f"Two columns have the same heading ('{safe_text(repeated[0])}'); give each column "
+                          f"its own heading.")
+    body = [r + [""] * (width - len(r)) for r in rows[1:]]
+    if not body:
+        raise UploadError("The file has a header row but no data rows. Add one row per area below the headings.")
+    return pd.DataFrame(body, columns=names, dtype=object)
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_row(index: int) -> int:
+    """Row number as the user sees it in a spreadsheet (the heading is row 1)."""
+    return int(index) + 2
+
+
+def _refuse_formulas(table: pd.DataFrame, columns: list[str]) -> None:
+    for column in columns:
+        hits = table.index[table[column].map(is_formula)]
+        if len(hits):
+            cell = table.at[hits[0], column]
+            position = list(table.columns).index(column)
+            raise UploadError(
+                f"Cell {_column_letter(position)}{_sheet_row(hits[0])} holds a formula ('{safe_text(cell, 40)}'); "
+                f"{len(hits)} cell(s) in column '{safe_text(column)}' do. Formulas are never run here: replace "
+                f"them with their values (in Excel: Copy, then Paste Special > Values) and upload again.")
+
+
+def _key_column(table: pd.DataFrame, reference: Reference) -> tuple[str, str]:
+    """The column of area codes (preferred) or of Leeds ward names; ("code"|"name", column)."""
+    best_code, best_share = None, 0.0
+    for column in table.columns:
+        filled = table[column][table[column] != ""]
+        if filled.empty:
+            continue
+        share = filled.str.upper().str.match(CODE_PATTERN.pattern).mean()
+        if share > best_share:
+            best_code, best_share = column, share
+    if best_code is not None and best_share >= 0.5:
+        return "code", best_code
+    ward_names = set(reference.areas["ward24"]["name"].map(normalise_name))
+    best_name, best_share = None, 0.0
+    for column in table.columns:
+        filled = table[column][table[column] != ""]
+        if filled.empty or filled.map(lambda v: _number(v) is not None).mean() > 0.5:
+            continue
+        share = filled.map(normalise_name).isin(ward_names).mean()
+        named = any(word in column.lower() for word in ("ward", "name", "area"))
+        if share > best_share or (named and best_name is None):
+            best_name, best_share = column, max(share, best_share)
+    if best_name is not None and best_share > 0:
+        return "name", best_name
+    raise UploadError("No column of Leeds area codes (like E05011384 for a ward, E02002330 for an MSOA or "
+                      "E01011264 for an LSOA) or Leeds ward names was found. Put the codes or ward names in "
+                      "their own column.")
+
+
+def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series, list[str], list[str]]:
+    """Level, Leeds code per row (NaN when unmatched), unmatched keys, notices."""
+    codes = keys.str.upper()
+    is_code = codes.str.match(CODE_PATTERN.pattern)
+    prefixes = set(codes[is_code].str[:3])
+    levels = {PREFIX_LEVEL.get(p, "other") for p in prefixes}
+    if "other" in levels:
+        other = sorted(p for p in prefixes if p not in PREFIX_LEVEL)
+        raise UploadError(f"The codes starting {', '.join(other)} are not ward (E05), MSOA (E02) or LSOA (E01) "
+                          f"codes. Upload data for Leeds wards, MSOAs or LSOAs.")
+    if len(levels) > 1:
+        raise UploadError("The code column mixes different kinds of area ("
+                          + ", ".join(sorted(p for p in prefixes)) + "). Upload one kind of area per file.")
+    kind = levels.pop()
+    notices: list[str] = []
+    if kind == "lsoa":
+        leeds21 = reference.codes("lsoa21")
+        leeds11 = set(reference.lsoa11["lsoa11_code"]) if reference.lsoa11 is not None else set()
+        only11 = set(codes) & (leeds11 - leeds21)
+        only21 = set(codes) & (leeds21 - leeds11)
+        if only11 and only21:
+            raise UploadError(f"The file mixes 2011 LSOA codes (e.g. {sorted(only11)[0]}) and 2021 LSOA codes "
+                              f"(e.g. {sorted(only21)[0]}). Use one edition of LSOAs per file.")
+        if only11:
+            level, known = "lsoa11", leeds11
+        else:
+            level, known = "lsoa21", leeds21
+            if not (set(codes) & leeds21) and reference.lsoa11 is None and reference.lsoa11_problem:
+                notices.append("2011 LSOA codes could not be checked: " + reference.lsoa11_problem)
+    else:
+        level = "msoa" if kind == "msoa" else "ward24"
+        known = reference.codes(level)
+    matched = codes.where(codes.isin(known))
+    unmatched = list(dict.fromkeys(keys[matched.isna()]))
+    if matched.notna().sum() == 0:
+        example = safe_text(keys.iloc[0])
+        raise UploadError(f"None of the {len(keys)} {LEVEL_LABELS[level]} codes in the file (e.g. {example}) is in "
+                          f"Leeds. This looks like data for another area; upload the Leeds rows.")
+    return level, matched, unmatched, notices
+
+
+def _match_names(keys: pd.Series, reference: Reference) -> tuple[pd.Series, list[str]]:
+    wards = reference.areas["ward24"]
+    code_of = dict(zip(wards["name"].map(normalise_name), wards["code"]))
+    matched = keys.map(lambda k: code_of.get(normalise_name(k)))
+    unmatched = list(dict.fromkeys(keys[matched.isna()]))
+    if matched.notna().sum() == 0:
+        raise UploadError(f"None of the names in the file matched a Leeds ward (e.g. '{safe_text(keys.iloc[0])}'). "
+                          f"Use the 2024 ward names, such as 'Gipton & Harehills', or ward codes.")
+    return matched, unmatched
+
+
+def _numbers(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Numeric value columns; text-only columns are ignored, text among numbers is refused."""
+    out, notices, ignored = {}, [], []
+    for column in columns:
+        cells = table[column]
+        parsed = cells.map(_number)
+        present = parsed.notna()
+        markers = cells[~present].str.lower().isin(MISSING_MARKERS)
+        if not present.any():
+            ignored.append(column)
+            continue
+        bad = cells[~present & ~markers]
+        if len(bad):
+            rows = ", ".join(str(_sheet_row(i)) for i in bad.index[:5])
+            raise UploadError(f"Column '{safe_text(column)}' has text where numbers are expected: "
+                              f"'{safe_text(bad.iloc[0], 30)}' in row {_sheet_row(bad.index[0])}"
+                              f"{f' (rows {rows})' if len(bad) > 1 else ''}. Use numbers only; leave a cell "
+                              f"empty when there is no value.")
+        n_markers = int((cells[~present] != "").sum())
+        if n_markers:
+            notices.append(f"{n_markers} cell(s) in '{safe_text(column)}' were marked as missing or suppressed "
+                           f"(e.g. '{safe_text(cells[~present & (cells != '')].iloc[0], 10)}') and are shown as no data.")
+        out[column] = parsed.astype(float)
+    if ignored:
+        notices.append("Columns without numbers were not used: " + ", ".join(f"'{safe_text(c)}'" for c in ignored) + ".")
+    if not out:
+        raise UploadError("No column of numbers was found beside the area column. Add at least one column of "
+                          "values.")
+    return pd.DataFrame(out, index=table.index), notices
+
+
+def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
+    """Parse and validate an uploaded file against the Leeds areas; raises UploadError on bad input."""
+    rows, notices = read_cells(data, filename)
+    table = _table(rows)
+    key, key_column = _key_column(table, reference)
+    value_candidates = [c for c in table.columns if c != key_column]
+    keys = table[key_column]
+    filled = keys != ""
+    if not filled.all():
+        notices.append(f"{int((~filled).sum())} row(s) with no area were skipped.")
+        table, keys = table[filled], keys[filled]
+    _refuse_formulas(table, [key_column])
+    numeric_like = [c for c in value_candidates if table[c].map(lambda v: _number(v) is not None).any()]
+    _refuse_formulas(table, numeric_like)
+    if key == "code":
+        level, matched, unmatched, more = _match_codes(keys, reference)
+    else:
+        level, (matched, unmatched), more = "ward24", _match_names(keys, reference), []
+    notices += more
+    dupes = matched[matched.notna() & matched.duplicated(keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        rows_of = ", ".join(str(_sheet_row(i)) for i in dupes.index[dupes == first][:5])
+        what = "code" if key == "code" else "ward"
+        raise UploadError(f"The {what} {safe_text(keys[dupes.index[0]])} appears more than once (rows {rows_of}); "
+                          f"{dupes.nunique()} area(s) are repeated. Keep one row per area.")
+    kept = table[matched.notna()]
+    values, more = _numbers(kept, [c for c in value_candidates])
+    notices += more
+    values.index = pd.Index(matched[matched.notna()].to_numpy(), name="code")
+    if unmatched:
+        notices.append(f"{len(unmatched)} row(s) did not match a Leeds {LEVEL_LABELS[level]} and were left out "
+                       f"(listed below).")
+    return Upload(level, key, key_column, values, unmatched, notices, n_rows=len(table))
+
+
+# ---------------------------------------------------------------- the user's indicator
+@dataclass(frozen=True)
+class IndicatorOptions:
+    """What the user says the column means."""
+
+    value_column: str
+    kind: Kind = "count"
+    polarity: Polarity = "lower_is_better"
+    label: str = ""
+    threshold: int = DEFAULT_THRESHOLD
+    numerator_column: str | None = None       # for a rate: the counts behind it, checked for small numbers
+    convert_2011: bool = False
+
+
+@dataclass(frozen=True)
+class UserIndicator:
+    """An uploaded indicator, safe to show: suppressed cells are NaN in ``table.value``.
+
+    ``table`` has one row per Leeds area of ``level`` (all of them, so missing areas show as no data):
+    code, name, display_name, value (float, NaN when suppressed or not given), shown (text: the
+    formatted number, "[c]" or "no data") and reason ("primary", "secondary" or empty).
+    """
+
+    level: str
+    label: str
+    kind: Kind
+    polarity: Polarity
+    threshold: int
+    fmt: str
+    table: pd.DataFrame
+    notices: list[str]
+    n_primary: int
+    n_secondary: int
+
+    def format_value(self, value: float | None) -> str:
+        if value is None or value != value:
+            return "no data"
+        return self.fmt.format(value)
+
+
+def _convert_2011(values: pd.Series, options: IndicatorOptions, reference: Reference) -> tuple[pd.Series, list[str]]:
+    if reference.lsoa11 is None:
+        raise UploadError("The file uses 2011 LSOA codes, and the ONS 2011 -> 2021 lookup is not available to "
+                          "convert them" + (f" ({reference.lsoa11_problem})" if reference.lsoa11_problem else "") + ".")
+    if not options.convert_2011:
+        raise UploadError("The file uses 2011 LSOA codes. The app maps 2021 LSOAs: tick 'Convert 2011 LSOAs to "
+                          "2021' to convert them with the ONS lookup.")
+    population = reference.areas["lsoa21"].set_index("code")["population"].astype(float)
+    frame = values.rename("v").rename_axis("lsoa11_code").reset_index().dropna()
+    counts = ["v"] if options.kind == "count" else []
+    converted = convert_lsoa11_to_lsoa21(frame, reference.lsoa11, count_columns=counts, child_weight=population,
+                                         parent_weight=pd.Series(dtype=float))
+    out = converted.set_index("lsoa21_code")["v"]
+    out = out[out.index.isin(population.index)]
+    if options.kind == "count":
+        out = out.round()
+        how = ("Counts were shared among the 2021 LSOAs each 2011 LSOA became, by Census 2021 population, and "
+               "rounded to whole numbers: they are estimates.")
+    else:
+        how = ("Rates were carried to 2021 LSOAs with the ONS lookup; a 2021 LSOA formed by merging 2011 LSOAs gets "
+               "the simple average of their rates (an approximation).")
+    return out, [f"Converted from 2011 to 2021 LSOAs with the ONS lookup. {how}"]
+
+
+def make_indicator(upload: Upload, options: IndicatorOptions, reference: Reference) -> UserIndicator:
+    """Apply the user's choices: convert 2011 LSOAs if asked, check counts, suppress small counts."""
+    if options.value_column not in upload.values:
+        raise UploadError(f"There is no value column '{safe_text(options.value_column)}' in the file.")
+    if isinstance(options.threshold, bool) or not isinstance(options.threshold, int) or not 1 <= options.threshold <= 100:
+        raise UploadError("The suppression threshold must be a whole number from 1 to 100.")
+    notices: list[str] = []
+    values = upload.values[options.value_column]
+    numerators = upload.values[options.numerator_column] if options.numerator_column else None
+    level = upload.level
+    if level == "lsoa11":
+        values, more = _convert_2011(values, options, reference)
+        notices += more
+        if numerators is not None:
+            numerators, _ = _convert_2011(numerators, IndicatorOptions(options.numerator_column, "count",
+                                                                       convert_2011=True), reference)
+        level = "lsoa21"
+    areas = reference.areas[level].set_index("code")
+    values = values.reindex(areas.index)
+    checked = values if options.kind == "count" else numerators
+    table = areas[["name", "display_name", "ward24_code"]].copy()
+    table["value"] = values
+    table["reason"] = ""
+    n_primary = n_secondary = 0
+    if checked is not None:
+        name = "counts" if options.kind == "count" else f"counts in '{safe_text(options.numerator_column)}'"
+        checked = checked.reindex(areas.index)
+        given = checked.dropna()
+        if (given < 0).any() or (given % 1 != 0).any():
+            bad = given[(given < 0) | (given % 1 != 0)]
+            raise UploadError(f"The {name} must be whole numbers of 0 or more; {safe_text(bad.index[0])} has "
+                              f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
+        groups = table.loc[given.index, "ward24_code"] if level == "lsoa21" else None
+        result = suppress_small_counts(given.astype("int64"), options.threshold, groups)
+        hidden = result.mask[result.mask].index
+        table.loc[hidden, "value"] = np.nan
+        table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
+        n_primary = int((result.reason == "primary").sum())
+        n_secondary = int((result.reason == "secondary").sum())
+        notices.append(f"Counts from 1 to {options.threshold - 1} are hidden as \"{CONFIDENTIAL}\" ({n_primary} "
+                       f"area(s)), and {n_secondary} more area(s) are hidden so the small ones cannot be worked out "
+                       f"from the total (secondary suppression, following ONS disclosure guidance).")
+        if result.unprotected_groups:
+            notices.append("Do not publish totals for: " + ", ".join(safe_text(g) for g in result.unprotected_groups)
+                           + " (a hidden count could be worked out from them).")
+    else:
+        notices.append("No counts behind these rates were given, so small numbers could not be checked: choose "
+                       "the column of counts (numerators) if you have one.")
+    fmt = "{:,.0f}" if options.kind == "count" else "{:,.1f}"
+    table["shown"] = [CONFIDENTIAL if r else ("no data" if pd.isna(v) else fmt.format(v))
+                      for v, r in zip(table["value"], table["reason"])]
+    missing = int((table["value"].isna() & (table["reason"] == "")).sum())
+    if missing:
+        notices.append(f"{missing} of {len(table)} Leeds areas have no value in the file and show as no data.")
+    label = (options.label or options.value_column).strip()[:80] or options.value_column
+    return UserIndicator(level, label, options.kind, options.polarity, options.threshold, fmt,
+                         table.reset_index(), upload.notices + notices, n_primary, n_secondary)
+
+
+def display_properties(ind: UserIndicator) -> pd.DataFrame:
+    """Per-area text for the map tooltip, HTML-escaped (deck.gl tooltips are HTML): code, name, label,
+    shown ("[c]", "no data" or the figure) and note (why a figure is hidden)."""
+    table = ind.table
+    return pd.DataFrame({
+        "code": table["code"].to_numpy(),
+        "name": table["display_name"].fillna(table["name"]).astype(str).map(html.escape).to_numpy(),
+        "label": html.escape(ind.label),
+        "shown": table["shown"].astype(str).map(html.escape).to_numpy(),
+        "note": ["Hidden to protect privacy" if r else "" for r in table["reason"]],
+    })

@@ -1,0 +1,105 @@
+"""The 'map your own data' page, driven by seeding session state with a parsed upload.
+
+AppTest cannot simulate a file upload, so the parsing (data.upload.read_upload, also what the
+uploader's callback calls) runs here and its result is put where the callback would put it.
+"""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
+from data.paths import REPO_ROOT, data_dir
+from data.upload import UploadError, load_reference, read_upload
+
+pytestmark = pytest.mark.data
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def ref(processed_store):
+    return load_reference(processed_store, data_dir())
+
+
+@pytest.fixture()
+def page(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    return at
+
+
+def seeded(at, upload, name="clients.csv"):
+    at.session_state[UPLOAD_KEY] = upload
+    at.session_state[UPLOAD_NAME_KEY] = name
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_page_without_a_file_explains_what_to_upload(page):
+    page.run()
+    assert not page.exception
+    assert any("No data loaded yet" in i.value for i in page.info)
+    assert any("50 MB" in m.value and "this browser session only" in m.value for m in page.markdown)
+
+
+def test_ward_names_upload_is_mapped_with_suppression_and_unmatched_report(page, ref):
+    upload = read_upload(b"ward,clients\nArmley,3\nGipton and Harehills,12\nHEADINGLEY & HYDE PARK,40\n"
+                         + XSS.encode() + b",9\n", "clients.csv", ref)
+    at = seeded(page, upload)
+    assert any("Loaded clients" in s.value and "3 Leeds ward" in s.value for s in at.success)
+    unmatched, table = at.dataframe[0].value, at.dataframe[1].value
+    assert unmatched.iloc[0, 0] == XSS                       # shown as text in a data grid, never as HTML
+    assert len(table) == 33
+    shown = table.set_index("Area")["clients"]
+    assert shown["Armley"] == "[c]" and shown["Gipton & Harehills"] == "[c]"      # primary + secondary
+    assert shown["Headingley & Hyde Park"] == "40" and shown["Pudsey"] == "no data"
+    assert any("secondary suppression" in i.value for i in at.info)
+    legend = [m.value for m in at.markdown if "Map legend" in m.value]
+    assert legend and "clients" in legend[0]
+    assert at.session_state[INDICATOR_KEY].label == "clients"
+
+
+def test_label_with_script_is_escaped_in_the_legend(page, ref):
+    upload = read_upload(b"ward_code,n\nE05011385,30\nE05011394,12\n", "x.csv", ref)
+    page.session_state["user_label_n"] = XSS
+    at = seeded(page, upload)
+    legend = next(m.value for m in at.markdown if "Map legend" in m.value)
+    assert "<img" not in legend and "&lt;img src=x onerror=alert(1)&gt;" in legend
+    assert XSS in at.dataframe[0].value.columns
+
+
+def test_refused_file_shows_its_message_and_no_map(page, ref):
+    with pytest.raises(UploadError) as caught:
+        read_upload(b"ward_code,n\nE05011385,1\nE05011385,2\n", "dupes.csv", ref)
+    page.session_state[ERROR_KEY] = str(caught.value)
+    page.session_state[UPLOAD_NAME_KEY] = "dupes.csv"
+    page.run()
+    assert not page.exception
+    assert any("was not loaded" in e.value and "appears more than once" in e.value for e in page.error)
+    assert not [m for m in page.markdown if "Map legend" in m.value]
+
+
+def test_2011_lsoas_offer_the_conversion_then_map(page, ref):
+    lookup = ref.lsoa11
+    only11 = sorted(set(lookup["lsoa11_code"]) - set(ref.areas["lsoa21"]["code"]))
+    body = "lsoa11_code,n\n" + "".join(f"{code},{20 + i}\n" for i, code in enumerate(only11))
+    at = seeded(page, read_upload(body.encode(), "old.csv", ref))
+    assert any("2011 LSOA codes" in w.value for w in at.warning)
+    assert any("Convert 2011 LSOAs to 2021" in e.value for e in at.error)        # not converted until asked
+    at.checkbox(key="user_convert_2011").check().run()
+    assert not at.exception
+    assert not at.error
+    assert any("Converted from 2011 to 2021 LSOAs" in i.value for i in at.info)
+    assert len(at.dataframe[-1].value) == 488
+
+
+def test_accessibility_statement_states_target_tests_limits_and_contact(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/accessibility.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "WCAG) 2.2 at level AA" in text and "axe-core" in text and "contact the Best City Atlas team" in text
+    assert "cannot be read by a screen reader" in text
+    contrast = at.table[0].value
+    assert (contrast["Meets 4.5:1"] == "Yes").all() and contrast["Contrast ratio"].iloc[0] == "17.4:1"

@@ -1,0 +1,109 @@
+"""Accessibility in a real browser: axe-core on every page, and a keyboard-only path to select an area.
+
+axe-core comes from the npm registry (tests/browser/package.json pins it); install it with
+``npm ci --prefix tests/browser``. The tests skip, saying so, when it is not installed.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["", "explorer", "inequalities", "social-progress", "pillars", "profile", "compare", "change", "upload",
+         "sources", "accessibility"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+STREAMLIT_NAV = '[data-testid="stSidebarNavItems"]'
+"""Streamlit's own page navigation with sections puts section headings directly inside its <ul> (axe rules
+'list' and 'listitem', serious). App code cannot change that markup, so the per-page check leaves this one
+element out and ``test_streamlit_navigation_list_markup`` tracks it (strict xfail: it fails loudly once a
+Streamlit release fixes the markup, so the exclusion can be removed)."""
+
+
+def axe_violations(page, include: str | None = None, exclude: str | None = None) -> list[dict]:
+    """Run axe-core on the rendered page (or the part ``include`` selects); violations of WCAG A/AA rules."""
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed at {AXE}: run `npm ci --prefix tests/browser`")
+    page.add_script_tag(path=str(AXE))
+    context = {"include": [[include]] if include else [["html"]], "exclude": [[exclude]] if exclude else []}
+    result = page.evaluate("async ([context, tags]) => await axe.run(context, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", [context, WCAG_TAGS])
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    return json.dumps([{"id": v["id"], "impact": v["impact"], "help": v["help"],
+                        "nodes": [n["target"] for n in v["nodes"][:3]]} for v in violations], indent=1)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
+def test_no_serious_or_critical_axe_violations(page, app_url, path):
+    page.goto(f"{app_url}/{path}")
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    violations = axe_violations(page, exclude=STREAMLIT_NAV)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    if blocking:
+        screenshot(page, f"axe_{path or 'overview'}")
+    assert not blocking, f"axe-core found serious/critical problems on /{path}:\n{describe(blocking)}"
+
+
+@pytest.mark.xfail(strict=True, reason="Streamlit's sectioned page navigation puts headings directly in a <ul>")
+def test_streamlit_navigation_list_markup(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    violations = [v for v in axe_violations(page, include=STREAMLIT_NAV) if v["impact"] in BLOCKING]
+    assert not violations, describe(violations)
+
+
+def _focused_label(page) -> str:
+    """The accessible name of the focused element (aria-label, or the text of its widget's label)."""
+    return page.evaluate("""() => {
+        const el = document.activeElement;
+        if (!el) return '';
+        const own = el.getAttribute('aria-label') || '';
+        const widget = el.closest('[data-testid="stSelectbox"], [data-testid="stTextInput"], [class*="stSelectbox"]');
+        const label = widget ? (widget.querySelector('label') || {}).innerText || '' : '';
+        return (own + ' | ' + label).trim();
+    }""")
+
+
+def test_keyboard_only_tab_to_the_area_picker_and_select_an_area(page, app_url):
+    # Open the home page first: a fresh server whose first request is a deep link runs the page script
+    # without app.py (Streamlit's pages/ fallback; reported to the lead), which this test is not about.
+    page.goto(app_url)
+    wait_for_app(page)
+    page.goto(f"{app_url}/explorer?level=ward24")
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    page.locator("body").focus()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if "Select ward" in _focused_label(page):
+            break
+    else:
+        screenshot(page, "keyboard_area_picker_not_reached")
+        pytest.fail("Tab never reached the area picker ('Select ward ...') within 80 presses")
+    control = page.evaluate_handle("() => document.activeElement.closest('[data-baseweb=\"select\"]') "
+                                   "|| document.activeElement")
+    page.wait_for_timeout(300)
+    focused_look = control.as_element().screenshot()
+    screenshot(page, "keyboard_area_picker_focused")
+    page.keyboard.press("Shift+Tab")
+    page.wait_for_timeout(300)
+    unfocused_look = control.as_element().screenshot()
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert focused_look != unfocused_look, "the area picker looks the same with and without keyboard focus"
+    page.keyboard.type("Armley")
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+    screenshot(page, "keyboard_area_selected")
+    assert "area=E05011385" in page.url, f"Armley was not selected by keyboard (url {page.url})"
+    assert page.locator('[data-testid="stHeading"]', has_text="Armley").count() >= 1

@@ -1,0 +1,148 @@
+"""Faults: a corrupt store, a data folder that disappears, an input replaced by another edition.
+
+Each case works on a copy of the store (BCA_PROCESSED_DIR) and a symlink copy of the data folder
+(BCA_DATA_DIR) in a temporary folder, never on the real ones.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.errors import DataError
+from data.paths import REPO_ROOT, data_dir
+from data.store import read_values
+
+pytestmark = pytest.mark.data
+CHANGED = "other/fuel_poverty_2020_lsoa11_england.csv"
+REAL_DATA = data_dir()          # read before any test points BCA_DATA_DIR at its own copy
+
+
+def symlink_farm(root: Path) -> Path:
+    """The data folder rebuilt from symlinks, so one file can be swapped without touching the original."""
+    source = REAL_DATA
+    for path in source.rglob("*"):
+        if path.is_file():
+            target = root / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    return root
+
+
+def change_edition(farm: Path, rel: str) -> None:
+    """Replace one input by a copy with one byte appended (a different 'edition')."""
+    target = farm / rel
+    original = target.resolve()
+    target.unlink()
+    target.write_bytes(original.read_bytes() + b" ")
+
+
+def restore(farm: Path, rel: str) -> None:
+    target = farm / rel
+    target.unlink()
+    target.symlink_to(REAL_DATA / rel)
+
+
+@pytest.fixture()
+def store_copy(processed_store, tmp_path, monkeypatch) -> Path:
+    """A copy of the built store with its own identity, so no cached loader serves the real one's data."""
+    copy = tmp_path / "processed"
+    shutil.copytree(processed_store, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["built_at"] = f"fault-test-{uuid.uuid4().hex}"
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(copy))
+    return copy
+
+
+@pytest.fixture()
+def farm(tmp_path, monkeypatch) -> Path:
+    root = symlink_farm(tmp_path / "data")
+    monkeypatch.setenv("BCA_DATA_DIR", str(root))
+    return root
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.run()
+    return at
+
+
+def truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def test_truncated_parquet_raises_a_clear_data_error(store_copy):
+    truncate(store_copy / "values.parquet")
+    with pytest.raises(DataError, match=r"values\.parquet in the processed store cannot be read .*python -m data\.build"):
+        read_values(store_copy)
+
+
+def test_app_rebuilds_a_corrupt_store_and_says_why_instead_of_a_stack_trace(store_copy, farm):
+    truncate(store_copy / "values.parquet")
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [box.label for box in at.status]
+    assert any("values.parquet in the processed store cannot be read" in label for label in labels) or \
+        any("Data store ready" in label for label in labels), labels
+    assert read_values(store_copy)["indicator_id"].nunique() > 100        # the rebuilt store is whole again
+
+
+def test_app_says_why_when_a_corrupt_store_cannot_be_rebuilt(store_copy, tmp_path, monkeypatch):
+    truncate(store_copy / "values.parquet")
+    monkeypatch.setenv("BCA_DATA_DIR", str(tmp_path / "gone"))
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(e.value for e in at.error)
+    assert "values.parquet in the processed store cannot be read" in text and "not reachable" in text
+
+
+def test_build_without_data_folder_exits_non_zero_with_one_sentence(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = subprocess.run([sys.executable, "-m", "data.build", "--data-dir", str(missing), "--out",
+                             str(tmp_path / "out")], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    message = [line for line in result.stderr.replace("\r", "\n").splitlines() if line.startswith("Build failed")]
+    assert message == [f"Build failed: The data folder {missing} does not exist; set BCA_DATA_DIR to the folder "
+                       f"that holds the open data (see README)."]
+    assert not (tmp_path / "out").exists()
+
+
+def test_data_folder_disappearing_while_app_runs_keeps_the_built_store_and_says_so(store_copy, farm):
+    at = run_app()
+    assert not at.exception and not at.warning
+    shutil.rmtree(farm)
+    at.run()                                                 # the open session carries on without an error
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title and at.dataframe
+    at = run_app()                                           # the next visit is told what is wrong
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("is not reachable" in w.value and "Showing the data store built" in w.value for w in at.warning)
+    assert at.title and at.dataframe                       # the page still works from the built store
+
+
+def test_changed_input_is_named_and_the_app_rebuilds_once_it_is_restored(tmp_path, farm, monkeypatch):
+    empty_store = tmp_path / "fresh-store"
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(empty_store))
+    change_edition(farm, CHANGED)
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(CHANGED in e.value and "checksum differs" in e.value for e in at.error)
+    assert not (empty_store / "values.parquet").exists()
+
+    restore(farm, CHANGED)
+    at = run_app()                                           # a new visit after the file is put back
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert (empty_store / "manifest.json").is_file()
+    assert at.title and at.dataframe
