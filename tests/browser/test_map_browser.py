@@ -65,3 +65,42 @@ def test_explorer_hover_tooltip_and_click_selects_ward(page, app_url):
     heading = page.locator('[data-testid="stHeading"]', has_text=name)
     assert heading.count() >= 1, f"the side panel does not show the clicked ward {name!r}"
     assert "area=E05" in page.url, page.url
+
+
+def _tooltip_name_at(page, x: float, y: float) -> str | None:
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(400)
+    tooltip = page.locator(".deck-tooltip")
+    if tooltip.count() and tooltip.first.is_visible():
+        return tooltip.first.inner_text().splitlines()[0].strip()
+    return None
+
+
+def test_user_zoom_survives_an_indicator_change(page, app_url):
+    """Issue 3: 'the view keeps its zoom when the indicator changes' — the same screen point shows the same
+    area after zooming in and then picking another indicator."""
+    _open(page, f"{app_url}/explorer?level=lsoa21&indicator=imd_imd_score")
+    box = page.locator(f"{MAP} canvas").first.bounding_box()
+    cx, cy = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    probe = (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.35)
+    before = _tooltip_name_at(page, *probe)
+    page.mouse.move(cx, cy)
+    for _ in range(6):
+        page.mouse.wheel(0, -240)
+        page.wait_for_timeout(150)
+    page.wait_for_timeout(800)
+    zoomed = _tooltip_name_at(page, *probe)
+    assert zoomed and zoomed != before, f"zooming in did not change the area under the pointer ({before!r})"
+
+    indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
+    indicator.click()
+    page.keyboard.type("fuel poverty")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    assert "indicator=fuel_poverty" in page.url, page.url
+    after = _tooltip_name_at(page, *probe)
+    screenshot(page, "explorer_zoom_kept")
+    assert after == zoomed, f"the view was reset by the indicator change: {zoomed!r} before, {after!r} after"

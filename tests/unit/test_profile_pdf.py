@@ -88,3 +88,22 @@ def test_pdf_with_unicode_and_markup_in_the_name():
                           sentences=["x"], spine=spine, map_layer=layer, map_title="m", map_legend=[("#251255", "D1")])
     data = profile_pdf(doc)
     assert data[:5] == b"%PDF-" and len(data) > 1000
+
+
+def test_markup_in_a_name_is_printed_as_literal_text_in_the_pdf(tmp_path):
+    """Issue 8: a name like <img src=x onerror=alert(1)> is shown as text (never interpreted) in the PDF."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    import pandas as pd
+
+    from geo.profile_pdf import ProfileDocument
+
+    evil = "<img src=x onerror=alert(1)>"
+    spine = pd.DataFrame(columns=["polarity", "unit", "label", "period", "value_text", "leeds_text", "pos_q1", "pos_q3",
+                                  "pos_leeds", "pos_england", "pos_value", "colour"])
+    doc = ProfileDocument(title=evil, subtitle="Fake ward for a test", date="1 January 2026",
+                          headlines=[("Fake figure", "1.0", "n")], sentences=[f"{evil} is a fake area."], spine=spine)
+    path = tmp_path / "evil.pdf"
+    path.write_bytes(profile_pdf(doc))
+    text = _text(path)
+    assert text.count(evil) >= 2            # title and sentence, character for character
