@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.server import streamlit_server  # noqa: E402
 from data.registry import load_registry  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,36 +35,12 @@ CYCLE = ["fuel_poverty", "life_expectancy_female", "census_hh_deprived_1plus", "
 CHANGE_TIMEOUT_MS = 30_000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     """Resident memory of a process in MB, from /proc (Linux)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def start_server(port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
-         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"streamlit exited with code {server.returncode}")
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("streamlit did not start within 90 s")
 
 
 def indicator_labels() -> dict[str, str]:
@@ -134,52 +108,46 @@ async def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if max(args.sessions) > MAX_SESSIONS:
         raise SystemExit(f"at most {MAX_SESSIONS} sessions")
+    with streamlit_server() as local:
+        await measure(args, local.url, local.process)
+
+
+async def measure(args, url: str, server) -> None:
+    """Warm up one session, then run each round of N concurrent sessions and print the figures."""
     from playwright.async_api import async_playwright
 
-    port = free_port()
-    server = start_server(port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        idle = rss_mb(server.pid)
-        print(f"server pid {server.pid}, idle RSS {idle:.0f} MB, {os.cpu_count()} CPUs, load average "
-              f"{os.getloadavg()[0]:.1f}")
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                # warm-up: the home page first (a fresh server whose first request is a deep link runs the
-                # page without app.py: Streamlit's pages/ fallback), then one session to fill shared caches
-                context = await browser.new_context()
-                home = await context.new_page()
-                await home.goto(url)
-                await home.get_by_role("heading", level=1).first.wait_for(timeout=120_000)
-                await context.close()
-                _, errors = await run_round(browser, url, 1, 1, args.timeout)
-                if errors:
-                    raise SystemExit(f"warm-up session failed: {errors[0]}")
-                warm = rss_mb(server.pid)
-                print(f"after warm-up: RSS {warm:.0f} MB")
-                print(f"{'sessions':>8} {'reruns':>6} {'median s':>9} {'p95 s':>7} {'max s':>7} {'RSS MB':>7} "
-                      f"{'MB/session':>10} {'errors':>6}")
-                for n in args.sessions:
-                    started = time.perf_counter()
-                    times, errors = await run_round(browser, url, n, args.changes, args.timeout)
-                    rss = rss_mb(server.pid)
-                    median = statistics.median(times) if times else float("nan")
-                    p95 = percentile(times, 0.95) if times else float("nan")
-                    print(f"{n:>8} {len(times):>6} {median:>9.3f} {p95:>7.3f} {max(times or [float('nan')]):>7.3f} "
-                          f"{rss:>7.0f} {(rss - warm) / n:>10.1f} {len(errors):>6}   "
-                          f"({time.perf_counter() - started:.0f} s wall)")
-                    for error in sorted(set(errors))[:5]:
-                        print(f"         ! {error}")
-            finally:
-                await browser.close()
-    finally:
-        server.terminate()
+    idle = rss_mb(server.pid)
+    print(f"server pid {server.pid}, idle RSS {idle:.0f} MB, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+            # warm-up: the home page, then one session to fill the shared caches
+            context = await browser.new_context()
+            home = await context.new_page()
+            await home.goto(url)
+            await home.get_by_role("heading", level=1).first.wait_for(timeout=120_000)
+            await context.close()
+            _, errors = await run_round(browser, url, 1, 1, args.timeout)
+            if errors:
+                raise SystemExit(f"warm-up session failed: {errors[0]}")
+            warm = rss_mb(server.pid)
+            print(f"after warm-up: RSS {warm:.0f} MB")
+            print(f"{'sessions':>8} {'reruns':>6} {'median s':>9} {'p95 s':>7} {'max s':>7} {'RSS MB':>7} "
+                  f"{'MB/session':>10} {'errors':>6}")
+            for n in args.sessions:
+                started = time.perf_counter()
+                times, errors = await run_round(browser, url, n, args.changes, args.timeout)
+                rss = rss_mb(server.pid)
+                median = statistics.median(times) if times else float("nan")
+                p95 = percentile(times, 0.95) if times else float("nan")
+                print(f"{n:>8} {len(times):>6} {median:>9.3f} {p95:>7.3f} {max(times or [float('nan')]):>7.3f} "
+                      f"{rss:>7.0f} {(rss - warm) / n:>10.1f} {len(errors):>6}   "
+                      f"({time.perf_counter() - started:.0f} s wall)")
+                for error in sorted(set(errors))[:5]:
+                    print(f"         ! {error}")
+        finally:
+            await browser.close()
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources

@@ -15,7 +15,7 @@ import pandas as pd
 
 from data.registry import PILLARS
 from geo.palettes import bivariate_colour, categorical_colours
-from metrics.intersections import (ALL_THREE, NO_PILLAR, Correlation, ThresholdRule, bivariate_classes,
+from metrics.intersections import (NO_PILLAR, Correlation, ThresholdRule, bivariate_classes,
                                    category_summary, combination_counts, correlation, intersection_categories,
                                    intersection_category, missing_scores, weak_flags)
 from metrics.pillar_values import kpi_ids, kpis_at_level, leeds_composite

@@ -7,16 +7,13 @@ and ``screenshot(page, name)`` (PNG in test-artifacts/, git-ignored). Import the
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from bench.server import ServerStartError, streamlit_server as local_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -35,48 +32,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextmanager
 def streamlit_server(log_name: str = "streamlit-server"):
-    """Run `streamlit run app.py` on a free local port until the block ends (then stop and wait for it)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    """Run the app on a free local port until the block ends; yields its URL (log in test-artifacts/)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"{log_name}.log"
-    with open(log, "wb") as log_file:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while not _healthy(url):
-                if server.poll() is not None:
-                    pytest.fail(f"streamlit exited with code {server.returncode}; see {log}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer /_stcore/health within {SERVER_START_TIMEOUT_S} s; see {log}")
-                time.sleep(0.3)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    try:
+        server_context = local_server(ARTIFACTS / f"{log_name}.log", SERVER_START_TIMEOUT_S)
+        server = server_context.__enter__()
+    except ServerStartError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server.url
+    finally:
+        server_context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,73 @@
+"""Run the app on a free loopback port for browser tests and benchmarks; always stopped afterwards."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ServerStartError(RuntimeError):
+    """The server exited or did not answer its health check in time."""
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def streamlit_server(log_path: Path | None = None, start_timeout_s: float = 90) -> Iterator[LocalServer]:
+    """`streamlit run app.py` on 127.0.0.1 until the block ends (terminated, then killed if it lingers)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        while not healthy(url):
+            if process.poll() is not None:
+                raise ServerStartError(f"streamlit exited with code {process.returncode}; see {log_path}")
+            if time.monotonic() > deadline:
+                raise ServerStartError(f"streamlit did not answer /_stcore/health within {start_timeout_s:.0f} s")
+            time.sleep(0.3)
+        yield LocalServer(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if log_path:
+            log.close()
