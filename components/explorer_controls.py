@@ -155,3 +155,21 @@ def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator,
         dict.fromkeys(source_line(s, p) for s, p in zip(figures["source_id"], figures["Period"]))))
     st.page_link("app_pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
                  query_params={"level": level, "area": code})
+
+
+def user_data_choice(level: str):
+    """This session's uploaded indicator when it is at ``level`` and the reader asks to see it, else None.
+
+    Uploads stay in the session (never written to disk); the explorer offers them beside the registry's
+    indicators so officers can read their own figures on the same map.
+    """
+    from components.upload_view import current_indicator
+
+    user = current_indicator()
+    if user is None:
+        return None
+    if user.level != level:
+        st.caption(f"Your uploaded data ({user.label}) is by {user.level}; switch the geography to map it here.")
+        return None
+    label = f"Show your uploaded data: {user.label} (this session only)"
+    return user if st.toggle(label, key="explorer_user_data") else None

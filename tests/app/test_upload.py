@@ -103,3 +103,22 @@ def test_accessibility_statement_states_target_tests_limits_and_contact(processe
     assert "cannot be read by a screen reader" in text
     contrast = at.table[0].value
     assert (contrast["Meets 4.5:1"] == "Yes").all() and contrast["Contrast ratio"].iloc[0] == "17.4:1"
+
+
+def test_uploaded_data_is_offered_on_the_map_explorer(processed_store, ref):
+    """Issue 8: an upload works on the map explorer for this session (toggle), at its own geography."""
+    upload = read_upload(b"ward,clients\nArmley,30\nPudsey,12\n", "clients.csv", ref)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    seeded(at, upload)
+    at.switch_page("app_pages/explorer.py").run()
+    toggle = [t for t in at.toggle if t.label.startswith("Show your uploaded data: clients")]
+    assert toggle, [t.label for t in at.toggle]
+    toggle[0].set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert len(table) == 33 and table.set_index("Area")["clients"]["Armley"] == "30"
+    at.session_state["level"] = "lsoa21"
+    at.run()
+    assert any("switch the geography" in c.value for c in at.caption)
