@@ -24,7 +24,7 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("Moved to a more deprived decile", f"{summary['More deprived decile']} of {len(change)}")
 c2.metric("Moved to a less deprived decile", f"{summary['Less deprived decile']} of {len(change)}")
 c3.metric("Slipped back a national band", summary["Slipped back a band"], help=SLIPPED_RULE)
-c4.metric("Split or merged since 2011", f"{counts['S']} split · {counts['M']} merged",
+c4.metric("Split / merged since 2011", f"{counts['S']} / {counts['M']}",
           help="2019 figures are published for 2011 LSOAs. Split 2021 LSOAs inherit their 2011 parent's value; merged "
                "ones take the value of their population-weighted mean rank. Both are flagged in the tables.")
 st.caption(f"ONS LSOA 2011 → 2021 lookup: {counts['U']} unchanged, {counts['S']} split, {counts['M']} merged"

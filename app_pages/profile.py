@@ -35,7 +35,11 @@ else:
     meeting.meeting_switch()
     view.place_search(stamp)
 
-    found = view.level_of_code(st.session_state.get("area"), stamp)
+    requested = st.session_state.get("area")
+    found = view.level_of_code(requested, stamp)
+    if requested and not found:
+        st.info(f"Ignored the area code '{str(requested)[:30]}' from the link: it is not a Leeds LSOA, MSOA, ward "
+                "or committee.", icon=":material/link_off:")
     if found:
         st.session_state["profile_level"] = found
     c1, c2 = st.columns([1, 2])

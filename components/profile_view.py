@@ -86,7 +86,11 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
 def bound_codes(label: str, options: dict[str, str], state_key: str, max_selections: int = 6) -> list[str]:
     """A multiselect of area codes stored as a comma-separated URL value in ``state_key``."""
     widget_key = f"_w_{state_key}"
-    current = [c for c in str(st.session_state.get(state_key) or "").split(",") if c in options][:max_selections]
+    requested = [c for c in str(st.session_state.get(state_key) or "").split(",") if c]
+    current = [c for c in requested if c in options][:max_selections]
+    if ignored := [c for c in requested if c not in options]:
+        st.info(f"Ignored {len(ignored)} area code(s) from the link that are not Leeds areas of this kind: "
+                f"{', '.join(c[:12] for c in ignored[:3])}.", icon=":material/link_off:")
     if st.session_state.get(widget_key) != current:
         st.session_state[widget_key] = current
     chosen = st.multiselect(label, list(options), key=widget_key, format_func=options.get,

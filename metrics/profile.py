@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from data.registry import Indicator, Registry
@@ -286,8 +287,13 @@ def headline_sentence(name: str, level: str, headlines: list[Headline], spine: p
 def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame, n: int = 3) -> list[str]:
     """The headline sentence plus the indicators where the area sits at the worst end of Leeds."""
     sentences = [headline_sentence(name, level, headlines, spine)]
+    # only real "worst ends": the indicator varies across Leeds, the area is not tied at the best end
+    # (e.g. the 0% most wards share) and it sits in the worse half
     ranked = spine[(spine["polarity"] != "neutral") & spine["rank"].notna() & (spine["n_areas"] > 1)
-                   & ~spine["unit"].isin(["rank", "decile", "percentile"])]
+                   & ~spine["unit"].isin(["rank", "decile", "percentile"])
+                   & ~np.isclose(spine["left_value"], spine["right_value"], rtol=1e-9, atol=1e-9)
+                   & ~np.isclose(spine["value"], spine["right_value"], rtol=1e-9, atol=1e-9)
+                   & (spine["rank"] <= spine["n_areas"] / 2)]
     worst = ranked.sort_values("rank", kind="stable").head(n)
     if not worst.empty and level != "lad":
         items = [f"{r.label} {r.value_text} (rank {int(r.rank)} of {int(r.n_areas)}"

@@ -120,7 +120,7 @@ def test_change_counts_split_merged_and_slipped_back(processed_store):
     lsoas = pd.DataFrame(read_areas(processed_store, "lsoa21").drop(columns="geometry"))
     counts = lookup_counts(lsoas)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Split or merged since 2011"] == f"{counts['S']} split · {counts['M']} merged"
+    assert shown["Split / merged since 2011"] == f"{counts['S']} / {counts['M']}"
     expected = slipped_back(imd_change(read_values(processed_store), lsoas))
     assert shown["Slipped back a national band"] == str(len(expected))
     slipped_table = next(d.value for d in at.dataframe if "Band 2025" in d.value.columns)
@@ -168,3 +168,35 @@ def test_meeting_switch_turns_it_on(processed_store):
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["meeting"] == "1"
     assert at.title[0].value == "Leeds"                            # committee "all": Leeds first, then every ward
+
+
+def test_unknown_area_in_a_link_gets_a_notice(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["area"] = "E05999999"
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Ignored the area code 'E05999999'" in i.value for i in at.info)
+
+
+def test_worst_ranks_sentence_skips_indicators_without_variation(processed_store):
+    """Core homelessness is the same in every Leeds LSOA (LA-level model): never a 'worst rank'."""
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["profile_level"] = "ward24"
+    at.session_state["area"] = "E05012841"          # Adel & Wharfedale
+    at.switch_page("app_pages/profile.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Adel & Wharfedale" in " ".join(h.value for h in at.header)
+    assert "Core homelessness" not in text.split("Where it ranks worst")[-1][:400]
+
+
+def test_compare_link_with_an_unknown_code_keeps_the_rest_and_says_so(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["compare_level"] = "ward24"
+    at.session_state["compare"] = "E05011397,E05011393,E05011414"      # the middle one is not a Leeds ward
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Ignored 1 area code(s)" in i.value and "E05011393" in i.value for i in at.info)
+    assert at.session_state["compare"] == "E05011397,E05011414"
