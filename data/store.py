@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR, REPO_ROOT
@@ -81,7 +82,7 @@ def _read(path: Path, reader):
         return reader(path)
     except FileNotFoundError:
         raise DataError(f"{path.name} is missing from the processed store; rebuild with `python -m data.build`.") from None
-    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError variants for truncated files
+    except (OSError, ValueError, pa.ArrowException) as exc:  # truncated or foreign files: ArrowInvalid, OSError
         raise DataError(f"{path.name} in the processed store cannot be read ({exc.__class__.__name__}); "
                         f"rebuild with `python -m data.build`.") from None
 
