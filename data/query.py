@@ -4,7 +4,6 @@ Pages call these through the cached wrappers in components/store.py; tests call 
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from data.registry import Indicator
@@ -63,12 +62,3 @@ def indicators_for_level(indicators: list[Indicator], levels: list[str], level: 
         else:
             reasons[indicator.id] = reason
     return available, reasons
-
-
-def format_series(values: pd.Series, indicator: Indicator) -> pd.Series:
-    """Values formatted for display with their unit ('no data' for missing)."""
-    return values.map(lambda v: indicator.format_value(None if pd.isna(v) else float(v)))
-
-
-def finite(values: pd.Series) -> pd.Series:
-    return values.replace([np.inf, -np.inf], np.nan)

@@ -36,11 +36,6 @@ def simplify_for_display(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.Geo
     return out
 
 
-def area_km2(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Area in square kilometres, measured in British National Grid."""
-    return frame.to_crs(BNG).area / 1e6
-
-
 def dissolve_by(frame: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     """Union member polygons into their groups (e.g. wards into committees)."""
     return frame[[by, "geometry"]].dissolve(by=by).reset_index()

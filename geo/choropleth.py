@@ -90,10 +90,6 @@ def dimmed_outside(frame: pd.DataFrame, level: str, committee: str) -> pd.Series
     return frame[column] != committee if column in frame else pd.Series(False, index=frame.index)
 
 
-def finite_values(values: pd.Series) -> pd.Series:
-    return values.replace([np.inf, -np.inf], np.nan)
-
-
 SCHEME_LABELS = {
     "quantiles": "Quantiles (equal counts)",
     "natural_breaks": "Natural breaks (Fisher-Jenks)",

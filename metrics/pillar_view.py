@@ -13,6 +13,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from data.query import rank_worst_first
 from data.registry import PILLARS
 from geo.palettes import bivariate_colour, categorical_colours
 from metrics.intersections import (NO_PILLAR, Correlation, ThresholdRule, bivariate_classes,
@@ -118,7 +119,7 @@ def small_multiples(values: pd.DataFrame, areas: pd.DataFrame, registry, pillar:
                                                      index=rows["area_code"].astype(str).to_numpy()))
         leeds = comparator(values, kpi, period, "lad")
         england = comparator(values, kpi, period, "england") if indicator.england else float("nan")
-        frame["rank"] = frame["value"].rank(method="min", ascending=indicator.polarity == "higher_is_better")
+        frame["rank"] = rank_worst_first(frame["value"], indicator.polarity)
         frame = frame.assign(indicator_id=kpi, label=f"{indicator.short_label} ({period})", leeds=leeds,
                              england=england, value_text=frame["value"].map(
                                  lambda v: indicator.format_value(None if pd.isna(v) else float(v))))

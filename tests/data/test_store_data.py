@@ -1,5 +1,4 @@
 """The processed store built from the real open data: counts, lookups, conversions and known figures."""
-import numpy as np
 import pandas as pd
 import pytest
 
