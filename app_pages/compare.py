@@ -10,7 +10,6 @@ levels = store.area_catalogue().levels
 
 
 def _level_changed() -> None:
-    st.session_state["compare_level"] = st.session_state["_w_compare_level"]
     st.session_state["compare"] = ""
 
 
