@@ -21,7 +21,7 @@ levels = store.area_catalogue().levels
 user_indicator = user_data_choice(level)
 
 if user_indicator is not None:
-    upload_view.show(user_indicator)
+    upload_view.show(user_indicator, committee)
 else:
 
     with st.container(border=True):

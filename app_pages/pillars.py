@@ -44,7 +44,7 @@ with count_column:
     st.markdown("**Areas and residents in each group** (all of Leeds)")
     view.category_counts(result, level)
 view.upset_chart(result)
-areas = view.area_list(level, basis, thresholds, committee, selected)
+areas = view.with_user_data(view.area_list(level, basis, thresholds, committee, selected), selected, level)
 view.show_area_list(areas, selected, level, committees.get(committee), key="pillar_list_download")
 if selected != "All three":
     with st.expander("Areas weak on all three pillars", expanded=False):
@@ -68,7 +68,7 @@ options = view.bivariate_options(level)
 for key, default in (("bivar_x", "imd_income_score"), ("bivar_y", "fuel_poverty")):
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
-labels = {i.id: i.short_label for i in store.registry().indicators}
+labels = view.bivariate_labels(options)
 x_column, y_column = st.columns(2)
 x_id = x_column.selectbox("Across (red)", options, key="bivar_x", format_func=labels.get)
 y_id = y_column.selectbox("Up (blue)", options, key="bivar_y", format_func=labels.get)

@@ -3,7 +3,7 @@ import html
 
 import streamlit as st
 
-from components import meeting, store
+from components import meeting, store, upload_view
 from components import profile_view as view
 from metrics.profile import LEVELS, key_sentences
 
@@ -12,7 +12,6 @@ levels = store.area_catalogue().levels
 
 
 def _level_changed() -> None:
-    st.session_state["profile_level"] = st.session_state["_w_profile_level"]
     st.session_state["area"] = None
 
 
@@ -65,6 +64,7 @@ else:
     for sentence in key_sentences(name, level, headlines, spine):
         st.markdown(f"- {html.escape(sentence)}")
     view.headline_cards(headlines)
+    upload_view.profile_panel(level, code, stamp)
     view.profile_pdf_button(level, code, name, stamp)
 
     tab_names = ["Every indicator (spine chart)", "Table", "Map", "Deprived Leeds", "Change over time"]

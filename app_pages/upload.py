@@ -24,4 +24,4 @@ else:
     indicator = upload_view.indicator(upload, choice)
     if indicator is not None:
         st.subheader(f"Map of your data by {upload_view.LEVEL_LABELS[indicator.level]}")
-        upload_view.show(indicator)
+        upload_view.show(indicator, st.session_state["committee"])

@@ -4,6 +4,8 @@ and area list, IMD-domain intersections and the bivariate map. Numbers come from
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -13,12 +15,15 @@ from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map, map_view
 from components.map import deck_template, show_map, with_selection
+from components.upload_view import current_indicator
 from data.registry import PILLARS
+from data.upload import LEVEL_LABELS, safe_text
 from geo.choropleth import dimmed_outside
 from geo.features import features, representative_points
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import pillar_view as pv
 from metrics.intersections import ALL_THREE, intersection_categories
+from metrics.user_data import overlap_sentence, worst_share_flags
 
 PILLAR_LEVELS = ("lsoa21", "msoa", "ward24")
 THRESHOLD_KEYS = {"Health and Wellbeing": "pillar_thr_health", "Inclusive Growth": "pillar_thr_growth",
@@ -26,6 +31,7 @@ THRESHOLD_KEYS = {"Health and Wellbeing": "pillar_thr_health", "Inclusive Growth
 INTERSECTION_TOOLTIP = "<b>{name}</b><br/>{category}<br/>{scores_text}<br/>{context_text}"
 BIVARIATE_TOOLTIP = "<b>{name}</b><br/>{x_text}<br/>{y_text}<br/>{class_text}"
 DIM_ALPHA = 40
+USER_MEASURE = "your_data"          # the bivariate pickers' option for this session's upload
 
 
 def pillar_level(level: str) -> tuple[str, str | None]:
@@ -305,6 +311,33 @@ def area_list(level: str, basis: str, thresholds: tuple[str, ...], committee: st
                                  for p in PILLARS})
 
 
+def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFrame:
+    """The area list with this session's uploaded figures beside it (same level only), and how many of the
+    listed areas are also in the worst fifth on the upload."""
+    user = current_indicator()
+    if user is None:
+        return table
+    if user.level != level:
+        st.caption(f"Your uploaded data ({safe_text(user.label)}) is by {LEVEL_LABELS[user.level]}; choose that "
+                   "geography in the sidebar to set it beside these areas.")
+        return table
+    codes = user.table["code"].astype(str).to_numpy()
+    flags = worst_share_flags(pd.Series(user.table["value"].to_numpy(dtype=float), index=codes), user.polarity)
+    shown = pd.Series(user.table["shown"].astype(str).to_numpy(), index=codes)
+    listed = table["Code"].astype(str)
+    if table.empty:
+        return table
+    st.markdown(safe_text(overlap_sentence(flags, listed.tolist(), user.label, category, level_label(level),
+                                           user.polarity), 400))
+    which = "highest" if user.polarity == "neutral" else "worst"
+    position = list(table.columns).index("Population") + 1 if "Population" in table else len(table.columns)
+    out = table.copy()
+    out.insert(position, f"Your data: {user.label}", listed.map(shown).fillna("no data").to_numpy())
+    out.insert(position + 1, f"In the {which} 20% of your data",
+               listed.map(flags).map({True: "Yes", False: "No"}).fillna("—").to_numpy())
+    return out
+
+
 def show_area_list(table: pd.DataFrame, category: str, level: str, committee_name: str | None, key: str) -> None:
     where = f" in {committee_name}" if committee_name else ""
     st.markdown(f"**{len(table)} {level_label(level)}{where} weak on: {category}**")
@@ -355,19 +388,39 @@ def domain_intersections(domains: list[str], max_decile: int) -> None:
 # --- bivariate ---------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _bivariate_template(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate]:
-    registry = store.registry()
-    x_ind, y_ind = registry.get(x_id), registry.get(y_id)
-    table = _area_table(level, stamp)
-    result = pv.bivariate(store.values(stamp), table, x_ind, y_ind, level)
+@dataclass(frozen=True)
+class Axis:
+    """One measure of the bivariate map: a registry indicator or this session's uploaded data."""
+
+    short_label: str
+    label: str
+    polarity: str
+    format_value: Callable[[float | None], str]
+    note: str
+
+
+def _registry_axis(indicator_id: str) -> Axis:
+    indicator = store.registry().get(indicator_id)
+    note = ("computed from the pillar's proxy KPIs (see above)." if indicator.derived
+            else source_line(indicator.latest.source, indicator.latest.period))
+    return Axis(indicator.short_label, indicator.label, indicator.polarity, indicator.format_value, note)
+
+
+def _user_axis(user) -> Axis:
+    return Axis(f"Your data: {user.label}", f"your uploaded data, {user.label}", user.polarity, user.format_value,
+                "uploaded in this session only (not saved or shared); hidden small counts are left out.")
+
+
+def _bivariate_deck(result: pv.Bivariate, x_axis: Axis, y_axis: Axis, level: str, committee: str, stamp: str) -> str:
+    """Deck JSON of the bivariate map (every label escaped: an upload's label is the user's text)."""
     frame = result.table
+    table = _area_table(level, stamp)
     dimmed = dimmed_outside(table, level, committee).to_numpy()
     fills = [hex_to_rgba(c if c else no_data_colour(), DIM_ALPHA if d else 235) for c, d in zip(frame["colour"], dimmed)]
     props = pd.DataFrame({
         "code": frame["code"], "name": frame["area"].map(html.escape), "fill": fills,
-        "x_text": [html.escape(f"{x_ind.short_label}: {x_ind.format_value(None if pd.isna(v) else float(v))}") for v in frame["x"]],
-        "y_text": [html.escape(f"{y_ind.short_label}: {y_ind.format_value(None if pd.isna(v) else float(v))}") for v in frame["y"]],
+        "x_text": [html.escape(f"{x_axis.short_label}: {x_axis.format_value(None if pd.isna(v) else float(v))}") for v in frame["x"]],
+        "y_text": [html.escape(f"{y_axis.short_label}: {y_axis.format_value(None if pd.isna(v) else float(v))}") for v in frame["y"]],
         "class_text": [f"Third {int(a)} of 3 across, {int(b)} of 3 up (3 = worse)" if pd.notna(a) and pd.notna(b)
                        else "No data" for a, b in zip(frame["x_class"], frame["y_class"])],
     })
@@ -375,39 +428,75 @@ def _bivariate_template(x_id: str, y_id: str, level: str, committee: str, stamp:
     merged = layer[["code", "geometry"]].merge(props, on="code")
     area_features = features(merged, ["code", "name", "fill", "x_text", "y_text", "class_text"])
     wards = store.areas("ward24", stamp)
-    labels = representative_points(wards).to_dict("records") \
-        if level == "ward24" else []
-    template = deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
-                             BIVARIATE_TOOLTIP)
-    return template, result
+    labels = representative_points(wards).to_dict("records") if level == "ward24" else []
+    return deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
+                         BIVARIATE_TOOLTIP)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _registry_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate]:
+    """Two registry indicators: shared by every session, so cached."""
+    registry = store.registry()
+    result = pv.bivariate(store.values(stamp), _area_table(level, stamp), registry.get(x_id), registry.get(y_id), level)
+    return _bivariate_deck(result, _registry_axis(x_id), _registry_axis(y_id), level, committee, stamp), result
+
+
+def _user_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate, Axis, Axis]:
+    """With this session's upload on one or both axes: built per run and never cached (caches are shared)."""
+    user = current_indicator()
+    areas = _area_table(level, stamp)
+    codes = pd.Index(areas["code"].astype(str))
+    user_values = pd.Series(user.table["value"].to_numpy(dtype=float), index=user.table["code"].astype(str).to_numpy())
+    registry = store.registry()
+
+    def axis(measure_id: str) -> tuple[Axis, pd.Series]:
+        if measure_id == USER_MEASURE:
+            return _user_axis(user), user_values
+        indicator = registry.get(measure_id)
+        return _registry_axis(measure_id), pv.indicator_values(store.values(stamp), indicator, level, codes)
+
+    (x_axis, x_values), (y_axis, y_values) = axis(x_id), axis(y_id)
+    result = pv.bivariate_of(x_values, x_axis.polarity, y_values, y_axis.polarity, areas)
+    return _bivariate_deck(result, x_axis, y_axis, level, committee, stamp), result, x_axis, y_axis
 
 
 def bivariate_options(level: str) -> list[str]:
-    """Indicators with values at ``level`` (composites included), for the two pickers."""
+    """Indicators with values at ``level`` (composites included), for the two pickers, and this session's
+    uploaded data when it is at the same level."""
     from data.query import indicators_for_level
 
     available, _ = indicators_for_level(store.registry().indicators, list(store.LEVEL_ORDER), level)
-    return [i.id for i in available if i.id not in ("population", "households")]
+    options = [i.id for i in available if i.id not in ("population", "households")]
+    user = current_indicator()
+    return options + [USER_MEASURE] if user is not None and user.level == level else options
+
+
+def bivariate_labels(options: list[str]) -> dict[str, str]:
+    """Picker labels for the bivariate options (this session's upload as "Your data: <label>")."""
+    user = current_indicator()
+    registry = store.registry()
+    return {m: (f"Your data: {user.label}" if user else "Your data") if m == USER_MEASURE
+            else registry.get(m).short_label for m in options}
 
 
 def bivariate_map(x_id: str, y_id: str, level: str, committee: str) -> None:
     """The 3x3 bivariate choropleth with its square legend and the correlation in words."""
     stamp = store.built_at()
-    registry = store.registry()
-    x_ind, y_ind = registry.get(x_id), registry.get(y_id)
-    template, result = _bivariate_template(x_id, y_id, level, committee, stamp)
+    if USER_MEASURE in (x_id, y_id):
+        template, result, x_axis, y_axis = _user_bivariate(x_id, y_id, level, committee, stamp)
+    else:
+        template, result = _registry_bivariate(x_id, y_id, level, committee, stamp)
+        x_axis, y_axis = _registry_axis(x_id), _registry_axis(y_id)
     c1, c2 = st.columns([3, 1])
     with c1:
         show_map(with_selection(template, [], BIVARIATE_TOOLTIP), key="pillar_bivariate_map",
-                 alt=f"Bivariate map of {x_ind.label} against {y_ind.label} by {level_label(level)}.")
+                 alt=f"Bivariate map of {x_axis.label} against {y_axis.label} by {level_label(level)}.")
     with c2:
-        _bivariate_legend(x_ind, y_ind, result)
-    st.markdown(pv.correlation_sentence(result.correlation, x_ind.short_label, y_ind.short_label, level_label(level)))
-    for indicator in (x_ind, y_ind):
-        if indicator.derived:
-            st.caption(f"{indicator.short_label}: computed from the pillar's proxy KPIs (see above).")
-        else:
-            st.caption(f"{indicator.short_label}: " + source_line(indicator.latest.source, indicator.latest.period))
+        _bivariate_legend(x_axis, y_axis, result)
+    st.markdown(pv.correlation_sentence(result.correlation, safe_text(x_axis.short_label, 90),
+                                        safe_text(y_axis.short_label, 90), level_label(level)))
+    for axis in (x_axis, y_axis):
+        st.caption(f"{safe_text(axis.short_label, 90)}: {axis.note}")
 
 
 def _axis_words(indicator) -> str:
@@ -416,7 +505,7 @@ def _axis_words(indicator) -> str:
     return "worse →"
 
 
-def _bivariate_legend(x_ind, y_ind, result: pv.Bivariate) -> None:
+def _bivariate_legend(x_ind: Axis, y_ind: Axis, result: pv.Bivariate) -> None:
     grid = pv.bivariate_legend_grid()
     counts = result.table.groupby(["x_class", "y_class"]).size()
     cells = []

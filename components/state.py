@@ -62,11 +62,15 @@ def init_from_url(params: Mapping[str, Param]) -> list[str]:
 
 
 def write_url(params: Mapping[str, Param]) -> None:
-    """Mirror the current state into the query string (defaults are left out to keep links short)."""
+    """Mirror the current state into the query string (defaults are left out to keep links short).
+
+    A value the link would refuse (e.g. this session's uploaded data, which a link cannot carry) is
+    left out too, so a shared link never produces an "ignored parameter" notice for its recipient.
+    """
     wanted = {}
     for name, param in params.items():
         value = st.session_state.get(param.key, param.default)
-        if value != param.default and value is not None:
+        if value != param.default and value is not None and param.parse(str(value)) is not None:
             wanted[name] = str(value)
     current = dict(st.query_params)
     if current != wanted:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components.indicator_map import map_view
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
@@ -19,9 +20,10 @@ from data.paths import data_dir, processed_dir
 from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
                          UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload, safe_text)
 from geo.classify import classify
-from geo.choropleth import fill_colours
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import dimmed_outside, fill_colours
+from geo.features import features, representative_points
 from geo.palettes import class_colours, legend_rows
+from metrics.user_data import user_data_for_place
 
 FILE_KEY = "user_file"
 UPLOAD_KEY = "user_upload"              # data.upload.Upload (session only)
@@ -137,12 +139,35 @@ def current_indicator() -> UserIndicator | None:
     return st.session_state.get(INDICATOR_KEY)
 
 
-def show(ind: UserIndicator) -> None:
-    """Messages, the map with its legend, and the table alternative for the user's indicator."""
+def profile_panel(level: str, code: str, stamp: str) -> None:
+    """This session's uploaded figures for a profile's place (its own, its smaller areas', or its parent's)."""
+    ind = current_indicator()
+    if ind is None:
+        return
+    layers = {lv: store.areas(lv, stamp) for lv in ("lsoa21", "msoa", "ward24")}
+    place = user_data_for_place(ind.table, ind.level, ind.polarity, ind.label, level, code, layers)
+    with st.container(border=True):
+        st.markdown(f"**Your uploaded data**: {safe_text(ind.label, 80)} (this session only, not saved or shared)")
+        st.markdown(safe_text(place.sentence, 400))
+        if not place.rows.empty:
+            st.dataframe(place.rows, hide_index=True, width="stretch",
+                         column_config={"Rank in Leeds": st.column_config.NumberColumn(
+                             help="1 = worst by the direction you chose (highest when neither)")})
+        if ind.n_primary or ind.kind == "count":
+            st.caption(f"Counts below {ind.threshold} are hidden as [c], with other cells hidden where they would "
+                       "let a hidden count be worked out (ONS disclosure guidance).")
+
+
+def show(ind: UserIndicator, committee: str = "all") -> None:
+    """Messages, the map with its legend, and the table alternative for the user's indicator.
+
+    With a community committee chosen, areas outside it are faded and the map starts on it, as on the
+    explorer; classes are still those of all Leeds, so colours mean the same whichever committee is shown.
+    """
     for notice in ind.notices:
         st.info(notice, icon=":material/info:")
     stamp = store.built_at()
-    area_features, outline_features, labels, view, rows, title = _map_payload(ind, stamp)
+    area_features, outline_features, labels, view, rows, title = _map_payload(ind, committee, stamp)
     deck = with_selection(deck_template(area_features, outline_features, labels, view, TOOLTIP), [], TOOLTIP)
     show_map(deck, key="user_map",
              alt=f"Map of your data, {ind.label}, by {LEVEL_LABELS[ind.level]}. The same figures are in the table "
@@ -153,14 +178,15 @@ def show(ind: UserIndicator) -> None:
     st.dataframe(table_for_display(ind), hide_index=True, width="stretch")
 
 
-def _map_payload(ind: UserIndicator, stamp: str):
+def _map_payload(ind: UserIndicator, committee: str, stamp: str):
     layer = store.areas(ind.level, stamp)
     table = ind.table.set_index("code").reindex(layer["code"])
     classification = classify(table["value"].reset_index(drop=True), "quantiles", 5)
     colours = class_colours(classification.n_classes, ind.polarity)
     class_of = pd.Series(classification.class_of.to_numpy(), index=table.index)
     props = display_properties(ind).set_index("code").reindex(table.index).reset_index()
-    props["fill"] = fill_colours(class_of, colours)
+    faded = dimmed_outside(layer, ind.level, committee).set_axis(class_of.index)
+    props["fill"] = fill_colours(class_of, colours, faded)
     merged = layer[["code", "geometry"]].merge(props, on="code")
     area_features = features(merged, ["code", "name", "fill", "label", "shown", "note"])
     outline_level = "ward24"
@@ -168,7 +194,7 @@ def _map_payload(ind: UserIndicator, stamp: str):
     outline_features = features(outlines, ["code"])
     labels = (representative_points(outlines).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records")
               if ind.level == "ward24" else [])
-    view = view_for_bounds(tuple(layer.total_bounds))
+    view = map_view(ind.level, committee, stamp)
     rows = legend_rows(classification, colours, fmt=ind.fmt.replace(",", ""))
     hidden = int((table["reason"].fillna("") != "").sum())
     rows.loc[rows.index[-1], "label"] = f"No data or hidden ([c]: {hidden})" if hidden else "No data"

@@ -281,17 +281,25 @@ def indicator_values(values: pd.DataFrame, indicator, level: str, codes: pd.Inde
 
 
 def bivariate(values: pd.DataFrame, areas: pd.DataFrame, x_indicator, y_indicator, level: str) -> Bivariate:
+    """The bivariate classes of two registry indicators (latest periods) at ``level``."""
+    codes = pd.Index(areas["code"].astype(str))
+    return bivariate_of(indicator_values(values, x_indicator, level, codes), x_indicator.polarity,
+                        indicator_values(values, y_indicator, level, codes), y_indicator.polarity, areas)
+
+
+def bivariate_of(x: pd.Series, x_polarity: str, y: pd.Series, y_polarity: str, areas: pd.DataFrame) -> Bivariate:
     """3x3 classes (terciles among areas with both values) oriented so class 3 = worst, and the correlation.
 
-    Polarity: a "higher is better" indicator is classed on its negated values, so the dark end of each
-    axis is always the worse third; neutral indicators keep class 3 = highest values. The correlation
+    ``x`` and ``y`` are indexed by area code (any measure: a registry indicator or a session's upload).
+    Polarity: a "higher is better" measure is classed on its negated values, so the dark end of each
+    axis is always the worse third; neutral measures keep class 3 = highest values. The correlation
     is on the raw values.
     """
     codes = pd.Index(areas["code"].astype(str))
-    x = indicator_values(values, x_indicator, level, codes)
-    y = indicator_values(values, y_indicator, level, codes)
-    ox = -x if x_indicator.polarity == "higher_is_better" else x
-    oy = -y if y_indicator.polarity == "higher_is_better" else y
+    x = x.reindex(codes).astype(float)
+    y = y.reindex(codes).astype(float)
+    ox = -x if x_polarity == "higher_is_better" else x
+    oy = -y if y_polarity == "higher_is_better" else y
     classes = bivariate_classes(ox, oy, k=3)
     x_class = classes.astype(str).str.extract(r"x(\d)-y(\d)")
     table = pd.DataFrame({"code": codes, "area": areas["display_name"].astype(str).to_numpy(),

@@ -3,12 +3,14 @@
 AppTest cannot simulate a file upload, so the parsing (data.upload.read_upload, also what the
 uploader's callback calls) runs here and its result is put where the callback would put it.
 """
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
 from data.paths import REPO_ROOT, data_dir
 from data.upload import UploadError, load_reference, read_upload
+from geo.choropleth import DIM_ALPHA, FULL_ALPHA
 
 pytestmark = pytest.mark.data
 XSS = "<img src=x onerror=alert(1)>"
@@ -122,3 +124,71 @@ def test_uploaded_data_is_offered_on_the_map_explorer(processed_store, ref):
     at.session_state["level"] = "lsoa21"
     at.run()
     assert any("switch the geography" in c.value for c in at.caption)
+
+
+def _with_upload(ref, body: bytes, label: str | None = None):
+    """A fresh app session whose upload page has parsed ``body`` (as the uploader's callback would)."""
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/upload.py")
+    if label:
+        at.session_state["user_label_clients"] = label
+    return seeded(at, read_upload(body, "clients.csv", ref))
+
+
+def test_uploaded_data_shows_on_a_ward_profile_and_on_its_lsoas_profiles(processed_store, ref):
+    """Issue 8: the profile of a ward shows its uploaded figure and rank; an LSOA's profile shows its ward's."""
+    at = _with_upload(ref, b"ward,clients\nArmley,30\nPudsey,12\nHunslet and Riverside,20\n", label=XSS)
+    wards = ref.areas["ward24"].set_index("name")["code"]
+    at.session_state["area"] = wards["Armley"]
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "ranking 1 of 3 Leeds wards \\(1 = worst\\)" in text              # lower is better: 30 is the worst
+    assert "<img" not in text and "&lt;img src=x onerror=alert\\(1\\)&gt;" in text
+    panel = next(d.value for d in at.dataframe if "Rank in Leeds" in d.value.columns)
+    assert panel.to_dict("records") == [{"Area": "Armley", "Code": wards["Armley"], "Figure": "30", "Rank in Leeds": 1}]
+
+    lsoas = ref.areas["lsoa21"]
+    at.session_state["area"] = lsoas.loc[lsoas["ward24_code"] == wards["Pudsey"], "code"].iloc[0]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "This place lies in Pudsey: your data" in text and "ranking 3 of 3 Leeds wards" in text
+
+
+def test_uploaded_data_joins_the_pillar_intersections_and_the_bivariate_map(processed_store, ref):
+    """Issue 8: on the pillars page the upload sits beside the weak-pillar areas and can be one bivariate axis,
+    and a shared link never carries it."""
+    wards = ref.areas["ward24"]["name"].tolist()
+    body = "ward,clients\n" + "".join(f"{name},{10 + i}\n" for i, name in enumerate(wards))
+    at = _with_upload(ref, body.encode())
+    at.switch_page("app_pages/pillars.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    listed = next(d.value for d in at.dataframe if "Your data: clients" in d.value.columns)
+    assert set(listed["In the worst 20% of your data"]) <= {"Yes", "No"} and len(listed) >= 1
+    assert any(m.value.startswith("Of the ") and "worst 20% of Leeds wards on your data" in m.value for m in at.markdown)
+
+    assert "Your data: clients" in at.selectbox(key="bivar_x").options
+    at.session_state["bivar_x"] = "your_data"           # set_value would format the option outside the app
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Your data: clients and" in m.value and "33 wards" in m.value for m in at.markdown)
+    assert "bivar_x" not in at.query_params
+
+
+def test_upload_map_fades_wards_outside_the_chosen_committee(processed_store, ref):
+    """Issue 8: with a community committee chosen, the upload map fades the other committees' wards."""
+    import json
+
+    at = _with_upload(ref, b"ward,clients\nArmley,30\nPudsey,12\n")
+    at.session_state["committee"] = "inner-east"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    areas = next(layer for layer in spec["layers"] if layer["id"] == "areas")["data"]
+    alpha = {f["code"]: f["fill"][3] for f in areas}
+    wards = pd.read_parquet(processed_store / "areas_ward24.parquet", columns=["code", "committee_code"])
+    inside = set(wards.loc[wards["committee_code"] == "inner-east", "code"])
+    assert inside and len(alpha) == 33
+    assert {alpha[c] for c in inside} == {FULL_ALPHA} and {a for c, a in alpha.items() if c not in inside} == {DIM_ALPHA}

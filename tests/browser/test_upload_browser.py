@@ -1,0 +1,51 @@
+"""Real-browser path of an officer's own data: upload through the file picker, then see it on a ward's profile
+and beside the pillar intersections, in the same browser session (the upload never leaves it)."""
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+XSS = "<img src=x onerror=alert(1)>"
+CSV = ("ward,clients\nArmley,30\nPudsey,12\nHunslet and Riverside,20\nKillingbeck and Seacroft,3\n"
+       f"{XSS},9\n")
+
+
+def _go(page, title: str) -> None:
+    """Navigate inside the app (a fresh page load would start a new session without the upload)."""
+    page.get_by_role("link", name=title).first.click()
+    wait_for_app(page)
+
+
+def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp_path):
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    csv = tmp_path / "clients.csv"
+    csv.write_text(CSV, encoding="utf-8")
+
+    page.goto(f"{app_url}/upload")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    page.get_by_text("Loaded clients.csv").wait_for()
+    wait_for_app(page)
+    assert page.get_by_text("row(s) not matched to a Leeds area").count() == 1
+    screenshot(page, "upload_loaded")
+
+    _go(page, "Area profile")
+    ward = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text=re.compile("^Ward$")))
+    ward.locator("input").click()
+    page.keyboard.type("Armley")
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    sentence = page.get_by_text(re.compile(r"Your data, clients: 30, ranking 1 of \d Leeds wards"))
+    sentence.wait_for()
+    sentence.scroll_into_view_if_needed()
+    screenshot(page, "upload_on_profile")
+
+    _go(page, "Pillars and intersections")
+    sentence = page.get_by_text("worst 20% of Leeds wards on your data, clients")
+    sentence.wait_for()
+    sentence.scroll_into_view_if_needed()
+    screenshot(page, "upload_on_pillars")
+    assert not dialogs, dialogs                      # the script in the unmatched name never ran
