@@ -5,7 +5,7 @@ from components.footer import footer
 from components.meeting import apply_meeting_mode
 from components.params import PARAMS
 from components.sidebar import shared_sidebar
-from components.state import init_from_url, write_url
+from components.state import init_from_url, keep_url_state, write_url
 from components.store import ensure_store
 
 st.set_page_config(page_title="Best City Atlas — Leeds", page_icon="🗺️", layout="wide")
@@ -32,6 +32,7 @@ PAGES = {
 
 ensure_store()
 notices = init_from_url(PARAMS)
+keep_url_state(PARAMS)
 apply_meeting_mode()
 navigation = st.navigation(PAGES)
 shared_sidebar()

@@ -3,6 +3,7 @@ import streamlit as st
 
 from components import store
 from components import profile_view as view
+from components.state import bound_select
 
 COMPARE_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
 stamp = store.built_at()
@@ -16,7 +17,7 @@ def _level_changed() -> None:
 st.title("Compare areas")
 st.markdown("Choose **2 to 6** areas of the same kind. Each is shown against Leeds and England; the link in your "
             "browser's address bar reopens exactly this comparison.")
-level = view.bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
+level = bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
                           on_change=_level_changed)
 names = view.area_names(level, stamp)
 committee = st.session_state.get("committee", "all")

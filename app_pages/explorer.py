@@ -4,7 +4,7 @@ import streamlit as st
 from components import store, upload_view
 from components.downloads import export_buttons
 from components.explorer_controls import (MAP_KEY, area_picker, classification_controls, indicator_picker,
-                                          keep_state_across_pages, outline_toggle, period_picker, side_panel,
+                                          outline_toggle, period_picker, side_panel,
                                           take_map_click, user_data_choice)
 from components.footer import source_line
 from components.indicator_map import (indicator_map, legend_title, national_breaks_for, number_format,
@@ -13,7 +13,6 @@ from components.legend import legend
 from data.query import comparator_value
 from geo.choropleth import within_committee
 
-keep_state_across_pages()
 st.title("Map explorer")
 level, committee = st.session_state["level"], st.session_state["committee"]
 stamp = store.built_at()

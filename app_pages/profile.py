@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import meeting, store, upload_view
 from components import profile_view as view
+from components.state import bound_select
 from metrics.profile import LEVELS, key_sentences
 
 stamp = store.built_at()
@@ -43,11 +44,11 @@ else:
         st.session_state["profile_level"] = found
     c1, c2 = st.columns([1, 2])
     with c1:
-        level = view.bound_select("Kind of area", LEVELS, "profile_level", format_func=lambda lv: levels[lv].label,
+        level = bound_select("Kind of area", LEVELS, "profile_level", format_func=lambda lv: levels[lv].label,
                                   on_change=_level_changed)
     names = view.area_names(level, stamp)
     with c2:
-        code = view.bound_select(f"{levels[level].short}", list(names), "area", format_func=names.get)
+        code = bound_select(f"{levels[level].short}", list(names), "area", format_func=names.get)
     name = names[code]
 
     headlines, spine = view.cached_profile(level, code, stamp)

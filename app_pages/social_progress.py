@@ -4,6 +4,7 @@ import streamlit as st
 from components import spi_view, store
 from components.footer import source_line
 from components.indicator_map import indicator_map, table_for_display
+from components.state import bound_select
 
 VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "method": "Method",
          "official": "Official scores"}
@@ -49,10 +50,7 @@ if view == "map":
 elif view == "scorecard":
     names = spi_view.area_names(level, stamp)
     codes = sorted(names.index, key=lambda c: names[c])
-    current = st.session_state.get("area")
-    area = st.selectbox(f"Area ({level_label.lower()})", codes, format_func=lambda c: f"{names[c]} ({c})",
-                        index=codes.index(current) if current in codes else 0)
-    st.session_state["area"] = area
+    area = bound_select(f"Area ({level_label.lower()})", codes, "area", format_func=lambda c: f"{names[c]} ({c})")
     st.radio("Weights within components", list(spi_view.WEIGHTINGS), key="spi_weighting", horizontal=True,
              format_func=spi_view.WEIGHTINGS.get)
     st.subheader(f"Scorecard: {names[area]}")

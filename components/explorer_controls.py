@@ -14,24 +14,17 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from components.map import clicked_code
+from components.state import bound_select
 from data.query import indicators_for_level
 from data.registry import PILLARS, Indicator
 from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
 from geo.classify import MAX_CLASSES, MIN_CLASSES
 
 MAP_KEY = "explorer_map"
-URL_KEYS = ("indicator", "period", "scheme", "classes", "area", "outline_deprived")
 KEY_INDICATORS = ["imd_imd_score", "imd_income_score", "imd_health_score", "life_expectancy_female",
                   "life_expectancy_male", "fuel_poverty", "census_hh_deprived_1plus"]
 DEFAULT_INDICATOR = "imd_imd_score"
 ALL_PILLARS = "All pillars"
-
-
-def keep_state_across_pages() -> None:
-    """Streamlit forgets a widget's key on pages that do not draw it; re-store ours so links stay whole."""
-    for key in URL_KEYS:
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
 
 
 def _level_name(level: str, plural: bool = True) -> str:
@@ -128,12 +121,9 @@ def take_map_click() -> None:
 def area_picker(table: pd.DataFrame, level: str) -> str | None:
     """Searchable list of areas: the keyboard path to the same selection as a map click."""
     names = dict(zip(table["code"].astype(str), table["display_name"].astype(str)))
-    if st.session_state.get("area") not in names:
-        st.session_state["area"] = None
     options = [None, *sorted(names, key=names.get)]
-    st.selectbox(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options, key="area",
-                 format_func=lambda c: "No area selected" if c is None else names[c])
-    return st.session_state["area"]
+    return bound_select(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options,
+                        "area", format_func=lambda c: "No area selected" if c is None else names[c])
 
 
 def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator, period: str) -> None:

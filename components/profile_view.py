@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components.state import synced
 from components.footer import attribution_lines, source_line
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
@@ -70,32 +71,6 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
     return None
 
 
-def _synced(state_key: str, widget_key: str, then=None, encode=lambda value: value):
-    """A widget callback copying the reader's choice into ``state_key`` before the next run reads it.
-
-    Without it the next run would find the old ``state_key`` and put it back into the widget, undoing
-    the choice (AppTest, which sets state directly, would not notice; a browser does).
-    """
-    def sync() -> None:
-        st.session_state[state_key] = encode(st.session_state[widget_key])
-        if then is not None:
-            then()
-    return sync
-
-
-def bound_select(label: str, options: list, state_key: str, widget=st.selectbox, on_change=None, **kwargs):
-    """A widget whose value lives in ``state_key`` (URL-bound) and survives page switches."""
-    widget_key = f"_w_{state_key}"
-    current = st.session_state.get(state_key)
-    if current not in options:
-        current = options[0] if options else None
-    if st.session_state.get(widget_key) != current:
-        st.session_state[widget_key] = current
-    value = widget(label, options, key=widget_key, on_change=_synced(state_key, widget_key, on_change), **kwargs)
-    st.session_state[state_key] = value
-    return value
-
-
 def bound_codes(label: str, options: dict[str, str], state_key: str, max_selections: int = 6) -> list[str]:
     """A multiselect of area codes stored as a comma-separated URL value in ``state_key``."""
     widget_key = f"_w_{state_key}"
@@ -108,7 +83,7 @@ def bound_codes(label: str, options: dict[str, str], state_key: str, max_selecti
         st.session_state[widget_key] = current
     chosen = st.multiselect(label, list(options), key=widget_key, format_func=options.get,
                             max_selections=max_selections, placeholder="Type to search",
-                            on_change=_synced(state_key, widget_key, encode=",".join))
+                            on_change=synced(state_key, widget_key, encode=",".join))
     st.session_state[state_key] = ",".join(chosen)
     return chosen
 

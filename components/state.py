@@ -61,6 +61,44 @@ def init_from_url(params: Mapping[str, Param]) -> list[str]:
     return st.session_state.get("_url_notices", [])
 
 
+def synced(state_key: str, widget_key: str, then=None, encode=lambda value: value):
+    """A widget callback copying the reader's choice into ``state_key`` before the next run reads it.
+
+    Without it the next run would find the old ``state_key`` and put it back into the widget, undoing
+    the choice (AppTest, which sets state directly, would not notice; a browser does).
+    """
+    def sync() -> None:
+        st.session_state[state_key] = encode(st.session_state[widget_key])
+        if then is not None:
+            then()
+    return sync
+
+
+def bound_select(label: str, options: list, state_key: str, widget=st.selectbox, on_change=None, **kwargs):
+    """A widget whose value lives in ``state_key`` (URL-bound) and survives page switches."""
+    widget_key = f"_w_{state_key}"
+    current = st.session_state.get(state_key)
+    if current not in options:
+        current = options[0] if options else None
+    if st.session_state.get(widget_key) != current:
+        st.session_state[widget_key] = current
+    value = widget(label, options, key=widget_key, on_change=synced(state_key, widget_key, on_change), **kwargs)
+    st.session_state[state_key] = value
+    return value
+
+
+def keep_url_state(params: Mapping[str, Param]) -> None:
+    """Re-store every URL-bound key at the start of each run.
+
+    Streamlit drops a widget's value once a run does not draw the widget (e.g. after switching to another
+    page), which would reset the choice and drop it from the link. A value written through the Session
+    State API before the widget is drawn survives that clean-up, so every run writes them back.
+    """
+    for param in params.values():
+        if param.key in st.session_state:
+            st.session_state[param.key] = st.session_state[param.key]
+
+
 def write_url(params: Mapping[str, Param]) -> None:
     """Mirror the current state into the query string (defaults are left out to keep links short).
 

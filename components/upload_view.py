@@ -93,32 +93,36 @@ def uploader() -> Upload | None:
 
 
 def options(upload: Upload) -> IndicatorOptions:
-    """Widgets for what the column means: which column, count or rate, polarity, label, threshold."""
+    """Widgets for what the column means: which column, count or rate, polarity, label, threshold.
+
+    They keep their values for the session (persist_state), so coming back to this page does not quietly
+    rebuild the indicator other pages show from the defaults.
+    """
     columns = upload.value_columns
     c1, c2 = st.columns(2)
-    value_column = c1.selectbox("Column to map", columns, key="user_value_column")
-    kind = c2.radio("This column holds", ["count", "rate"], key="user_kind", horizontal=True,
+    value_column = c1.selectbox("Column to map", columns, key="user_value_column", persist_state="session")
+    kind = c2.radio("This column holds", ["count", "rate"], key="user_kind", persist_state="session", horizontal=True,
                     format_func=lambda k: {"count": "Counts (people, cases)", "rate": "Rates or percentages"}[k])
-    polarity = c1.selectbox("Which way is better?", list(POLARITY_LABELS), key="user_polarity",
+    polarity = c1.selectbox("Which way is better?", list(POLARITY_LABELS), key="user_polarity", persist_state="session",
                             format_func=POLARITY_LABELS.get)
     label = c2.text_input("Label for the map and table", value=str(value_column)[:80], max_chars=80,
-                          key=f"user_label_{value_column}")
+                          key=f"user_label_{value_column}", persist_state="session")
     threshold = c1.number_input("Hide counts below", min_value=1, max_value=100, value=DEFAULT_THRESHOLD, step=1,
-                                key="user_threshold",
+                                key="user_threshold", persist_state="session",
                                 help="Counts from 1 up to this number minus one are shown as [c] (ONS disclosure "
                                      "guidance); 5 hides 1 to 4.")
     numerator = None
     if kind == "rate":
         others = [c for c in columns if c != value_column]
         picked = c2.selectbox("Counts behind the rate (to check for small numbers)", ["(none)"] + others,
-                              key="user_numerator")
+                              key="user_numerator", persist_state="session")
         numerator = None if picked == "(none)" else picked
     convert = False
     if upload.level == "lsoa11":
         st.warning("This file uses **2011 LSOA codes**. The app maps 2021 LSOAs; the ONS lookup can convert them "
                    "(counts are shared out by population, merged areas average their rates).",
                    icon=":material/swap_horiz:")
-        convert = st.checkbox("Convert 2011 LSOAs to 2021", key="user_convert_2011")
+        convert = st.checkbox("Convert 2011 LSOAs to 2021", key="user_convert_2011", persist_state="session")
     return IndicatorOptions(value_column, kind, polarity, label, int(threshold), numerator, convert)
 
 

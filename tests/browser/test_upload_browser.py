@@ -30,6 +30,12 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
     wait_for_app(page)
     assert page.get_by_text("row(s) not matched to a Leeds area").count() == 1
     screenshot(page, "upload_loaded")
+    polarity = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text="Which way is better?"))
+    polarity.locator("input").click()
+    page.keyboard.type("Higher is better")
+    page.wait_for_timeout(400)
+    page.keyboard.press("Enter")
+    wait_for_app(page)
 
     _go(page, "Area profile")
     ward = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text=re.compile("^Ward$")))
@@ -38,7 +44,7 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
     page.wait_for_timeout(400)
     page.keyboard.press("Enter")
     wait_for_app(page)
-    sentence = page.get_by_text(re.compile(r"Your data, clients: 30, ranking 1 of \d Leeds wards"))
+    sentence = page.get_by_text(re.compile(r"Your data, clients: 30, ranking 2 of 2 Leeds wards"))
     sentence.wait_for()
     sentence.scroll_into_view_if_needed()
     screenshot(page, "upload_on_profile")
@@ -48,4 +54,7 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
     sentence.wait_for()
     sentence.scroll_into_view_if_needed()
     screenshot(page, "upload_on_pillars")
-    assert not dialogs, dialogs                      # the script in the unmatched name never ran
+    assert not dialogs, dialogs
+
+    _go(page, "Map your own data")                   # the options chosen earlier are still in force
+    assert polarity.locator("input").input_value().startswith("Higher is better"), polarity.locator("input").input_value()                      # the script in the unmatched name never ran
