@@ -38,26 +38,33 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
     stamp = store.built_at()
     meta = provenance(indicator, level, period)
     stem = f"leeds_{indicator.id}_{level}_{period}" + ("" if committee == "all" else f"_{committee}")
-    shown = within_committee(view.table, level, committee)
-    areas = store.areas(level, stamp)
-    areas = areas[areas["code"].isin(shown["code"])]
-    fills = hex_fills(view.classed.classification.class_of, view.classed.colours)
-    fills = fills.set_axis(view.table["code"].to_numpy()).reindex(areas["code"]).to_numpy()
-    outlines = store.areas("committee" if level == "committee" else "ward24", stamp)
-    if committee != "all":
-        outlines = outlines[outlines["code"].isin(areas["ward24_code"] if "ward24_code" in areas else areas["code"])]
     title = legend_title(indicator, period, view.classed)
+
+    def layer() -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The areas shown and their rows; built only when a layer or image is downloaded (not every rerun)."""
+        shown = within_committee(view.table, level, committee)
+        areas = store.areas(level, stamp)
+        return areas[areas["code"].isin(shown["code"])], shown
+
+    def png() -> bytes:
+        areas, _ = layer()
+        fills = hex_fills(view.classed.classification.class_of, view.classed.colours)
+        fills = fills.set_axis(view.table["code"].to_numpy()).reindex(areas["code"]).to_numpy()
+        outlines = store.areas("committee" if level == "committee" else "ward24", stamp)
+        if committee != "all":
+            outlines = outlines[outlines["code"].isin(areas["ward24_code"] if "ward24_code" in areas else areas["code"])]
+        return map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title)
+
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("Table (CSV)", csv_bytes(display_table, meta), file_name=f"{stem}.csv", mime="text/csv",
                        on_click="ignore", icon=":material/table:",
                        help="The table beside the map, with source, period and licence lines at the top.")
-    c2.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(areas, shown, GIS_COLUMNS)),
+    c2.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(*layer(), GIS_COLUMNS)),
                        file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
                        icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")
-    c3.download_button("Layer (GeoPackage)", lambda: geopackage_bytes(export_layer(areas, shown, GIS_COLUMNS), stem),
+    c3.download_button("Layer (GeoPackage)", lambda: geopackage_bytes(export_layer(*layer(), GIS_COLUMNS), stem),
                        file_name=f"{stem}.gpkg", mime="application/geopackage+sqlite3", on_click="ignore",
                        icon=":material/layers:", help="For QGIS / ArcGIS, British National Grid (EPSG:27700).")
-    c4.download_button("Map image (PNG, A4)",
-                       lambda: map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title),
+    c4.download_button("Map image (PNG, A4)", png,
                        file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
                        help="A4 landscape at 150 dpi with title, legend, source and licence, for board papers.")
