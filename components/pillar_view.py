@@ -23,7 +23,7 @@ from geo.features import features, representative_points
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import pillar_view as pv
 from metrics.intersections import ALL_THREE, intersection_categories
-from metrics.user_data import overlap_sentence, worst_share_flags
+from metrics.user_data import overlap_sentence, worst_share_flags, worst_word
 
 PILLAR_LEVELS = ("lsoa21", "msoa", "ward24")
 THRESHOLD_KEYS = {"Health and Wellbeing": "pillar_thr_health", "Inclusive Growth": "pillar_thr_growth",
@@ -329,7 +329,7 @@ def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFra
         return table
     st.markdown(safe_text(overlap_sentence(flags, listed.tolist(), user.label, category, level_label(level),
                                            user.polarity), 400))
-    which = "highest" if user.polarity == "neutral" else "worst"
+    which = worst_word(user.polarity)
     position = list(table.columns).index("Population") + 1 if "Population" in table else len(table.columns)
     out = table.copy()
     out.insert(position, f"Your data: {user.label}", listed.map(shown).fillna("no data").to_numpy())

@@ -80,13 +80,18 @@ def worst_share_flags(values: pd.Series, polarity: str, share: float = 0.2) -> p
     return flags
 
 
+def worst_word(polarity: str) -> str:
+    """What the top of a worst-first ranking is called: "worst", or "highest" when no direction is better."""
+    return "highest" if polarity == "neutral" else "worst"
+
+
 def overlap_sentence(flags: pd.Series, codes: list[str], label: str, category: str, level_plural: str,
                      polarity: str, share: float = 0.2) -> str:
     """How many of the areas weak on a pillar combination are also in the worst share of the user's data."""
     part = flags.reindex(pd.Index(codes, dtype=str))
     known = int(part.notna().sum())
     hits = int(part.fillna(False).astype(bool).sum())
-    which = "highest" if polarity == "neutral" else "worst"
+    which = worst_word(polarity)
     without = len(codes) - known
     tail = (f" ({without} {'has' if without == 1 else 'have'} no figure in your data or it is hidden)."
             if without else ".")
