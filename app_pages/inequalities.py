@@ -5,7 +5,6 @@ from components import inequality_charts as charts
 from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map
-from data.query import comparator_value
 from metrics import inequality_view as iv
 
 SEXES = {"female": "Women", "male": "Men"}
@@ -21,7 +20,6 @@ committee = st.session_state["committee"]
 stamp = store.built_at()
 registry = store.registry()
 levels = store.area_catalogue().levels
-values = store.values(stamp)
 
 st.radio("Group areas into deprivation deciles", list(iv.GROUPINGS), key="sii_deciles", horizontal=True,
          format_func=lambda m: {"leeds": "Within Leeds (tenths of Leeds' population)",
@@ -78,7 +76,7 @@ indicator = registry.get(iv.LE_IDS[sex])
 gap_level = level if level in ("msoa", "ward24", "committee") else "msoa"
 if gap_level != level:
     st.info("Life expectancy is published for MSOAs, not LSOAs: showing MSOAs.")
-leeds_value = comparator_value(values, indicator.id, iv.LE_PERIOD, "lad")
+leeds_value = store.comparator(indicator.id, iv.LE_PERIOD, "lad", stamp)
 if gap_level != "msoa":
     st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
                f"values; areas where MSOAs with published values cover under half the residents are left blank.")

@@ -4,20 +4,18 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map, table_for_display
-from data.query import comparator_value
 
 st.title("Where deprivation is deepest in Leeds")
 level = st.session_state["level"]
 committee = st.session_state["committee"]
 stamp = store.built_at()
-values = store.values(stamp)
 levels = store.area_catalogue().levels
 
 lsoa_deciles = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp)
 in_decile_1 = int((lsoa_deciles["value"] == 1).sum())
-share = comparator_value(values, "imd_imd_pct_most_deprived", "2025", "lad")
-leeds_score = comparator_value(values, "imd_imd_score", "2025", "lad")
-england_score = comparator_value(values, "imd_imd_score", "2025", "england")
+share = store.comparator("imd_imd_pct_most_deprived", "2025", "lad", stamp)
+leeds_score = store.comparator("imd_imd_score", "2025", "lad", stamp)
+england_score = store.comparator("imd_imd_score", "2025", "england", stamp)
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Leeds neighbourhoods in England's most deprived 10%", f"{in_decile_1} of {len(lsoa_deciles)}")

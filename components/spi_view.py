@@ -16,7 +16,6 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from data.paths import data_dir
-from data.query import comparator_value
 from metrics.spi import rank_change
 from metrics.spi_framework import Framework, load_framework
 from metrics.spi_inputs import indicator_matrix
@@ -124,7 +123,7 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
 
 
 def _leeds_value(indicator_id: str, period: str, stamp: str) -> float | None:
-    return comparator_value(store.values(stamp), indicator_id, period, "lad")
+    return store.comparator(indicator_id, period, "lad", stamp)
 
 
 def _format_scorecard(table: pd.DataFrame, registry, framework: Framework) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,10 +21,10 @@ from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sour
 from data.errors import DataError
 from data.inputs import file_sha256
 from data.paths import data_dir, processed_dir
-from data.query import indicator_frame
+from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry
-from data.store import (StoreStatus, expected_files, read_areas, read_breaks, read_manifest, read_values,
-                        store_status)
+from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
+                        read_manifest, read_values, store_status)
 
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 
@@ -84,9 +85,40 @@ def _input_problem(signature: tuple) -> str | None:
     return None
 
 
+_CHECKED_OK: dict[tuple[str, str], tuple] = {}
+"""Per (store folder, data folder): the file signature at the last check that found everything in order."""
+
+
+def _check_signature(processed: Path) -> tuple:
+    """Size and date of every file the store check reads: inputs, store files and fingerprinted code/catalogues.
+
+    About fifty stat calls, so a run can tell in well under a millisecond that nothing changed since the
+    last full check (which reads the manifest and hashes the catalogues: too dear for every rerun).
+    """
+    def stat(path: Path) -> tuple:
+        try:
+            st_ = os.stat(path)
+            return (str(path), st_.st_size, st_.st_mtime_ns)
+        except OSError:
+            return (str(path), None, None)
+
+    store_files = [stat(processed / name) for name in expected_files()]
+    code_files = [stat(path) for path in fingerprinted_files()]
+    return (_input_signature(), tuple(store_files), tuple(code_files))
+
+
 def ensure_store() -> Path:
-    """The processed store's folder, built or rebuilt first if needed; stops the page on data errors."""
+    """The processed store's folder, built or rebuilt first if needed; stops the page on data errors.
+
+    The full check runs when any file it depends on changed size or date since the last good check
+    (or on the first run of the process); otherwise the store is known to be in order.
+    """
     processed = processed_dir()
+    key = (str(processed), str(data_dir()))
+    signature = _check_signature(processed)
+    if _CHECKED_OK.get(key) == signature:
+        return processed
+    _CHECKED_OK.pop(key, None)
     try:
         catalogue_ok = load_registry() is not None and load_areas() is not None
     except DataError as exc:
@@ -99,6 +131,8 @@ def ensure_store() -> Path:
     if status.usable:
         if problem:
             st.warning(f"{problem} Showing the data store built {read_manifest(processed).get('built_at', '')}.")
+        else:
+            _CHECKED_OK[key] = signature
         return processed
     if problem:
         st.error(f"{status.message} It cannot be built: {problem}")
@@ -108,17 +142,16 @@ def ensure_store() -> Path:
     return processed
 
 
-@st.cache_resource(show_spinner=False)
+# The catalogues are read once per process by their lru-cached loaders; these plain calls are what pages
+# use many times per run, so they skip st.cache_resource's per-call argument hashing.
 def registry() -> Registry:
     return load_registry()
 
 
-@st.cache_resource(show_spinner=False)
 def sources() -> SourceCatalogue:
     return load_sources()
 
 
-@st.cache_resource(show_spinner=False)
 def area_catalogue() -> AreaCatalogue:
     return load_areas()
 
@@ -165,10 +198,33 @@ def breaks(built_at: str) -> pd.DataFrame:
 
 def built_at() -> str:
     """Identity of the current store; cached loaders key on it so a rebuild invalidates them."""
-    return read_manifest(processed_dir()).get("built_at", "")
+    path = processed_dir() / MANIFEST
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return _built_at(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _built_at(path: str, size: int, mtime_ns: int) -> str:
+    """The manifest's build stamp, read again only when the manifest file changes (size or date)."""
+    return read_manifest(Path(path).parent).get("built_at", "")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def indicator_table(indicator_id: str, level: str, period: str, stamp: str) -> pd.DataFrame:
     """Areas of a level with one indicator's values and ranks (cached per view)."""
     return indicator_frame(values(stamp), areas(level, stamp), registry().get(indicator_id), level, period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def comparator(indicator_id: str, period: str, level: str, stamp: str) -> float | None:
+    """The Leeds (``lad``) or England value of an indicator, looked up once per store (the long table is large)."""
+    return comparator_value(values(stamp), indicator_id, period, level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def indicators_at(level: str) -> tuple[list, dict[str, str]]:
+    """Indicators available at a level and, for the others, why not (the registry is fixed per process)."""
+    return indicators_for_level(registry().indicators, list(area_catalogue().levels), level)

@@ -146,3 +146,26 @@ def test_changed_input_is_named_and_the_app_rebuilds_once_it_is_restored(tmp_pat
     assert not at.error, [e.value for e in at.error]
     assert (empty_store / "manifest.json").is_file()
     assert at.title and at.dataframe
+
+
+def test_store_check_is_repeated_only_when_a_file_it_depends_on_changes(store_copy, monkeypatch):
+    """Each run checks the store; the full check (manifest, catalogue hashes) reruns only after a change."""
+    from components import store
+
+    full_checks = []
+    real_status = store.store_status
+    monkeypatch.setattr(store, "store_status", lambda processed: full_checks.append(processed) or real_status(processed))
+    assert store.ensure_store() == store_copy and len(full_checks) == 1
+    store.ensure_store()
+    store.ensure_store()
+    assert len(full_checks) == 1                             # nothing changed: stat calls only
+
+    manifest = store_copy / "manifest.json"
+    stamp = manifest.stat().st_mtime_ns
+    os.utime(manifest, ns=(stamp + 10**9, stamp + 10**9))   # the store was touched (e.g. rebuilt elsewhere)
+    store.ensure_store()
+    assert len(full_checks) == 2
+
+    truncate(store_copy / "values.parquet")                  # a damaged file is looked at again, not trusted
+    store.ensure_store()
+    assert len(full_checks) == 3
