@@ -1,8 +1,7 @@
 """Download buttons for a mapped view: CSV (with provenance lines), GeoJSON, GeoPackage and a board-paper PNG.
 
-The files are produced by the pure functions in geo/exports.py. The heavier ones (GeoPackage, PNG) are
-generated only when the button is clicked (Streamlit's deferred ``data`` callable), so they never slow
-down a rerun.
+The files are produced by the pure functions in geo/exports.py, each only when its button is clicked
+(Streamlit's deferred ``data`` callable), so they never slow down a rerun.
 """
 from __future__ import annotations
 
@@ -55,16 +54,16 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
             outlines = outlines[outlines["code"].isin(areas["ward24_code"] if "ward24_code" in areas else areas["code"])]
         return map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title)
 
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Table (CSV)", csv_bytes(display_table, meta), file_name=f"{stem}.csv", mime="text/csv",
-                       on_click="ignore", icon=":material/table:",
-                       help="The table beside the map, with source, period and licence lines at the top.")
-    c2.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(*layer(), GIS_COLUMNS)),
-                       file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
-                       icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")
-    c3.download_button("Layer (GeoPackage)", lambda: geopackage_bytes(export_layer(*layer(), GIS_COLUMNS), stem),
-                       file_name=f"{stem}.gpkg", mime="application/geopackage+sqlite3", on_click="ignore",
-                       icon=":material/layers:", help="For QGIS / ArcGIS, British National Grid (EPSG:27700).")
-    c4.download_button("Map image (PNG, A4)", png,
-                       file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
-                       help="A4 landscape at 150 dpi with title, legend, source and licence, for board papers.")
+    row = st.container(horizontal=True)       # one block, not four columns: fewer messages per rerun
+    row.download_button("Table (CSV)", lambda: csv_bytes(display_table, meta), file_name=f"{stem}.csv", mime="text/csv",
+                        on_click="ignore", icon=":material/table:",
+                        help="The table beside the map, with source, period and licence lines at the top.")
+    row.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(*layer(), GIS_COLUMNS)),
+                        file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
+                        icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")
+    row.download_button("Layer (GeoPackage)", lambda: geopackage_bytes(export_layer(*layer(), GIS_COLUMNS), stem),
+                        file_name=f"{stem}.gpkg", mime="application/geopackage+sqlite3", on_click="ignore",
+                        icon=":material/layers:", help="For QGIS / ArcGIS, British National Grid (EPSG:27700).")
+    row.download_button("Map image (PNG, A4)", png,
+                        file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
+                        help="A4 landscape at 150 dpi with title, legend, source and licence, for board papers.")

@@ -15,7 +15,6 @@ from components import store
 from components.footer import source_line
 from components.map import clicked_code
 from components.state import bound_select
-from data.query import indicators_for_level
 from data.registry import PILLARS, Indicator
 from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
 from geo.classify import MAX_CLASSES, MIN_CLASSES
@@ -35,7 +34,7 @@ def _level_name(level: str, plural: bool = True) -> str:
 def indicator_picker(level: str) -> Indicator:
     """Pillar filter + searchable indicator list (grouped by theme); the others listed with their reason."""
     registry = store.registry()
-    available, reasons = indicators_for_level(registry.indicators, list(store.area_catalogue().levels), level)
+    available, reasons = store.indicators_at(level)
     ids = [i.id for i in available]
     current = st.session_state.get("indicator", DEFAULT_INDICATOR)
     if current not in ids:
@@ -48,20 +47,31 @@ def indicator_picker(level: str) -> Indicator:
         _reset_for_indicator(registry.get(fallback))
     pillar = st.segmented_control("Pillar", [ALL_PILLARS, *PILLARS], key="explorer_pillar", default=ALL_PILLARS,
                                   help="Narrow the list to one of the Best City Ambition's three pillars.")
-    chosen = [i for i in available if pillar in (None, ALL_PILLARS) or pillar in i.pillars]
-    chosen.sort(key=lambda i: (i.theme, i.label))
-    options = [i.id for i in chosen]
+    options, labels, unavailable = _picker_choices(level, pillar or ALL_PILLARS)
     if st.session_state["indicator"] not in options:
-        options.insert(0, st.session_state["indicator"])
-    labels = {i.id: f"{i.theme}: {i.label}" for i in available}
+        options = [st.session_state["indicator"], *options]
     st.selectbox("Indicator (type to search)", options, key="indicator", format_func=labels.get,
                  on_change=lambda: _reset_for_indicator(registry.get(st.session_state["indicator"])),
                  help="Grouped by theme. Only indicators published for, or derivable for, this geography are listed.")
     if reasons:
         with st.expander(f"Not available for {_level_name(level)} ({len(reasons)})"):
-            st.markdown("\n".join(f"- **{html.escape(registry.get(i).label)}**: {html.escape(r)}"
-                                  for i, r in reasons.items()))
+            st.markdown(unavailable)
     return registry.get(st.session_state["indicator"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _picker_choices(level: str, pillar: str) -> tuple[list[str], dict[str, str], str]:
+    """The picker's ids (by theme, then label), their labels, and the 'not available' list as Markdown.
+
+    Built once per level and pillar (the registry is fixed per process); callers must not change them.
+    """
+    available, reasons = store.indicators_at(level)
+    chosen = sorted((i for i in available if pillar == ALL_PILLARS or pillar in i.pillars),
+                    key=lambda i: (i.theme, i.label))
+    labels = {i.id: f"{i.theme}: {i.label}" for i in available}
+    registry = store.registry()
+    unavailable = "\n".join(f"- **{html.escape(registry.get(i).label)}**: {html.escape(r)}" for i, r in reasons.items())
+    return [i.id for i in chosen], labels, unavailable
 
 
 def _reset_for_indicator(indicator: Indicator) -> None:
@@ -118,12 +128,19 @@ def take_map_click() -> None:
     st.session_state["area"] = clicked_code(st.session_state.get(MAP_KEY))
 
 
-def area_picker(table: pd.DataFrame, level: str) -> str | None:
+def area_picker(level: str) -> str | None:
     """Searchable list of areas: the keyboard path to the same selection as a map click."""
-    names = dict(zip(table["code"].astype(str), table["display_name"].astype(str)))
-    options = [None, *sorted(names, key=names.get)]
+    names, options = _area_choices(level, store.built_at())
     return bound_select(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options,
                         "area", format_func=lambda c: "No area selected" if c is None else names[c])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _area_choices(level: str, stamp: str) -> tuple[dict[str, str], list[str | None]]:
+    """Code -> name of every area of a level, and the picker's options sorted by name (none first)."""
+    layer = store.areas(level, stamp)
+    names = dict(zip(layer["code"].astype(str), layer["display_name"].astype(str)))
+    return names, [None, *sorted(names, key=names.get)]
 
 
 def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator, period: str) -> None:

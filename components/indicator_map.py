@@ -6,14 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
-from components.legend import legend
+from components.legend import legend_markup
+from components import legend as legend_view
 from components.map import deck_template, show_map, with_selection
-from data.query import comparator_value, national_decile_breaks
+from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
-                            decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text)
+                            decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text,
+                            within_committee)
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
@@ -32,6 +35,7 @@ class MapView:
     selected: str | None       # area clicked on the map in this run (None if no click)
     legend: pd.DataFrame       # colour, label, count per class and "No data"
     spec_bytes: int            # size of the deck JSON sent to the browser this run
+    legend_html: str           # the legend with its title, ready to draw (components.legend.show_legend)
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,10 @@ class Payload:
     area_features: dict[str, dict]   # code -> feature, for the selection outline
     template: str
     legend: pd.DataFrame
+    legend_html: str
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
 def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[list[float], list[int]] | None:
     """England's LSOA decile breaks of a score for this period, or None where none are published."""
     indicator = store.registry().get(indicator_id)
@@ -55,15 +61,19 @@ def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[lis
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _payload(indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, outline: bool,
+def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, outline: bool,
              stamp: str) -> Payload:
-    """Everything the map needs, shared read-only across reruns so the deck JSON is built once per view."""
+    """Everything the map needs, shared read-only across reruns so the deck JSON is built once per view.
+
+    Keyword-only: Streamlit hashes keyword arguments without inspecting the signature, which it does
+    for every positional argument of every call (a measurable share of a rerun with eight of them).
+    """
     LAYER_BUILDS["count"] += 1
     indicator = store.registry().get(indicator_id)
     table = store.indicator_table(indicator_id, level, period, stamp).copy()
     layer = store.areas(level, stamp)
     national = national_breaks_for(indicator_id, period, stamp)
-    centre = comparator_value(store.values(stamp), indicator_id, period, "lad")
+    centre = store.comparator(indicator_id, period, "lad", stamp)
     classed = classify_indicator(table["value"], indicator, scheme, k, national, centre)
     class_of = classed.classification.class_of
     table["class"] = class_label_per_area(class_of, classed.labels).to_numpy()
@@ -99,7 +109,8 @@ def _payload(indicator_id: str, level: str, period: str, scheme: str, k: int, co
                              tooltip_for(period), deprived)
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]
-    return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows)
+    return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
+                   legend_markup(rows, legend_title(indicator, period, classed)))
 
 
 def deprived_leeds_codes(stamp: str) -> list[str]:
@@ -143,7 +154,8 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
     """Draw the map (and its legend); returns the table behind it and the clicked area (if any)."""
     stamp = store.built_at()
     indicator = store.registry().get(indicator_id)
-    payload = _payload(indicator_id, level, period, scheme, k, committee, bool(outline_deprived), stamp)
+    payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
+                       committee=committee, outline=bool(outline_deprived), stamp=stamp)
     selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
                 for c in (highlight_codes or []) if c in payload.area_features]
     deck = with_selection(payload.template, selected, tooltip_for(period))
@@ -151,8 +163,30 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
            f"The same figures are in the table beside the map.")
     clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)
     if show_legend:
-        legend(payload.legend, legend_title(indicator, period, payload.classed))
-    return MapView(payload.table, payload.classed, clicked, payload.legend, len(deck.to_json().encode("utf-8")))
+        legend_view.show_legend(payload.legend_html)
+    return MapView(payload.table, payload.classed, clicked, payload.legend, len(deck.to_json().encode("utf-8")),
+                   payload.legend_html)
+
+
+@dataclass(frozen=True)
+class NumbersTable:
+    display: pd.DataFrame   # the table under the map, as shown (read-only: shared cache)
+    arrow: pa.Table         # the same, converted once for st.dataframe (which would convert it every run)
+    shown: int              # areas in it (those of the chosen committee)
+    total: int              # areas of the level
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str,
+                   outline: bool, stamp: str) -> NumbersTable:
+    """The accessible table behind a map view, built once per view (same key, keyword-only, as _payload)."""
+    payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
+                       committee=committee, outline=outline, stamp=stamp)
+    shown = within_committee(payload.table, level, committee)
+    with_ci = bool(payload.table["lower_ci"].notna().any())
+    display = table_for_display(shown, store.registry().get(indicator_id).short_label, with_ci=with_ci,
+                                with_decile=True)
+    return NumbersTable(display, pa.Table.from_pandas(display, preserve_index=False), len(shown), len(payload.table))
 
 
 def legend_title(indicator, period: str, classed: ClassedValues) -> str:

@@ -5,7 +5,7 @@ the query string; unknown or malformed parameters are ignored with a short notic
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import streamlit as st
@@ -87,15 +87,17 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
     return value
 
 
-def keep_url_state(params: Mapping[str, Param]) -> None:
-    """Re-store every URL-bound key at the start of each run.
+def keep_url_state(params: Mapping[str, Param], drawn: Iterable[str] = ()) -> None:
+    """Re-store every URL-bound key at the start of each run (or fragment run).
 
     Streamlit drops a widget's value once a run does not draw the widget (e.g. after switching to another
     page), which would reset the choice and drop it from the link. A value written through the Session
     State API before the widget is drawn survives that clean-up, so every run writes them back.
+    ``drawn``: keys whose widgets this run has already drawn (Streamlit refuses writes to those).
     """
+    drawn = set(drawn)
     for param in params.values():
-        if param.key in st.session_state:
+        if param.key in st.session_state and param.key not in drawn:
             st.session_state[param.key] = st.session_state[param.key]
 
 
