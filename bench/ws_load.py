@@ -9,7 +9,8 @@ figures are the server's alone (the load generator shares the CPUs; its CPU time
 
 For each N the sessions open together and load the explorer at ward level ("first view": connect, run,
 until script_finished). Then every session changes the indicator picker `--changes` times (one
-WidgetState with the option's text, as the frontend sends it), all sessions at once, each waiting for its
+WidgetState with the option's text and, when the picker sits in an st.fragment, that fragment's id, as the
+frontend sends them), all sessions at once, each waiting for its
 own run to end before the next change, with no pause (so work the server does after script_finished,
 such as Streamlit's post-run gc.collect, delays the next change). A warm-up session visits every indicator
 once before the rounds, so no round pays for cold shared caches.
@@ -71,17 +72,19 @@ def stream_url(http_url: str) -> str:
 
 
 def rerun_message(query_string: str, *, page_name: str = "", page_hash: str = "", widget_id: str = "",
-                  value: str = "", cached: tuple[str, ...] = ()) -> bytes:
+                  value: str = "", cached: tuple[str, ...] = (), fragment_id: str = "") -> bytes:
     """A serialized BackMsg.rerun_script: the first run names the page by URL path, later ones by hash.
 
     A changed selectbox is sent as one WidgetState whose string_value is the option's text (the selectbox
-    serde in Streamlit 1.67); widgets not sent keep their previous values on the server.
+    serde in Streamlit 1.67); widgets not sent keep their previous values on the server. A widget drawn
+    inside an ``st.fragment`` is sent with that fragment's id, as the browser does, so only it reruns.
     """
     msg = BackMsg()
     state = msg.rerun_script
     state.query_string = query_string
     state.page_name = page_name
     state.page_script_hash = page_hash
+    state.fragment_id = fragment_id
     if widget_id:
         widget = state.widget_states.widgets.add()
         widget.id = widget_id
@@ -95,13 +98,15 @@ class Event:
     """What a ForwardMsg means to the load test.
 
     kind: finished (value = status name), exception (message), query (new query string), page (page hash
-    of a navigation message), picker (widget id; options), not_found, ref (hash of a cached message), other.
+    of a navigation message), picker (widget id; options; the fragment it is drawn in, if any), not_found,
+    ref (hash of a cached message), other.
     """
 
     kind: str
     value: str = ""
     options: tuple[str, ...] = ()
     hash: str = ""  # set when the message is cacheable: the client remembers it, like the browser
+    fragment: str = ""
 
 
 def parse_forward_msg(data: bytes, picker_label: str = PICKER) -> Event:
@@ -126,7 +131,8 @@ def parse_forward_msg(data: bytes, picker_label: str = PICKER) -> Event:
         if element.WhichOneof("type") == "exception":
             return Event("exception", f"{element.exception.type}: {element.exception.message}"[:200], hash=cached)
         if element.WhichOneof("type") == "selectbox" and element.selectbox.label == picker_label:
-            return Event("picker", element.selectbox.id, tuple(element.selectbox.options), hash=cached)
+            return Event("picker", element.selectbox.id, tuple(element.selectbox.options), hash=cached,
+                         fragment=msg.delta.fragment_id)
     return Event("other", hash=cached)
 
 
@@ -150,6 +156,7 @@ class Session:
         self.query = FIRST_QUERY
         self.page_hash = ""
         self.picker_id = ""
+        self.picker_fragment = ""
         self.options: tuple[str, ...] = ()
         self.cache: dict[str, Event] = {}  # hash -> event of each cacheable message received
 
@@ -171,7 +178,8 @@ class Session:
             raise RunError(f"{indicator} is not in the picker's options")
         started = time.perf_counter()
         await self._run(rerun_message(self.query, page_hash=self.page_hash, widget_id=self.picker_id,
-                                      value=label, cached=tuple(self.cache)), expect=indicator)
+                                      value=label, cached=tuple(self.cache), fragment_id=self.picker_fragment),
+                        expect=indicator)
         return time.perf_counter() - started
 
     async def _run(self, payload: bytes, expect: str | None = None) -> None:
@@ -193,7 +201,7 @@ class Session:
                         raise RunError("the rerun landed on another page")
                     self.page_hash = event.value
                 elif event.kind == "picker":
-                    self.picker_id, self.options = event.value, event.options
+                    self.picker_id, self.options, self.picker_fragment = event.value, event.options, event.fragment
                 elif event.kind == "query":
                     self.query = event.value
                     shown = indicator_in_query(event.value)

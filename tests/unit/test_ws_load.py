@@ -37,6 +37,16 @@ def test_change_message_carries_widget_value_query_page_and_cache():
     assert list(state.cached_message_hashes) == ["h1", "h2"]
 
 
+def test_change_of_a_widget_in_a_fragment_names_the_fragment_as_the_browser_does():
+    back = BackMsg()
+    back.ParseFromString(rerun_message("indicator=fuel_poverty", page_hash="abc", widget_id="$$ID-1-indicator",
+                                       value="Housing: Fuel poverty", fragment_id="frag-7"))
+    assert back.rerun_script.fragment_id == "frag-7"
+    back.ParseFromString(rerun_message("indicator=fuel_poverty", page_hash="abc", widget_id="$$ID-1-indicator",
+                                       value="Housing: Fuel poverty"))
+    assert back.rerun_script.fragment_id == ""                  # outside a fragment: a full run
+
+
 def test_first_message_names_the_page_and_sends_no_widget():
     back = BackMsg()
     back.ParseFromString(rerun_message("level=ward24", page_name="explorer"))
@@ -73,6 +83,12 @@ def test_parse_picker_ref_and_page():
         m.delta.new_element.selectbox.options[:] = ["A: a", "B: b"]
         m.hash, m.metadata.cacheable = "h9", True
     assert parse_forward_msg(_serialized(picker)) == Event("picker", "$$ID-9-indicator", ("A: a", "B: b"), hash="h9")
+
+    def picker_in_fragment(m):
+        picker(m)
+        m.delta.fragment_id = "frag-7"
+    assert parse_forward_msg(_serialized(picker_in_fragment)).fragment == "frag-7"
+    assert parse_forward_msg(_serialized(picker)).fragment == ""
 
     def other_selectbox(m):
         m.delta.new_element.selectbox.label = "Classes by"
