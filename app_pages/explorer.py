@@ -3,14 +3,13 @@ import streamlit as st
 
 from components import store, upload_view
 from components.downloads import export_buttons
-from components.explorer_controls import (MAP_KEY, area_picker, classification_controls, indicator_picker,
-                                          outline_toggle, period_picker, side_panel,
+from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, classification_controls,
+                                          indicator_picker, outline_toggle, period_picker, side_panel,
                                           take_map_click, user_data_choice)
 from components.footer import source_line
 from components.indicator_map import indicator_map, national_breaks_for, number_format, numbers_behind
 from components.legend import show_legend
 from components.params import PARAMS
-from components.sidebar import SIDEBAR_KEYS
 from components.state import keep_url_state, write_url
 
 st.title("Map explorer")
@@ -21,7 +20,7 @@ def explore() -> None:
     """Everything below the title, as a fragment: a change of indicator, period, classes, outline or area
     (or a click on the map) reruns only this part, not the app's frame (store check, sidebar, footer).
     A fragment run skips app.py, so it repeats the frame's two URL steps itself: keep, then write."""
-    keep_url_state(PARAMS, drawn=SIDEBAR_KEYS)
+    keep_url_state(PARAMS, keys=WIDGET_KEYS)
     level, committee = st.session_state["level"], st.session_state["committee"]
     stamp = store.built_at()
     levels = store.area_catalogue().levels

@@ -7,6 +7,7 @@ something the reader asked for, and only then draws the widget, so widgets never
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,8 @@ from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_f
 from geo.classify import MAX_CLASSES, MIN_CLASSES
 
 MAP_KEY = "explorer_map"
+WIDGET_KEYS = ("indicator", "period", "scheme", "classes")
+"""URL-bound session keys that are themselves the keys of this page's widgets (the others are set by code)."""
 KEY_INDICATORS = ["imd_imd_score", "imd_income_score", "imd_health_score", "life_expectancy_female",
                   "life_expectancy_male", "fuel_poverty", "census_hh_deprived_1plus"]
 DEFAULT_INDICATOR = "imd_imd_score"
@@ -59,7 +62,7 @@ def indicator_picker(level: str) -> Indicator:
     return registry.get(st.session_state["indicator"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@lru_cache(maxsize=32)
 def _picker_choices(level: str, pillar: str) -> tuple[list[str], dict[str, str], str]:
     """The picker's ids (by theme, then label), their labels, and the 'not available' list as Markdown.
 
@@ -135,7 +138,7 @@ def area_picker(level: str) -> str | None:
                         "area", format_func=lambda c: "No area selected" if c is None else names[c])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@lru_cache(maxsize=16)
 def _area_choices(level: str, stamp: str) -> tuple[dict[str, str], list[str | None]]:
     """Code -> name of every area of a level, and the picker's options sorted by name (none first)."""
     layer = store.areas(level, stamp)

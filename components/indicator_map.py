@@ -4,14 +4,15 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from components import legend as legend_view
 from components import store
 from components.legend import legend_markup
-from components import legend as legend_view
 from components.map import deck_template, show_map, with_selection
 from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
@@ -48,7 +49,7 @@ class Payload:
     legend_html: str
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@lru_cache(maxsize=256)
 def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[list[float], list[int]] | None:
     """England's LSOA decile breaks of a score for this period, or None where none are published."""
     indicator = store.registry().get(indicator_id)

@@ -87,17 +87,18 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
     return value
 
 
-def keep_url_state(params: Mapping[str, Param], drawn: Iterable[str] = ()) -> None:
-    """Re-store every URL-bound key at the start of each run (or fragment run).
+def keep_url_state(params: Mapping[str, Param], keys: Iterable[str] | None = None) -> None:
+    """Re-store every URL-bound key (or only ``keys``) at the start of each run.
 
     Streamlit drops a widget's value once a run does not draw the widget (e.g. after switching to another
     page), which would reset the choice and drop it from the link. A value written through the Session
     State API before the widget is drawn survives that clean-up, so every run writes them back.
-    ``drawn``: keys whose widgets this run has already drawn (Streamlit refuses writes to those).
+    A fragment keeps only the keys of its own widgets: the others were kept by the last full run, and
+    widgets drawn before the fragment may not be written to.
     """
-    drawn = set(drawn)
+    wanted = None if keys is None else set(keys)
     for param in params.values():
-        if param.key in st.session_state and param.key not in drawn:
+        if param.key in st.session_state and (wanted is None or param.key in wanted):
             st.session_state[param.key] = st.session_state[param.key]
 
 

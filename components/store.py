@@ -218,13 +218,16 @@ def indicator_table(indicator_id: str, level: str, period: str, stamp: str) -> p
     return indicator_frame(values(stamp), areas(level, stamp), registry().get(indicator_id), level, period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+# Small lookups that pages make on every rerun are memoised with functools.lru_cache, not st.cache_*:
+# they are cheap to compute once, and Streamlit's argument hashing would cost more than the lookup itself.
+
+@lru_cache(maxsize=1024)
 def comparator(indicator_id: str, period: str, level: str, stamp: str) -> float | None:
     """The Leeds (``lad``) or England value of an indicator, looked up once per store (the long table is large)."""
     return comparator_value(values(stamp), indicator_id, period, level)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@lru_cache(maxsize=16)
 def indicators_at(level: str) -> tuple[list, dict[str, str]]:
     """Indicators available at a level and, for the others, why not (the registry is fixed per process)."""
     return indicators_for_level(registry().indicators, list(area_catalogue().levels), level)
