@@ -1,20 +1,8 @@
 """Every page starts and renders without an exception (AppTest), at the default and LSOA levels."""
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from data.paths import REPO_ROOT
 
 PAGES = ["overview", "explorer", "inequalities", "social_progress", "pillars", "profile", "compare", "change",
          "upload", "sources", "accessibility"]
-
-
-@pytest.fixture()
-def app(processed_store):
-    """A fresh session per test, so one page's failure cannot leak into another's."""
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,21 +1,11 @@
 """The social progress page: scorecard, sensitivity, method, official-score and map views (AppTest)."""
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
 from data.store import read_areas
 
 pytestmark = pytest.mark.data
 PAGE = "app_pages/social_progress.py"
-
-
-@pytest.fixture()
-def app(processed_store):
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _open(app, view: str, **state):
