@@ -12,7 +12,6 @@ import streamlit as st
 
 from components import legend as legend_view
 from components import store
-from components.legend import legend_markup
 from components.map import deck_template, show_map, with_selection
 from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
@@ -111,7 +110,7 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]
     return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
-                   legend_markup(rows, legend_title(indicator, period, classed)))
+                   legend_view.legend_markup(rows, legend_title(indicator, period, classed)))
 
 
 def deprived_leeds_codes(stamp: str) -> list[str]:

@@ -6,9 +6,6 @@ import streamlit as st
 from components.params import MAP_LEVELS
 from components.store import area_catalogue
 
-SIDEBAR_KEYS = ("level", "committee")
-"""Session keys of the sidebar's widgets (drawn before any page code runs)."""
-
 
 def shared_sidebar() -> None:
     """Level and committee pickers bound to session state (their values drive every page)."""
