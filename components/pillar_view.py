@@ -463,9 +463,7 @@ def _user_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str
 def bivariate_options(level: str) -> list[str]:
     """Indicators with values at ``level`` (composites included), for the two pickers, and this session's
     uploaded data when it is at the same level."""
-    from data.query import indicators_for_level
-
-    available, _ = indicators_for_level(store.registry().indicators, list(store.LEVEL_ORDER), level)
+    available, _ = store.indicators_at(level)
     options = [i.id for i in available if i.id not in ("population", "households")]
     user = current_indicator()
     return options + [USER_MEASURE] if user is not None and user.level == level else options

@@ -90,7 +90,7 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
     names = area_names(level, stamp)
     areas_text = plural(level)
     key = peer_key(level, stamp)
-    leeds = {i: _leeds_value(i, run.periods[i], stamp) for i in framework.indicator_ids}
+    leeds = {i: store.comparator(i, run.periods[i], "lad", stamp) for i in framework.indicator_ids}
     table, peers = scorecard(run, framework, area, key, leeds)
     n_areas = len(run.matrix)
 
@@ -120,10 +120,6 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
                f"scores, the median of Leeds {areas_text} (the method needs several areas, so there is no "
                "city-wide score); for indicators, the Leeds figure in its own units.")
     st.caption(sources_caption(run.periods) + " " + source_line("imd2025_lsoa21", SPI_PERIOD))
-
-
-def _leeds_value(indicator_id: str, period: str, stamp: str) -> float | None:
-    return store.comparator(indicator_id, period, "lad", stamp)
 
 
 def _format_scorecard(table: pd.DataFrame, registry, framework: Framework) -> pd.DataFrame:
