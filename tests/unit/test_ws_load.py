@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,25 @@ from bench.ws_load import (Event, MessageCache, Round, RunError, Session, indica
                            parse_forward_msg, query_param, rerun_message, stream_url, summary)
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_alone(coroutine):
+    """Run a coroutine on its own event loop in its own thread: a browser test earlier in the session (Playwright)
+    leaves a running loop on the main thread, and asyncio.run refuses to nest inside it."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised on the caller's thread, so pytest.raises sees it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 # ---- figures ---------------------------------------------------------------------------------------------
@@ -289,10 +309,10 @@ def test_bytes_count_every_frame_and_references_replace_cached_elements():
     change = [_new_session(), _page("p1"), _ref("deck"), _selectbox(raw="B", hash_="w-B"), _query("indicator=b"),
               _finished()]
     session, ws = _session([first, change])
-    opened = asyncio.run(session._run(rerun_message(session.query, page_name="p")))
+    opened = run_alone(session._run(rerun_message(session.query, page_name="p")))
     assert opened.bytes == sum(len(f) for f in first) and opened.bytes > 5000
     assert opened.by_element["markdown"] == len(first[2]) and not opened.fragment_run
-    figures, position = asyncio.run(session.change(0))        # position 0 is "A", shown already: "B" is chosen
+    figures, position = run_alone(session.change(0))        # position 0 is "A", shown already: "B" is chosen
     assert position == 2
     assert figures.bytes == sum(len(f) for f in change) < 1000
     sent = ws.sent[-1].rerun_script
@@ -306,10 +326,10 @@ def test_an_expired_element_is_not_offered_back_so_the_server_resends_it():
     for letter in "BCA":                             # three changes that do not draw the deck
         runs.append([_selectbox(raw=letter, hash_=f"w-{letter}"), _query(f"indicator={letter.lower()}"), _finished()])
     session, ws = _session(runs)
-    asyncio.run(session._run(rerun_message(session.query, page_name="p")))
+    run_alone(session._run(rerun_message(session.query, page_name="p")))
     position = 0
     for _ in range(3):
-        _, position = asyncio.run(session.change(position))
+        _, position = run_alone(session.change(position))
     offered = [set(m.rerun_script.cached_message_hashes) for m in ws.sent[1:]]
     assert "deck" in offered[0] and "deck" in offered[1] and "deck" not in offered[2]
     assert "deck" not in session.cache.hashes()
@@ -318,7 +338,7 @@ def test_an_expired_element_is_not_offered_back_so_the_server_resends_it():
 def test_a_reference_to_an_expired_message_is_an_error_not_a_silent_hit():
     session, _ = _session([[_ref("gone"), _finished()]])
     with pytest.raises(RunError, match="expired"):
-        asyncio.run(session._run(rerun_message("q", page_name="p")))
+        run_alone(session._run(rerun_message("q", page_name="p")))
 
 
 def test_fragment_run_is_reported_and_the_change_names_the_widgets_fragment():
@@ -326,27 +346,27 @@ def test_fragment_run_is_reported_and_the_change_names_the_widgets_fragment():
     change = [_selectbox(raw="B", fragment="f1"), _query("indicator=b"),
               _finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY, ("f1",))]
     session, ws = _session([first, change])
-    asyncio.run(session._run(rerun_message(session.query, page_name="p")))
-    figures, _ = asyncio.run(session.change(1))
+    run_alone(session._run(rerun_message(session.query, page_name="p")))
+    figures, _ = run_alone(session.change(1))
     assert figures.fragment_run and ws.sent[-1].rerun_script.fragment_id == "f1"
 
 
 def test_a_change_that_leaves_the_url_parameter_alone_is_an_error():
     first = [_selectbox(raw="A"), _query("indicator=a"), _finished()]
     session, _ = _session([first, [_selectbox(raw="B"), _query("indicator=a"), _finished()]])
-    asyncio.run(session._run(rerun_message(session.query, page_name="p")))
+    run_alone(session._run(rerun_message(session.query, page_name="p")))
     with pytest.raises(RunError, match="URL parameter 'indicator'"):
-        asyncio.run(session.change(1))
+        run_alone(session.change(1))
 
 
 def test_an_option_the_widget_does_not_offer_and_two_widgets_with_one_label_are_errors():
     session, _ = _session([[_selectbox(raw="A", options=("A", "C")), _finished()]])
-    asyncio.run(session._run(rerun_message(session.query, page_name="p")))
+    run_alone(session._run(rerun_message(session.query, page_name="p")))
     with pytest.raises(RunError, match="'B' is not an option"):
-        asyncio.run(session.change(1))
+        run_alone(session.change(1))
     session, _ = _session([[_selectbox(id_="w1"), _selectbox(id_="w2"), _finished()]])
     with pytest.raises(RunError, match="two selectboxes labelled 'Indicator'"):
-        asyncio.run(session._run(rerun_message(session.query, page_name="p")))
+        run_alone(session._run(rerun_message(session.query, page_name="p")))
 
 
 def test_an_exception_on_the_page_or_another_page_fails_the_run():
@@ -354,11 +374,11 @@ def test_an_exception_on_the_page_or_another_page_fails_the_run():
         m.delta.new_element.exception.type = "KeyError"
     session, _ = _session([[_serialized(exception), _finished()]])
     with pytest.raises(RunError, match="exception shown"):
-        asyncio.run(session._run(rerun_message("q", page_name="p")))
+        run_alone(session._run(rerun_message("q", page_name="p")))
     session, _ = _session([[_page("p1"), _finished()], [_page("p2"), _finished()]])
-    asyncio.run(session._run(rerun_message("q", page_name="p")))
+    run_alone(session._run(rerun_message("q", page_name="p")))
     with pytest.raises(RunError, match="another page"):
-        asyncio.run(session._run(rerun_message("q", page_hash="p1")))
+        run_alone(session._run(rerun_message("q", page_hash="p1")))
 
 
 # ---- scenarios --------------------------------------------------------------------------------------------
