@@ -28,6 +28,7 @@ from data.errors import DataError
 from data.inputs import locate, read_geo, read_table
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.registry import Indicator, Registry, load_registry
+from data.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.validate import require_count, require_known_codes
 from geo.aggregate import aggregate, wilson_interval
@@ -264,7 +265,7 @@ def area_layers(geography: Geography, areas: AreaCatalogue) -> dict[str, gpd.Geo
 
 # ---------------------------------------------------------------- export
 def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.DataFrame, breaks: pd.DataFrame,
-                manifest: dict) -> None:
+                manifest: dict, series: pd.DataFrame | None = None) -> None:
     """Write everything into a temporary sibling folder, then swap it in whole."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".processed-build-", dir=out_dir.parent))
@@ -273,6 +274,8 @@ def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.D
             layer.to_parquet(tmp / f"areas_{level}.parquet", index=False)
         values.to_parquet(tmp / "values.parquet", index=False)
         breaks.to_parquet(tmp / "national_breaks.parquet", index=False)
+        if series is not None:
+            series.to_parquet(tmp / "series.parquet", index=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         old = out_dir.with_name(out_dir.name + ".old")
         if old.exists():
@@ -326,6 +329,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     context = DerivedContext(registry, {level: pd.DataFrame(layer.drop(columns="geometry")) for level, layer in layers.items()})
     derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, registry.indicators, context)]
     values = pd.concat([values, *derived], ignore_index=True)
+    report("Building time series", 0.9)
+    series = build_series(geography, context.areas, sources, data_dir, lookup11)
     values["area_level"] = values["area_level"].astype("category")
     values["indicator_id"] = values["indicator_id"].astype("category")
     values["period"] = values["period"].astype("category")
@@ -339,9 +344,10 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
         "counts": {level: int(len(layer)) for level, layer in layers.items()},
         "indicators": len(registry.indicators),
         "value_rows": int(len(values)),
+        "series_rows": int(len(series)),
     }
     report("Writing the processed store", 0.95)
-    write_store(out_dir, layers, values, pd.concat(breaks, ignore_index=True), manifest)
+    write_store(out_dir, layers, values, pd.concat(breaks, ignore_index=True), manifest, series)
     report("Done", 1.0)
     return manifest
 

@@ -20,6 +20,7 @@ from data.paths import CATALOGUE_DIR, REPO_ROOT
 MANIFEST = "manifest.json"
 LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
+                 CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py",
                  REPO_ROOT / "data" / "build.py", REPO_ROOT / "data" / "compute.py", REPO_ROOT / "data" / "inputs.py",
                  REPO_ROOT / "data" / "derived.py",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
@@ -53,7 +54,7 @@ class StoreStatus:
 
 
 def expected_files() -> list[str]:
-    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", MANIFEST]
+    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", "series.parquet", MANIFEST]
 
 
 def store_status(processed: Path) -> StoreStatus:
@@ -101,3 +102,8 @@ def read_values(processed: Path) -> pd.DataFrame:
 
 def read_breaks(processed: Path) -> pd.DataFrame:
     return _read(processed / "national_breaks.parquet", pd.read_parquet)
+
+
+def read_series(processed: Path) -> pd.DataFrame:
+    """The tidy long table of every time series (one row per series, area and period; see data/series.yaml)."""
+    return _read(processed / "series.parquet", pd.read_parquet)

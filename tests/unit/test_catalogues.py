@@ -6,6 +6,7 @@ import pytest
 from data.catalogue import load_areas, load_sources
 from data.readme_sources import main as readme_check
 from data.registry import PILLARS, load_registry
+from data.series import load_series_catalogue
 
 REGISTRY = load_registry()
 
@@ -29,7 +30,7 @@ def test_every_app_source_has_attribution_licence_and_checksum():
 
 
 def test_every_registry_source_is_catalogued_and_every_catalogued_source_is_used():
-    used = {e.source for i in REGISTRY.indicators for e in i.editions}
+    used = {e.source for i in REGISTRY.indicators for e in i.editions} | set(load_series_catalogue().sources())
     app_sources = {s for s, src in load_sources().sources.items() if src.used_by == "app"}
     structural = {"wards24_bgc", "lsoa21_bsc", "msoa21_bsc", "lad24_bsc", "lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21",
                   "population_mid2020_lsoa11", "imd2025_lad_summaries"}
@@ -49,3 +50,12 @@ def test_readme_sources_table_is_up_to_date():
 
 def test_polarity_is_stated_for_every_indicator():
     assert {i.polarity for i in REGISTRY.indicators} <= {"higher_is_better", "lower_is_better", "neutral"}
+
+
+def test_every_trend_is_documented_and_its_indicator_exists():
+    for trend in load_series_catalogue().trends:
+        assert len(trend.caveat) > 20 and len(trend.change_rule.text) > 20, trend.id
+        assert trend.format.format(1234.5678) and trend.pillars, trend.id
+        assert trend.indicator is None or trend.indicator in REGISTRY.ids, trend.id
+        for series in trend.series:
+            assert len(series.definition) > 20, series.id

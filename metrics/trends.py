@@ -1,0 +1,157 @@
+"""Change over time within one series: comparable periods, the change, its direction and a plain judgement.
+
+Pure functions over the store's series table (data/series.py). A change is only ever computed between two
+periods of the same series, so it never spans a definition break; the judgement follows the trend's stated
+rule (the publisher's confidence intervals where they exist, otherwise a threshold written in series.yaml).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+IMPROVED, WORSENED, NO_CLEAR = "improved", "worsened", "no clear change"
+ROSE, FELL = "rose", "fell"
+NOISE = "within the noise"
+NOT_TESTED = "not tested (no interval)"
+JUDGEMENTS = (IMPROVED, WORSENED, ROSE, FELL, NO_CLEAR, NOISE, NOT_TESTED)
+
+
+class BreakError(ValueError):
+    """Raised when a change is asked for across two series (a definition or geography break)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a change is judged (a trend's ``change_rule`` from series.yaml, as plain values)."""
+
+    method: str                       # ci_overlap | threshold | modelled | none
+    min_change: float | None = None
+    min_relative: float | None = None
+    noise_levels: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, change_rule) -> "Rule":
+        return cls(change_rule.method, change_rule.min_change, change_rule.min_relative,
+                   tuple(change_rule.noise_levels))
+
+
+def series_periods(table: pd.DataFrame, series_id: str) -> list[str]:
+    """The periods of one series, oldest first (by period start date)."""
+    rows = table[table["series_id"] == series_id]
+    order = rows.drop_duplicates("period").sort_values("period_start")
+    return [str(p) for p in order["period"]]
+
+
+def series_of_trend(table: pd.DataFrame, trend_id: str) -> list[str]:
+    """Series ids of one trend, oldest first."""
+    rows = table[table["trend_id"] == trend_id]
+    first = rows.groupby("series_id", observed=True)["period_start"].min().sort_values()
+    return [str(s) for s in first.index]
+
+
+def default_pair(periods: list[str], months_back: int = 12) -> tuple[str, str] | None:
+    """The periods a change is shown between by default: the earliest and the latest of a series.
+
+    Monthly series (YYYY-MM) compare the latest month with the same month a year earlier when it exists.
+    None when the series has fewer than two periods.
+    """
+    if len(periods) < 2:
+        return None
+    latest = periods[-1]
+    if len(latest) == 7 and latest[4] == "-":
+        year, month = int(latest[:4]), int(latest[5:])
+        total = year * 12 + month - 1 - months_back
+        earlier = f"{total // 12:04d}-{total % 12 + 1:02d}"
+        if earlier in periods:
+            return earlier, latest
+    return periods[0], latest
+
+
+def judge(start: float, end: float, polarity: str, rule: Rule, level: str,
+          start_ci: tuple[float, float] | None = None, end_ci: tuple[float, float] | None = None) -> str:
+    """One of ``JUDGEMENTS`` for a change from ``start`` to ``end`` under ``rule``.
+
+    ci_overlap: a clear change when the two 95% intervals do not overlap (not tested without intervals).
+    threshold: a clear change when |end - start| >= min_change, or >= min_relative x |start|.
+    modelled: 'within the noise' at the rule's noise levels, otherwise as threshold.
+    The direction is 'improved'/'worsened' by the polarity, 'rose'/'fell' for neutral measures.
+    """
+    if start != start or end != end:
+        return NO_CLEAR
+    if rule.method == "none":
+        clear = end != start
+    elif rule.method == "ci_overlap":
+        if not start_ci or not end_ci or any(v != v for v in (*start_ci, *end_ci)):
+            return NOT_TESTED
+        clear = start_ci[0] > end_ci[1] or end_ci[0] > start_ci[1]
+    else:
+        if rule.method == "modelled" and level in rule.noise_levels:
+            return NOISE
+        clear = _beyond_threshold(start, end, rule)
+    if not clear:
+        return NO_CLEAR
+    up = end > start
+    if polarity == "neutral":
+        return ROSE if up else FELL
+    better = up if polarity == "higher_is_better" else not up
+    return IMPROVED if better else WORSENED
+
+
+def _beyond_threshold(start: float, end: float, rule: Rule) -> bool:
+    delta = abs(end - start)
+    if rule.min_change is not None and delta + 1e-12 >= rule.min_change:
+        return True
+    if rule.min_relative is not None and start != 0 and delta + 1e-12 >= rule.min_relative * abs(start):
+        return True
+    return False
+
+
+def change_table(table: pd.DataFrame, series_id: str, level: str, start: str, end: str, polarity: str,
+                 rule: Rule) -> pd.DataFrame:
+    """Per area of ``level``: value at ``start`` and ``end`` of one series, the change and its judgement.
+
+    Raises BreakError if either period is not a period of ``series_id`` (asking across a break).
+    Areas missing a value in either period get a NaN change and 'no clear change'.
+    """
+    periods = series_periods(table, series_id)
+    for period in (start, end):
+        if period not in periods:
+            raise BreakError(f"{period} is not a period of series {series_id}: a change cannot span a break "
+                             f"(its periods: {', '.join(periods) or 'none'}).")
+    rows = table[(table["series_id"] == series_id) & (table["area_level"] == level)]
+    cols = ["area_code", "value", "lower_ci", "upper_ci"]
+    a = rows[rows["period"] == start][cols].set_index("area_code")
+    b = rows[rows["period"] == end][cols].set_index("area_code")
+    out = a.join(b, how="outer", lsuffix="_start", rsuffix="_end")
+    out["change"] = out["value_end"] - out["value_start"]
+    out["judgement"] = [
+        judge(r.value_start, r.value_end, polarity, rule, level, (r.lower_ci_start, r.upper_ci_start),
+              (r.lower_ci_end, r.upper_ci_end))
+        for r in out.itertuples()]
+    out["period_start"], out["period_end"] = start, end
+    return out.reset_index()
+
+
+def summarise(changes: pd.DataFrame) -> dict[str, int]:
+    """How many areas fall under each judgement (every judgement listed, zeros included)."""
+    counts = changes["judgement"].value_counts()
+    return {j: int(counts.get(j, 0)) for j in JUDGEMENTS}
+
+
+def line_segments(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of one area ready for a line chart: one line per series, never joined across a break.
+
+    Adds ``segment`` (the series id); a chart drawing ``detail=segment`` cannot bridge two series.
+    """
+    out = rows.sort_values("period_start").copy()
+    out["segment"] = out["series_id"].astype(str)
+    return out
+
+
+def percent_change(start: float, end: float) -> float:
+    """Relative change in percent (NaN when the start is 0 or missing)."""
+    if start is None or end is None or start != start or end != end or start == 0:
+        return np.nan
+    return 100.0 * (end - start) / abs(start)
