@@ -47,14 +47,22 @@ def parse_params(raw: Mapping[str, str], params: Mapping[str, Param]) -> tuple[d
 
 
 def init_from_url(params: Mapping[str, Param]) -> list[str]:
-    """Seed session state from the URL once per session; later runs keep the user's choices."""
-    notices: list[str] = []
-    if not st.session_state.get("_url_loaded"):
-        clean, notices = parse_params(dict(st.query_params), params)
+    """Seed session state from the URL on the first run, and again whenever the URL is not the one this
+    session last wrote: a link (``st.page_link`` with query parameters, the browser's back button) then
+    carries the reader's intent, so its own parameters win over stale choices; keys it does not name keep
+    their values. Runs whose URL is the session's own keep the reader's choices."""
+    raw = {name: str(value) for name, value in st.query_params.items()}
+    first = not st.session_state.get("_url_loaded")
+    if first or (raw and raw != st.session_state.get("_url_written")):
+        clean, notices = parse_params(raw, params)
         for param in params.values():
-            st.session_state.setdefault(param.key, clean.get(param.key, param.default))
+            if param.key in clean:
+                st.session_state[param.key] = clean[param.key]
+            else:
+                st.session_state.setdefault(param.key, param.default)
         st.session_state["_url_loaded"] = True
         st.session_state["_url_notices"] = notices
+        st.session_state["_url_written"] = raw
     else:
         for param in params.values():
             st.session_state.setdefault(param.key, param.default)
@@ -80,8 +88,9 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
     current = st.session_state.get(state_key)
     if current not in options:
         current = options[0] if options else None
-    if st.session_state.get(widget_key) != current:
-        st.session_state[widget_key] = current
+    # Always (re)write the widget's value: a same-keyed widget of another page (e.g. the explorer's area picker
+    # before the profile's) may still hold it, and a new widget would not take that stale value but its default.
+    st.session_state[widget_key] = current
     value = widget(label, options, key=widget_key, on_change=synced(state_key, widget_key, on_change), **kwargs)
     st.session_state[state_key] = value
     return value
@@ -113,6 +122,7 @@ def write_url(params: Mapping[str, Param]) -> None:
         value = st.session_state.get(param.key, param.default)
         if value != param.default and value is not None and param.parse(str(value)) is not None:
             wanted[name] = str(value)
-    current = dict(st.query_params)
+    current = {name: str(value) for name, value in st.query_params.items()}
     if current != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state["_url_written"] = wanted
