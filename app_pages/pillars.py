@@ -43,7 +43,7 @@ with map_column:
 with count_column:
     st.markdown("**Areas and residents in each group** (all of Leeds)")
     view.category_counts(result, level)
-view.upset_chart(result)
+view.upset_chart(level, basis, thresholds)
 areas = view.with_user_data(view.area_list(level, basis, thresholds, committee, selected), selected, level)
 view.show_area_list(areas, selected, level, committees.get(committee), key="pillar_list_download")
 if selected != "All three":

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.indicator_map import indicator_map, map_view
 from components.map import deck_template, show_map, with_selection
@@ -68,11 +70,19 @@ def _population(level: str, stamp: str) -> pd.Series:
 
 def kpi_set(pillar: str, level: str) -> None:
     """The pillar's KPI table (rationale, Leeds vs England) and the KPIs left out at this level."""
-    stamp = store.built_at()
-    registry = store.registry()
-    overview = pv.kpi_overview(store.values(stamp), registry, pillar, level)
-    note = registry.pillar_kpis[pillar].note
-    st.markdown(f"**Proxy KPI set.** {note}")
+    table, notes, sources = _kpi_set(pillar=pillar, level=level, stamp=store.built_at())
+    st.markdown(f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}")
+    st.dataframe(table, hide_index=True, width="stretch")
+    for note in notes:
+        st.info(note)
+    for line in sources:
+        st.caption(line)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, list[str], list[str]]:
+    """The KPI table (as Arrow, converted once), the left-out notes and the source lines, per view."""
+    overview = pv.kpi_overview(store.values(stamp), store.registry(), pillar, level)
     table = overview.assign(
         KPI=overview["role"] + ": " + overview["label"],
         Leeds=overview["leeds_text"], England=overview["england_text"],
@@ -80,36 +90,43 @@ def kpi_set(pillar: str, level: str) -> None:
         Period=overview["period"], Why=overview["rationale"],
         **{"Used at this level": overview["available"].map({True: "yes", False: "no"})},
     )[["KPI", "Period", "Leeds", "England", "Leeds vs England", "Used at this level", "Why"]]
-    st.dataframe(table, hide_index=True, width="stretch")
-    for row in overview[~overview["available"]].itertuples():
-        st.info(f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}")
-    for source, period in dict.fromkeys(zip(overview["source"], overview["period"])):
-        st.caption(source_line(source, period))
+    notes = [f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}"
+             for row in overview[~overview["available"]].itertuples()]
+    sources = [source_line(source, period) for source, period in dict.fromkeys(zip(overview["source"], overview["period"]))]
+    return pa.Table.from_pandas(table, preserve_index=False), notes, sources
 
 
 def small_multiples(pillar: str, level: str, committee: str) -> None:
     """One ranked-bar chart per KPI (worst on the left), with Leeds and England lines."""
-    stamp = store.built_at()
+    specs = _small_multiple_specs(pillar=pillar, level=level, committee=committee, stamp=store.built_at())
+    if not specs:
+        st.warning("None of this pillar's KPIs has values at this level.")
+        return
+    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark bars are "
+                "worse than the Leeds value, light bars better. Solid line: Leeds; dashed line: England.")
+    for start in range(0, len(specs), 3):
+        columns = st.columns(3)
+        for column, spec in zip(columns, specs[start:start + 3]):
+            with column:
+                show_spec(spec, width="stretch")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _small_multiple_specs(*, pillar: str, level: str, committee: str, stamp: str) -> list[dict]:
+    """The small multiples' finished specs, per view (keyword-only: cheaper for Streamlit to hash)."""
     registry = store.registry()
     areas = _area_table(level, stamp)
     data = pv.small_multiples(store.values(stamp), areas, registry, pillar, level)
     if data.empty:
-        st.warning("None of this pillar's KPIs has values at this level.")
-        return
+        return []
     if committee != "all" and "committee_code" in areas:
         inside = set(areas.loc[areas["committee_code"] == committee, "code"].astype(str))
         data = data.assign(in_committee=data["code"].isin(inside))
     else:
         data = data.assign(in_committee=True)
     dark, light = class_colours(3, "lower_is_better")[-1], class_colours(3, "lower_is_better")[0]
-    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark bars are "
-                "worse than the Leeds value, light bars better. Solid line: Leeds; dashed line: England.")
-    ids = list(dict.fromkeys(data["indicator_id"]))
-    for start in range(0, len(ids), 3):
-        columns = st.columns(3)
-        for column, kpi in zip(columns, ids[start:start + 3]):
-            with column:
-                st.altair_chart(_ranked_bars(data[data["indicator_id"] == kpi], level, dark, light), width="stretch")
+    return [vega_spec(_ranked_bars(frame, level, dark, light))
+            for _, frame in data.groupby("indicator_id", sort=False)]
 
 
 def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.LayerChart:
@@ -164,9 +181,16 @@ def composite_map(pillar: str, level: str, committee: str) -> None:
 def intersection_result(level: str, basis: str, thresholds: tuple[str, ...]) -> tuple[pv.PillarScores, pv.Intersections]:
     """Scores and intersections for the chosen level, basis and thresholds (per pillar, in PILLARS order)."""
     stamp = store.built_at()
+    return _scores(level, basis, stamp), _intersections(level=level, basis=basis, thresholds=tuple(thresholds),
+                                                        stamp=stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _intersections(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> pv.Intersections:
+    """Shared per (level, basis, thresholds): the same for every session, and read-only."""
     scores = _scores(level, basis, stamp)
     rules = {p: pv.threshold_rule(t, scores.leeds[p]) for p, t in zip(PILLARS, thresholds)}
-    return scores, pv.intersections(scores.scores, scores.polarity, rules, _population(level, stamp))
+    return pv.intersections(scores.scores, scores.polarity, rules, _population(level, stamp))
 
 
 def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: str) -> str:
@@ -268,8 +292,17 @@ def category_counts(result: pv.Intersections, level: str) -> None:
     st.caption("Population: Census 2021 usual residents. " + source_line("population_census2021", "2021"))
 
 
-def upset_chart(result: pv.Intersections) -> None:
+def upset_chart(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
     """UpSet-style chart: areas per combination (bars) over a dot matrix naming the pillars in it."""
+    spec = _upset_spec(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at())
+    st.markdown("**Combinations of weak pillars** (UpSet chart: bars count the areas; the dots below each bar "
+                "show which pillars the combination contains)")
+    show_spec(spec, width="content")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _upset_spec(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> dict:
+    result = _intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
     colours = {c: pv.pale_hex(h, pv.category_alpha(c)) for c, h in pv.category_colours().items()}
     combos = result.combinations.assign(combination=lambda f: f["combination"].astype(str))
     order = list(combos["combination"])
@@ -290,14 +323,19 @@ def upset_chart(result: pv.Intersections) -> None:
         color=alt.condition("datum.member", alt.value("#1a1a1a"), alt.value("#d9d9d9")),
         tooltip=[alt.Tooltip("combination:N", title="Weak on")],
     ).properties(height=110, width=640)
-    st.markdown("**Combinations of weak pillars** (UpSet chart: bars count the areas; the dots below each bar "
-                "show which pillars the combination contains)")
-    st.altair_chart(alt.vconcat(bars + text, matrix, spacing=4), width="content")
+    return vega_spec(alt.vconcat(bars + text, matrix, spacing=4))
 
 
 def area_list(level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str) -> pd.DataFrame:
-    """Areas in the chosen combination (inside the committee when one is chosen), worst composite first."""
-    stamp = store.built_at()
+    """Areas in the chosen combination (inside the committee when one is chosen), worst composite first
+    (shared and read-only: copy before changing it)."""
+    return _area_list(level=level, basis=basis, thresholds=tuple(thresholds), committee=committee,
+                      category=category, stamp=store.built_at())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _area_list(*, level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str,
+               stamp: str) -> pd.DataFrame:
     scores, result = intersection_result(level, basis, thresholds)
     areas = _area_table(level, stamp)
     if committee != "all" and "committee_code" in areas:
@@ -348,7 +386,7 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
                      if c.split(":")[0] in {pv.short_pillar(p) for p in PILLARS}}
     number_format["Population"] = st.column_config.NumberColumn(format="localized")
     st.dataframe(table, hide_index=True, width="stretch", column_config=number_format)
-    st.download_button(f"Download these {len(table)} areas (CSV)", table.to_csv(index=False).encode("utf-8"),
+    st.download_button(f"Download these {len(table)} areas (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
                        file_name=f"leeds_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
                        mime="text/csv", key=key)
 
@@ -365,24 +403,31 @@ def all_three_callout(result: pv.Intersections, level: str) -> None:
 
 def domain_intersections(domains: list[str], max_decile: int) -> None:
     """Counts per combination of IMD domains (national deciles at LSOA) and the pairwise overlaps."""
-    stamp = store.built_at()
-    lsoas = _area_table("lsoa21", stamp)
-    result = pv.domain_intersections(store.values(stamp), lsoas, domains, max_decile)
+    table, overlaps = _domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())
     share = "10%" if max_decile == 1 else f"{max_decile * 10}%"
-    overlaps = pv.pair_overlaps(result.flags, _population("lsoa21", stamp))
     c1, c2 = st.columns([3, 2])
     with c1:
         st.markdown(f"Neighbourhoods (LSOAs) in **England's most deprived {share}** (national decile "
                     f"{'1' if max_decile == 1 else f'1 to {max_decile}'}) on each domain:")
-        table = category_table(result)
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"People": st.column_config.NumberColumn(format="localized")})
     with c2:
         st.markdown("**In both** (whatever the third domain):")
-        st.dataframe(overlaps.rename(columns={"pair": "Domains", "areas": "LSOAs", "population": "Population"})
-                     .astype({"Population": "int64"}), hide_index=True, width="stretch")
+        st.dataframe(overlaps, hide_index=True, width="stretch")
     st.caption(source_line("imd2025_lsoa21", pv.IMD_PERIOD) + " Deciles are national (1 = most deprived 10% of "
                "England's 33,755 LSOAs) and exist only for LSOAs. Population: Census 2021 usual residents.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _domain_tables(*, domains: tuple[str, ...], max_decile: int, stamp: str) -> tuple[pa.Table, pa.Table]:
+    """The two domain tables, per choice of domains and decile (shared; Arrow, converted once)."""
+    lsoas = _area_table("lsoa21", stamp)
+    result = pv.domain_intersections(store.values(stamp), lsoas, list(domains), max_decile)
+    overlaps = pv.pair_overlaps(result.flags, _population("lsoa21", stamp))
+    overlaps = overlaps.rename(columns={"pair": "Domains", "areas": "LSOAs", "population": "Population"}) \
+        .astype({"Population": "int64"})
+    return (pa.Table.from_pandas(category_table(result), preserve_index=False),
+            pa.Table.from_pandas(overlaps, preserve_index=False))
 
 
 # --- bivariate ---------------------------------------------------------------------------
