@@ -79,7 +79,7 @@ if gap_level != level:
 leeds_value = store.comparator(indicator.id, iv.LE_PERIOD, "lad", stamp)
 if gap_level != "msoa":
     st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
-               f"values; areas where MSOAs with published values cover under half the residents are left blank.")
+               f"values. {registry.coverage.sentence}")
 view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
 gaps = iv.area_gaps(store.indicator_table(indicator.id, gap_level, iv.LE_PERIOD, stamp), indicator, gap_level, leeds_value)
 extremes = iv.highest_lowest(gaps)

@@ -38,7 +38,7 @@ view = indicator_map(indicator_id, level, "2025", scheme=scheme, committee=commi
 st.caption(source_line(indicator.latest.source, "2025"))
 
 st.subheader("The numbers behind the map")
-table = table_for_display(view.table, indicator.short_label, with_ci=False)
+table = table_for_display(view.table, indicator.short_label, with_ci=False, indicator=indicator)
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
 st.download_button("Download this table (CSV)", table.to_csv(index=False).encode("utf-8"),

@@ -38,7 +38,7 @@ if view == "map":
     st.caption("Stored scores use principal-component weights. " + spi_view.sources_caption(
         spi_view.cached_spi_runs(level, stamp)["pca"].periods))
     st.subheader("The numbers behind the map")
-    table = table_for_display(shown.table, indicator.short_label, with_ci=False).rename(
+    table = table_for_display(shown.table, indicator.short_label, with_ci=False, indicator=indicator).rename(
         columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})

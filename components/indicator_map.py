@@ -21,7 +21,7 @@ from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
 TOOLTIP = ("<b>{name}</b><br/>{value_text} ({period})<br/>Rank {rank_text} in Leeds (1 = worst)"
-           "{decile_text}<br/>{context_text}")
+           "{coverage_text}{decile_text}<br/>{context_text}")
 DEPRIVED_INDICATOR, DEPRIVED_PERIOD = "imd_imd_decile", "2025"
 
 LAYER_BUILDS = {"count": 0}
@@ -90,12 +90,13 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
         value_text=table["value"].map(lambda v: indicator.format_value(None if pd.isna(v) else float(v))),
         rank_text=rank_text(table["rank"], int(table["rank"].notna().sum())),
         decile_text=_decile_text(table),
+        coverage_text=table["coverage"].map(lambda c: _note_html(indicator.coverage_note(c))),
         name=table["display_name"].map(html.escape),
         context_text=_context(table, level),
     )
     merged = layer[["code", "geometry"]].merge(props, on="code")
-    area_features = features(merged, ["code", "name", "fill", "value_text", "rank_text", "decile_text",
-                                      "context_text"])
+    area_features = features(merged, ["code", "name", "fill", "value_text", "rank_text", "coverage_text",
+                                      "decile_text", "context_text"])
     outline_level = "committee" if level == "committee" else "ward24"
     outlines = store.areas(outline_level, stamp)
     labels = representative_points(outlines).to_dict("records") \
@@ -126,6 +127,10 @@ def map_view(level: str, committee: str, stamp: str) -> dict:
         if column in layer:
             layer = layer[layer[column] == committee]
     return view_for_bounds(tuple(layer.total_bounds))
+
+
+def _note_html(note: str) -> str:
+    return f"<br/><i>{html.escape(note)}</i>" if note else ""
 
 
 def _decile_text(table: pd.DataFrame) -> pd.Series:
@@ -184,8 +189,8 @@ def numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k
                        committee=committee, outline=outline, stamp=stamp)
     shown = within_committee(payload.table, level, committee)
     with_ci = bool(payload.table["lower_ci"].notna().any())
-    display = table_for_display(shown, store.registry().get(indicator_id).short_label, with_ci=with_ci,
-                                with_decile=True)
+    indicator = store.registry().get(indicator_id)
+    display = table_for_display(shown, indicator.short_label, with_ci=with_ci, with_decile=True, indicator=indicator)
     return NumbersTable(display, pa.Table.from_pandas(display, preserve_index=False), len(shown), len(payload.table))
 
 
@@ -195,14 +200,19 @@ def legend_title(indicator, period: str, classed: ClassedValues) -> str:
 
 
 def table_for_display(table: pd.DataFrame, indicator_label: str, with_ci: bool,
-                      with_decile: bool = False) -> pd.DataFrame:
+                      with_decile: bool = False, indicator=None) -> pd.DataFrame:
     """The accessible alternative to the map: name, value, rank, class (and CI, national decile)."""
     columns = {"display_name": "Area", "code": "Code", "value": indicator_label, "rank": "Rank (1 = worst)", "class": "Class"}
     if with_decile and "national_decile" in table:
         columns |= {"national_decile": "National decile"}
     if with_ci:
         columns |= {"lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI"}
-    return table[list(columns)].rename(columns=columns).sort_values("Rank (1 = worst)", na_position="last")
+    out = table[list(columns)].rename(columns=columns)
+    if indicator is not None and "coverage" in table:
+        notes = table["coverage"].map(indicator.coverage_note)
+        if notes.str.len().gt(0).any():
+            out["Coverage"] = notes.replace("", "complete").to_numpy()
+    return out.sort_values("Rank (1 = worst)", na_position="last")
 
 
 def number_format(indicator) -> str:

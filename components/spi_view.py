@@ -97,12 +97,13 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
     index_value = run.result.index.get(area)
     rank = run.result.index.rank(ascending=False, method="min").get(area)
     c1, c2, c3 = st.columns(3)
-    c1.metric("SPI-method index (0-100)", "no score" if pd.isna(index_value) else f"{index_value:.1f}")
-    c2.metric(f"Rank among Leeds {areas_text}", "—" if pd.isna(rank) else f"{int(rank)} of {n_areas}",
-              help="1 = highest index.")
-    c3.metric("Income deprivation (IoD2025)", "no data" if pd.isna(key.get(area)) else f"{key[area]:.1f}%")
     coverage = run.result.coverage.loc[area]
     thin = [d.name for d in framework.dimensions if 0 < coverage[d.id] < len(d.measured_components)]
+    partial = " (partial)" if thin else ""
+    c1.metric("SPI-method index (0-100)", "no score" if pd.isna(index_value) else f"{index_value:.1f}{partial}")
+    c2.metric(f"Rank among Leeds {areas_text}", "—" if pd.isna(rank) else f"{int(rank)} of {n_areas}{partial}",
+              help="1 = highest index." + (" Partial: a dimension averages fewer components here." if thin else ""))
+    c3.metric("Income deprivation (IoD2025)", "no data" if pd.isna(key.get(area)) else f"{key[area]:.1f}%")
     if thin:
         st.warning(f"This area lacks an indicator, so {', '.join(thin)} averages fewer components than elsewhere "
                    "(see Method).")

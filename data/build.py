@@ -182,8 +182,12 @@ def mark_membership(frame: pd.DataFrame, geography: Geography, leeds_column: str
 
 
 # ---------------------------------------------------------------- process
-def indicator_values(indicator: Indicator, frames: dict[str, tuple[pd.DataFrame, int]], geography: Geography) -> list[pd.DataFrame]:
-    """All values of one indicator: every edition at its native level and every level above it."""
+def indicator_values(indicator: Indicator, frames: dict[str, tuple[pd.DataFrame, int]], geography: Geography,
+                     min_share: float) -> list[pd.DataFrame]:
+    """All values of one indicator: every edition at its native level and every level above it.
+
+    ``min_share`` is the registry's one coverage rule, applied alike to every level, Leeds and England.
+    """
     native_level = indicator.native_level
     agg = indicator.aggregation
     out = []
@@ -203,11 +207,11 @@ def indicator_values(indicator: Indicator, frames: dict[str, tuple[pd.DataFrame,
                     continue
                 members = geography.members[(native_level, level)]
                 pieces.append(aggregate(leeds_native, members, agg.rule, scale=edition.value.scale,
-                                        min_coverage=agg.min_coverage, ci=indicator.ci).assign(area_level=level))
+                                        min_coverage=min_share, ci=indicator.ci).assign(area_level=level))
             if indicator.england and native_level == "lsoa21":
                 england_native = native[native["in_england"]]
                 pieces.append(aggregate(england_native, geography.members[("lsoa21", "england")], agg.rule, scale=edition.value.scale,
-                                        min_coverage=0.99, ci=indicator.ci).assign(area_level="england"))
+                                        min_coverage=min_share, ci=indicator.ci).assign(area_level="england"))
         for piece in pieces:
             out.append(piece.assign(indicator_id=indicator.id, period=edition.period).reindex(columns=VALUE_COLUMNS))
     return out
@@ -319,7 +323,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     for indicator in registry.indicators:
         if indicator.derived:
             continue
-        pieces += indicator_values(indicator, frames, geography)
+        pieces += indicator_values(indicator, frames, geography, registry.coverage.min_share)
         if indicator.classify == "national_deciles":
             breaks.append(national_breaks(indicator, frames))
     values = pd.concat(pieces, ignore_index=True)

@@ -5,6 +5,7 @@ carries it from its native geography to wards, committees and Leeds.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -91,7 +92,6 @@ class Aggregation(BaseModel):
     rule: Literal["weighted_mean", "sum_ratio", "sum", "none"]
     weight: Literal["population", "households", "person_years"] | None = None
     reason: str | None = None
-    min_coverage: float = Field(default=1.0, gt=0, le=1)
 
     @model_validator(mode="after")
     def _rule_needs(self) -> "Aggregation":
@@ -110,6 +110,23 @@ class Aggregation(BaseModel):
             "sum": f"sum of {native} counts",
             "none": f"not aggregated: {self.reason}",
         }[self.rule]
+
+
+class CoverageRule(BaseModel):
+    """The one rule deciding when a larger area's figure is published from smaller areas with gaps."""
+
+    model_config = ConfigDict(extra="forbid")
+    min_share: float = Field(default=0.9, gt=0, le=1)
+    statement: str = ("Coverage rule: a figure for a larger area is shown when the smaller areas with a value hold at "
+                      "least {share} of its residents.")
+
+    @property
+    def sentence(self) -> str:
+        return self.statement.replace("{share}", f"{self.min_share:.0%}")
+
+    def is_partial(self, coverage: float | None) -> bool:
+        """True when a shown figure rests on fewer than all residents (coverage below 100%)."""
+        return coverage is not None and coverage == coverage and coverage < 1 - 1e-9
 
 
 class Indicator(BaseModel):
@@ -175,6 +192,19 @@ class Indicator(BaseModel):
             return "Shown for areas made of several LSOAs; a single LSOA is either 0% or 100%."
         return f"Published for {self.native_level.upper()}s; it cannot be split into smaller areas."
 
+    def coverage_note(self, coverage: float | None) -> str:
+        """'' for a figure resting on all of its area; else the plain sentence that it is partial, and how.
+
+        Shares are rounded down (99.7% never reads as 100%). Derived scores store the share of their
+        measured components instead of residents, so they say that.
+        """
+        if coverage is None or coverage != coverage or coverage >= 1 - 1e-9 or coverage <= 0:
+            return ""
+        share = f"{math.floor(coverage * 1000) / 10:.1f}%"
+        if self.derived:
+            return f"Partial: averages {share} of its measured components (a component has no value here)"
+        return f"Partial: the smaller areas with a value hold {share} of residents"
+
     def format_value(self, value: float | None) -> str:
         """The value with its format and unit, or 'no data'."""
         if value is None or value != value:
@@ -200,6 +230,7 @@ class PillarKpis(BaseModel):
 
 class Registry(BaseModel):
     indicators: list[Indicator]
+    coverage: CoverageRule = Field(default_factory=CoverageRule)
     pillar_kpis: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarKpis] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -235,6 +266,8 @@ def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
         raw = _load_yaml(part) or {}
         merged["indicators"] += raw.get("indicators", [])
         merged["pillar_kpis"].update(raw.get("pillar_kpis", {}))
+        if "coverage" in raw:
+            merged["coverage"] = raw["coverage"]
     try:
         registry = Registry.model_validate(merged)
     except ValidationError as exc:
@@ -249,4 +282,13 @@ def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
         for edition in ind.editions:
             if edition.source not in sources.sources:
                 raise DataError(f"{path.name}: indicator {ind.id} names unknown source {edition.source}.")
-    return registry
+    return with_coverage_caveats(registry)
+
+
+def with_coverage_caveats(registry: Registry) -> Registry:
+    """Every aggregated indicator's caveat ends with the coverage rule, so each place a caveat shows states it."""
+    sentence = registry.coverage.sentence
+    indicators = [ind.model_copy(update={"caveat": f"{ind.caveat.rstrip()} {sentence}"})
+                  if ind.aggregation.rule != "none" and not ind.derived and sentence not in ind.caveat else ind
+                  for ind in registry.indicators]
+    return registry.model_copy(update={"indicators": indicators})

@@ -88,6 +88,21 @@ def scores_table(result: SpiResult, framework: Framework) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def component_share(result: SpiResult, framework: Framework, kind: str, ident: str | None) -> pd.Series:
+    """Share of its measured components a score rests on (1 = all), stored as the row's ``coverage``.
+
+    Under ``mean_of_available`` a dimension can quietly average fewer components; storing the share lets
+    every map, table and ranking mark such a score as partial instead.
+    """
+    measured = {d.id: len(d.measured_components) for d in framework.dimensions}
+    shares = pd.DataFrame({d: result.coverage[d] / n for d, n in measured.items() if n}, index=result.coverage.index)
+    if kind == "dimension":
+        return shares[ident] if ident in shares else pd.Series(np.nan, index=result.coverage.index)
+    if kind == "index":
+        return shares.mean(axis=1)
+    return result.components[ident].notna().astype(float)
+
+
 def derive(values: pd.DataFrame, indicators: list, context) -> pd.DataFrame:
     """The ``spi`` derived family: rows of SPI scores for each indicator at each of its derived levels."""
     try:
@@ -114,10 +129,11 @@ def derive(values: pd.DataFrame, indicators: list, context) -> pd.DataFrame:
                 except ValueError as exc:
                     raise DataError(f"SPI index at level {level}: {exc}") from None
             scores = output_scores(runs[level].result, kind, ident).dropna()
+            share = component_share(runs[level].result, framework, kind, ident).reindex(scores.index)
             out.append(pd.DataFrame({"area_level": level, "area_code": scores.index.astype(str),
                                      "indicator_id": indicator.id, "period": indicator.latest.period,
-                                     "value": scores.to_numpy(dtype=float)}))
-    columns = ["area_level", "area_code", "indicator_id", "period", "value"]
+                                     "value": scores.to_numpy(dtype=float), "coverage": share.to_numpy(dtype=float)}))
+    columns = ["area_level", "area_code", "indicator_id", "period", "value", "coverage"]
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
 
 

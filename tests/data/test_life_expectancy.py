@@ -61,11 +61,12 @@ def test_store_values_match_the_ons_file(store, england):
     assert np.allclose(joined["value"], joined["life_expectancy_at_birth"], equal_nan=True)
 
 
-def test_ward_approximations_are_blank_below_half_coverage(store):
+def test_ward_approximations_follow_the_one_coverage_rule(store):
+    rule = load_registry().coverage.min_share
     wards = _le(store["values"], "female", "ward24")
     assert len(wards) == 33
-    assert wards.loc[wards["coverage"] < 0.5, "value"].isna().all()
-    assert wards.loc[wards["coverage"] >= 0.5, "value"].notna().all()
+    assert wards.loc[wards["coverage"] < rule, "value"].isna().all()
+    assert wards.loc[wards["coverage"] >= rule, "value"].notna().all()
 
 
 def test_leeds_person_years_add_up_to_the_leeds_denominator(store, england):
