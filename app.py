@@ -4,6 +4,7 @@ import streamlit as st
 from components.footer import footer
 from components.meeting import apply_meeting_mode
 from components.params import PARAMS
+from components.reconnect import reconnect_notice, rerun_after_reconnect
 from components.sidebar import shared_sidebar
 from components.state import init_from_url, keep_url_state, write_url
 from components.store import ensure_store
@@ -30,14 +31,18 @@ PAGES = {
     ],
 }
 
+moved = reconnect_notice()
 ensure_store()
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
 apply_meeting_mode()
 navigation = st.navigation(PAGES)
 shared_sidebar()
+if moved:
+    st.warning(moved, icon=":material/sync_problem:")
 for notice in notices:
     st.info(notice, icon=":material/link_off:")
 navigation.run()
 write_url(PARAMS)
 footer()
+rerun_after_reconnect()

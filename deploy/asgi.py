@@ -1,0 +1,66 @@
+"""The HTTP layer server.py adds to Streamlit's ASGI app: security headers on every response and /healthz.
+
+Pure ASGI (no BaseHTTPMiddleware): it only edits the header list of ``http.response.start``, so streamed
+and static responses pass through untouched and websockets are not wrapped at all.
+"""
+from __future__ import annotations
+
+import os
+
+from deploy.settings import DeployConfig, load_config
+from data.paths import processed_dir
+from data.store import store_status
+
+
+class SecurityHeaders:
+    """Set each configured header on every HTTP response (replacing a value the app set itself)."""
+
+    def __init__(self, app, headers: dict[str, str] | None = None) -> None:
+        self.app = app
+        chosen = load_config().security_headers if headers is None else headers
+        self._names = {name.lower().encode("latin-1") for name in chosen}
+        self._headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in chosen.items()]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self._names]
+                message = {**message, "headers": kept + self._headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def replica_name(config: DeployConfig | None = None) -> str:
+    """This process's replica name ('' when it runs alone, outside deploy/run.py or the compose file)."""
+    return os.environ.get((config or load_config()).replicas.name_env, "")
+
+
+async def healthz(request):
+    """200 when Streamlit's runtime accepts browser connections, else 503: what HAProxy's check reads.
+
+    The body names the replica and the store's state (ok, stale, missing or corrupt: a session would build
+    it), never a path. The store does not decide health: a replica without one still serves (it builds).
+    """
+    from starlette.responses import JSONResponse
+    from streamlit.runtime import Runtime
+
+    ready, _ = (False, "") if not Runtime.exists() else await Runtime.instance().is_ready_for_browser_connection
+    body = {"status": "ok" if ready else "starting", "replica": replica_name(), "store": store_status(processed_dir()).state}
+    return JSONResponse(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
+
+
+def routes(config: DeployConfig | None = None) -> list:
+    from starlette.routing import Route
+
+    return [Route((config or load_config()).health.path, healthz, methods=["GET", "HEAD"])]
+
+
+def middleware(config: DeployConfig | None = None) -> list:
+    from starlette.middleware import Middleware
+
+    return [Middleware(SecurityHeaders, headers=(config or load_config()).security_headers)]
