@@ -1,11 +1,11 @@
 """Inequalities: the life-expectancy gap between Leeds' most and least deprived areas, and the SII for any indicator."""
 import streamlit as st
 
-from components import inequality_charts as charts
+from components import inequalities as charts
 from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map
-from metrics import inequality_view as iv
+from metrics import inequalities as iv
 
 SEXES = {"female": "Women", "male": "Men"}
 LE_SOURCES = ("life_expectancy_msoa11", iv.LE_PERIOD)

@@ -1,10 +1,10 @@
 """Pillars and intersections: proxy KPI sets, pillar composites, where weak pillars meet, bivariate map."""
 import streamlit as st
 
-from components import pillar_view as view
+from components import pillars as view
 from components import store
 from data.registry import PILLARS
-from metrics.pillar_view import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar
+from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar
 
 st.title("The three pillars and where they meet")
 st.markdown("Leeds' Best City Ambition says the biggest problems sit where **Health and Wellbeing**, **Inclusive "

@@ -1,7 +1,8 @@
 """Social progress: our open SPI-method index for LSOAs, MSOAs, wards and committees, with scorecards."""
 import streamlit as st
 
-from components import spi_view, store
+from components import social_progress as progress
+from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map, table_for_display
 from components.state import bound_select
@@ -20,7 +21,7 @@ committee = st.session_state["committee"]
 stamp = store.built_at()
 registry = store.registry()
 level_label = store.area_catalogue().levels[level].label
-areas_text = spi_view.plural(level)
+areas_text = progress.plural(level)
 
 view = st.radio("View", list(VIEWS), key="spi_view", horizontal=True, format_func=VIEWS.get)
 
@@ -30,13 +31,13 @@ if view == "map":
                  format_func=lambda i: registry.get(i).short_label,
                  help="The index, one of its three dimensions or one of the measured components.")
     indicator = registry.get(st.session_state["spi_measure"])
-    shown = indicator_map(indicator.id, level, spi_view.SPI_PERIOD, committee=committee, key="spi_map")
+    shown = indicator_map(indicator.id, level, progress.SPI_PERIOD, committee=committee, key="spi_map")
     if shown.selected:
         st.session_state["area"] = shown.selected
         st.button("Open the scorecard for the area you clicked", key="spi_open_scorecard",
                   on_click=lambda: st.session_state.update(spi_view="scorecard"))
-    st.caption("Stored scores use principal-component weights. " + spi_view.sources_caption(
-        spi_view.cached_spi_runs(level, stamp)["pca"].periods))
+    st.caption("Stored scores use principal-component weights. " + progress.sources_caption(
+        progress.cached_spi_runs(level, stamp)["pca"].periods))
     st.subheader("The numbers behind the map")
     table = table_for_display(shown.table, indicator.short_label, with_ci=False, indicator=indicator).rename(
         columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
@@ -48,22 +49,22 @@ if view == "map":
         st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}")
 
 elif view == "scorecard":
-    names = spi_view.area_names(level, stamp)
+    names = progress.area_names(level, stamp)
     codes = sorted(names.index, key=lambda c: names[c])
     area = bound_select(f"Area ({level_label.lower()})", codes, "area", format_func=lambda c: f"{names[c]} ({c})")
-    st.radio("Weights within components", list(spi_view.WEIGHTINGS), key="spi_weighting", horizontal=True,
-             format_func=spi_view.WEIGHTINGS.get)
+    st.radio("Weights within components", list(progress.WEIGHTINGS), key="spi_weighting", horizontal=True,
+             format_func=progress.WEIGHTINGS.get)
     st.subheader(f"Scorecard: {names[area]}")
-    spi_view.scorecard_view(level, area, st.session_state["spi_weighting"], stamp)
+    progress.scorecard_view(level, area, st.session_state["spi_weighting"], stamp)
 
 elif view == "sensitivity":
     st.markdown(f"How the ranks of Leeds {areas_text} change if the indicators inside each component are weighted **equally** instead of by their "
                 "**first principal component** (the SPI method). Small moves mean the ranking does not hinge on the "
                 "weighting choice.")
-    spi_view.sensitivity_view(level, stamp)
+    progress.sensitivity_view(level, stamp)
 
 elif view == "method":
-    framework = spi_view.spi_framework()
+    framework = progress.spi_framework()
     st.markdown(
         "**What it is.** An index following the Social Progress Imperative method: each indicator is oriented so "
         "higher is better and standardised over the areas of the chosen level; within each component the "
@@ -80,18 +81,18 @@ elif view == "method":
         "an indicator value, that area has no score for the component and its dimension averages the components it "
         "has (listed below). Nothing is imputed.")
     st.subheader("Framework")
-    st.dataframe(spi_view.framework_table(level, stamp), hide_index=True, width="stretch")
+    st.dataframe(progress.framework_table(level, stamp), hide_index=True, width="stretch")
     st.subheader(f"Areas with gaps ({areas_text})")
-    gaps = spi_view.gaps_table(level, stamp)
+    gaps = progress.gaps_table(level, stamp)
     if gaps.empty:
         st.markdown("Every area has every indicator.")
     else:
         st.dataframe(gaps, hide_index=True, width="stretch")
     with st.expander("Everything the computation reported"):
-        st.markdown("\n".join(f"- {note}" for note in spi_view.run_notes(level, stamp)))
-    st.caption(spi_view.sources_caption(spi_view.cached_spi_runs(level, stamp)["pca"].periods))
+        st.markdown("\n".join(f"- {note}" for note in progress.run_notes(level, stamp)))
+    st.caption(progress.sources_caption(progress.cached_spi_runs(level, stamp)["pca"].periods))
 
 else:
     st.markdown("The council's **Leeds SPI (official)** ward scores beside our open index (wards, PCA weights).")
-    spi_view.official_view(stamp)
-    st.caption(source_line("imd2025_lsoa21", spi_view.SPI_PERIOD))
+    progress.official_view(stamp)
+    st.caption(source_line("imd2025_lsoa21", progress.SPI_PERIOD))

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-from data.build import build  # noqa: E402
+from data.pipeline.build import build  # noqa: E402
 from data.paths import REPO_ROOT, processed_dir  # noqa: E402
 
 

@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
-from data.build import build
+from data.pipeline.build import build
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
 from data.errors import DataError
-from data.inputs import file_sha256
+from data.pipeline.inputs import file_sha256
 from data.paths import data_dir, processed_dir
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry

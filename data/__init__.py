@@ -1,1 +1,2 @@
-"""Best City Atlas data layer: catalogues (sources, indicators, areas), the build pipeline and the store."""
+"""Best City Atlas data vocabulary: catalogues (sources, indicators, areas), paths, errors, the store and its
+query functions. The build pipeline that writes the store is the subpackage data/pipeline/."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import SourceCatalogue, _load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
-from data.inputs import read_table
+from data.pipeline.inputs import read_table
 from data.paths import CATALOGUE_DIR
 
 SERIES_COLUMNS = ["trend_id", "series_id", "area_level", "area_code", "period", "period_start", "value", "lower_ci",

@@ -21,14 +21,14 @@ MANIFEST = "manifest.json"
 LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py",
-                 REPO_ROOT / "data" / "build.py", REPO_ROOT / "data" / "compute.py", REPO_ROOT / "data" / "inputs.py",
-                 REPO_ROOT / "data" / "derived.py",
+                 REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",
+                 REPO_ROOT / "data" / "pipeline" / "inputs.py", REPO_ROOT / "data" / "pipeline" / "derived.py",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
 
 
 def fingerprinted_files() -> list[Path]:
     """Files whose content decides the store: catalogues, registry fragments, build and derived code."""
-    from data.derived import derived_module_files
+    from data.pipeline.derived import derived_module_files
 
     extra = sorted((CATALOGUE_DIR / "indicators.d").glob("*.yaml")) + derived_module_files()
     return FINGERPRINTED + [p for p in extra if p.is_file()]

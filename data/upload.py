@@ -73,7 +73,7 @@ def load_reference(processed: Path, data: Path) -> Reference:
     """
     from data.catalogue import load_areas, load_sources
     from data.errors import DataError
-    from data.inputs import read_table
+    from data.pipeline.inputs import read_table
     from data.store import read_areas
 
     areas = {}

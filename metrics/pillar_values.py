@@ -108,7 +108,7 @@ def leeds_composite(values: pd.DataFrame, registry, pillar: str, level: str, cod
 
 
 def derive(values: pd.DataFrame, indicators: list, context) -> pd.DataFrame:
-    """Build hook (data.derived): composite rows for each pillar indicator at each of its derived levels."""
+    """Build hook (data.pipeline.derived): composite rows for each pillar indicator at each of its derived levels."""
     registry = context.registry
     rows = []
     for indicator in indicators:

@@ -20,7 +20,7 @@ def processed_store() -> Path:
         pytest.skip(f"real data folder not found at {data_dir()} (set BCA_DATA_DIR)")
     processed = processed_dir()
     if not store_status(processed).usable:
-        from data.build import build
+        from data.pipeline.build import build
 
         build()
     return processed

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 from components.params import PARAMS
 from components.state import parse_params
 from data.paths import REPO_ROOT
-from metrics.inequality_view import SUPPRESSED
+from metrics.inequalities import SUPPRESSED
 
 
 def _open(processed_store, **state) -> AppTest:

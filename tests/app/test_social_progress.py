@@ -66,7 +66,7 @@ def test_method_lists_missing_components_with_reasons(app):
 
 
 def test_official_scores_say_how_to_load_when_absent(app, tmp_path, monkeypatch):
-    monkeypatch.setattr("components.spi_view.official_path", lambda: tmp_path / "leeds_spi_official_wards.csv")
+    monkeypatch.setattr("components.social_progress.official_path", lambda: tmp_path / "leeds_spi_official_wards.csv")
     _open(app, "official")
     assert "not loaded" in app.info[0].value and "ward24_code" in app.info[0].value
 
@@ -78,7 +78,7 @@ def test_official_scores_shown_beside_ours_when_present(app, processed_store, tm
                          "opportunity": 55.0})
     path = tmp_path / "leeds_spi_official_wards.csv"
     fake.to_csv(path, index=False)
-    monkeypatch.setattr("components.spi_view.official_path", lambda: path)
+    monkeypatch.setattr("components.social_progress.official_path", lambda: path)
     _open(app, "official")
     table = app.dataframe[0].value
     assert len(table) == 33 and "Index: Leeds SPI (official)" in table.columns

@@ -71,7 +71,7 @@ def test_debug_flag_shows_the_traceback(tmp_path, old_store):
 
 
 def test_failed_write_leaves_previous_store_and_no_temporary_folder(tmp_path, old_store, monkeypatch):
-    import data.build as build_module
+    import data.pipeline.build as build_module
 
     def boom(*args, **kwargs):
         raise OSError("disk full (simulated)")

@@ -9,7 +9,7 @@ from data.catalogue import load_sources
 from data.paths import data_dir
 from data.registry import load_registry
 from data.store import read_areas, read_breaks, read_values
-from metrics import inequality_view as iv
+from metrics import inequalities as iv
 
 pytestmark = pytest.mark.data
 FAST = {"repetitions": 5000, "seed": 7}

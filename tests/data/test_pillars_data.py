@@ -4,7 +4,7 @@ import pytest
 
 from data.registry import PILLARS, load_registry
 from data.store import read_areas, read_values
-from metrics import pillar_view as pv
+from metrics import pillars as pv
 from metrics.pillar_values import kpis_at_level
 
 LEEDS_POPULATION = 811_915

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from data.catalogue import load_sources
-from data.inputs import read_table
+from data.pipeline.inputs import read_table
 from data.paths import data_dir
 from data.registry import load_registry
 from data.store import read_areas, read_values

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from data.catalogue import load_areas, load_sources
-from data.readme_sources import main as readme_check
+from data.pipeline.readme_sources import main as readme_check
 from data.registry import PILLARS, load_registry
 from data.series import load_series_catalogue
 

@@ -6,7 +6,7 @@ each level, not aggregated from neighbourhoods. Each family is one function name
 
     derive(values: pd.DataFrame, indicators: list[Indicator], context: DerivedContext) -> pd.DataFrame
 
-returning rows with the columns of ``data.build.VALUE_COLUMNS`` for the indicators it was given (each
+returning rows with the columns of ``data.pipeline.build.VALUE_COLUMNS`` for the indicators it was given (each
 indicator's ``editions[0].value.output`` says which figure it is). The families' modules and any YAML
 they read are listed so that changing them marks the store stale.
 """

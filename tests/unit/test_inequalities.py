@@ -1,4 +1,4 @@
-"""Unit tests for metrics/inequality_view.py on tiny, obviously fake frames.
+"""Unit tests for metrics/inequalities.py on tiny, obviously fake frames.
 
 Indicators come from the real registry (they are catalogue, not data); every value below is made up.
 """
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from data.registry import load_registry
-from metrics import inequality_view as iv
+from metrics import inequalities as iv
 from metrics.sii import VALUE_TYPE_OTHER, VALUE_TYPE_PROPORTION
 
 REGISTRY = load_registry()

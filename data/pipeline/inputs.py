@@ -9,7 +9,7 @@ import pandas as pd
 
 from data.catalogue import Source
 from data.errors import DataError
-from data.validate import require_columns, require_deciles, require_numeric, require_unique
+from data.pipeline.validate import require_columns, require_deciles, require_numeric, require_unique
 
 
 def file_sha256(path: Path) -> str:

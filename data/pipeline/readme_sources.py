@@ -1,7 +1,7 @@
 """Regenerate the README's data-sources table from sources.yaml (one source of truth).
 
-    python -m data.readme_sources          # rewrite the table in README.md
-    python -m data.readme_sources --check  # exit 1 if README.md is out of date
+    python -m data.pipeline.readme_sources          # rewrite the table in README.md
+    python -m data.pipeline.readme_sources --check  # exit 1 if README.md is out of date
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = render(current)
     if "--check" in argv:
         if current != wanted:
-            print("README.md sources table is out of date: run `python -m data.readme_sources`.", file=sys.stderr)
+            print("README.md sources table is out of date: run `python -m data.pipeline.readme_sources`.", file=sys.stderr)
             return 1
         return 0
     path.write_text(wanted, encoding="utf-8")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from metrics import pillar_values as pvals
-from metrics import pillar_view as pv
+from metrics import pillars as pv
 
 PILLARS = ["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]
 UP = {p: "higher_is_better" for p in PILLARS}

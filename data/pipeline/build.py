@@ -22,15 +22,15 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
-from data.compute import native_values
-from data.derived import DerivedContext, run_derived
+from data.pipeline.compute import native_values
+from data.pipeline.derived import DerivedContext, run_derived
 from data.errors import DataError
-from data.inputs import locate, read_geo, read_table
+from data.pipeline.inputs import locate, read_geo, read_table
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.registry import Indicator, Registry, load_registry
 from data.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
-from data.validate import require_count, require_known_codes
+from data.pipeline.validate import require_count, require_known_codes
 from geo.aggregate import aggregate, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
 from geo.lookups import convert_lsoa11_to_lsoa21, membership

@@ -1,6 +1,6 @@
 """Inequalities page pieces: cached SII/gap views and their Altair charts, each with a table alternative.
 
-The numbers come from metrics/inequality_view.py (pure); this module only caches them (clearly named
+The numbers come from metrics/inequalities.py (pure); this module only caches them (clearly named
 ``cached_*`` wrappers, shared read-only across sessions) and draws them.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import streamlit as st
 from components import store
 from data.errors import DataError
 from data.paths import data_dir
-from metrics import inequality_view as iv
+from metrics import inequalities as iv
 from metrics.sii import VALUE_TYPE_PROPORTION, SiiResult
 from geo.palettes import categorical_colours
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalogue import SourceCatalogue
-from data.inputs import read_table
+from data.pipeline.inputs import read_table
 from data.query import indicator_frame, national_decile_breaks
 from data.registry import Indicator
 from metrics.gaps import Z_95, compare_to_benchmark, gap_to_benchmark, range_gap, weighted_mean_with_se

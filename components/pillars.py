@@ -1,5 +1,5 @@
 """Rendering for the Pillars page: KPI small multiples, composite map, intersection map with UpSet chart
-and area list, IMD-domain intersections and the bivariate map. Numbers come from metrics.pillar_view.
+and area list, IMD-domain intersections and the bivariate map. Numbers come from metrics.pillars.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from data.upload import LEVEL_LABELS, safe_text
 from geo.choropleth import dimmed_outside
 from geo.features import features, representative_points
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
-from metrics import pillar_view as pv
+from metrics import pillars as pv
 from metrics.intersections import ALL_THREE, intersection_categories
 from metrics.user_data import overlap_sentence, worst_share_flags, worst_word
 

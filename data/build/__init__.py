@@ -1,0 +1,1 @@
+"""`python -m data.build` entry point; the code lives in data/pipeline/build.py."""

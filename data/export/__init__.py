@@ -1,0 +1,1 @@
+"""`python -m data.export` entry point; the code lives in data/pipeline/export.py."""
