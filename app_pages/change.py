@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components import profile_view as view
+from components import change as view
 from components.footer import source_line
 from metrics.change import (BAND_LABELS, CHANGE_LABELS, SLIPPED_RULE, decile_movement, lookup_counts,
                             movement_summary, slipped_back, ward_share_change)

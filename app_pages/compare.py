@@ -2,7 +2,8 @@
 import streamlit as st
 
 from components import store
-from components import profile_view as view
+from components import compare as view
+from components.profile import area_names
 from components.state import bound_select
 
 COMPARE_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
@@ -19,7 +20,7 @@ st.markdown("Choose **2 to 6** areas of the same kind. Each is shown against Lee
             "browser's address bar reopens exactly this comparison.")
 level = bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
                           on_change=_level_changed)
-names = view.area_names(level, stamp)
+names = area_names(level, stamp)
 committee = st.session_state.get("committee", "all")
 if not st.session_state.get("compare") and level == "ward24" and committee != "all":
     wards = store.areas("ward24", stamp)

@@ -4,7 +4,8 @@ import html
 import streamlit as st
 
 from components import meeting, store, upload_view
-from components import profile_view as view
+from components import profile as view
+from components.compare import compare_view
 from components.state import bound_select
 from metrics.profile import LEVELS, key_sentences
 
@@ -92,4 +93,4 @@ else:
         with tabs[5]:
             wards = store.areas("ward24", stamp)
             ward_codes = wards[wards["committee_code"] == code].sort_values("name")["code"].astype(str).tolist()
-            view.compare_view("ward24", ward_codes, stamp, key="_committee_wards")
+            compare_view("ward24", ward_codes, stamp, key="_committee_wards")

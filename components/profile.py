@@ -1,7 +1,8 @@
-"""Streamlit rendering for area profiles, comparisons and change: cards, spine chart, maps, lists.
+"""Streamlit rendering for the area profile page (and the meeting slide): cards, spine chart, maps, lists.
 
-The figures come from the pure modules (metrics.profile, metrics.spine, metrics.change,
-geo.profile_pdf); this module only draws them. Its cached wrappers are named ``cached_*``.
+The figures come from the pure modules (metrics.profile, metrics.spine, geo.profile_pdf); this module only
+draws them; components/compare.py and components/change.py draw the other two place pages. Its cached
+wrappers are named ``cached_*``.
 """
 from __future__ import annotations
 
@@ -13,21 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.state import synced
-from components.footer import attribution_lines, source_line
+from components.footer import source_line
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
 from geo.features import features, representative_points, view_for_bounds
-from geo.palettes import class_colours, hex_to_rgba, load_palettes
+from geo.palettes import class_colours, hex_to_rgba
 from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
-from metrics.profile import (LEVELS, Headline, area_spine, compare_table, deprived_neighbourhoods, find_places,
+from metrics.profile import (LEVELS, Headline, area_spine, deprived_neighbourhoods, find_places,
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
-from metrics.change import imd_change
 from metrics.spine import BY_SIGNIFICANCE, significance_colours
 
 SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
 DECILE_TOOLTIP = "<b>{name}</b><br/>IMD 2025: {decile_text}"
-CHANGE_TOOLTIP = "<b>{name}</b><br/>{move_text}"
 
 
 # ---------- cached data ----------
@@ -69,23 +67,6 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
         if code in set(store.areas(level, stamp)["code"].astype(str)):
             return level
     return None
-
-
-def bound_codes(label: str, options: dict[str, str], state_key: str, max_selections: int = 6) -> list[str]:
-    """A multiselect of area codes stored as a comma-separated URL value in ``state_key``."""
-    widget_key = f"_w_{state_key}"
-    requested = [c for c in str(st.session_state.get(state_key) or "").split(",") if c]
-    current = [c for c in requested if c in options][:max_selections]
-    if ignored := [c for c in requested if c not in options]:
-        st.info(f"Ignored {len(ignored)} area code(s) from the link that are not Leeds areas of this kind: "
-                f"{', '.join(c[:12] for c in ignored[:3])}.", icon=":material/link_off:")
-    if st.session_state.get(widget_key) != current:
-        st.session_state[widget_key] = current
-    chosen = st.multiselect(label, list(options), key=widget_key, format_func=options.get,
-                            max_selections=max_selections, placeholder="Type to search",
-                            on_change=synced(state_key, widget_key, encode=",".join))
-    st.session_state[state_key] = ",".join(chosen)
-    return chosen
 
 
 # ---------- place search ----------
@@ -324,73 +305,6 @@ def print_css() -> None:
                 unsafe_allow_html=True)
 
 
-# ---------- comparison ----------
-
-def compare_frame(level: str, codes: list[str], stamp: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
-    """Indicators as rows, the areas then Leeds and England as columns (values, not text)."""
-    names = area_names(level, stamp)
-    return compare_table(store.values(stamp), store.registry(), level, codes, {c: names.get(c, c) for c in codes},
-                         indicator_ids)
-
-
-def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = None, height_per_row: int = 26) -> None:
-    """Each area's position on the Leeds range (worst left) for every indicator of a pillar."""
-    names = area_names(level, stamp)
-    frames = []
-    for code in codes:
-        _, spine = cached_profile(level, code, stamp)
-        frames.append(spine.assign(area=names.get(code, code)))
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if rows.empty:
-        st.info("No figures to chart.")
-        return
-    rows = rows[~rows["unit"].isin(SPINE_HIDDEN_UNITS) & (rows["polarity"] != "neutral")]
-    if pillar:
-        rows = rows[rows["pillars"].str.contains(pillar, regex=False)]
-    rows = rows.assign(row=rows["label"] + " (" + rows["period"] + ")")
-    order = list(dict.fromkeys(rows["row"]))
-    palette = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"]
-    areas = list(dict.fromkeys(rows["area"]))
-    base = alt.Chart(rows)
-    y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=340, labelFontSize=12))
-    track = alt.Chart(pd.DataFrame({"row": order, "start": 0.0, "end": 1.0})).mark_bar(color="#ececec", height=12) \
-        .encode(y=alt.Y("row:N", sort=order, title=None), x=alt.X("start:Q", title=None,
-                scale=alt.Scale(domain=[-0.05, 1.05]), axis=alt.Axis(values=[0, 1], labelExpr=
-                "datum.value == 0 ? 'worst in Leeds' : 'best in Leeds'")), x2="end:Q")
-    leeds = base.mark_tick(color="#000000", thickness=2, size=18).encode(y=y, x="pos_leeds:Q")
-    dots = base.mark_point(size=120, filled=True, opacity=0.95, stroke="#000000", strokeWidth=0.5).encode(
-        y=y, x="pos_value:Q", color=alt.Color("area:N", title="Area", scale=alt.Scale(domain=areas,
-                                                                                        range=palette[:len(areas)])),
-        shape=alt.Shape("area:N", legend=None),
-        tooltip=["area:N", "label:N", alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("leeds_text:N", title="Leeds"),
-                 alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("n_areas:Q", title="Areas")])
-    st.altair_chart((track + leeds + dots).properties(height=height_per_row * len(order) + 40), width="stretch")
-
-
-def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
-    """Table of figures (areas, Leeds, England) and a chart per pillar."""
-    registry = store.registry()
-    table = compare_frame(level, codes, stamp)
-    shown = table.copy()
-    value_columns = [c for c in shown.columns if c not in ("indicator_id", "Indicator", "Period")]
-    for column in value_columns:
-        shown[column] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
-                         for i, v in zip(shown["indicator_id"], shown[column])]
-    pillars = list(registry.pillar_kpis) or ["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]
-    tabs = st.tabs(["Chart per pillar", "Table"])
-    with tabs[0]:
-        pillar = st.radio("Pillar", pillars, horizontal=True, key=f"{key}_pillar")
-        st.caption("Dots: each area's place on the range of Leeds areas of this kind (worst on the left); black tick "
-                   "= Leeds. Indicators without a better or worse direction, ranks and deciles are in the table.")
-        compare_dots(level, codes, stamp, pillar)
-    with tabs[1]:
-        st.dataframe(shown.drop(columns="indicator_id"), hide_index=True, width="stretch")
-        st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode("utf-8"),
-                           file_name=f"leeds_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
-    st.caption("Latest period of each indicator; periods and sources are listed on the Data sources page. "
-               + " ".join(attribution_lines()))
-
-
 # ---------- meeting slide ----------
 
 def meeting_slide(level: str, code: str, name: str, stamp: str) -> None:
@@ -412,83 +326,3 @@ def meeting_slide(level: str, code: str, name: str, stamp: str) -> None:
                 st.caption(" · ".join(p for p in (card.period, card.note) if p))
     lines = list(dict.fromkeys(source_line(h.source_id, h.period) for h in headlines if h.source_id and h.period))
     st.caption(" ".join(lines))
-
-
-# ---------- change over time ----------
-
-MOVE_CLASSES = [(-99, -2, "2+ deciles more deprived"), (-1, -1, "1 decile more deprived"), (0, 0, "Same decile"),
-                (1, 1, "1 decile less deprived"), (2, 99, "2+ deciles less deprived")]
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def cached_change(stamp: str) -> pd.DataFrame:
-    return imd_change(store.values(stamp), pd.DataFrame(store.areas("lsoa21", stamp).drop(columns="geometry")))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _change_payload(committee: str, stamp: str):
-    change = cached_change(stamp)
-    colours = list(load_palettes().diverging[5][::-1])      # orange (more deprived) .. purple (less deprived)
-    lsoas = store.areas("lsoa21", stamp)
-    layer = lsoas[["code", "geometry"]].merge(change, on="code")
-    move = layer["decile_change"]
-    klass = pd.Series(pd.NA, index=layer.index, dtype="Int64")
-    for n, (low, high, _) in enumerate(MOVE_CLASSES):
-        klass[(move >= low) & (move <= high)] = n
-    dimmed = (layer["committee_name"] != _committee_name(committee)) if committee != "all" else pd.Series(False, index=layer.index)
-    layer["fill"] = [hex_to_rgba(load_palettes().no_data if pd.isna(k) else colours[int(k)], 70 if d else 235)
-                     for k, d in zip(klass, dimmed)]
-    layer["name"] = layer["display_name"].map(html.escape)
-    layer["move_text"] = [html.escape(f"decile {_int(a)} → {_int(b)}; percentile {_num(p)} → {_num(q)}; {f}")
-                          for a, b, p, q, f in zip(layer["decile_2019"], layer["decile_2025"], layer["percentile_2019"],
-                                                   layer["percentile_2025"], layer["lookup_flag"])]
-    area_features = features(layer, ["code", "name", "fill", "move_text"])
-    wards = store.areas("ward24", stamp)
-    outline_features = features(wards, ["code"])
-    slipped = features(layer[layer["slipped_back"]], ["code"])
-    focus = layer if committee == "all" else layer[~dimmed.to_numpy()]
-    view = view_for_bounds(tuple(focus.total_bounds))
-    template = deck_template(area_features, outline_features, [], view, CHANGE_TOOLTIP, slipped)
-    counts = klass.value_counts(dropna=False)
-    rows = pd.DataFrame({"colour": colours + [load_palettes().no_data],
-                         "label": [label for _, _, label in MOVE_CLASSES] + ["No data"],
-                         "count": [int(counts.get(n, 0)) for n in range(len(MOVE_CLASSES))] + [int(klass.isna().sum())]})
-    return template, rows
-
-
-def _committee_name(code: str) -> str:
-    return next((c.name for c in store.area_catalogue().community_committees.committees if c.code == code), code)
-
-
-def _int(value) -> str:
-    return "–" if pd.isna(value) else f"{int(value)}"
-
-
-def _num(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.1f}"
-
-
-def change_map(committee: str, stamp: str) -> None:
-    """LSOAs coloured by movement in national IMD decile 2019 -> 2025, slipped-back ones outlined."""
-    template, rows = _change_payload(committee, stamp)
-    show_map(with_selection(template, [], CHANGE_TOOLTIP), key="_change_map",
-             alt="Map of the change in each neighbourhood's national IMD decile from 2019 to 2025; the same figures "
-                 "are in the tables below.")
-    legend(rows, "Change in national IMD decile, 2019 → 2025 (black outline = slipped back a band)")
-
-
-def ward_share_chart(wards: pd.DataFrame) -> None:
-    """Dumbbell chart: each ward's share in the most deprived 10% by the 2019 and 2025 deciles."""
-    long = wards.melt(id_vars=["name"], value_vars=["share_2019", "share_2025"], var_name="edition",
-                      value_name="share").assign(edition=lambda f: f["edition"].str[-4:])
-    order = wards["name"].tolist()
-    rule = alt.Chart(wards).mark_rule(color="#777777", strokeWidth=2).encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
-        x=alt.X("share_2019:Q", title="% of residents in England's most deprived 10%"), x2="share_2025:Q")
-    dots = alt.Chart(long).mark_point(filled=True, size=120).encode(
-        y=alt.Y("name:N", sort=order), x="share:Q",
-        color=alt.Color("edition:N", title="Edition", scale=alt.Scale(domain=["2019", "2025"],
-                                                                       range=["#e69f00", "#0072b2"])),
-        shape=alt.Shape("edition:N", scale=alt.Scale(domain=["2019", "2025"], range=["circle", "diamond"])),
-        tooltip=["name:N", "edition:N", alt.Tooltip("share:Q", format=".1f")])
-    st.altair_chart((rule + dots).properties(height=24 * len(wards)), width="stretch")
