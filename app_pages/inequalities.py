@@ -39,8 +39,9 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
         indicator = view.inputs.indicator
         st.markdown(f"#### {iv.life_expectancy_sentence(view.result, sex, indicator)}")
         charts.show_chart_with_table(
-            charts.sii_chart(view, f"Life expectancy by deprivation decile, {SEXES[sex].lower()} {iv.LE_PERIOD}"),
-            charts.decile_table(view),
+            charts.cached_sii_spec(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode,
+                                   f"Life expectancy by deprivation decile, {SEXES[sex].lower()} {iv.LE_PERIOD}", stamp),
+            charts.cached_decile_table(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode, stamp),
             f"Dots: life expectancy of each decile (weighted mean of its MSOAs) with 95% CI bars, placed at the "
             f"mid-point of the decile's share of the population; orange line: the fitted slope. RII (ratio of the "
             f"least to the most deprived end) {view.result.rii:.3f} (95% CI {view.result.rii_ci(0.95)[0]:.3f} to "
@@ -64,8 +65,8 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
     with column:
         st.markdown(f"**{SEXES[sex]}: life expectancy against IMD score**")
         charts.show_chart_with_table(
-            charts.le_scatter_chart(view.inputs.frame),
-            charts.scatter_table(view.inputs.frame),
+            charts.cached_scatter_spec(iv.LE_IDS[sex], mode, stamp),
+            charts.cached_scatter_table(iv.LE_IDS[sex], mode, stamp),
             f"Each point is one of Leeds' 107 MSOAs (hover for its name); {suppressed[SEXES[sex]]} MSOAs not "
             f"published by ONS are listed in the table as suppressed.", key=f"ineq_scatter_{sex}")
 st.caption(source_line(*LE_SOURCES) + " " + source_line(*IMD_SOURCES))
@@ -76,29 +77,27 @@ indicator = registry.get(iv.LE_IDS[sex])
 gap_level = level if level in ("msoa", "ward24", "committee") else "msoa"
 if gap_level != level:
     st.info("Life expectancy is published for MSOAs, not LSOAs: showing MSOAs.")
-leeds_value = store.comparator(indicator.id, iv.LE_PERIOD, "lad", stamp)
 if gap_level != "msoa":
     st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
                f"values. {registry.coverage.sentence}")
 view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
-gaps = iv.area_gaps(store.indicator_table(indicator.id, gap_level, iv.LE_PERIOD, stamp), indicator, gap_level, leeds_value)
-extremes = iv.highest_lowest(gaps)
+gap_view = charts.cached_gap_view(indicator.id, gap_level, iv.LE_PERIOD, stamp)
+leeds_value, extremes, counts = gap_view.leeds_value, gap_view.extremes, gap_view.counts
 c1, c2, c3 = st.columns(3)
 c1.metric(f"Leeds, {SEXES[sex].lower()} (approximation)", indicator.format_value(leeds_value),
           help="Person-years-weighted mean of the published MSOA values; not an official Leeds figure.")
 c2.metric("Range, highest to lowest area", indicator.format_value(extremes["range"]),
           help=f"Highest: {extremes['highest']} ({extremes['highest_value']:.1f}); "
                f"lowest: {extremes['lowest']} ({extremes['lowest_value']:.1f}).")
-counts = iv.comparison_counts(gaps)
 c3.metric("Significantly lower / higher than Leeds",
           f"{counts['Significantly lower']} / {counts['Significantly higher']}",
           help="The area's 95% confidence interval lies wholly below / above the Leeds value (Fingertips convention).")
 st.markdown(f"Highest: **{extremes['highest']}** ({extremes['highest_value']:.1f} years); lowest: "
             f"**{extremes['lowest']}** ({extremes['lowest_value']:.1f} years).")
-charts.show_table(charts.gap_table(gaps))
+charts.show_table(gap_view.table)
 st.subheader("Most against least deprived fifth and tenth")
 le_view = le_views[sex]
-charts.show_table(charts.extreme_gaps_table(iv.extreme_group_gaps(le_view.inputs, le_view.value_type), "years"))
+charts.show_table(charts.cached_extreme_gaps_table(iv.LE_IDS[sex], mode, stamp))
 st.caption(f"MSOAs grouped into {le_view.inputs.grouping_label}; each group's value is the weighted mean of its "
            f"MSOAs' life expectancy ({le_view.inputs.weight_label}). " + source_line(*LE_SOURCES))
 
@@ -121,7 +120,8 @@ if other.error:
 else:
     st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs)}")
     charts.show_chart_with_table(
-        charts.sii_chart(other, f"{chosen.short_label} by deprivation decile ({period})"), charts.decile_table(other),
+        charts.cached_sii_spec(chosen.id, sii_level, period, mode, f"{chosen.short_label} by deprivation decile ({period})",
+                               stamp), charts.cached_decile_table(chosen.id, sii_level, period, mode, stamp),
         f"{levels[sii_level].label}, {other.inputs.grouping_label}. Treated as {other.value_type_text}. "
         f"Weights: {other.inputs.weight_label}.", key="ineq_sii_other")
 st.caption(source_line(chosen.latest.source, period) + " " + source_line(*IMD_SOURCES))

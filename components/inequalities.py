@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from data.errors import DataError
 from data.paths import data_dir
 from metrics import inequalities as iv
@@ -85,6 +87,25 @@ def cached_sii_view(indicator_id: str, level: str, period: str, mode: str, stamp
     except ValueError as exc:
         result, error = None, str(exc)
     return SiiView(inputs, value_type, why, groups, result, error)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def cached_sii_spec(indicator_id: str, level: str, period: str, mode: str, title: str, stamp: str) -> dict:
+    """The SII chart of one view as a finished spec (building and validating it cost ~100 ms a run)."""
+    return vega_spec(sii_chart(cached_sii_view(indicator_id, level, period, mode, stamp), title))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_scatter_spec(indicator_id: str, mode: str, stamp: str) -> dict:
+    """The MSOA life-expectancy scatter of one sex as a finished spec."""
+    return vega_spec(le_scatter_chart(cached_sii_view(indicator_id, "msoa", iv.LE_PERIOD, mode, stamp).inputs.frame))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_extreme_gaps(indicator_id: str, level: str, period: str, mode: str, stamp: str) -> pd.DataFrame:
+    """Most v least deprived fifth and tenth of one view (shared, read-only)."""
+    view = cached_sii_view(indicator_id, level, period, mode, stamp)
+    return iv.extreme_group_gaps(view.inputs, view.value_type)
 
 
 # --------------------------------------------------------------------------- charts
@@ -187,16 +208,67 @@ def extreme_gaps_table(extremes: pd.DataFrame, unit: str) -> pd.DataFrame:
                                     "least_deprived_ci": "Least deprived 95% CI", "gap": f"Gap ({unit})"})
 
 
-def show_table(table: pd.DataFrame) -> None:
+@dataclass(frozen=True)
+class PreparedTable:
+    """A display table converted to Arrow once (st.dataframe would convert it on every run)."""
+
+    arrow: pa.Table
+    decimal_columns: tuple[str, ...]
+
+
+def prepared(table: pd.DataFrame) -> PreparedTable:
+    return PreparedTable(pa.Table.from_pandas(table, preserve_index=False),
+                         tuple(c for c in table.columns if pd.api.types.is_float_dtype(table[c])))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def cached_decile_table(indicator_id: str, level: str, period: str, mode: str, stamp: str) -> PreparedTable:
+    return prepared(decile_table(cached_sii_view(indicator_id, level, period, mode, stamp)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_scatter_table(indicator_id: str, mode: str, stamp: str) -> PreparedTable:
+    return prepared(scatter_table(cached_sii_view(indicator_id, "msoa", iv.LE_PERIOD, mode, stamp).inputs.frame))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_extreme_gaps_table(indicator_id: str, mode: str, stamp: str) -> PreparedTable:
+    return prepared(extreme_gaps_table(cached_extreme_gaps(indicator_id, "msoa", iv.LE_PERIOD, mode, stamp), "years"))
+
+
+@dataclass(frozen=True)
+class GapView:
+    """Areas' gaps to the Leeds value, their extremes and counts, and the table (shared, read-only)."""
+
+    leeds_value: float | None
+    extremes: dict
+    counts: dict
+    table: PreparedTable
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_gap_view(indicator_id: str, level: str, period: str, stamp: str) -> GapView:
+    indicator = store.registry().get(indicator_id)
+    leeds_value = store.comparator(indicator_id, period, "lad", stamp)
+    gaps = iv.area_gaps(store.indicator_table(indicator_id, level, period, stamp), indicator, level, leeds_value)
+    return GapView(leeds_value, iv.highest_lowest(gaps), iv.comparison_counts(gaps), prepared(gap_table(gaps)))
+
+
+def show_table(table: pd.DataFrame | PreparedTable) -> None:
     """A table with every decimal column shown to one decimal place."""
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.1f")
-                                for c in table.columns if pd.api.types.is_float_dtype(table[c])})
+    if not isinstance(table, PreparedTable):
+        table = prepared(table)
+    st.dataframe(table.arrow, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.decimal_columns})
 
 
-def show_chart_with_table(chart: alt.TopLevelMixin, table: pd.DataFrame, alt_text: str, key: str) -> None:
-    """A chart and, right under it, the same numbers as a table in an expander."""
-    st.altair_chart(chart, width="stretch", key=key)
+def show_chart_with_table(chart: alt.TopLevelMixin | dict, table: pd.DataFrame | PreparedTable, alt_text: str, key: str) -> None:
+    """A chart (or a cached spec from ``cached_*_spec``) and, right under it, the same numbers as a table in
+    an expander."""
+    if isinstance(chart, dict):
+        show_spec(chart, width="stretch", key=key)
+    else:
+        st.altair_chart(chart, width="stretch", key=key)
     st.caption(alt_text)
     with st.expander("Show the numbers as a table"):
         show_table(table)
