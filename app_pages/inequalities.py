@@ -5,6 +5,7 @@ from components import inequalities as charts
 from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map
+from data.catalogue import load_council_figures
 from metrics import inequalities as iv
 
 SEXES = {"female": "Women", "male": "Men"}
@@ -38,6 +39,8 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
             continue
         indicator = view.inputs.indicator
         st.markdown(f"#### {iv.life_expectancy_sentence(view.result, sex, indicator)}")
+        st.markdown(iv.range_sentence(charts.cached_extreme_gaps(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode, stamp), sex,
+                                      indicator))
         charts.show_chart_with_table(
             charts.cached_sii_spec(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode,
                                    f"Life expectancy by deprivation decile, {SEXES[sex].lower()} {iv.LE_PERIOD}", stamp),
@@ -52,6 +55,10 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
         else:
             st.metric(f"England, {SEXES[sex].lower()}: SII computed from MSOAs", iv.sii_summary(england.result, indicator))
             st.caption(england.description)
+council = load_council_figures()["life_expectancy_gap"]
+st.info(f"**Two measures, and the council's figure.** The **Slope Index of Inequality** is the gap across the whole "
+        f"range of deprivation, estimated by the regression line through every decile; the **range** compares the "
+        f"most and least deprived tenth. The council quotes {council.quote} ({council.source}). {council.relation}")
 first = next(iter(le_views.values()))
 suppressed = {SEXES[s]: iv.suppressed_count(v.inputs) for s, v in le_views.items()}
 st.caption(f"Deprivation groups: {first.inputs.grouping_label}. Weights: {first.inputs.weight_label}. Life expectancy "

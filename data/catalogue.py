@@ -129,3 +129,20 @@ def load_areas(path: Path = CATALOGUE_DIR / "areas.yaml") -> AreaCatalogue:
         return AreaCatalogue.model_validate(raw)
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None
+
+
+class CouncilFigure(BaseModel):
+    """A figure the council quotes but the open data cannot reproduce, and how the app's measures relate to it."""
+
+    model_config = ConfigDict(extra="forbid")
+    quote: str
+    source: str
+    relation: str
+
+
+@lru_cache(maxsize=4)
+def load_council_figures(path: Path = CATALOGUE_DIR / "council_figures.yaml") -> dict[str, CouncilFigure]:
+    try:
+        return {key: CouncilFigure.model_validate(item) for key, item in (_load_yaml(path) or {}).items()}
+    except ValidationError as exc:
+        raise DataError(describe_validation_error(path.name, exc)) from None

@@ -310,13 +310,28 @@ def sii_summary(result: SiiResult, indicator: Indicator) -> str:
 
 
 def life_expectancy_sentence(result: SiiResult, sex: str, indicator: Indicator) -> str:
-    """The sentence a board member can read aloud (SII is least- minus most-deprived life expectancy)."""
+    """The SII read aloud as what it is: the gap across the whole range of deprivation, from a fitted line.
+
+    Not the gap between the most and least deprived tenth: that is :func:`range_sentence`, a different figure.
+    """
     lower, upper = result.sii_ci(0.95)
     fmt = indicator.format
-    direction = "less" if result.sii >= 0 else "more"
-    return (f"In {LE_PERIOD}, {LE_SEX_WORDS[sex]} in the most deprived tenth of Leeds could expect to live "
-            f"{fmt.format(abs(result.sii))} years {direction} than those in the least deprived tenth "
-            f"(Slope Index of Inequality, 95% CI {fmt.format(lower)} to {fmt.format(upper)} years).")
+    direction = "lower" if result.sii >= 0 else "higher"
+    return (f"Across the whole range of deprivation in Leeds ({LE_PERIOD}), the fitted line puts {LE_SEX_WORDS[sex]}'s "
+            f"life expectancy {fmt.format(abs(result.sii))} years {direction} at the most deprived end than at the "
+            f"least deprived end (Slope Index of Inequality, 95% CI {fmt.format(lower)} to {fmt.format(upper)} years).")
+
+
+def range_sentence(gaps: pd.DataFrame, sex: str, indicator: Indicator) -> str:
+    """The most v least deprived tenth (the range), from :func:`extreme_group_gaps`, in plain words."""
+    row = gaps.set_index("groups").loc["Most v least deprived tenth"]
+    if pd.isna(row["gap"]):
+        return "The most and least deprived tenths cannot be compared: one has no area with a value."
+    direction = "shorter" if row["gap"] >= 0 else "longer"
+    fmt = indicator.format
+    return (f"Comparing group averages instead, {LE_SEX_WORDS[sex]} in the most deprived tenth of Leeds' population "
+            f"live {fmt.format(abs(row['gap']))} years {direction} lives than those in the least deprived tenth "
+            f"({fmt.format(row['most_deprived'])} against {fmt.format(row['least_deprived'])} years).")
 
 
 def indicator_sentence(result: SiiResult, inputs: InequalityInputs) -> str:

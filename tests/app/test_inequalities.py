@@ -34,9 +34,9 @@ def _frame_with(at, column):
 def test_default_view_reads_the_gap_aloud_with_england_and_suppressed_msoas(processed_store):
     at = _open(processed_store, level="msoa")
     text = _markdown(at)
-    assert "women in the most deprived tenth of Leeds could expect to live" in text
-    assert "men in the most deprived tenth of Leeds could expect to live" in text
-    assert "years less than those in the least deprived tenth (Slope Index of Inequality, 95% CI" in text
+    assert "the fitted line puts women's life expectancy" in text and "the fitted line puts men's life" in text
+    assert "least deprived end (Slope Index of Inequality, 95% CI" in text
+    assert "could expect to live" not in text                      # the old sentence read the SII as the tenths' gap
     metrics = {m.label: m.value for m in at.metric}
     assert any(label.startswith("England, women") for label in metrics)
     assert "within Leeds" in _captions(at)

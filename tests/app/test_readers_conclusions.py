@@ -34,3 +34,14 @@ def test_explorer_marks_partial_coverage_in_table_and_ranks_the_ward(processed_s
     assert table["Rank (1 = worst)"].notna().all()
     about = "\n".join(str(m.value) for m in at.markdown)
     assert "Coverage rule" in about and "90%" in about
+
+
+def test_sii_and_range_are_each_named_and_the_council_figure_is_not_set_beside_them(processed_store):
+    at = _page("app_pages/inequalities.py", level="msoa")
+    text = "\n".join(str(m.value) for m in at.markdown)
+    assert "fitted line puts women's life expectancy" in text and "(Slope Index of Inequality" in text
+    # the most v least deprived tenth, as the page's own gap table gives it (women 5.1, men 7.9 years)
+    assert "women in the most deprived tenth of Leeds' population live 5.1 years shorter lives" in text
+    assert "men in the most deprived tenth of Leeds' population live 7.9 years shorter lives" in text
+    info = "\n".join(i.value for i in at.info)
+    assert "13 years for women and 11 for men" in info and "cannot be reproduced" in info

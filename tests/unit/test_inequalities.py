@@ -242,10 +242,19 @@ def test_the_sentence_reads_aloud_with_the_sii_and_its_interval():
     result = iv.inequality_slope(_linear_groups(6.4), VALUE_TYPE_OTHER, **FAST)
     sentence = iv.life_expectancy_sentence(result, "female", LE_F)
     lower, upper = result.sii_ci(95)
-    assert sentence.startswith("In 2016-20, women in the most deprived tenth of Leeds could expect to live 6.4 years less")
+    assert sentence.startswith("Across the whole range of deprivation in Leeds (2016-20), the fitted line puts "
+                               "women's life expectancy 6.4 years lower at the most deprived end")
     assert f"95% CI {lower:.1f} to {upper:.1f} years" in sentence
+    assert "tenth" not in sentence          # the SII is not the gap between the extreme tenths (issue 14, item 2)
     reversed_ = iv.inequality_slope(_linear_groups(-2.0), VALUE_TYPE_OTHER, **FAST)
-    assert "2.0 years more" in iv.life_expectancy_sentence(reversed_, "male", LE_F)
+    assert "2.0 years higher" in iv.life_expectancy_sentence(reversed_, "male", LE_F)
+
+
+def test_the_range_sentence_names_the_tenths_and_their_averages():
+    inputs = _le_inputs([70.0 + i for i in range(10)], scores=[50 - i for i in range(10)])
+    sentence = iv.range_sentence(iv.extreme_group_gaps(inputs, VALUE_TYPE_OTHER), "male", LE_F)
+    assert "men in the most deprived tenth of Leeds' population live 9.0 years shorter lives" in sentence
+    assert "(70.0 against 79.0 years)" in sentence
 
 
 def test_extreme_group_gaps_are_least_minus_most_deprived():
