@@ -13,13 +13,18 @@ levels = store.area_catalogue().levels
 
 lsoa_deciles = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp)
 in_decile_1 = int((lsoa_deciles["value"] == 1).sum())
-share = store.comparator("imd_imd_pct_most_deprived", "2025", "lad", stamp)
+leeds_share = store.indicator_table("imd_imd_pct_most_deprived", "lad", "2025", stamp).iloc[0]
+share, people = float(leeds_share["value"]), float(leeds_share["numerator"])
 leeds_score = store.comparator("imd_imd_score", "2025", "lad", stamp)
 england_score = store.comparator("imd_imd_score", "2025", "england", stamp)
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Leeds neighbourhoods in England's most deprived 10%", f"{in_decile_1} of {len(lsoa_deciles)}")
-c2.metric("Leeds residents living in them", f"{share:.1f}%", help="Share of Census 2021 usual residents.")
+c1.metric("Leeds neighbourhoods in England's most deprived 10%",
+          f"{in_decile_1} of {len(lsoa_deciles)} ({100 * in_decile_1 / len(lsoa_deciles):.1f}%)",
+          help="MHCLG's district measure: the share of a district's neighbourhoods (LSOAs) in England's most "
+               "deprived 10% (IoD2025 district summaries).")
+c2.metric("Leeds residents living in them", f"{share:.1f}% ({people:,.0f} people)",
+          help="Our measure, not MHCLG's: the share of Census 2021 usual residents who live in those neighbourhoods.")
 c3.metric("Average IMD score, Leeds (England)", f"{leeds_score:.1f} ({england_score:.1f})",
           help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
 

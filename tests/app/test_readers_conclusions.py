@@ -45,3 +45,34 @@ def test_sii_and_range_are_each_named_and_the_council_figure_is_not_set_beside_t
     assert "men in the most deprived tenth of Leeds' population live 7.9 years shorter lives" in text
     info = "\n".join(i.value for i in at.info)
     assert "13 years for women and 11 for men" in info and "cannot be reproduced" in info
+
+
+def test_home_page_shows_mhclg_lsoa_share_and_our_residents_share_under_their_own_names(processed_store):
+    """Recomputed from the raw IoD2025 and Census files: 84 of 488 LSOAs (MHCLG's 17.2%), 17.8% of residents."""
+    import pandas as pd
+
+    from data.paths import data_dir
+
+    root = data_dir()
+    lookup = pd.read_csv(root / "lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", dtype=str)
+    leeds = lookup.loc[lookup["lad24_code"] == "E08000035", ["lsoa21_code"]]
+    imd = pd.read_csv(root / "imd/imd2025_lsoa21_england.csv", usecols=["lsoa21_code", "imd_decile"])
+    pop = pd.read_csv(root / "population/population_census2021_lsoa21_ew.csv",
+                      usecols=["lsoa21_code", "usual_residents_census2021"])
+    rows = leeds.merge(imd, on="lsoa21_code").merge(pop, on="lsoa21_code")
+    first = rows["imd_decile"] == 1
+    summary = pd.read_csv(root / "imd/imd2025_lad24_summaries_england.csv").set_index("ltla24_code")
+    mhclg = summary.loc["E08000035", "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"]
+    assert round(100 * first.mean(), 1) == round(100 * mhclg, 1)          # our LSOA count is MHCLG's measure
+    people = rows.loc[first, "usual_residents_census2021"].sum()
+    residents = 100 * people / rows["usual_residents_census2021"].sum()
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    metrics = {m.label: m for m in at.metric}
+    lsoas = metrics["Leeds neighbourhoods in England's most deprived 10%"]
+    assert lsoas.value == f"{first.sum()} of {len(rows)} ({100 * first.mean():.1f}%)"
+    assert "MHCLG's district measure" in lsoas.proto.help
+    ours = metrics["Leeds residents living in them"]
+    assert ours.value == f"{residents:.1f}% ({people:,.0f} people)"
+    assert "not MHCLG's" in ours.proto.help
