@@ -46,7 +46,8 @@ def healthy(url: str) -> bool:
 @contextmanager
 def streamlit_server(log_path: Path | None = None, start_timeout_s: float = 90, root: Path = ROOT,
                      env: dict[str, str] | None = None) -> Iterator[LocalServer]:
-    """`streamlit run app.py` on 127.0.0.1 until the block ends (terminated, then killed if it lingers).
+    """`streamlit run server.py` (the README's command; `app.py` in an older checkout without it) on 127.0.0.1
+    until the block ends (terminated, then killed if it lingers).
 
     `root` is the checkout to serve (another commit's worktree for before/after benches); `env` is added
     to this process's environment (e.g. BCA_PROCESSED_DIR)."""
@@ -54,7 +55,7 @@ def streamlit_server(log_path: Path | None = None, start_timeout_s: float = 90, 
     url = f"http://127.0.0.1:{port}"
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", "server.py" if (root / "server.py").is_file() else "app.py", "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:

@@ -43,14 +43,18 @@ def replica_name(config: DeployConfig | None = None) -> str:
 async def healthz(request):
     """200 when Streamlit's runtime accepts browser connections, else 503: what HAProxy's check reads.
 
-    The body names the replica and the store's state (ok, stale, missing or corrupt: a session would build
-    it), never a path. The store does not decide health: a replica without one still serves (it builds).
+    The body names the replica, its open sessions (a tab is one) and the store's state (ok, stale, missing or
+    corrupt: a session would build it), never a path. The store does not decide health: a replica without
+    one still serves (it builds it).
     """
     from starlette.responses import JSONResponse
     from streamlit.runtime import Runtime
 
-    ready, _ = (False, "") if not Runtime.exists() else await Runtime.instance().is_ready_for_browser_connection
-    body = {"status": "ok" if ready else "starting", "replica": replica_name(), "store": store_status(processed_dir()).state}
+    runtime = Runtime.instance() if Runtime.exists() else None
+    ready = bool(runtime) and (await runtime.is_ready_for_browser_connection)[0]
+    sessions = runtime._session_mgr.num_active_sessions() if ready else 0  # no public count in 1.67
+    body = {"status": "ok" if ready else "starting", "replica": replica_name(), "sessions": sessions,
+            "store": store_status(processed_dir()).state}
     return JSONResponse(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
 
