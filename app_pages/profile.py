@@ -7,7 +7,7 @@ from components import meeting, store, upload_view
 from components import profile as view
 from components.compare import compare_view
 from components.state import bound_select
-from metrics.profile import LEVELS, key_sentences
+from metrics.profile import LEVELS
 
 stamp = store.built_at()
 levels = store.area_catalogue().levels
@@ -63,7 +63,7 @@ else:
         if "committee_name" in row:
             parts.append(f"community committee: {html.escape(str(row['committee_name']))}")
         st.caption(" · ".join(parts))
-    for sentence in key_sentences(name, level, headlines, spine):
+    for sentence in view.cached_key_sentences(level, code, name, stamp):
         st.markdown(f"- {html.escape(sentence)}")
     view.headline_cards(headlines)
     upload_view.profile_panel(level, code, stamp)

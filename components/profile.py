@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
@@ -52,8 +55,16 @@ def cached_profile_pdf(level: str, code: str, stamp: str, date: str) -> bytes:
     return profile_pdf(doc)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_key_sentences(level: str, code: str, name: str, stamp: str) -> list[str]:
+    """The profile's key sentences for one area (shared, read-only)."""
+    headlines, spine = cached_profile(level, code, stamp)
+    return key_sentences(name, level, headlines, spine)
+
+
+@lru_cache(maxsize=32)
 def area_names(level: str, stamp: str) -> dict[str, str]:
-    """Code -> display name for a level, in the store's order (wards alphabetical)."""
+    """Code -> display name for a level, in the store's order (wards alphabetical); shared, read-only."""
     layer = store.areas(level, stamp)
     frame = pd.DataFrame(layer[["code", "display_name"]]).sort_values("display_name")
     return dict(zip(frame["code"].astype(str), frame["display_name"].astype(str)))
@@ -133,10 +144,20 @@ def spine_filter(spine: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
     """Altair spine: Leeds range (worst left), middle half, Leeds line, England square, the area's dot."""
-    rows = spine[~spine["unit"].isin(SPINE_HIDDEN_UNITS)].copy()
-    if rows.empty:
+    spec = _spine_spec(spine, area_name)
+    if spec is None:
         st.info("No indicators to chart for this area.")
         return
+    show_spec(spec, width="stretch")
+    _spine_key()
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
+    """The spine as a finished spec, keyed by the rows' content (building it cost ~0.5 s a run)."""
+    rows = spine[~spine["unit"].isin(SPINE_HIDDEN_UNITS)].copy()
+    if rows.empty:
+        return None
     rows["row"] = rows["label"] + " (" + rows["period"] + ")"
     order = rows["row"].tolist()
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelFontSize=13))
@@ -155,9 +176,7 @@ def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
         y=y, x="pos_england:Q")
     dot = base.mark_circle(size=190, stroke="#000000", strokeWidth=1, opacity=1).encode(
         y=y, x="pos_value:Q", color=alt.Color("colour:N", scale=None), tooltip=tooltip)
-    chart = (track + middle + leeds + england + dot).properties(height=24 * len(rows), width="container")
-    st.altair_chart(chart, width="stretch")
-    _spine_key()
+    return vega_spec((track + middle + leeds + england + dot).properties(height=24 * len(rows), width="container"))
 
 
 def _spine_key() -> None:
@@ -245,28 +264,52 @@ def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 4
 
 def deprived_list(level: str, code: str, stamp: str) -> None:
     """The area's 'Deprived Leeds' neighbourhoods (national IMD decile 1)."""
-    rows = deprived_neighbourhoods(store.values(stamp), store.areas("lsoa21", stamp), level, code)
-    if rows.empty:
+    table, residents = _deprived_table(level, code, stamp)
+    if table is None:
         st.markdown("None of its neighbourhoods is in England's most deprived 10% (IMD 2025).")
         return
-    st.markdown(f"**{len(rows)}** of its neighbourhoods are in England's most deprived 10% (IMD 2025), home to "
-                f"**{int(rows['population'].sum()):,}** residents (Census 2021).")
-    table = rows.rename(columns={"display_name": "Neighbourhood", "code": "LSOA code", "population": "Residents",
-                                 "imd_imd_percentile": "National percentile (0 = most deprived)",
-                                 "imd_imd_score": "IMD score"})
-    st.dataframe(table[["Neighbourhood", "LSOA code", "National percentile (0 = most deprived)", "IMD score",
-                        "Residents"]], hide_index=True, width="stretch",
+    st.markdown(f"**{table.num_rows}** of its neighbourhoods are in England's most deprived 10% (IMD 2025), home to "
+                f"**{residents:,}** residents (Census 2021).")
+    st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"National percentile (0 = most deprived)": st.column_config.NumberColumn(format="%.1f"),
                                 "IMD score": st.column_config.NumberColumn(format="%.1f")})
     st.caption(source_line("imd2025_lsoa21", "2025") + " 'Deprived Leeds' = LSOAs in England's most deprived decile.")
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _deprived_table(level: str, code: str, stamp: str) -> tuple[pa.Table | None, int]:
+    """The area's deprived neighbourhoods as Arrow (converted once) and their residents, per area."""
+    rows = deprived_neighbourhoods(store.values(stamp), store.areas("lsoa21", stamp), level, code)
+    if rows.empty:
+        return None, 0
+    table = rows.rename(columns={"display_name": "Neighbourhood", "code": "LSOA code", "population": "Residents",
+                                 "imd_imd_percentile": "National percentile (0 = most deprived)",
+                                 "imd_imd_score": "IMD score"})
+    table = table[["Neighbourhood", "LSOA code", "National percentile (0 = most deprived)", "IMD score", "Residents"]]
+    return pa.Table.from_pandas(table, preserve_index=False), int(rows["population"].sum())
+
+
 def trend_charts(level: str, code: str, stamp: str) -> None:
     """A small line chart for every indicator with more than one period (this area and Leeds)."""
-    trend = trend_frame(store.values(stamp), store.registry(), level, code)
-    if trend.empty:
+    trends = _trends(level, code, stamp)
+    if trends is None:
         st.info("No indicator has more than one period for this kind of area.")
         return
+    spec, table = trends
+    show_spec(spec)
+    with st.expander("Trend figures as a table"):
+        st.dataframe(table, width="stretch")
+    st.caption("IMD editions are compared by decile, percentile or the share of residents in England's most deprived "
+               "10%, never by score or raw rank. " + source_line("imd2025_lsoa21", "2025") + " " +
+               source_line("imd2019_lsoa11", "2019"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | None:
+    """The trend small multiples as a finished spec and their table, per area (shared, read-only)."""
+    trend = trend_frame(store.values(stamp), store.registry(), level, code)
+    if trend.empty:
+        return None
     chart = alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
@@ -276,13 +319,7 @@ def trend_charts(level: str, code: str, stamp: str) -> None:
                                                                            range=[[1, 0], [5, 3]])),
         tooltip=["label:N", "period:N", "series:N", alt.Tooltip("value:Q", format=".1f")],
     ).properties(width=210, height=150).facet(facet=alt.Facet("label:N", title=None), columns=4)
-    st.altair_chart(chart)
-    with st.expander("Trend figures as a table"):
-        st.dataframe(trend.pivot_table(index="label", columns=["series", "period"], values="value").round(2),
-                     width="stretch")
-    st.caption("IMD editions are compared by decile, percentile or the share of residents in England's most deprived "
-               "10%, never by score or raw rank. " + source_line("imd2025_lsoa21", "2025") + " " +
-               source_line("imd2019_lsoa11", "2019"))
+    return vega_spec(chart), trend.pivot_table(index="label", columns=["series", "period"], values="value").round(2)
 
 
 def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:
