@@ -24,7 +24,7 @@ from data.paths import data_dir, processed_dir
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
-                        read_manifest, read_values, store_status)
+                        read_manifest, read_store_table, read_values, store_status)
 
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 
@@ -194,6 +194,12 @@ def values(built_at: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def breaks(built_at: str) -> pd.DataFrame:
     return _guarded(read_breaks, processed_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def table(name: str, built_at: str) -> pd.DataFrame:
+    """One of the store's plain tables, e.g. ``warm_spaces`` (shared, read-only: copy before changing)."""
+    return _guarded(read_store_table, processed_dir(), name)
 
 
 def built_at() -> str:

@@ -19,10 +19,12 @@ from data.paths import CATALOGUE_DIR, REPO_ROOT
 
 MANIFEST = "manifest.json"
 LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
+TABLES = ("warm_spaces", "warm_spaces_rejected")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",
                  REPO_ROOT / "data" / "pipeline" / "inputs.py", REPO_ROOT / "data" / "pipeline" / "derived.py",
+                 REPO_ROOT / "data" / "pipeline" / "warm_spaces.py", CATALOGUE_DIR / "warm_spaces.yaml",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
 
 
@@ -54,7 +56,8 @@ class StoreStatus:
 
 
 def expected_files() -> list[str]:
-    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", "series.parquet", MANIFEST]
+    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", "series.parquet", MANIFEST] \
+        + [f"{name}.parquet" for name in TABLES]
 
 
 def store_status(processed: Path) -> StoreStatus:
@@ -107,3 +110,10 @@ def read_breaks(processed: Path) -> pd.DataFrame:
 def read_series(processed: Path) -> pd.DataFrame:
     """The tidy long table of every time series (one row per series, area and period; see data/series.yaml)."""
     return _read(processed / "series.parquet", pd.read_parquet)
+
+
+def read_store_table(processed: Path, name: str) -> pd.DataFrame:
+    """One of the store's plain tables (``TABLES``: e.g. the warm spaces and the rows rejected from them)."""
+    if name not in TABLES:
+        raise DataError(f"Unknown store table {name!r}; use one of {', '.join(TABLES)}.")
+    return _read(processed / f"{name}.parquet", pd.read_parquet)

@@ -31,6 +31,7 @@ from data.registry import Indicator, Registry, load_registry
 from data.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.validate import require_count, require_known_codes
+from data.pipeline.warm_spaces import clean_spaces, place_spaces, read_spaces_file
 from geo.aggregate import aggregate, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
 from geo.lookups import convert_lsoa11_to_lsoa21, membership
@@ -268,8 +269,18 @@ def area_layers(geography: Geography, areas: AreaCatalogue) -> dict[str, gpd.Geo
 
 
 # ---------------------------------------------------------------- export
+def warm_spaces_tables(sources: SourceCatalogue, geography: Geography, data_dir: Path) -> dict[str, pd.DataFrame]:
+    """The warm spaces points, checked row by row and placed in their LSOA; rejected rows kept with reasons."""
+    path = locate(sources.sources["warm_spaces"], data_dir, check_sha=True)
+    wards = geography.layers["ward24"].set_index("ward24_code")["ward24_name"].to_dict()
+    cleaned = clean_spaces(read_spaces_file(path), wards)
+    return {"warm_spaces": place_spaces(cleaned.spaces, geography.layers["lsoa21"]),
+            "warm_spaces_rejected": cleaned.rejected}
+
+
 def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.DataFrame, breaks: pd.DataFrame,
-                manifest: dict, series: pd.DataFrame | None = None) -> None:
+                manifest: dict, series: pd.DataFrame | None = None,
+                tables: dict[str, pd.DataFrame] | None = None) -> None:
     """Write everything into a temporary sibling folder, then swap it in whole."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".processed-build-", dir=out_dir.parent))
@@ -280,6 +291,8 @@ def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.D
         breaks.to_parquet(tmp / "national_breaks.parquet", index=False)
         if series is not None:
             series.to_parquet(tmp / "series.parquet", index=False)
+        for name, table in (tables or {}).items():
+            table.to_parquet(tmp / f"{name}.parquet", index=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         old = out_dir.with_name(out_dir.name + ".old")
         if old.exists():
@@ -329,6 +342,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     values = pd.concat(pieces, ignore_index=True)
     report("Preparing map layers", 0.8)
     layers = area_layers(geography, areas)
+    report("Checking the warm spaces list", 0.82)
+    tables = warm_spaces_tables(sources, geography, data_dir)
     report("Computing derived indicators", 0.85)
     context = DerivedContext(registry, {level: pd.DataFrame(layer.drop(columns="geometry")) for level, layer in layers.items()})
     derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, registry.indicators, context)]
@@ -349,9 +364,10 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
         "indicators": len(registry.indicators),
         "value_rows": int(len(values)),
         "series_rows": int(len(series)),
+        "warm_spaces": {"kept": int(len(tables["warm_spaces"])), "rejected": int(len(tables["warm_spaces_rejected"]))},
     }
     report("Writing the processed store", 0.95)
-    write_store(out_dir, layers, values, pd.concat(breaks, ignore_index=True), manifest, series)
+    write_store(out_dir, layers, values, pd.concat(breaks, ignore_index=True), manifest, series, tables)
     report("Done", 1.0)
     return manifest
 

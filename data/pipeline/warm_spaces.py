@@ -1,0 +1,297 @@
+"""Warm and welcome spaces: read, check and clean the points file for the store.
+
+    python -m data.pipeline.warm_spaces check FILE   # validate a replacement file; exit 1 and list problems if any
+
+The list is third-party free text (no licence stated, typed by hundreds of venues), so every row is
+checked with a pydantic model before it reaches the store: a row that fails is kept aside with the
+reason (the page lists them), never dropped silently; a file that cannot be read at all, or lacks a
+required column, stops the build with one sentence and leaves the previous store in place.
+Text is stored as plain text; whoever shows it escapes it for the medium (HTML tooltip, Markdown).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from data.catalogue import load_areas, load_sources
+from data.errors import DataError
+from data.paths import CATALOGUE_DIR, data_dir
+from data.pipeline.inputs import read_table
+from metrics.warm_spaces import DAYS
+
+CONFIG_PATH = CATALOGUE_DIR / "warm_spaces.yaml"
+_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
+_TIME = r"\d{2}:\d{2}-\d{2}:\d{2}"
+_RULE = re.compile(rf"^(?P<days>{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*) (?P<times>{_TIME}(?:,{_TIME})*)$")
+STORED_COLUMNS = ["space_id", "title", "address", "space_type", "hours_text", "opening_hours_osm", "hours_parsed",
+                  "days_open", "weekly_hours", "website", "url_text", "accessibility", "description", "source",
+                  "source_label", "snapshot_date", "ward24_code", "ward24_name", "lon", "lat", "row"]
+PLACED_COLUMNS = ["lsoa21_code", "easting", "northing"]
+BNG = "EPSG:27700"   # British National Grid: distances in metres
+REJECTED_COLUMNS = ["row", "title", "problem"]
+
+
+@dataclass(frozen=True)
+class Config:
+    columns: dict[str, str]
+    required: list[str]
+    sources: dict[str, str]
+    bounds: dict[str, float]
+    max_text: int
+    caveat: str
+    source: str
+
+
+@lru_cache(maxsize=2)
+def load_config(path: Path = CONFIG_PATH) -> Config:
+    """The points file's columns, checks and caveat (data/warm_spaces.yaml)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Config(**{k: raw[k] for k in Config.__dataclass_fields__})
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise DataError(f"{path.name}: cannot be read ({exc.__class__.__name__}).") from None
+
+
+# ---------------------------------------------------------------- text
+def plain_text(value: object, limit: int) -> str:
+    """One line of plain text: no control characters, no-break spaces or runs of blanks; at most ``limit``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"\s*[\r\n]+\s*", ", ", text.strip())
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def website(url: str) -> str | None:
+    """The url when it is a plain http(s) address (others, e.g. 'Www.x.org' or 'javascript:', are not links)."""
+    return url if re.fullmatch(r"https?://[^\s<>\"']+", url, flags=re.IGNORECASE) else None
+
+
+# ---------------------------------------------------------------- hours
+@dataclass(frozen=True)
+class Hours:
+    parsed: bool
+    days: tuple[str, ...]          # two-letter day codes, Monday first
+    weekly_hours: float | None
+    intervals: dict[str, tuple[tuple[int, int], ...]]   # day -> (start, end) in minutes
+
+
+def parse_hours(osm: str) -> Hours:
+    """Read simple OpenStreetMap rules ('Mo-Fr 09:00-17:00; Sa 10:00-13:00,14:00-16:00').
+
+    Anything else (PH, week numbers, 'off', blank) counts as not parsed: the page then shows only the
+    free text, and says so. An end before its start (past midnight) is not parsed either.
+    """
+    if not osm.strip():
+        return Hours(False, (), None, {})
+    intervals: dict[str, list[tuple[int, int]]] = {}
+    for rule in osm.split(";"):
+        match = _RULE.match(rule.strip())
+        if not match:
+            return Hours(False, (), None, {})
+        spans = []
+        for piece in match["times"].split(","):
+            start, end = (int(t[:2]) * 60 + int(t[3:]) for t in piece.split("-"))
+            if not (0 <= start < end <= 24 * 60):
+                return Hours(False, (), None, {})
+            spans.append((start, end))
+        for day in _expand_days(match["days"]):
+            intervals.setdefault(day, []).extend(spans)
+    days = tuple(d for d in DAYS if d in intervals)
+    minutes = sum(end - start for day in days for start, end in _merge(intervals[day]))
+    return Hours(True, days, round(minutes / 60, 2), {d: tuple(_merge(intervals[d])) for d in days})
+
+
+def _expand_days(text: str) -> list[str]:
+    out = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        i, j = DAYS.index(first), DAYS.index(last or first)
+        out += DAYS[i:j + 1] if i <= j else DAYS[i:] + DAYS[:j + 1]
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# ---------------------------------------------------------------- rows
+class SpaceRow(BaseModel):
+    """One space as the app needs it; the validators say, in a sentence, what is wrong with a row."""
+
+    model_config = ConfigDict(extra="ignore")
+    title: str
+    address: str = ""
+    space_type: str = ""
+    hours_text: str = ""
+    opening_hours_osm: str = ""
+    url: str = ""
+    accessibility: str = ""
+    description: str = ""
+    source: str
+    snapshot_date: date
+    ward24_code: str
+    ward24_name: str = ""
+    lon: float
+    lat: float
+
+    @field_validator("title")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value:
+            raise ValueError("the name (title) is blank")
+        return value
+
+    @field_validator("ward24_code")
+    @classmethod
+    def _ward_code(cls, value: str) -> str:
+        if not re.fullmatch(r"E05\d{6}", value):
+            raise ValueError("not a ward code (E05 and six digits)")
+        return value
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    spaces: pd.DataFrame     # STORED_COLUMNS, one row per usable space
+    rejected: pd.DataFrame   # REJECTED_COLUMNS: file row number (1 = first data row), name, reason
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error["loc"]) or "row"
+        message = "blank (required)" if error["type"] == "missing" else error["msg"].removeprefix("Value error, ")
+        parts.append(f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def clean_spaces(raw: pd.DataFrame, leeds_wards: dict[str, str], config: Config | None = None) -> Cleaned:
+    """Check every row and clean its text; rows that fail are returned in ``rejected`` with the reason.
+
+    ``leeds_wards`` maps ward code -> name (the app's own wards): a space must be in one of them.
+    """
+    config = config or load_config()
+    box = config.bounds
+    kept, rejected = [], []
+    for index, record in enumerate(raw.to_dict("records"), start=1):
+        text = {k: plain_text(v, config.max_text) for k, v in record.items() if k not in ("lon", "lat")}
+        coords = {k: _number(record.get(k)) for k in ("lon", "lat")}
+        try:
+            row = SpaceRow.model_validate({**{k: v for k, v in text.items() if v != ""}, **coords})
+        except ValidationError as exc:
+            rejected.append({"row": index, "title": text.get("title", ""), "problem": _describe(exc)})
+            continue
+        problem = None
+        if row.source not in config.sources:
+            problem = f"source: {row.source!r} is not one of {', '.join(config.sources)}"
+        elif not (box["min_lon"] <= row.lon <= box["max_lon"] and box["min_lat"] <= row.lat <= box["max_lat"]):
+            problem = f"lon/lat: {row.lon}, {row.lat} is outside the Leeds area"
+        elif row.ward24_code not in leeds_wards:
+            problem = f"ward24_code: {row.ward24_code} is not a Leeds ward"
+        if problem:
+            rejected.append({"row": index, "title": row.title, "problem": problem})
+            continue
+        hours = parse_hours(row.opening_hours_osm)
+        kept.append({
+            **row.model_dump(exclude={"url"}), "row": index,
+            "ward24_name": leeds_wards[row.ward24_code],
+            "hours_parsed": hours.parsed, "days_open": ",".join(hours.days), "weekly_hours": hours.weekly_hours,
+            "website": website(row.url), "url_text": row.url, "source_label": config.sources[row.source],
+            "snapshot_date": row.snapshot_date.isoformat(),
+        })
+    spaces = pd.DataFrame(kept, columns=[c for c in STORED_COLUMNS if c != "space_id"])
+    spaces.insert(0, "space_id", [f"ws{n:04d}" for n in spaces["row"]])
+    spaces["weekly_hours"] = spaces["weekly_hours"].astype("float64")
+    spaces["hours_parsed"] = spaces["hours_parsed"].astype(bool)
+    return Cleaned(spaces.reset_index(drop=True), pd.DataFrame(rejected, columns=REJECTED_COLUMNS))
+
+
+def _number(value: object) -> float | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if pd.notna(number) and abs(number) != float("inf") else None
+
+
+def read_spaces_file(path: Path, config: Config | None = None) -> pd.DataFrame:
+    """The raw file as text columns; a file that cannot be read or lacks a required column is a DataError."""
+    config = config or load_config()
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path.name}: the warm spaces file is missing.") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(f"{path.name}: cannot be read as a UTF-8 CSV file ({exc.__class__.__name__}).") from None
+    missing = [c for c in config.required if c not in raw.columns]
+    if missing:
+        raise DataError(f"{path.name}: required column(s) missing: {', '.join(missing)} "
+                        f"(see data/warm_spaces.yaml for the columns).")
+    if raw.empty:
+        raise DataError(f"{path.name}: the file has no rows.")
+    return raw
+
+
+def place_spaces(spaces: pd.DataFrame, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Add each space's LSOA (the polygon it falls in, else the nearest: the boundaries are generalised)
+    and its British National Grid easting/northing, for distances in metres."""
+    points = gpd.GeoDataFrame(spaces, geometry=gpd.points_from_xy(spaces["lon"], spaces["lat"]), crs="EPSG:4326")
+    points = points.to_crs(BNG)
+    polygons = lsoas[["lsoa21_code", "geometry"]].to_crs(BNG)
+    joined = gpd.sjoin_nearest(points, polygons, how="left").groupby(level=0).first()
+    out = spaces.copy()
+    out["lsoa21_code"] = joined["lsoa21_code"].reindex(out.index).to_numpy()
+    out["easting"] = points.geometry.x.round(1).to_numpy()
+    out["northing"] = points.geometry.y.round(1).to_numpy()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Check a replacement file against the Leeds wards in the data folder's ward lookup."""
+    parser = argparse.ArgumentParser(prog="python -m data.pipeline.warm_spaces", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate a warm spaces CSV; exit 1 on any problem")
+    check.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        wards = leeds_wards_from_lookup()
+        cleaned = clean_spaces(read_spaces_file(args.file), wards)
+    except DataError as exc:
+        print(f"Check failed: {exc}", file=sys.stderr)
+        return 1
+    for row in cleaned.rejected.itertuples():
+        print(f"row {row.row} ({row.title or 'no name'}): {row.problem}", file=sys.stderr)
+    unparsed = int((~cleaned.spaces["hours_parsed"]).sum())
+    print(f"{len(cleaned.spaces)} spaces usable, {len(cleaned.rejected)} rejected; opening hours not parsed "
+          f"for {unparsed} (their free text is shown instead).")
+    return 1 if len(cleaned.rejected) else 0
+
+
+def leeds_wards_from_lookup() -> dict[str, str]:
+    """Leeds ward code -> name from the catalogued ONS lookup (for the CLI check; the build uses its own layers)."""
+    lookup = read_table(load_sources().sources["lookup_lsoa21_ward24"], data_dir(), check_sha=False)
+    leeds = lookup[lookup["lad24_code"] == load_areas().leeds.code]
+    return dict(zip(leeds["ward24_code"], leeds["ward24_name"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
