@@ -82,6 +82,7 @@ class Part(BaseModel):
 class Series(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str = ""
     definition: str
     rate: Rate
     denominator_label: str | None = None

@@ -122,9 +122,8 @@ def change_table(table: pd.DataFrame, series_id: str, level: str, start: str, en
                              f"(its periods: {', '.join(periods) or 'none'}).")
     rows = table[(table["series_id"] == series_id) & (table["area_level"] == level)]
     cols = ["area_code", "value", "lower_ci", "upper_ci"]
-    a = rows[rows["period"] == start][cols].set_index("area_code")
-    b = rows[rows["period"] == end][cols].set_index("area_code")
-    out = a.join(b, how="outer", lsuffix="_start", rsuffix="_end")
+    out = rows[rows["period"] == start][cols].merge(rows[rows["period"] == end][cols], on="area_code", how="outer",
+                                                     suffixes=("_start", "_end")).set_index("area_code")
     out["change"] = out["value_end"] - out["value_start"]
     out["judgement"] = [
         judge(r.value_start, r.value_end, polarity, rule, level, (r.lower_ci_start, r.upper_ci_start),
@@ -155,3 +154,74 @@ def percent_change(start: float, end: float) -> float:
     if start is None or end is None or start != start or end != end or start == 0:
         return np.nan
     return 100.0 * (end - start) / abs(start)
+
+
+def break_marks(table: pd.DataFrame, breaks: list) -> pd.DataFrame:
+    """Where each break falls on a time axis (midway between the two series) and its reason.
+
+    ``breaks`` are series.yaml Break objects (before, after, kind, reason). Columns: date, kind, reason, label.
+    """
+    rows = []
+    for brk in breaks:
+        before = table[table["series_id"] == brk.before]["period_start"]
+        after = table[table["series_id"] == brk.after]["period_start"]
+        if before.empty or after.empty:
+            continue
+        last, first = before.max(), after.min()
+        rows.append({"date": last + (first - last) / 2, "kind": brk.kind, "reason": brk.reason,
+                     "label": f"{brk.kind.capitalize()} changed"})
+    return pd.DataFrame(rows, columns=["date", "kind", "reason", "label"])
+
+
+def leeds_changes(table: pd.DataFrame, trend, level: str = "lad", code: str | None = None) -> list[dict]:
+    """The change for one area (Leeds by default) in every series of a trend with two or more periods.
+
+    One dict per series: series_id, start, end, value_start, value_end, change, judgement. A trend with a
+    break gives one entry per side of it, never one across it.
+    """
+    out = []
+    rule = Rule.of(trend.change_rule)
+    rows = table[(table["trend_id"] == trend.id) & (table["area_level"] == level)]
+    if code is not None:
+        rows = rows[rows["area_code"] == code]
+    for series_id in series_of_trend(rows, trend.id):
+        own = rows[(rows["series_id"] == series_id) & rows["value"].notna()]
+        pair = default_pair(series_periods(own, series_id))
+        if pair is None:
+            continue
+        start, end = (own[own["period"] == p].iloc[0] for p in pair)
+        out.append({"series_id": series_id, "start": pair[0], "end": pair[1], "value_start": start["value"],
+                    "value_end": end["value"], "change": end["value"] - start["value"],
+                    "judgement": judge(start["value"], end["value"], trend.polarity, rule, level,
+                                       (start["lower_ci"], start["upper_ci"]), (end["lower_ci"], end["upper_ci"]))})
+    return out
+
+
+def summary_table(table: pd.DataFrame, catalogue) -> pd.DataFrame:
+    """One row per trend and series: Leeds' change (and England's, where published) over the latest series.
+
+    The headline of 'is Leeds getting better?': only the latest series of each trend (its current definition).
+    """
+    rows = []
+    for trend in catalogue.trends:
+        leeds = leeds_changes(table, trend, "lad")
+        if not leeds:
+            rows.append({"trend_id": trend.id, "Measure": trend.short_label, "Judgement": "one period only"})
+            continue
+        latest = leeds[-1]
+        england = [c for c in leeds_changes(table, trend, "england") if c["series_id"] == latest["series_id"]]
+        eng = next((c for c in england if (c["start"], c["end"]) == (latest["start"], latest["end"])), None)
+        rows.append({"trend_id": trend.id, "Measure": trend.short_label, "series_id": latest["series_id"],
+                     "From": latest["start"], "To": latest["end"], "Leeds then": trend.format_value(latest["value_start"]),
+                     "Leeds now": trend.format_value(latest["value_end"]), "change": latest["change"],
+                     "Judgement": latest["judgement"],
+                     "England": eng["judgement"] if eng else "no England figure for these periods"})
+    return pd.DataFrame(rows)
+
+
+def rank_changes(changes: pd.DataFrame, polarity: str) -> pd.DataFrame:
+    """Areas ordered from the most improved to the most worsened (neutral: largest rise first)."""
+    ascending = polarity == "lower_is_better"
+    key = changes["change"] if polarity != "neutral" else -changes["change"]
+    order = key.sort_values(ascending=ascending if polarity != "neutral" else True, na_position="last").index
+    return changes.loc[order].reset_index(drop=True)

@@ -116,6 +116,7 @@ def test_compare_needs_two_areas(processed_store):
 def test_change_counts_split_merged_and_slipped_back(processed_store):
     at = _app(processed_store)
     at.switch_page("app_pages/change.py").run()
+    at.selectbox(key="change_measure").set_value("Deprivation: IMD 2019 → 2025").run()
     assert not at.exception, [e.value for e in at.exception]
     lsoas = pd.DataFrame(read_areas(processed_store, "lsoa21").drop(columns="geometry"))
     counts = lookup_counts(lsoas)

@@ -114,3 +114,35 @@ def test_period_labels():
     assert period_label("2021-04-01/P1Y", "iso_interval")[0] == "2021/22"
     assert period_label("2005-01-01/P1Y", "iso_interval")[0] == "2005"
     assert period_label("2023-03-01", "quarter_end")[0] == "year to Mar 2023"
+
+
+def test_break_marks_fall_between_the_two_series():
+    from data.series import Break
+    from metrics.trends import break_marks
+
+    marks = break_marks(fake_table(), [Break(before="old_def", after="new_def", kind="definition", reason="fake")])
+    assert len(marks) == 1
+    assert pd.Timestamp("2018-01-01") < marks.loc[0, "date"] < pd.Timestamp("2019-01-01")
+
+
+def test_leeds_changes_give_one_change_per_series_never_across():
+    from types import SimpleNamespace
+
+    from metrics.trends import leeds_changes
+
+    trend = SimpleNamespace(id="t", polarity="lower_is_better",
+                            change_rule=SimpleNamespace(method="threshold", min_change=1.0, min_relative=None,
+                                                        noise_levels=[]))
+    out = leeds_changes(fake_table(), trend, "ward24", "A")
+    assert [(c["series_id"], c["start"], c["end"]) for c in out] == [("old_def", "2017", "2018"),
+                                                                     ("new_def", "2019", "2021")]
+    assert out[1]["change"] == 2 and out[1]["judgement"] == WORSENED
+
+
+def test_rank_changes_puts_the_most_improved_first():
+    from metrics.trends import rank_changes
+
+    changes = pd.DataFrame({"area_code": ["a", "b", "c"], "change": [1.0, -2.0, float("nan")]})
+    assert rank_changes(changes, "lower_is_better")["area_code"].tolist() == ["b", "a", "c"]
+    assert rank_changes(changes, "higher_is_better")["area_code"].tolist() == ["a", "b", "c"]
+    assert rank_changes(changes, "neutral")["area_code"].tolist() == ["a", "b", "c"]

@@ -1,0 +1,189 @@
+"""The change page's views of the time series: every measure at a glance, one measure in depth, monthly demand.
+
+Widgets and layout only; the numbers come from metrics.trends over the store's series table.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components import trend_view as tv
+from data.series import Trend
+from metrics.trends import (FELL, IMPROVED, NO_CLEAR, NOISE, NOT_TESTED, ROSE, WORSENED, default_pair,
+                            leeds_changes, rank_changes, series_periods, summarise, summary_table)
+
+LEVEL_WORDS = {"lsoa21": "Neighbourhoods (LSOA)", "msoa": "MSOAs", "ward24": "Wards", "committee": "Community committees"}
+JUDGEMENT_ORDER = [IMPROVED, WORSENED, ROSE, FELL, NO_CLEAR, NOISE, NOT_TESTED]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _summary(stamp: str) -> pd.DataFrame:
+    return summary_table(tv.series_table(stamp), tv.catalogue())
+
+
+def summary_section(stamp: str) -> None:
+    """Is Leeds getting better? One row per measure: Leeds' change over its latest comparable periods."""
+    table = _summary(stamp)
+    judged = table["Judgement"].value_counts()
+    st.markdown("For every measure with a time series, Leeds' change between the first and the latest period of its "
+                "**current definition** (monthly series: the latest month against a year earlier). Each judgement "
+                "follows the measure's stated rule, shown with it below; measures that are neither better nor worse "
+                "when they rise (prices, pay in cash terms, Universal Credit caseloads) are only said to rise or fall.")
+    cols = st.columns(4)
+    cols[0].metric("Improved", int(judged.get(IMPROVED, 0)))
+    cols[1].metric("Worsened", int(judged.get(WORSENED, 0)))
+    cols[2].metric("No clear change", int(judged.get(NO_CLEAR, 0) + judged.get(NOISE, 0)))
+    cols[3].metric("Rose or fell (not judged)", int(judged.get(ROSE, 0) + judged.get(FELL, 0)))
+    shown = table.assign(Change=[tv.signed(tv.catalogue().get(t), c) if pd.notna(c) else "–"
+                                 for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
+                         Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
+    columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
+    st.dataframe(shown.reindex(columns=columns), hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3)
+    with st.expander("How each change is judged", expanded=False):
+        for trend in tv.catalogue().trends:
+            st.markdown(f"**{trend.short_label}.** {trend.change_rule.text}")
+    st.caption("“England” is England's judgement over the same periods where it is published. Pick a measure above "
+               "for its chart, its breaks and the areas where it improved or worsened.")
+
+
+def _source_of(trend_id: str, series_id, stamp: str) -> str:
+    if not isinstance(series_id, str):
+        return ""
+    rows = tv.trend_rows(trend_id, stamp)
+    sources = rows[(rows["series_id"] == series_id) & (rows["area_level"] == "lad")]["source"].unique()
+    catalogue = store.sources()
+    return "; ".join(catalogue.sources[s].publisher for s in sources)
+
+
+def trend_section(trend: Trend, committee: str, stamp: str) -> None:
+    """One measure: Leeds against England and the region, then where it improved or worsened."""
+    rows = tv.trend_rows(trend.id, stamp)
+    st.header(trend.label)
+    st.markdown(" ".join(f"**{tv.series_label(trend, s.id)}:** {s.definition}" if len(trend.series) > 1 else s.definition
+                         for s in trend.series))
+    if any(s.rate == "derived" for s in trend.series):
+        names = "; ".join(s.denominator_label for s in trend.series if s.denominator_label)
+        st.info(f"A rate derived by the atlas, not the publisher's figure. Denominator: {names}.",
+                icon=":material/calculate:")
+    st.caption(f"Caveat: {trend.caveat}")
+
+    comparators = rows[rows["area_level"].isin(tv.COMPARATORS)]
+    if not comparators.empty:
+        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators")
+        for change in leeds_changes(rows, trend, "lad"):
+            st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
+                        f"{tv.change_text(trend, change['value_start'], change['value_end'], change['change'], change['judgement'], change['start'], change['end'])}.")
+        st.caption(f"Rule: {trend.change_rule.text}")
+    levels = tv.levels_of(trend.id, stamp)
+    if not levels:
+        st.info(f"{trend.short_label} is published for local authorities only: there are no ward or neighbourhood "
+                "figures to compare.", icon=":material/info:")
+        return
+    area_section(trend, levels, committee, stamp)
+
+
+def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) -> None:
+    """Where it improved and where it worsened: level, definition and two periods of one series."""
+    st.subheader("Where it improved and where it worsened")
+    rows = tv.trend_rows(trend.id, stamp)
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        default = levels.index("ward24") if "ward24" in levels else 0
+        level = st.radio("Areas", levels, index=default, format_func=LEVEL_WORDS.get, horizontal=True,
+                         key=f"change_level_{trend.id}")
+    small = rows[rows["area_level"] == level]
+    series_ids = [s.id for s in trend.series if s.id in set(small["series_id"])]
+    with c2:
+        if len(series_ids) > 1:
+            series_id = st.radio("Definition (periods of one definition only)", series_ids, index=len(series_ids) - 1,
+                                 format_func=lambda s: tv.series_label(trend, s), key=f"change_series_{trend.id}")
+        else:
+            series_id = series_ids[0]
+    periods = series_periods(small[small["value"].notna()], series_id)
+    pair = default_pair(periods)
+    if pair is None:
+        st.info(f"Only one period ({', '.join(periods) or 'none'}) of this definition at this level: no change can "
+                "be computed.")
+        return
+    start, end = st.select_slider("Compare", options=periods, value=pair, key=f"change_periods_{trend.id}_{series_id}_{level}")
+    if start == end:
+        st.info("Pick two different periods to see a change.")
+        return
+    changes = tv.area_changes(trend.id, series_id, level, start, end, stamp)
+    if committee != "all":
+        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
+    counts = summarise(changes.dropna(subset=["judgement"]))
+    shown = [j for j in JUDGEMENT_ORDER if counts.get(j)]
+    cols = st.columns(max(len(shown), 1))
+    for col, judgement in zip(cols, shown):
+        col.metric(judgement.capitalize(), f"{counts[judgement]} of {len(changes)}")
+    if NOISE in shown:
+        st.caption(f"Within the noise: {trend.change_rule.text}")
+    tv.change_map(trend, series_id, level, start, end, committee, stamp)
+    ranked = rank_changes(changes, trend.polarity)
+    table = pd.DataFrame({
+        "Area": ranked["display_name"].fillna(ranked["name"]), "Code": ranked["code"],
+        "Committee": ranked["committee_name"], start: ranked["value_start"], end: ranked["value_end"],
+        "Change": ranked["change"], "Judgement": ranked["judgement"]})
+    fmt = tv._num_format(trend)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format=fmt) for c in (start, end, "Change")})
+    st.download_button("Download (CSV)", table.to_csv(index=False).encode("utf-8"), key=f"change_csv_{trend.id}",
+                       file_name=f"leeds_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
+                       mime="text/csv")
+    st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}. "
+               f"{_converted_note(rows, series_id, start, end)}{tv.sources_caption(trend, rows[rows['series_id'] == series_id])}")
+    area_chart(trend, rows, level, changes, stamp)
+
+
+def _converted_note(rows: pd.DataFrame, series_id: str, start: str, end: str) -> str:
+    converted = rows[(rows["series_id"] == series_id) & rows["period"].isin([start, end]) & rows["converted"]]
+    if converted.empty:
+        return ""
+    periods = ", ".join(sorted(converted["period"].unique()))
+    return (f"{periods}: published on 2011 LSOAs and carried to 2021 LSOAs with the ONS lookup (split LSOAs share "
+            "their parent's counts by Census 2021 households; totals are unchanged). ")
+
+
+def area_chart(trend: Trend, rows: pd.DataFrame, level: str, changes: pd.DataFrame, stamp: str) -> None:
+    """One area's line against Leeds, every series, breaks marked."""
+    options = changes.dropna(subset=["change"])
+    if options.empty:
+        return
+    names = dict(zip(options["code"], options["display_name"].fillna(options["name"])))
+    code = st.selectbox("Follow one area over time", list(names), format_func=names.get,
+                        key=f"change_area_{trend.id}_{level}")
+    picked = rows[((rows["area_level"] == level) & (rows["area_code"] == code)) | (rows["area_level"] == "lad")]
+    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} and Leeds")
+
+
+def demand_section(stamp: str, committee: str) -> None:
+    """Monthly Universal Credit households by MSOA: latest month, change over 12 months, where it rose most."""
+    trend = tv.catalogue().get("universal_credit_households")
+    rows = tv.trend_rows(trend.id, stamp)
+    st.header("Monthly demand: households on Universal Credit")
+    st.caption(f"Caveat: {trend.caveat}")
+    msoa = rows[rows["area_level"] == "msoa"]
+    series_id = trend.series[0].id
+    periods = series_periods(msoa[msoa["value"].notna()], series_id)
+    start, end = default_pair(periods)
+    leeds = rows[(rows["area_level"] == "lad") & rows["period"].isin([start, end])].set_index("period")["value"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"Leeds households on UC, {end}", trend.format_value(leeds.get(end)))
+    c2.metric(f"Change since {start}", tv.signed(trend, leeds.get(end) - leeds.get(start)))
+    c3.metric("Latest month", end + (" (provisional)" if rows[rows["period"] == end]["provisional"].any() else ""))
+    changes = tv.area_changes(trend.id, series_id, "msoa", start, end, stamp)
+    if committee != "all":
+        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
+    top = changes.dropna(subset=["change"]).sort_values("change", ascending=False).head(10)
+    st.subheader(f"The ten MSOAs where it rose most, {start} to {end}")
+    table = pd.DataFrame({"MSOA": top["display_name"], "Code": top["code"], start: top["value_start"],
+                          end: top["value_end"], "Change": top["change"],
+                          "Change (%)": 100 * top["change"] / top["value_start"]})
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.0f") for c in (start, end, "Change")} |
+                 {"Change (%)": st.column_config.NumberColumn(format="%.1f")})
+    picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
+    names = dict(zip(top["code"], top["display_name"]))
+    tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")

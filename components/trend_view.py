@@ -1,0 +1,203 @@
+"""Time series on the page: cached reads of the store's series table, line charts with breaks, change maps.
+
+Charts draw one line per series (``detail=segment``), so a line can never cross a definition break; the
+break itself is a dashed rule with its reason in the tooltip and in the caption beside the chart.
+"""
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components import store
+from components.footer import source_line
+from components.legend import legend_markup, show_legend
+from components.map import deck_template, show_map, with_selection
+from data.paths import processed_dir
+from data.series import SeriesCatalogue, Trend, load_series_catalogue
+from data.store import read_series
+from geo.classify import diverging_classes
+from geo.features import features, view_for_bounds
+from geo.palettes import class_colours, hex_to_rgba, legend_rows, no_data_colour
+from metrics.trends import Rule, break_marks, change_table, line_segments
+
+COMPARATORS = {"lad": "Leeds", "region": "Yorkshire and The Humber", "england": "England"}
+COMPARATOR_CODES = {"E08000035": "Leeds", "E12000003": "Yorkshire and The Humber", "E92000001": "England"}
+LINE_COLOURS = {"Leeds": "#0072b2", "England": "#000000", "Yorkshire and The Humber": "#e69f00"}
+LINE_SHAPES = {"Leeds": "circle", "England": "square", "Yorkshire and The Humber": "triangle-up"}
+SMALL_LEVELS = ("lsoa21", "msoa", "ward24", "committee")
+CHANGE_TOOLTIP = "<b>{name}</b><br/>{change_text}"
+
+
+def catalogue() -> SeriesCatalogue:
+    return load_series_catalogue()
+
+
+@st.cache_resource(show_spinner=False)
+def series_table(stamp: str) -> pd.DataFrame:
+    """The store's series table with plain string keys (shared read-only across sessions)."""
+    table = read_series(processed_dir())
+    for column in ("trend_id", "series_id", "area_level", "period", "source"):
+        table[column] = table[column].astype(str)
+    return table
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def trend_rows(trend_id: str, stamp: str) -> pd.DataFrame:
+    """Rows of one trend (shared read-only)."""
+    table = series_table(stamp)
+    return table[table["trend_id"] == trend_id].reset_index(drop=True)
+
+
+def levels_of(trend_id: str, stamp: str) -> list[str]:
+    """Small-area levels (LSOA to committee) at which a trend has values, finest first."""
+    present = set(trend_rows(trend_id, stamp)["area_level"])
+    return [level for level in SMALL_LEVELS if level in present]
+
+
+def series_label(trend: Trend, series_id: str) -> str:
+    series = trend.get_series(series_id)
+    return series.label or trend.short_label
+
+
+def sources_caption(trend: Trend, rows: pd.DataFrame) -> str:
+    """'Source: ...' for every source the rows come from, with the periods they cover."""
+    parts = []
+    for source_id, group in rows.groupby("source", sort=False):
+        order = group.drop_duplicates("period").sort_values("period_start")["period"]
+        span = order.iloc[0] if len(order) == 1 else f"{order.iloc[0]} to {order.iloc[-1]}"
+        parts.append(source_line(source_id, span))
+    return " ".join(dict.fromkeys(parts))
+
+
+def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str) -> alt.Chart:
+    """One line per area and series (never across a break), markers by shape, 95% intervals as bars."""
+    data = line_segments(rows[rows["value"].notna()]).assign(
+        area=lambda f: f["area_code"].map(names).fillna(f["area_code"]),
+        series=lambda f: f["series_id"].map(lambda s: series_label(trend, s)),
+        shown=lambda f: f["value"].map(trend.format_value))
+    areas = list(dict.fromkeys(data["area"]))
+    colours = [LINE_COLOURS.get(a, "#cc79a7") for a in areas]
+    shapes = [LINE_SHAPES.get(a, "diamond") for a in areas]
+    x = alt.X("period_start:T", title="Period")
+    y = alt.Y("value:Q", title=f"{trend.short_label} ({trend.unit})", scale=alt.Scale(zero=False))
+    colour = alt.Color("area:N", title="Area", scale=alt.Scale(domain=areas, range=colours))
+    shape = alt.Shape("area:N", title="Area", scale=alt.Scale(domain=areas, range=shapes))
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("shown:N", title=trend.short_label), alt.Tooltip("series:N", title="Definition")]
+    lines = alt.Chart(data).mark_line(strokeWidth=2).encode(x=x, y=y, color=colour, detail="segment:N")
+    points = alt.Chart(data).mark_point(filled=True, size=60).encode(x=x, y=y, color=colour, shape=shape,
+                                                                      tooltip=tooltip)
+    layers = [lines, points]
+    ci = data[data["lower_ci"].notna() & data["upper_ci"].notna()]
+    if not ci.empty:
+        layers.insert(0, alt.Chart(ci).mark_rule(opacity=0.45, strokeWidth=3).encode(
+            x=x, y="lower_ci:Q", y2="upper_ci:Q", color=colour))
+    marks = break_marks(rows, trend.breaks)
+    if not marks.empty:
+        layers.append(alt.Chart(marks).mark_rule(strokeDash=[6, 4], color="#555555", strokeWidth=2).encode(
+            x="date:T", tooltip=[alt.Tooltip("label:N", title="Break"), alt.Tooltip("reason:N", title="Why")]))
+        layers.append(alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#333333", fontSize=12).encode(
+            x="date:T", y=alt.value(8), text="label:N"))
+    return alt.layer(*layers).properties(title=title, height=320)
+
+
+def chart_table(rows: pd.DataFrame, trend: Trend, names: dict[str, str]) -> pd.DataFrame:
+    """The chart's numbers as a table (its text alternative): one row per period, one column per area."""
+    data = rows.assign(area=rows["area_code"].map(names).fillna(rows["area_code"]),
+                       Definition=rows["series_id"].map(lambda s: series_label(trend, s)))
+    wide = data.pivot_table(index=["period_start", "period", "Definition"], columns="area", values="value",
+                            aggfunc="first", observed=True)
+    wide = wide.reset_index().sort_values("period_start").drop(columns="period_start").rename(columns={"period": "Period"})
+    wide.columns.name = None
+    return wide
+
+
+def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str) -> None:
+    """Chart, its break notes, its table alternative and its sources."""
+    if rows["value"].notna().sum() == 0:
+        st.info("No values to chart for this selection.")
+        return
+    st.altair_chart(line_chart(rows, trend, names, title), width="stretch")
+    for mark in break_marks(rows, trend.breaks).itertuples():
+        st.caption(f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it.")
+    with st.expander("Table of the chart", expanded=False):
+        table = chart_table(rows, trend, names)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format=_num_format(trend))
+                                    for c in table.columns if c not in ("Period", "Definition")})
+    st.caption(sources_caption(trend, rows))
+
+
+def _num_format(trend: Trend) -> str:
+    return "%.0f" if trend.format in ("{:,.0f}", "£{:,.0f}") else "%.2f" if "2f" in trend.format else "%.1f"
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def area_changes(trend_id: str, series_id: str, level: str, start: str, end: str, stamp: str) -> pd.DataFrame:
+    """Per area of a level: names, committee, both values, change and judgement (one series only)."""
+    trend = catalogue().get(trend_id)
+    changes = change_table(trend_rows(trend_id, stamp), series_id, level, start, end, trend.polarity,
+                           Rule.of(trend.change_rule))
+    areas = pd.DataFrame(store.areas(level, stamp).drop(columns="geometry"))
+    keep = [c for c in ("code", "display_name", "name", "committee_name") if c in areas.columns]
+    out = areas[keep].merge(changes, left_on="code", right_on="area_code", how="left")
+    if "committee_name" not in out.columns:
+        out["committee_name"] = out["name"]
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: str, committee: str, stamp: str):
+    """Deck template and legend rows for a change map (diverging, centred on no change)."""
+    trend = catalogue().get(trend_id)
+    changes = area_changes(trend_id, series_id, level, start, end, stamp)
+    layer = store.areas(level, stamp)[["code", "geometry"]].merge(changes, on="code", how="left")
+    classed = diverging_classes(layer["change"], 0.0, k=5)
+    colours = class_colours(classed.n_classes, trend.polarity, palette="diverging")
+    dim = (layer["committee_name"] != committee_label(committee)) if committee != "all" else pd.Series(False, index=layer.index)
+    layer["fill"] = [hex_to_rgba(no_data_colour() if k < 0 else colours[int(k)], 70 if d else 235)
+                     for k, d in zip(classed.class_of.to_numpy(), dim)]
+    layer["name"] = layer["display_name"].fillna(layer["code"]).map(html.escape)
+    layer["change_text"] = [html.escape(change_text(trend, r.value_start, r.value_end, r.change, r.judgement, start, end))
+                            for r in layer.itertuples()]
+    area_features = features(layer, ["code", "name", "fill", "change_text"])
+    outline = features(store.areas("ward24", stamp), ["code"]) if level in ("lsoa21", "msoa") else []
+    focus = layer if committee == "all" else layer[~dim.to_numpy()]
+    template = deck_template(area_features, outline, [], view_for_bounds(tuple(focus.total_bounds)), CHANGE_TOOLTIP)
+    rows = legend_rows(classed, colours, "points" if trend.unit == "%" else "" if trend.unit in ("£", "ratio") else trend.unit,
+                       "{:+,.0f}" if ",.0f" in trend.format else "{:+.2f}" if ".2f" in trend.format else "{:+.1f}")
+    return template, rows
+
+
+def change_text(trend: Trend, a, b, change, judgement, start: str, end: str) -> str:
+    if pd.isna(a) or pd.isna(b):
+        return f"no value for {start} or {end}"
+    return (f"{trend.format_value(a)} ({start}) → {trend.format_value(b)} ({end}); change {signed(trend, change)}: "
+            f"{judgement}")
+
+
+def signed(trend: Trend, change: float) -> str:
+    if pd.isna(change):
+        return "–"
+    text = f"{trend.format.format(abs(change))} percentage points" if trend.unit == "%" else trend.format_value(abs(change))
+    return ("+" if change > 0 else "−" if change < 0 else "±") + text
+
+
+def committee_label(code: str) -> str:
+    return next((c.name for c in store.area_catalogue().community_committees.committees if c.code == code), code)
+
+
+def change_map(trend: Trend, series_id: str, level: str, start: str, end: str, committee: str, stamp: str) -> None:
+    """The change between two periods of one series as a map, with its legend beside it."""
+    template, rows = _change_payload(trend.id, series_id, level, start, end, committee, stamp)
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        show_map(with_selection(template, [], CHANGE_TOOLTIP), key=f"_trend_map_{trend.id}",
+                 alt=f"Map of the change in {trend.short_label} from {start} to {end}; the same figures are in the "
+                     f"table below.", height=480)
+    with legend_col:
+        side = "purple = better, orange = worse" if trend.polarity != "neutral" else "purple = fell, orange = rose"
+        show_legend(legend_markup(rows, f"Change {start} → {end} ({side}; the middle class straddles no change)"))

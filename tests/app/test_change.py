@@ -1,0 +1,88 @@
+"""Change over time page (AppTest on the real store): every measure, one definition at a time, monthly demand."""
+import csv
+
+from data.paths import data_dir
+
+PAGE = "app_pages/change.py"
+
+
+def _open(app, measure=None):
+    app.switch_page(PAGE).run()
+    if measure:
+        app.selectbox(key="change_measure").set_value(measure).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_summary_lists_every_measure_with_leeds_judgement(app):
+    from data.series import load_series_catalogue
+
+    _open(app)
+    table = app.dataframe[0].value
+    assert len(table) == len(load_series_catalogue().trends)
+    rows = table.set_index("Measure")
+    # Greenhouse-gas emissions per person, Leeds, first and last year, straight from the raw ONS file.
+    raw = {r["period"][:4]: float(r["observation"]) for r in csv.DictReader(open(
+        data_dir() / "timeseries/ons_explore_local_statistics_core_cities.csv", encoding="utf-8"))
+        if r["dataset"] == "greenhouse-gas-emissions" and r["area_code"] == "E08000035"}
+    first, last = min(raw), max(raw)
+    assert (rows.loc["GHG per person", "From"], rows.loc["GHG per person", "To"]) == (first, last)
+    expected = ("improved" if raw[last] <= raw[first] * 0.95 else "worsened" if raw[last] >= raw[first] * 1.05
+                else "no clear change")                       # the trend's stated rule: 5% of the earlier value
+    assert rows.loc["GHG per person", "Judgement"] == expected
+    assert rows.loc["Fuel poverty", "From"] == "2019"            # the current definition only (LILEE), never 2011
+    assert {m.label for m in app.metric} >= {"Improved", "Worsened", "No clear change"}
+
+
+def test_fuel_poverty_offers_periods_of_one_definition_and_marks_the_break(app):
+    _open(app, "Energy and homes: Fuel poverty")
+    definition = app.radio(key="change_series_fuel_poverty")
+    assert definition.value == "fuel_poverty_lilee"
+    slider = app.select_slider(key="change_periods_fuel_poverty_fuel_poverty_lilee_ward24")
+    assert list(slider.options) == ["2019", "2020", "2021", "2022"]
+    captions = " ".join(c.value for c in app.caption)
+    assert "Definition changed" in captions and "not joined across it" in captions
+    assert "Department for Energy Security and Net Zero" in captions
+    definition.set_value("fuel_poverty_lihc").run()
+    slider = app.select_slider(key="change_periods_fuel_poverty_fuel_poverty_lihc_ward24")
+    assert list(slider.options) == [str(y) for y in range(2012, 2019)]
+    table = next(d.value for d in app.dataframe if "Judgement" in d.value.columns)
+    assert len(table) == 33 and {"2012", "2018"} <= set(table.columns)
+
+
+def test_lsoa_fuel_poverty_changes_are_within_the_noise(app):
+    _open(app, "Energy and homes: Fuel poverty")
+    app.radio(key="change_level_fuel_poverty").set_value("lsoa21").run()
+    shown = {m.label: m.value for m in app.metric}
+    assert shown == {"Within the noise": "488 of 488"}
+
+
+def test_derived_rate_names_its_denominator_and_la_only_measure_says_so(app):
+    _open(app, "Poverty and income: UC households per 100")
+    assert any("Households, Census 2021" in i.value and "derived" in i.value for i in app.info)
+    _open(app, "Environment: GHG per person")
+    assert any("local authorities only" in i.value for i in app.info)
+    assert any("Yorkshire and The Humber" in c.value or "Source:" in c.value for c in app.caption)
+
+
+def test_monthly_demand_shows_the_latest_leeds_total_and_where_it_rose(app):
+    total = 0.0
+    with open(data_dir() / "timeseries/households_on_universal_credit_msoa11_monthly_2015-08_2023-11_leeds.csv",
+              encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["month"] == "2023-11":
+                total += float(row["households_on_universal_credit"])
+    _open(app, "Monthly demand: Universal Credit by MSOA")
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Leeds households on UC, 2023-11"] == f"{total:,.0f} households"
+    top = next(d.value for d in app.dataframe if "Change (%)" in d.value.columns)
+    assert len(top) == 10 and top["Change"].is_monotonic_decreasing
+
+
+def test_committee_filter_narrows_the_area_list(app):
+    _open(app, "Housing: Median house price")
+    assert len(next(d.value for d in app.dataframe if "Judgement" in d.value.columns)) == 33
+    app.selectbox(key="committee").set_value("inner-east").run()
+    assert not app.exception, [e.value for e in app.exception]
+    narrowed = next(d.value for d in app.dataframe if "Judgement" in d.value.columns)
+    assert 0 < len(narrowed) < 33 and set(narrowed["Committee"]) == {"Inner East"}
