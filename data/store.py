@@ -21,7 +21,7 @@ MANIFEST = "manifest.json"
 LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 TABLES = ("warm_spaces", "warm_spaces_rejected")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
-                 CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py",
+                 CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",
                  REPO_ROOT / "data" / "pipeline" / "inputs.py", REPO_ROOT / "data" / "pipeline" / "derived.py",
                  REPO_ROOT / "data" / "pipeline" / "warm_spaces.py", CATALOGUE_DIR / "warm_spaces.yaml",

@@ -28,7 +28,7 @@ from data.errors import DataError
 from data.pipeline.inputs import locate, read_geo, read_table
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.registry import Indicator, Registry, load_registry
-from data.series import build_series
+from data.pipeline.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.validate import require_count, require_known_codes
 from data.pipeline.warm_spaces import clean_spaces, place_spaces, read_spaces_file
