@@ -27,8 +27,8 @@ def provenance(indicator: Indicator, level: str, period: str) -> Provenance:
     licence = catalogue.licences.get(catalogue.sources[source_id].licence)
     licence_text = f"{licence.name} ({licence.url})" if licence else catalogue.sources[source_id].licence
     level_label = store.area_catalogue().levels[level].label
-    return Provenance(title=f"{indicator.label}, {period}, by {level_label.lower()} — Leeds",
-                      source=source_line(source_id, period), period=period, licence=licence_text)
+    return Provenance(title=f"{indicator.label}, {indicator.period_label(period)}, by {level_label.lower()} — Leeds",
+                      source=source_line(source_id, period), period=indicator.period_label(period), licence=licence_text)
 
 
 def export_buttons(indicator: Indicator, level: str, period: str, committee: str, display_table: pd.DataFrame,

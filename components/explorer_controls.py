@@ -92,7 +92,7 @@ def period_picker(indicator: Indicator) -> str:
     if st.session_state.get("period") not in indicator.periods:
         st.session_state["period"] = indicator.periods[0]
     if len(indicator.periods) > 1:
-        st.radio("Period", indicator.periods, key="period", horizontal=True,
+        st.radio("Period", indicator.periods, key="period", horizontal=True, format_func=indicator.period_label,
                  help="Editions of the same measure. For IMD, compare editions by decile, not by raw rank.")
     return st.session_state["period"]
 

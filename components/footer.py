@@ -28,4 +28,6 @@ def source_line(source_id: str, period: str) -> str:
     """'Source: <publisher>, <dataset> (<period>). <attribution>' for a figure's caption."""
     catalogue = sources()
     source = catalogue.sources[source_id]
-    return f"Source: {source.publisher}, {source.dataset} ({period}). {catalogue.attribution_text(source_id)}"
+    conversion = catalogue.conversion(source_id)
+    when = f"{period}, {conversion.label}" if conversion else period
+    return f"Source: {source.publisher}, {source.dataset} ({when}). {catalogue.attribution_text(source_id)}"

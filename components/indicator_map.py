@@ -107,7 +107,7 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
         codes = deprived_leeds_codes(stamp)
         deprived = features(lsoa[lsoa["code"].isin(codes)], ["code"])
     template = deck_template(area_features, features(outlines, ["code"]), labels, map_view(level, committee, stamp),
-                             tooltip_for(period), deprived)
+                             tooltip_for(indicator.period_label(period)), deprived)
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]
     return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
@@ -163,7 +163,7 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
                        committee=committee, outline=bool(outline_deprived), stamp=stamp)
     selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
                 for c in (highlight_codes or []) if c in payload.area_features]
-    deck = with_selection(payload.template, selected, tooltip_for(period))
+    deck = with_selection(payload.template, selected, tooltip_for(indicator.period_label(period)))
     alt = (f"Map of {indicator.label} ({period}) by {store.area_catalogue().levels[level].label}. "
            f"The same figures are in the table beside the map.")
     clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)
@@ -196,7 +196,7 @@ def numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k
 
 def legend_title(indicator, period: str, classed: ClassedValues) -> str:
     unit = f", {indicator.unit}" if indicator.unit else ""
-    return f"{indicator.short_label} ({period}{unit}) — {classed.scheme_label}"
+    return f"{indicator.short_label} ({indicator.period_label(period)}{unit}) — {classed.scheme_label}"
 
 
 def table_for_display(table: pd.DataFrame, indicator_label: str, with_ci: bool,

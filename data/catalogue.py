@@ -44,11 +44,29 @@ class Licence(BaseModel):
     url: str
 
 
+class Conversion(BaseModel):
+    """How a source on older boundaries is carried to 2021 areas: a short label and a caveat sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+    boundaries: str
+    sentence: str
+
+    @property
+    def label(self) -> str:
+        return f"converted from {self.boundaries}"
+
+
 class SourceCatalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    conversions: dict[str, Conversion] = Field(default_factory=dict)
     licences: dict[str, Licence]
     attribution: dict[str, str]
     sources: dict[str, Source]
+
+    def conversion(self, source_id: str) -> Conversion | None:
+        """The boundary conversion a source's figures went through (None when published on 2021 areas)."""
+        source = self.sources.get(source_id)
+        return self.conversions.get(source.geography) if source is not None else None
 
     def attribution_text(self, source_id: str) -> str:
         """The attribution sentence to show beside a figure from ``source_id``."""

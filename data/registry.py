@@ -85,6 +85,7 @@ class Edition(BaseModel):
     upper_column: str | None = None
     weight_column: str | None = None
     numerator_column: str | None = None
+    conversion: str = ""          # filled from sources.yaml at load: e.g. "converted from 2011 LSOAs"
 
 
 class Aggregation(BaseModel):
@@ -149,6 +150,13 @@ class Indicator(BaseModel):
     england: bool = True
     ci: Literal["none", "wilson", "published"] = "none"
     derived_levels: list[Literal["lsoa21", "msoa", "ward24", "committee", "lad"]] = Field(default_factory=list)
+    polarity_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _neutral_says_why(self) -> "Indicator":
+        if self.polarity == "neutral" and not self.polarity_reason:
+            raise ValueError("a neutral indicator needs polarity_reason: why neither direction is better")
+        return self
 
     @property
     def derived(self) -> str | None:
@@ -191,6 +199,14 @@ class Indicator(BaseModel):
         if self.aggregated_only and level == "lsoa21":
             return "Shown for areas made of several LSOAs; a single LSOA is either 0% or 100%."
         return f"Published for {self.native_level.upper()}s; it cannot be split into smaller areas."
+
+    def period_label(self, period: str) -> str:
+        """'2019 (converted from 2011 LSOAs)' for a converted edition, else the period itself."""
+        try:
+            conversion = self.edition(period).conversion
+        except KeyError:
+            return period
+        return f"{period} ({conversion})" if conversion else period
 
     def coverage_note(self, coverage: float | None) -> str:
         """'' for a figure resting on all of its area; else the plain sentence that it is partial, and how.
@@ -282,7 +298,25 @@ def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
         for edition in ind.editions:
             if edition.source not in sources.sources:
                 raise DataError(f"{path.name}: indicator {ind.id} names unknown source {edition.source}.")
-    return with_coverage_caveats(registry)
+    return with_coverage_caveats(with_conversions(registry, sources))
+
+
+def with_conversions(registry: Registry, sources) -> Registry:
+    """Mark editions from sources on older boundaries (sources.yaml ``conversions``) and say so in the caveat."""
+    indicators = []
+    for ind in registry.indicators:
+        editions, sentences = [], []
+        for edition in ind.editions:
+            conversion = sources.conversion(edition.source)
+            if conversion is None:
+                editions.append(edition)
+                continue
+            editions.append(edition.model_copy(update={"conversion": conversion.label}))
+            if conversion.boundaries not in ind.caveat:
+                sentences.append(" ".join(conversion.sentence.replace("{period}", edition.period).split()))
+        caveat = " ".join([ind.caveat.rstrip(), *dict.fromkeys(sentences)])
+        indicators.append(ind.model_copy(update={"editions": editions, "caveat": caveat}))
+    return registry.model_copy(update={"indicators": indicators})
 
 
 def with_coverage_caveats(registry: Registry) -> Registry:

@@ -76,3 +76,12 @@ def test_home_page_shows_mhclg_lsoa_share_and_our_residents_share_under_their_ow
     ours = metrics["Leeds residents living in them"]
     assert ours.value == f"{residents:.1f}% ({people:,.0f} people)"
     assert "not MHCLG's" in ours.proto.help
+
+
+def test_a_2019_edition_says_it_was_converted_from_2011_lsoas(processed_store):
+    at = _page("app_pages/explorer.py", level="lsoa21", indicator="imd_imd_decile", period="2019")
+    radio = at.radio(key="period")
+    assert "2019 (converted from 2011 LSOAs)" in radio.options and "2025" in radio.options
+    legend = next(str(m.value) for m in at.markdown if "Map legend" in str(m.value))
+    assert "2019 (converted from 2011 LSOAs)" in legend
+    assert any("2019, converted from 2011 LSOAs" in c.value for c in at.caption)

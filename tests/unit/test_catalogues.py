@@ -59,3 +59,34 @@ def test_every_trend_is_documented_and_its_indicator_exists():
         assert trend.indicator is None or trend.indicator in REGISTRY.ids, trend.id
         for series in trend.series:
             assert len(series.definition) > 20, series.id
+
+
+def test_editions_from_2011_lsoas_say_so_in_label_and_caveat():
+    """Issue 14 item 4: driven by each source's geography in sources.yaml (read here as plain YAML)."""
+    import yaml
+
+    from data.paths import CATALOGUE_DIR
+    from data.registry import load_registry
+
+    raw = yaml.safe_load((CATALOGUE_DIR / "sources.yaml").read_text(encoding="utf-8"))
+    on_2011 = {sid for sid, s in raw["sources"].items() if s["geography"] == "lsoa11"}
+    seen = 0
+    for indicator in load_registry().indicators:
+        for edition in indicator.editions:
+            label = indicator.period_label(edition.period)
+            if edition.source in on_2011:
+                seen += 1
+                assert label == f"{edition.period} (converted from 2011 LSOAs)", indicator.id
+                assert "2011 LSOAs" in indicator.caveat, indicator.id
+            else:
+                assert label == edition.period, indicator.id
+    assert seen > 20
+
+
+def test_neutral_context_measures_state_why():
+    from data.registry import load_registry
+
+    registry = load_registry()
+    assert registry.get("census_disabled").polarity == "neutral"
+    assert "need, not a failure" in registry.get("census_disabled").polarity_reason
+    assert all(i.polarity_reason for i in registry.indicators if i.polarity == "neutral")
