@@ -1,10 +1,13 @@
 """Server load test: N concurrent Streamlit sessions over websockets change one page's widget; prints figures.
 
     python bench/ws_load.py [--sessions 1 10 25] [--changes 5] [--timeout 600] [--page explorer]
+    python bench/ws_load.py --url http://127.0.0.1:8080 --pid 101 102 103 --sessions 75   # a running proxy
 
 This module is also the protocol layer of bench/pages.py (every page, before/after ratios, profiles).
 
-Starts its own `streamlit run app.py` on a free 127.0.0.1 port (log in a temporary file) and speaks
+Starts its own `streamlit run server.py` on a free 127.0.0.1 port (log in a temporary file), or with `--url`
+uses a server or proxy already running on 127.0.0.1 (`--pid` names the processes whose memory and CPU to
+report: the replicas behind a proxy, summed; bench/replicas.py does this for python -m deploy.run), and speaks
 Streamlit's own protocol to it, as the browser does, without a browser: each session is one websocket on
 /_stcore/stream sending BackMsg protobufs and reading ForwardMsg protobufs. Nothing is rendered, so the
 figures are the server's alone (the load generator shares the CPUs; its CPU time is printed too).
@@ -26,10 +29,10 @@ does (frontend/connection/src/ForwardMessageCache.ts): after each successful run
 carries a run identity, entries not used for more than `maxCachedMessageAge` runs (2, sent in new_session)
 are dropped, a fragment run only ageing its own fragments' entries. Keeping every hash forever would
 under-count the bytes a browser receives.
-Memory = the server's VmRSS: before the round, with the N sessions open after their changes, and the peak
+Memory = the server's VmRSS (summed over `--pid` processes; per process in `Round.rss_open_each`): before the round, with the N sessions open after their changes, and the peak
 (sampled every 0.1 s). CPU seconds per round are printed for the server, this client and all other
 processes (noise: the machine has 2 cores; with other work running the times are not comparable).
-Bounded: at most 40 sessions, a time limit per run and per round, 127.0.0.1 only. Asserts nothing.
+Bounded: at most 40 sessions on one server (100 through --url, e.g. several replicas), a time limit per run and per round, 127.0.0.1 only. Asserts nothing.
 """
 from __future__ import annotations
 
@@ -57,6 +60,7 @@ from bench.scenarios import MULTI_KINDS, SINGLE_KINDS, Scenario, ScenarioError, 
 from bench.server import ServerStartError, streamlit_server  # noqa: E402
 
 RUN_TIMEOUT_S = 120.0
+MAX_URL_SESSIONS = 100  # with --url: a proxy in front of several replicas
 MAX_MESSAGE_BYTES = 128 * 2**20
 DEFAULT_MAX_MESSAGE_AGE = 2  # global.maxCachedMessageAge; the server sends its own value in new_session
 SETTLED_STATUSES = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -394,6 +398,7 @@ class Round:
     rss_before: float = float("nan")
     rss_open: float = float("nan")
     rss_peak: float = float("nan")
+    rss_open_each: dict[int, float] = field(default_factory=dict)  # pid -> VmRSS MB with the sessions open
     server_cpu_s: float = 0.0
     change_cpu_s: float = 0.0  # server CPU while the sessions were changing (first views excluded)
     client_cpu_s: float = 0.0
@@ -401,10 +406,23 @@ class Round:
     wall_s: float = 0.0
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads), from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _pids(pid: int | tuple[int, ...]) -> tuple[int, ...]:
+    return (pid,) if isinstance(pid, int) else tuple(pid)
+
+
+def cpu_seconds(pid: int | tuple[int, ...]) -> float:
+    """User + system CPU time of a process (all its threads), or summed over several, from /proc (Linux)."""
+    total = 0.0
+    for one in _pids(pid):
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def group_rss_mb(pid: int | tuple[int, ...]) -> float:
+    """VmRSS of a process, or summed over several (NaN when none is named)."""
+    pids = _pids(pid)
+    return sum(rss_mb(one) for one in pids) if pids else float("nan")
 
 
 def machine_busy_seconds() -> float:
@@ -413,17 +431,18 @@ def machine_busy_seconds() -> float:
     return (sum(ticks[:3]) + sum(ticks[5:8])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _sample_peak(pid: int, result: Round) -> None:
+async def _sample_peak(pid: int | tuple[int, ...], result: Round) -> None:
     while True:
-        result.rss_peak = max(result.rss_peak, rss_mb(pid))
+        result.rss_peak = max(result.rss_peak, group_rss_mb(pid))
         await asyncio.sleep(0.1)
 
 
-async def run_round(url: str, pid: int, scenario: Scenario, n: int, changes: int, limit_s: float) -> Round:
+async def run_round(url: str, pid: int | tuple[int, ...], scenario: Scenario, n: int, changes: int,
+                    limit_s: float) -> Round:
     """N sessions open together, then all change the scenario's widget together; closed at the end.
 
-    Session k starts at position k of the option cycle, so the sessions do not all ask for the same view."""
-    baseline = rss_mb(pid)
+    `pid` is the server, or the replicas behind a proxy at `url` (memory and CPU summed). Session k starts at position k of the option cycle, so the sessions do not all ask for the same view."""
+    baseline = group_rss_mb(pid)
     result = Round(n, rss_before=baseline, rss_peak=baseline)
     sessions = [Session(url, scenario) for _ in range(n)]
     cpu0, client0, busy0, wall0 = cpu_seconds(pid), time.process_time(), machine_busy_seconds(), time.perf_counter()
@@ -457,7 +476,8 @@ async def run_round(url: str, pid: int, scenario: Scenario, n: int, changes: int
             opened = await asyncio.gather(*(first_view(s) for s in sessions))
             change_cpu0 = cpu_seconds(pid)
             await asyncio.gather(*(user(s, k) for k, (s, ok) in enumerate(zip(sessions, opened)) if ok))
-            result.rss_open = rss_mb(pid)
+            result.rss_open_each = {one: rss_mb(one) for one in _pids(pid)}
+            result.rss_open = group_rss_mb(pid)
     except TimeoutError:
         result.errors.append(f"round stopped at the {limit_s:.0f} s limit")
     finally:
@@ -472,7 +492,7 @@ async def run_round(url: str, pid: int, scenario: Scenario, n: int, changes: int
     return result
 
 
-async def warm_up(url: str, pid: int, scenario: Scenario, limit_s: float) -> Round:
+async def warm_up(url: str, pid: int | tuple[int, ...], scenario: Scenario, limit_s: float) -> Round:
     """One session visits every option of the cycle once, so the measured rounds find warm shared caches."""
     warm = await run_round(url, pid, scenario, 1, len(scenario.cycle), limit_s)
     if warm.errors:
@@ -501,11 +521,11 @@ def log_problems(log_text: str) -> list[str]:
     return [line for line in log_text.splitlines() if any(w in line for w in ("Traceback", "Error", "Exception"))]
 
 
-async def measure(args, scenario: Scenario, url: str, pid: int) -> None:
+async def measure(args, scenario: Scenario, url: str, pid: int | tuple[int, ...]) -> None:
     print(f"server pid {pid}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
-          f"idle RSS {rss_mb(pid):.0f} MB; scenario {scenario.name}: {scenario.describe()}")
+          f"idle RSS {group_rss_mb(pid):.0f} MB; scenario {scenario.name}: {scenario.describe()}")
     warm = await warm_up(url, pid, scenario, args.timeout)
-    print(f"warm-up: first view {warm.first[0]:.2f} s, {len(warm.reruns)} changes, RSS {rss_mb(pid):.0f} MB")
+    print(f"warm-up: first view {warm.first[0]:.2f} s, {len(warm.reruns)} changes, RSS {group_rss_mb(pid):.0f} MB")
     print("Measured on the server side: first view = connect + first run; rerun = from sending the change to "
           "script_finished; no rendering. Times in s, memory (VmRSS) in MB; KB/chg = median websocket KB "
           "received per change (browser cache rules); MB/sess = (RSS open - RSS base) / N; srv/cli/oth CPU = "
@@ -524,15 +544,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--changes", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per round, seconds")
     parser.add_argument("--page", default="explorer", help="a scenario name of bench/scenarios.yaml")
+    parser.add_argument("--url", help="a server or proxy already running on 127.0.0.1 (none is started)")
+    parser.add_argument("--pid", type=int, nargs="*", default=[],
+                        help="with --url: the server processes (replicas) whose memory and CPU to report")
     args = parser.parse_args(argv)
-    if max(args.sessions) > MAX_SESSIONS or min(args.sessions) < 1:
-        raise SystemExit(f"sessions must be 1 to {MAX_SESSIONS}")
+    limit = MAX_URL_SESSIONS if args.url else MAX_SESSIONS
+    if max(args.sessions) > limit or min(args.sessions) < 1:
+        raise SystemExit(f"sessions must be 1 to {limit}")
+    if args.url:
+        try:
+            stream_url(args.url)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
+        if not args.pid:
+            raise SystemExit("--url needs --pid: the server processes to measure (e.g. each replica's)")
     try:
         scenario = load_scenarios()[args.page]
     except ScenarioError as exc:
         raise SystemExit(str(exc)) from None
     except KeyError:
         raise SystemExit(f"no scenario '{args.page}' in bench/scenarios.yaml") from None
+    if args.url:
+        try:
+            asyncio.run(measure(args, scenario, args.url, tuple(args.pid)))
+        except RunError as exc:
+            raise SystemExit(str(exc)) from None
+        return
     log_path = Path(tempfile.mkstemp(prefix="ws_load_", suffix=".log")[1])
     try:
         with streamlit_server(log_path) as local:

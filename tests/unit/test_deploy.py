@@ -193,3 +193,24 @@ def test_the_previous_session_is_read_from_the_websocket_subprotocols(header, pr
 
 def test_the_moved_sentence_says_what_happened_and_what_to_do():
     assert "upload it again" in MOVED_SENTENCE and "restored" in MOVED_SENTENCE
+
+
+# ---- the replicas bench's measuring helpers (bench/ws_load.py, --url/--pid) ------------------------------------
+
+def test_memory_and_cpu_are_summed_over_the_replicas_named():
+    import math
+    import os
+
+    from bench.load import rss_mb
+    from bench.ws_load import cpu_seconds, group_rss_mb, main
+
+    me = os.getpid()
+    assert group_rss_mb((me, me)) == pytest.approx(2 * rss_mb(me), rel=0.05)
+    assert cpu_seconds((me, me)) == pytest.approx(2 * cpu_seconds(me), rel=0.05)
+    assert math.isnan(group_rss_mb(()))
+    with pytest.raises(SystemExit, match="--pid"):
+        main(["--url", "http://127.0.0.1:8650", "--sessions", "75"])
+    with pytest.raises(SystemExit, match="127.0.0.1"):
+        main(["--url", "http://example.org:8080", "--pid", "1"])
+    with pytest.raises(SystemExit, match="1 to 40"):
+        main(["--sessions", "75"])                       # one local server: the old bound stays
