@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from components.footer import attribution_lines
 from components.profile import SPINE_HIDDEN_UNITS, area_names, cached_profile
 from components.state import synced
@@ -41,6 +43,16 @@ def compare_frame(level: str, codes: list[str], stamp: str, indicator_ids: list[
 
 def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = None, height_per_row: int = 26) -> None:
     """Each area's position on the Leeds range (worst left) for every indicator of a pillar."""
+    spec = _dots_spec(level, tuple(codes), stamp, pillar, height_per_row)
+    if spec is None:
+        st.info("No figures to chart.")
+        return
+    show_spec(spec, width="stretch")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _dots_spec(level: str, codes: tuple[str, ...], stamp: str, pillar: str | None, height_per_row: int) -> dict | None:
+    """The dots chart of one comparison and pillar as a finished spec (shared, read-only)."""
     names = area_names(level, stamp)
     frames = []
     for code in codes:
@@ -48,8 +60,7 @@ def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = 
         frames.append(spine.assign(area=names.get(code, code)))
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if rows.empty:
-        st.info("No figures to chart.")
-        return
+        return None
     rows = rows[~rows["unit"].isin(SPINE_HIDDEN_UNITS) & (rows["polarity"] != "neutral")]
     if pillar:
         rows = rows[rows["pillars"].str.contains(pillar, regex=False)]
@@ -70,18 +81,27 @@ def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = 
         shape=alt.Shape("area:N", legend=None),
         tooltip=["area:N", "label:N", alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("leeds_text:N", title="Leeds"),
                  alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("n_areas:Q", title="Areas")])
-    st.altair_chart((track + leeds + dots).properties(height=height_per_row * len(order) + 40), width="stretch")
+    return vega_spec((track + leeds + dots).properties(height=height_per_row * len(order) + 40))
 
 
-def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
-    """Table of figures (areas, Leeds, England) and a chart per pillar."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _compare_tables(level: str, codes: tuple[str, ...], stamp: str) -> tuple[pd.DataFrame, pa.Table]:
+    """The comparison's figures (values, for the CSV) and the same formatted for display as Arrow, per
+    comparison (shared, read-only)."""
     registry = store.registry()
-    table = compare_frame(level, codes, stamp)
+    table = compare_frame(level, list(codes), stamp)
     shown = table.copy()
     value_columns = [c for c in shown.columns if c not in ("indicator_id", "Indicator", "Period")]
     for column in value_columns:
         shown[column] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
                          for i, v in zip(shown["indicator_id"], shown[column])]
+    return table, pa.Table.from_pandas(shown.drop(columns="indicator_id"), preserve_index=False)
+
+
+def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
+    """Table of figures (areas, Leeds, England) and a chart per pillar."""
+    registry = store.registry()
+    table, shown = _compare_tables(level, tuple(codes), stamp)
     pillars = list(registry.pillar_kpis) or ["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]
     tabs = st.tabs(["Chart per pillar", "Table"])
     with tabs[0]:
@@ -90,8 +110,8 @@ def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
                    "= Leeds. Indicators without a better or worse direction, ranks and deciles are in the table.")
         compare_dots(level, codes, stamp, pillar)
     with tabs[1]:
-        st.dataframe(shown.drop(columns="indicator_id"), hide_index=True, width="stretch")
-        st.download_button("Download the comparison (CSV)", table.to_csv(index=False).encode("utf-8"),
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button("Download the comparison (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
                            file_name=f"leeds_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
     st.caption("Latest period of each indicator; periods and sources are listed on the Data sources page. "
                + " ".join(attribution_lines()))

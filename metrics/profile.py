@@ -211,6 +211,17 @@ def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str)
     return rows[["indicator_id", "label", "period", "series", "value"]].sort_values(["indicator_id", "period", "series"])
 
 
+def _latest_references(values: pd.DataFrame, wanted: list[str], latest: Mapping[str, str],
+                        level: str) -> dict[str, float | None]:
+    """``_comparator`` for many indicators in one pass over the table (one filter per indicator took
+    ~1 ms each, most of a comparison's time): the first stored row of each at its latest period."""
+    rows = values[(values["area_level"] == level) & values["indicator_id"].isin(wanted)]
+    rows = rows[rows["period"].to_numpy() == rows["indicator_id"].map(latest).to_numpy()]
+    first = rows.drop_duplicates("indicator_id")
+    found = dict(zip(first["indicator_id"], first["value"]))
+    return {i: None if i not in found or pd.isna(found[i]) else float(found[i]) for i in wanted}
+
+
 def compare_table(values: pd.DataFrame, registry: Registry, level: str, codes: list[str],
                   names: Mapping[str, str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """Indicators as rows, the chosen areas then Leeds (and England) as columns, latest period each."""
@@ -220,8 +231,8 @@ def compare_table(values: pd.DataFrame, registry: Registry, level: str, codes: l
     wide = level_values.pivot_table(index="indicator_id", columns="area_code", values="value")
     wide = wide.reindex(index=wanted, columns=codes)
     latest = {i.id: i.latest.period for i in registry.indicators}
-    leeds = {i: _comparator(values, i, latest[i], "lad") for i in wanted}
-    england = {i: _comparator(values, i, latest[i], "england") for i in wanted}
+    leeds = _latest_references(values, wanted, latest, "lad")
+    england = _latest_references(values, wanted, latest, "england")
     frame = wide.rename(columns=dict(names))
     frame["Leeds"] = pd.Series(leeds)
     frame["England"] = pd.Series(england)
