@@ -19,7 +19,8 @@ from components.indicator_map import indicator_map, map_view
 from components.map import deck_template, show_map, with_selection
 from components.upload_view import current_indicator
 from data.registry import PILLARS
-from data.upload import LEVEL_LABELS, safe_text
+from data.safe_text import safe_text
+from data.upload import LEVEL_LABELS
 from geo.choropleth import dimmed_outside
 from geo.features import features, representative_points
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
@@ -366,7 +367,7 @@ def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFra
     if table.empty:
         return table
     st.markdown(safe_text(overlap_sentence(flags, listed.tolist(), user.label, category, level_label(level),
-                                           user.polarity), 400))
+                                           user.polarity), limit=400))
     which = worst_word(user.polarity)
     position = list(table.columns).index("Population") + 1 if "Population" in table else len(table.columns)
     out = table.copy()
@@ -536,10 +537,10 @@ def bivariate_map(x_id: str, y_id: str, level: str, committee: str) -> None:
                  alt=f"Bivariate map of {x_axis.label} against {y_axis.label} by {level_label(level)}.")
     with c2:
         _bivariate_legend(x_axis, y_axis, result)
-    st.markdown(pv.correlation_sentence(result.correlation, safe_text(x_axis.short_label, 90),
-                                        safe_text(y_axis.short_label, 90), level_label(level)))
+    st.markdown(pv.correlation_sentence(result.correlation, safe_text(x_axis.short_label, limit=90),
+                                        safe_text(y_axis.short_label, limit=90), level_label(level)))
     for axis in (x_axis, y_axis):
-        st.caption(f"{safe_text(axis.short_label, 90)}: {axis.note}")
+        st.caption(f"{safe_text(axis.short_label, limit=90)}: {axis.note}")
 
 
 def _axis_words(indicator) -> str:

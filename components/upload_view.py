@@ -6,8 +6,6 @@ current indicator with :func:`current_indicator`.
 """
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -18,7 +16,8 @@ from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
 from data.paths import data_dir, processed_dir
 from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
-                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload, safe_text)
+                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload)
+from data.safe_text import safe_text
 from geo.classify import classify
 from geo.choropleth import dimmed_outside, fill_colours
 from geo.features import features, representative_points
@@ -77,7 +76,8 @@ def uploader() -> Upload | None:
                           "columns of numbers.")
     name = st.session_state.get(UPLOAD_NAME_KEY)
     if st.session_state.get(ERROR_KEY):
-        st.error(f"**{safe_text(name or 'The file')} was not loaded.** {st.session_state[ERROR_KEY]}",
+        st.error(f"**{safe_text(name or 'The file')} was not loaded.** "
+                 f"{safe_text(st.session_state[ERROR_KEY], limit=None)}",
                  icon=":material/error:")
         return None
     upload = st.session_state.get(UPLOAD_KEY)
@@ -132,7 +132,7 @@ def indicator(upload: Upload, choice: IndicatorOptions) -> UserIndicator | None:
         built = make_indicator(upload, choice, reference(store.built_at()))
     except UploadError as exc:
         st.session_state.pop(INDICATOR_KEY, None)
-        st.error(str(exc), icon=":material/error:")
+        st.error(safe_text(exc, limit=None), icon=":material/error:")
         return None
     st.session_state[INDICATOR_KEY] = built
     return built
@@ -151,8 +151,9 @@ def profile_panel(level: str, code: str, stamp: str) -> None:
     layers = {lv: store.areas(lv, stamp) for lv in ("lsoa21", "msoa", "ward24")}
     place = user_data_for_place(ind.table, ind.level, ind.polarity, ind.label, level, code, layers)
     with st.container(border=True):
-        st.markdown(f"**Your uploaded data**: {safe_text(ind.label, 80)} (this session only, not saved or shared)")
-        st.markdown(safe_text(place.sentence, 400))
+        st.markdown(f"**Your uploaded data**: {safe_text(ind.label, limit=80)} (this session only, not saved or "
+                    f"shared)")
+        st.markdown(safe_text(place.sentence, limit=400))
         if not place.rows.empty:
             st.dataframe(place.rows, hide_index=True, width="stretch",
                          column_config={"Rank in Leeds": st.column_config.NumberColumn(
@@ -169,12 +170,12 @@ def show(ind: UserIndicator, committee: str = "all") -> None:
     explorer; classes are still those of all Leeds, so colours mean the same whichever committee is shown.
     """
     for notice in ind.notices:
-        st.info(notice, icon=":material/info:")
+        st.info(safe_text(notice, limit=None), icon=":material/info:")
     stamp = store.built_at()
     area_features, outline_features, labels, view, rows, title = _map_payload(ind, committee, stamp)
     deck = with_selection(deck_template(area_features, outline_features, labels, view, TOOLTIP), [], TOOLTIP)
     show_map(deck, key="user_map",
-             alt=f"Map of your data, {ind.label}, by {LEVEL_LABELS[ind.level]}. The same figures are in the table "
+             alt=f"Map of your data, {safe_text(ind.label, 'plain', 80)}, by {LEVEL_LABELS[ind.level]}. The same figures are in the table "
                  f"below the map.")
     legend(rows, title)
     st.caption("Your data, uploaded in this session only: it is not saved or shared. Boundaries: ONS.")
@@ -196,7 +197,7 @@ def _map_payload(ind: UserIndicator, committee: str, stamp: str):
     outline_level = "ward24"
     outlines = store.areas(outline_level, stamp)
     outline_features = features(outlines, ["code"])
-    labels = (representative_points(outlines).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records")
+    labels = (representative_points(outlines).to_dict("records")          # TextLayer draws text: not escaped
               if ind.level == "ward24" else [])
     view = map_view(ind.level, committee, stamp)
     rows = legend_rows(classification, colours, fmt=ind.fmt.replace(",", ""))

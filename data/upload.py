@@ -3,8 +3,8 @@
 Officers upload service data keyed by Leeds ward, MSOA or LSOA codes (or ward names). Nothing here
 writes to disk: the file arrives as bytes and leaves as frames held in the user's session. Every
 problem a user can fix raises :class:`UploadError` with one specific, plain message; formulas are
-never evaluated, and any text taken from the file is passed through :func:`safe_text` before it is
-put into a message, so HTML or Markdown in a file shows as text.
+never evaluated, and any text taken from the file is quoted plainly (:func:`data.safe_text.plain`) in
+messages, which the page escapes once where it shows them, so HTML or Markdown in a file shows as text.
 
 Steps: :func:`read_upload` (bytes -> :class:`Upload`: cells, key column, matched areas, numbers),
 then :func:`make_indicator` (an :class:`Upload` plus the user's choices -> :class:`UserIndicator`,
@@ -13,8 +13,8 @@ with 2011 LSOAs converted when asked and small counts suppressed as "[c]").
 from __future__ import annotations
 
 import csv
-import html
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -25,11 +25,22 @@ import numpy as np
 import pandas as pd
 
 from geo.lookups import convert_lsoa11_to_lsoa21
+from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
 from metrics.suppression import CONFIDENTIAL, suppress_small_counts
 
 MAX_UPLOAD_MB = 50                      # the same limit as server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 200                       # a Leeds file needs an area column and a few value columns
+MAX_CELLS = 500_000                     # a CSV costs a few microseconds per cell: ~2 s at this limit
+MAX_EXCEL_CELLS = 50_000                # openpyxl needs ~50 µs of CPU per cell: ~2.5 s at this limit (a CSV is faster)
+KEY_SAMPLE = 2_000                      # rows looked at to choose the area column (matching then uses all)
+MAX_ABS_VALUE = 1e15                    # far beyond any Leeds figure; larger values are typing or export errors
+# An .xlsx is a zip archive: these are checked from its directory before anything is unpacked. Python's
+# zipfile stops each member at its declared size, so the declared sizes bound what openpyxl can unpack.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_ZIP_RATIO = 100                     # real workbooks compress 5-20 times; zip bombs thousands of times
+MAX_ZIP_MEMBERS = 1_000
 DEFAULT_THRESHOLD = 5
 LEVEL_LABELS = {"lsoa21": "LSOA (2021)", "lsoa11": "LSOA (2011)", "msoa": "MSOA (2021)", "ward24": "ward (2024)"}
 CODE_PATTERN = re.compile(r"^[EWSN]\d{8}$")
@@ -92,14 +103,12 @@ def load_reference(processed: Path, data: Path) -> Reference:
 
 
 # ---------------------------------------------------------------- text safety
-def safe_text(value: object, limit: int = 60) -> str:
-    """Text from a file made safe for a Markdown message: control characters dropped, HTML and
-    Markdown characters escaped (so ``<img onerror=...>`` shows as text), long text shortened."""
-    text = "".join(ch for ch in str(value) if ch.isprintable())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = html.escape(text, quote=True)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>])", r"\\\1", text)
+# Messages quote the file's text plainly (data.safe_text.plain); the page escapes the whole message once,
+# for the place it lands (data.safe_text.safe_text). safe_text is re-exported for existing callers.
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+NUMBER_STARTS = frozenset("0123456789+-.£nNiI")
+SPECIAL = {"nan": "nan", "+nan": "nan", "-nan": "nan", "inf": "inf", "+inf": "inf", "infinity": "inf",
+           "+infinity": "inf", "-inf": "-inf", "-infinity": "-inf"}
 
 
 def is_formula(text: str) -> bool:
@@ -109,18 +118,54 @@ def is_formula(text: str) -> bool:
         return False
     if set(stripped) <= {"-"}:
         return False
-    return _number(stripped) is None
+    value, problem = _parse_number(stripped)
+    return value is None and problem is None
+
+
+def _parse_number(text: str) -> tuple[float | None, str | None]:
+    """(value, None) for a usable number; (None, problem) for NaN, inf, -inf, "overflow" (beyond a float)
+    or "huge" (beyond MAX_ABS_VALUE); (None, None) for text. Only ASCII digits count as digits."""
+    cleaned = text.strip()
+    if not cleaned or cleaned[0] not in NUMBER_STARTS:
+        return None, None                            # fast exit for the common text cell
+    if len(cleaned) < 16 and cleaned.isdigit() and cleaned.isascii():
+        return float(cleaned), None                  # fast path for the common whole number
+    cleaned = cleaned.replace(",", "").replace("£", "")
+    if cleaned.endswith("%"):
+        cleaned = cleaned[:-1].strip()
+    special = SPECIAL.get(cleaned.lower())
+    if special:
+        return None, special
+    if not NUMBER.fullmatch(cleaned):
+        return None, None
+    number = float(cleaned)
+    if not math.isfinite(number):
+        return None, "overflow"
+    if abs(number) > MAX_ABS_VALUE:
+        return None, "huge"
+    return number, None
 
 
 def _number(text: str) -> float | None:
-    cleaned = text.strip().replace(",", "").replace("£", "")
-    if cleaned.endswith("%"):
-        cleaned = cleaned[:-1].strip()
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return None
-    return number if np.isfinite(number) else None
+    return _parse_number(text)[0]
+
+
+def number_problem(cell: str, where: str) -> str:
+    """The sentence for a cell that looks like a number but cannot be used as one (see _parse_number)."""
+    problem = _parse_number(cell)[1]
+    shown = plain(cell, 30)
+    return {
+        "nan": f"{where} holds '{shown}' (\"not a number\"), which is how some programs write a missing value. "
+               f"Leave the cell empty, or write [x], when there is no value.",
+        "inf": f"{where} holds '{shown}' (infinity), which is not a figure that can be mapped; it often comes from "
+               f"dividing by zero. Leave the cell empty, or write [x], where the rate cannot be calculated.",
+        "-inf": f"{where} holds '{shown}' (minus infinity), which is not a figure that can be mapped; it often comes "
+                f"from dividing by zero. Leave the cell empty, or write [x], where the rate cannot be calculated.",
+        "overflow": f"{where} holds '{shown}', a number too large for any computer to hold. Check the cell: it is "
+                    f"probably a typing or export error.",
+        "huge": f"{where} holds '{shown}', which is larger than any figure for a Leeds area can be (the limit is "
+                f"{MAX_ABS_VALUE:,.0f}). Check the cell: it is probably a typing or export error.",
+    }[problem]
 
 
 def normalise_name(name: str) -> str:
@@ -163,24 +208,85 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
                   "Check that names with accents or symbols look right below."]
 
 
+class _Limit:
+    """Counts cells as rows arrive and refuses a file over the column or cell limit straight away, so the
+    cost of reading stays in proportion to the cells actually kept (never to a claimed sheet size)."""
+
+    def __init__(self, max_cells: int | None = None, advice: str = "") -> None:
+        self.cells, self.max_cells, self.advice = 0, max_cells or MAX_CELLS, advice
+
+    def too_wide(self, width: int) -> UploadError:
+        return UploadError(f"The file has {width:,} columns or more; the limit is {MAX_COLUMNS}. Keep the area column "
+                           f"and the columns you want to map, and upload that.")
+
+    def take(self, row: list[str]) -> list[str]:
+        while row and row[-1] == "":
+            row = row[:-1]
+        if len(row) > MAX_COLUMNS:
+            raise self.too_wide(len(row))
+        self.cells += len(row)
+        if self.cells > self.max_cells:
+            raise UploadError(f"The file has more than {self.max_cells:,} filled cells (rows x columns), the limit "
+                              f"here. Upload only the Leeds rows and the columns you want to map{self.advice}.")
+        return row
+
+
 def _csv_rows(text: str) -> list[list[str]]:
     sample = text[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
+    limit, rows = _Limit(), []
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(limit.take(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
     except csv.Error as exc:
-        raise UploadError(f"The file cannot be read as CSV ({safe_text(exc)}). Check for unmatched quote "
+        raise UploadError(f"The file cannot be read as CSV ({plain(exc)}). Check for unmatched quote "
                           f"marks.") from None
+    return rows
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose zip directory promises too much (a "zip bomb") before anything is unpacked.
+
+    Reads only the archive's directory (milliseconds): member count, total declared unpacked size and
+    the ratio of unpacked to packed size. Python's zipfile never unpacks a member beyond its declared
+    size, so these figures bound the work openpyxl can be made to do.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise UploadError("The file is not a readable Excel workbook (it is not a valid .xlsx archive). Save it "
+                          "again as .xlsx or as 'CSV UTF-8'.") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UploadError(f"The workbook holds {len(members):,} parts, far more than a spreadsheet has (the limit is "
+                          f"{MAX_ZIP_MEMBERS:,}), so it was not opened. Save it again from Excel, or as 'CSV UTF-8'.")
+    unpacked = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if unpacked > MAX_UNZIPPED_BYTES:
+        raise UploadError(f"The workbook would unpack to {unpacked / 1024 / 1024:,.0f} MB, over the limit of "
+                          f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB, so it was not opened. Upload only the Leeds rows "
+                          f"and the columns you want to map.")
+    if unpacked > 1024 * 1024 and unpacked / packed > MAX_ZIP_RATIO:
+        raise UploadError(f"The workbook is compressed {unpacked / packed:,.0f} times (real spreadsheets are compressed "
+                          f"under {MAX_ZIP_RATIO} times), so it was not opened: it may be built to exhaust the "
+                          f"server. Save it again from Excel, or as 'CSV UTF-8'.")
 
 
 def _excel_rows(data: bytes) -> list[list[str]]:
-    """Cells of the first sheet as text; formula cells keep their formula text (never calculated)."""
+    """Cells of the first sheet as text; formula cells keep their formula text (never calculated).
+
+    The archive is checked first (:func:`check_archive`); the sheet's own claim about its size is
+    ignored (``reset_dimensions``) so a forged dimension cannot make openpyxl pad every row.
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_archive(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -188,26 +294,34 @@ def _excel_rows(data: bytes) -> list[list[str]]:
                           f"as .xlsx or as 'CSV UTF-8'.") from None
     try:
         sheet = book.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows():
-            cells = []
-            for cell in row:
-                value = cell.value
-                if getattr(cell, "data_type", None) == "f":
-                    text = str(getattr(value, "text", value) or "")
-                    cells.append(text if text.startswith("=") else "=" + text)
-                elif value is None:
-                    cells.append("")
-                elif isinstance(value, float) and value.is_integer():
-                    cells.append(str(int(value)))
-                else:
-                    cells.append(str(value))
-            rows.append(cells)
+        sheet.reset_dimensions()
+        limit, rows = _Limit(min(MAX_EXCEL_CELLS, MAX_CELLS), ", or save it as 'CSV UTF-8' (read faster, so it may be larger)"), []
+        for row in sheet.iter_rows(values_only=True):
+            if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+                raise limit.too_wide(len(row))
+            rows.append(limit.take([_excel_text(v) for v in row[:MAX_COLUMNS]]))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
+    except UploadError:
+        raise
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise UploadError(f"The workbook could not be read ({exc.__class__.__name__}). Save it again as .xlsx or as "
+                          f"'CSV UTF-8'.") from None
     finally:
         book.close()
+
+
+def _excel_text(value: object) -> str:
+    """A cell's value as the text the rest of the reader expects; formulas keep their "=" text."""
+    if value is None:
+        return ""
+    if hasattr(value, "text"):                      # ArrayFormula / DataTableFormula
+        text = str(value.text or "")
+        return text if text.startswith("=") else "=" + text
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))
+    return str(value)
 
 
 def read_cells(data: bytes, filename: str) -> tuple[list[list[str]], list[str]]:
@@ -224,7 +338,7 @@ def read_cells(data: bytes, filename: str) -> tuple[list[list[str]], list[str]]:
         text, notices = decode_text(data)
         rows = _csv_rows(text)
     else:
-        raise UploadError(f"Files of type '{safe_text(suffix)}' are not supported; upload a .csv or .xlsx file.")
+        raise UploadError(f"Files of type '{plain(suffix)}' are not supported; upload a .csv or .xlsx file.")
     rows = [[c.strip() if not c.startswith(("\t", "\r")) else c for c in r] for r in rows]
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
@@ -275,10 +389,10 @@ def _table(rows: list[list[str]]) -> pd.DataFrame:
     for position, cell in enumerate(header):
         if is_formula(cell):
             raise UploadError(f"Column heading {_column_letter(position)} is a formula "
-                              f"('{safe_text(cell)}'). Formulas are never run here; type a plain heading.")
+                              f"('{plain(cell)}'). Formulas are never run here; type a plain heading.")
     looks_like_data = [c for c in header if CODE_PATTERN.match(c.upper()) or _number(c) is not None]
     if looks_like_data:
-        raise UploadError(f"The first row looks like data ('{safe_text(looks_like_data[0])}'), not column "
+        raise UploadError(f"The first row looks like data ('{plain(looks_like_data[0])}'), not column "
                           f"headings. Add a header row, for example: ward_code,value.")
     names = [c if c else f"Column {_column_letter(i)}" for i, c in enumerate(header)]
     seen: dict[str, int] = {}
@@ -286,7 +400,7 @@ def _table(rows: list[list[str]]) -> pd.DataFrame:
         seen[name.lower()] = seen.get(name.lower(), 0) + 1
     repeated = [n for n, count in seen.items() if count > 1]
     if repeated:
-        raise UploadError(f"Two columns have the same heading ('{safe_text(repeated[0])}'); give each column "
+        raise UploadError(f"Two columns have the same heading ('{plain(repeated[0])}'); give each column "
                           f"its own heading.")
     body = [r + [""] * (width - len(r)) for r in rows[1:]]
     if not body:
@@ -315,16 +429,17 @@ def _refuse_formulas(table: pd.DataFrame, columns: list[str]) -> None:
             cell = table.at[hits[0], column]
             position = list(table.columns).index(column)
             raise UploadError(
-                f"Cell {_column_letter(position)}{_sheet_row(hits[0])} holds a formula ('{safe_text(cell, 40)}'); "
-                f"{len(hits)} cell(s) in column '{safe_text(column)}' do. Formulas are never run here: replace "
+                f"Cell {_column_letter(position)}{_sheet_row(hits[0])} holds a formula ('{plain(cell, 40)}'); "
+                f"{len(hits)} cell(s) in column '{plain(column)}' do. Formulas are never run here: replace "
                 f"them with their values (in Excel: Copy, then Paste Special > Values) and upload again.")
 
 
 def _key_column(table: pd.DataFrame, reference: Reference) -> tuple[str, str]:
     """The column of area codes (preferred) or of Leeds ward names; ("code"|"name", column)."""
+    sample = table.head(KEY_SAMPLE)
     best_code, best_share = None, 0.0
-    for column in table.columns:
-        filled = table[column][table[column] != ""]
+    for column in sample.columns:
+        filled = sample[column][sample[column] != ""]
         if filled.empty:
             continue
         share = filled.str.upper().str.match(CODE_PATTERN.pattern).mean()
@@ -334,8 +449,8 @@ def _key_column(table: pd.DataFrame, reference: Reference) -> tuple[str, str]:
         return "code", best_code
     ward_names = set(reference.areas["ward24"]["name"].map(normalise_name))
     best_name, best_share = None, 0.0
-    for column in table.columns:
-        filled = table[column][table[column] != ""]
+    for column in sample.columns:
+        filled = sample[column][sample[column] != ""]
         if filled.empty or filled.map(lambda v: _number(v) is not None).mean() > 0.5:
             continue
         share = filled.map(normalise_name).isin(ward_names).mean()
@@ -384,7 +499,7 @@ def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series,
     matched = codes.where(codes.isin(known))
     unmatched = list(dict.fromkeys(keys[matched.isna()]))
     if matched.notna().sum() == 0:
-        example = safe_text(keys.iloc[0])
+        example = plain(keys.iloc[0])
         raise UploadError(f"None of the {len(keys)} {LEVEL_LABELS[level]} codes in the file (e.g. {example}) is in "
                           f"Leeds. This looks like data for another area; upload the Leeds rows.")
     return level, matched, unmatched, notices
@@ -396,7 +511,7 @@ def _match_names(keys: pd.Series, reference: Reference) -> tuple[pd.Series, list
     matched = keys.map(lambda k: code_of.get(normalise_name(k)))
     unmatched = list(dict.fromkeys(keys[matched.isna()]))
     if matched.notna().sum() == 0:
-        raise UploadError(f"None of the names in the file matched a Leeds ward (e.g. '{safe_text(keys.iloc[0])}'). "
+        raise UploadError(f"None of the names in the file matched a Leeds ward (e.g. '{plain(keys.iloc[0])}'). "
                           f"Use the 2024 ward names, such as 'Gipton & Harehills', or ward codes.")
     return matched, unmatched
 
@@ -409,23 +524,32 @@ def _numbers(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, lis
         parsed = cells.map(_number)
         present = parsed.notna()
         markers = cells[~present].str.lower().isin(MISSING_MARKERS)
+        bad = cells[~present & ~markers]
+        is_problem = bad.map(lambda v: _parse_number(v)[1] is not None)
+        problems = bad[is_problem]
+        if not present.any() and not is_problem.all():
+            ignored.append(column)                   # a text column (a stray "nan" in it is just text)
+            continue
+        if len(problems):
+            position = list(table.columns).index(column)
+            where = f"Cell {_column_letter(position)}{_sheet_row(problems.index[0])} (column '{plain(column)}')"
+            raise UploadError(number_problem(problems.iloc[0], where))
         if not present.any():
             ignored.append(column)
             continue
-        bad = cells[~present & ~markers]
         if len(bad):
             rows = ", ".join(str(_sheet_row(i)) for i in bad.index[:5])
-            raise UploadError(f"Column '{safe_text(column)}' has text where numbers are expected: "
-                              f"'{safe_text(bad.iloc[0], 30)}' in row {_sheet_row(bad.index[0])}"
+            raise UploadError(f"Column '{plain(column)}' has text where numbers are expected: "
+                              f"'{plain(bad.iloc[0], 30)}' in row {_sheet_row(bad.index[0])}"
                               f"{f' (rows {rows})' if len(bad) > 1 else ''}. Use numbers only; leave a cell "
                               f"empty when there is no value.")
         n_markers = int((cells[~present] != "").sum())
         if n_markers:
-            notices.append(f"{n_markers} cell(s) in '{safe_text(column)}' were marked as missing or suppressed "
-                           f"(e.g. '{safe_text(cells[~present & (cells != '')].iloc[0], 10)}') and are shown as no data.")
+            notices.append(f"{n_markers} cell(s) in '{plain(column)}' were marked as missing or suppressed "
+                           f"(e.g. '{plain(cells[~present & (cells != '')].iloc[0], 10)}') and are shown as no data.")
         out[column] = parsed.astype(float)
     if ignored:
-        notices.append("Columns without numbers were not used: " + ", ".join(f"'{safe_text(c)}'" for c in ignored) + ".")
+        notices.append("Columns without numbers were not used: " + ", ".join(f"'{plain(c)}'" for c in ignored) + ".")
     if not out:
         raise UploadError("No column of numbers was found beside the area column. Add at least one column of "
                           "values.")
@@ -456,7 +580,7 @@ def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
         first = dupes.iloc[0]
         rows_of = ", ".join(str(_sheet_row(i)) for i in dupes.index[dupes == first][:5])
         what = "code" if key == "code" else "ward"
-        raise UploadError(f"The {what} {safe_text(keys[dupes.index[0]])} appears more than once (rows {rows_of}); "
+        raise UploadError(f"The {what} {plain(keys[dupes.index[0]])} appears more than once (rows {rows_of}); "
                           f"{dupes.nunique()} area(s) are repeated. Keep one row per area.")
     kept = table[matched.notna()]
     values, more = _numbers(kept, [c for c in value_candidates])
@@ -535,7 +659,7 @@ def _convert_2011(values: pd.Series, options: IndicatorOptions, reference: Refer
 def make_indicator(upload: Upload, options: IndicatorOptions, reference: Reference) -> UserIndicator:
     """Apply the user's choices: convert 2011 LSOAs if asked, check counts, suppress small counts."""
     if options.value_column not in upload.values:
-        raise UploadError(f"There is no value column '{safe_text(options.value_column)}' in the file.")
+        raise UploadError(f"There is no value column '{plain(options.value_column)}' in the file.")
     if isinstance(options.threshold, bool) or not isinstance(options.threshold, int) or not 1 <= options.threshold <= 100:
         raise UploadError("The suppression threshold must be a whole number from 1 to 100.")
     notices: list[str] = []
@@ -557,12 +681,12 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
     table["reason"] = ""
     n_primary = n_secondary = 0
     if checked is not None:
-        name = "counts" if options.kind == "count" else f"counts in '{safe_text(options.numerator_column)}'"
+        name = "counts" if options.kind == "count" else f"counts in '{plain(options.numerator_column)}'"
         checked = checked.reindex(areas.index)
         given = checked.dropna()
         if (given < 0).any() or (given % 1 != 0).any():
             bad = given[(given < 0) | (given % 1 != 0)]
-            raise UploadError(f"The {name} must be whole numbers of 0 or more; {safe_text(bad.index[0])} has "
+            raise UploadError(f"The {name} must be whole numbers of 0 or more; {plain(bad.index[0])} has "
                               f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
         groups = table.loc[given.index, "ward24_code"] if level == "lsoa21" else None
         result = suppress_small_counts(given.astype("int64"), options.threshold, groups)
@@ -575,7 +699,7 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
                        f"area(s)), and {n_secondary} more area(s) are hidden so the small ones cannot be worked out "
                        f"from the total (secondary suppression, following ONS disclosure guidance).")
         if result.unprotected_groups:
-            notices.append("Do not publish totals for: " + ", ".join(safe_text(g) for g in result.unprotected_groups)
+            notices.append("Do not publish totals for: " + ", ".join(plain(g) for g in result.unprotected_groups)
                            + " (a hidden count could be worked out from them).")
     else:
         notices.append("No counts behind these rates were given, so small numbers could not be checked: choose "
@@ -597,8 +721,8 @@ def display_properties(ind: UserIndicator) -> pd.DataFrame:
     table = ind.table
     return pd.DataFrame({
         "code": table["code"].to_numpy(),
-        "name": table["display_name"].fillna(table["name"]).astype(str).map(html.escape).to_numpy(),
-        "label": html.escape(ind.label),
-        "shown": table["shown"].astype(str).map(html.escape).to_numpy(),
+        "name": table["display_name"].fillna(table["name"]).map(lambda v: safe_text(v, "deck", None)).to_numpy(),
+        "label": safe_text(ind.label, "deck", None),
+        "shown": table["shown"].map(lambda v: safe_text(v, "deck", None)).to_numpy(),
         "note": ["Hidden to protect privacy" if r else "" for r in table["reason"]],
     })

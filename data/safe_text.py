@@ -1,0 +1,60 @@
+"""One helper for every piece of text a user controls (URL parameters, uploaded cells, headings, file names,
+labels): made safe for the place it lands, escaped exactly once, there.
+
+Code that builds messages keeps such text *plain* (:func:`plain`: printable, one line, shortened); the
+code that puts a message on the page, in a tooltip, a PDF or a CSV calls :func:`safe_text` with ``into``
+set to that place. Escaping earlier, or twice, is what showed "&amp;" and stray backslashes to readers.
+
+Places:
+- ``markdown``: Streamlit Markdown (st.markdown, st.info/error/..., widget labels and help, captions).
+  Every ASCII punctuation mark is backslash-escaped (CommonMark shows the mark itself), so no link,
+  image, emphasis, HTML tag, entity, ``:material/..:`` icon, ``:red[..]`` colour or ``$`` maths can form.
+- ``html`` / ``deck``: HTML (st.markdown with unsafe_allow_html, deck.gl tooltips, which are HTML).
+- ``pdf``: fpdf2's core fonts (Latin-1): characters they cannot draw become "?".
+- ``csv``: a cell a spreadsheet would run as a formula (starts = + - @ tab or CR) gets a leading "'"
+  (OWASP's advice for CSV injection); numbers are left alone by the callers (they are not text).
+- ``plain``: data grids, alt text, file names: only :func:`plain`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Literal
+
+Place = Literal["markdown", "html", "deck", "pdf", "csv", "plain"]
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")          # every ASCII punctuation character
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?", re.ASCII)
+
+
+def plain(value: object, limit: int | None = 60) -> str:
+    """Text as a reader should see it: control characters (incl. newlines) dropped or made spaces, runs of
+    spaces kept as typed, shortened to ``limit`` characters with "…" (None: no limit). Not yet escaped."""
+    text = "".join(ch if ch.isprintable() else (" " if ch in "\n\r\t" else "") for ch in str(value))
+    if limit is not None and len(text) > limit:
+        text = text[: max(limit - 1, 0)] + "…"
+    return text
+
+
+def safe_text(value: object, into: Place = "markdown", limit: int | None = 60) -> str:
+    """``value`` as plain text (see :func:`plain`), escaped once for ``into``."""
+    text = plain(value, limit)
+    if into == "markdown":
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    if into in ("html", "deck"):
+        return html.escape(text, quote=True)
+    if into == "pdf":
+        return text.encode("latin-1", "replace").decode("latin-1")
+    if into == "csv":
+        return csv_cell(text)
+    if into == "plain":
+        return text
+    raise ValueError(f"Unknown place {into!r} for safe_text.")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV export: text that a spreadsheet would run as a formula is neutralised; numbers,
+    missing values and other types pass unchanged (a negative number is a number, not a formula)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value

@@ -1,0 +1,57 @@
+"""data.safe_text: user text escaped once, for the place it lands (issue 13)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from data.safe_text import csv_cell, plain, safe_text
+
+HOSTILE = "[Sign in](https://x) ![](https://x/p.png) <img src=x onerror=alert(1)> :red[hi] $x$ &amp; **b**"
+
+
+def displayed(markdown: str) -> str:
+    """What CommonMark shows for backslash-escaped punctuation: the mark itself."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def test_markdown_escapes_every_mark_that_could_form_a_link_image_tag_or_directive():
+    out = safe_text(HOSTILE, limit=None)
+    assert displayed(out) == HOSTILE                        # the reader sees exactly what was typed
+    for live in ("](", "![", "<img", ":red[", "**", "&amp;"):
+        assert live not in out.replace("\\" + live[0], "")  # each opening mark is escaped
+
+
+def test_markdown_text_cannot_start_a_new_block():
+    out = safe_text("ok\n# Heading\n- item\n> quote", limit=None)
+    assert "\n" not in out and displayed(out) == "ok # Heading - item > quote"
+
+
+def test_html_and_deck_escape_once():
+    assert safe_text("Guiseley & Rawdon", "deck") == "Guiseley &amp; Rawdon"
+    assert safe_text("<b>", "html") == "&lt;b&gt;"
+    assert "&amp;amp;" not in safe_text(safe_text("A & B", "plain"), "html")
+
+
+def test_plain_drops_control_characters_and_shortens():
+    assert plain("a\x00b\x1b[31mc") == "ab[31mc"
+    assert plain("x" * 100, 10) == "x" * 9 + "…"
+    assert plain("x" * 100, None) == "x" * 100
+
+
+@pytest.mark.parametrize("cell, expected", [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+                                            ("+cmd", "'+cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("-2+3+cmd|' /C calc'!A0",
+                                                                                          "'-2+3+cmd|' /C calc'!A0"),
+                                            ("\tx", "'\tx"), ("-5", "-5"), ("-1,234.5", "-1,234.5"), (-5, -5),
+                                            ("Armley", "Armley")])
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(cell, expected):
+    assert csv_cell(cell) == expected
+
+
+def test_pdf_text_is_latin_1():
+    assert safe_text("Café → x", "pdf") == "Café ? x"
+
+
+def test_unknown_place_is_an_error():
+    with pytest.raises(ValueError):
+        safe_text("x", "rtf")
