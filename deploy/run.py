@@ -1,6 +1,7 @@
 """N replicas of the app (one Streamlit process each) behind HAProxy on this machine, in one command.
 
     python -m deploy.run --replicas 3 --port 8080          # http://127.0.0.1:8080 ; Ctrl-C stops everything
+    python -m deploy.run --store-only                      # build the store if needed, then exit (containers)
 
 The store is built first if it is missing or stale (once, not by every replica). Replica k listens on
 127.0.0.1:(port + k) and is named rk (its affinity cookie value). The proxy configuration is rendered from
@@ -226,18 +227,33 @@ def start_cluster(replicas: int = 3, port: int = 8080, *, replica_ports: list[in
                 _stop(member.process)
 
 
+def _interrupt(signum, frame) -> None:
+    """SIGTERM (a service manager stopping us) ends the run as Ctrl-C does: replicas and proxy stopped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicas", type=int, default=3, help=f"app processes, 1 to {MAX_REPLICAS} (default 3)")
     parser.add_argument("--port", type=int, default=8080, help="the proxy's port; replicas use the next ones")
     parser.add_argument("--host", default="127.0.0.1", help="address the proxy listens on (0.0.0.0: all)")
     parser.add_argument("--log-dir", type=Path, help="logs and the rendered haproxy.cfg (default: a temporary folder)")
+    parser.add_argument("--store-only", action="store_true",
+                        help="build the data store if it is missing or stale, then exit (the compose file's first step)")
     args = parser.parse_args(argv)
+    if args.store_only:
+        try:
+            ensure_store()
+        except ClusterError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"data store: {store_status(processed_dir()).state}")
+        return 0
     if not 1 <= args.replicas <= MAX_REPLICAS:
         parser.error(f"--replicas must be 1 to {MAX_REPLICAS}")
     if not 1024 <= args.port <= 65535 - MAX_REPLICAS:
         parser.error("--port must be 1024 to 65527")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         with start_cluster(args.replicas, args.port, bind_host=args.host, log_dir=args.log_dir) as cluster:
             names = ", ".join(f"{r.name} {r.url}" for r in cluster.replicas)

@@ -214,3 +214,52 @@ def test_memory_and_cpu_are_summed_over_the_replicas_named():
         main(["--url", "http://example.org:8080", "--pid", "1"])
     with pytest.raises(SystemExit, match="1 to 40"):
         main(["--sessions", "75"])                       # one local server: the old bound stays
+
+
+# ---- the container files (no Docker daemon on CI: checked as text, run for real by tests/deploy without Docker) ----
+
+def test_the_compose_proxy_configuration_is_the_template_rendered_for_the_compose_replicas():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    apps = sorted(name for name, s in services.items() if "BCA_REPLICA" in (s.get("environment") or {}))
+    assert apps == ["app1", "app2", "app3"]
+    assert all(services[a]["environment"]["BCA_REPLICA"] == a for a in apps)
+    expected = render([Replica(a, f"{a}:8501") for a in apps], "*:8080")
+    assert (ROOT / "deploy" / "haproxy.compose.cfg").read_text() == expected, \
+        "re-render it: python -m deploy.haproxy --bind '*:8080' --server app1=app1:8501 ... --out deploy/haproxy.compose.cfg"
+    for app in apps:
+        volumes = services[app]["volumes"]
+        assert any(v.endswith(":/data:ro") for v in volumes) and "store:/store:ro" in volumes
+        assert services[app]["depends_on"]["store"]["condition"] == "service_completed_successfully"
+    assert services["store"]["command"] == ["python", "-m", "deploy.run", "--store-only"]
+    assert set(services["proxy"]["depends_on"]) == set(apps)
+
+
+def test_the_image_serves_server_py_as_an_unprivileged_user_with_a_health_check():
+    text = (ROOT / "Dockerfile").read_text()
+    assert re.search(r'^CMD \["streamlit", "run", "server.py"', text, re.M)
+    assert re.search(r"^USER atlas$", text, re.M) and "/healthz" in text
+    assert "BCA_DATA_DIR=/data" in text and "BCA_PROCESSED_DIR=/store/processed" in text
+    for folder in ("app_pages", "components", "data", "deploy", "geo", "metrics", ".streamlit"):
+        assert f"COPY {folder} ./{folder}" in text, folder
+
+
+def test_store_only_builds_nothing_when_the_store_is_in_order(monkeypatch, capsys):
+    from data.store import StoreStatus
+    from deploy import run
+
+    monkeypatch.setattr(run, "store_status", lambda _: StoreStatus("ok", "Built."))
+    monkeypatch.setattr(run.subprocess, "run", lambda *a, **k: pytest.fail("nothing should be built"))
+    assert run.main(["--store-only"]) == 0 and "data store: ok" in capsys.readouterr().out
+
+
+def test_a_failed_store_build_is_a_non_zero_exit_with_the_reason(monkeypatch, capsys):
+    from data.store import StoreStatus
+    from deploy import run
+
+    monkeypatch.setattr(run, "store_status", lambda _: StoreStatus("missing", "not built"))
+    monkeypatch.setattr(run.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", "x\nDataError: the lookup is missing"))
+    assert run.main(["--store-only"]) == 1
+    assert "could not be built: DataError: the lookup is missing" in capsys.readouterr().err
