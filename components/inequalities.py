@@ -14,8 +14,6 @@ import streamlit as st
 
 from components import store
 from components.charts import show_spec, vega_spec
-from data.errors import DataError
-from data.paths import data_dir
 from metrics import inequalities as iv
 from metrics.sii import VALUE_TYPE_PROPORTION, SiiResult
 from geo.palettes import categorical_colours
@@ -43,33 +41,18 @@ class SiiView:
 # --------------------------------------------------------------------------- cached views
 
 
-@st.cache_resource(show_spinner="Reading the England-wide life expectancy, IMD and lookup files…")
-def cached_england_inputs(stamp: str) -> dict[str, pd.DataFrame] | str:
-    """England-wide inputs, or the sentence saying which file is missing or not the catalogued edition."""
-    try:
-        return iv.read_england_inputs(store.sources(), data_dir())
-    except DataError as exc:
-        return str(exc)
-
-
 @st.cache_resource(show_spinner="Computing England's Slope Index of Inequality…")
-def cached_england_sii(sex: str, stamp: str) -> iv.EnglandSii | str:
-    inputs = cached_england_inputs(stamp)
-    if isinstance(inputs, str):
-        return inputs
-    return iv.england_life_expectancy_sii(inputs, sex)
+def cached_england_sii(sex: str, stamp: str) -> iv.EnglandSii:
+    return iv.england_life_expectancy_sii(store.table("england_le_msoa", stamp), sex)
 
 
 def _weights_for(indicator_id: str, level: str, stamp: str) -> tuple[pd.Series | None, str | None]:
-    """MSOA life expectancy is weighted by ONS person-years (not in the store, read from the ONS file)."""
+    """MSOA life expectancy is weighted by ONS person-years (stored with the England MSOA table)."""
     if level != "msoa" or indicator_id not in iv.LE_IDS.values():
-        return None, None
-    inputs = cached_england_inputs(stamp)
-    if isinstance(inputs, str):
         return None, None
     sex = next(s for s, i in iv.LE_IDS.items() if i == indicator_id)
     codes = pd.Index(store.areas("msoa", stamp)["code"].astype(str))
-    return iv.leeds_person_years(inputs["life_expectancy"], codes, sex), "person-years at risk 2016-20 (ONS)"
+    return iv.leeds_person_years(store.table("england_le_msoa", stamp), codes, sex), "person-years at risk 2016-20 (ONS)"
 
 
 @st.cache_resource(show_spinner="Computing the Slope Index of Inequality (100,000 simulations)…")

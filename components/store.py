@@ -66,13 +66,28 @@ def _input_signature() -> tuple:
     return tuple(signature)
 
 
+def _built_from(signature: tuple) -> bool:
+    """True when every input has the size and date recorded in the store's manifest at build time."""
+    try:
+        stats = read_manifest(processed_dir()).get("input_stats") or {}
+    except (OSError, ValueError):
+        return False
+    return bool(stats) and all(stats.get(path) == [size, mtime] for path, size, mtime in signature)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _input_problem(signature: tuple) -> str | None:
-    """Checksum the inputs again only when their size or date changed; a sentence if one is wrong."""
+    """Checksum the inputs again only when their size or date changed; a sentence if one is wrong.
+
+    Inputs with the size and date they had when the store was built (and checksummed) are not opened:
+    the app reads only its store while the data folder is unchanged.
+    """
     sources = load_sources()
     root = data_dir()
     if not root.is_dir():
         return f"The data folder {root} is not reachable (set BCA_DATA_DIR)."
+    if _built_from(signature):
+        return None
     for source in sources.sources.values():
         if source.used_by != "app":
             continue

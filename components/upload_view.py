@@ -14,7 +14,7 @@ from components.indicator_map import map_view
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
-from data.paths import data_dir, processed_dir
+from data.paths import processed_dir
 from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
                          UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload)
 from data.safe_text import safe_text
@@ -39,7 +39,7 @@ POLARITY_LABELS = {"lower_is_better": "Lower is better (high values are worse)",
 def reference(stamp: str) -> Reference:
     """Leeds areas and the 2011 LSOA lookup (public reference data, shared across sessions)."""
     try:
-        return load_reference(processed_dir(), data_dir())
+        return load_reference(processed_dir())
     except DataError as exc:
         st.error(str(exc))
         st.stop()

@@ -24,6 +24,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from data.errors import DataError
+from data.store import read_areas, read_store_table
 from geo.lookups import convert_lsoa11_to_lsoa21
 from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
 from metrics.suppression import CONFIDENTIAL, suppress_small_counts
@@ -76,17 +78,12 @@ class Reference:
         return set(self.areas[level]["code"])
 
 
-def load_reference(processed: Path, data: Path) -> Reference:
-    """Read the reference areas from the store and the LSOA 2011 -> 2021 lookup from the data folder.
+def load_reference(processed: Path) -> Reference:
+    """Read the reference areas and the Leeds LSOA 2011 -> 2021 lookup from the store.
 
-    A missing or changed lookup does not stop uploads: it only disables the 2011 conversion, and the
+    A missing or unreadable lookup does not stop uploads: it only disables the 2011 conversion, and the
     reason is kept in ``lsoa11_problem`` so the page can say so.
     """
-    from data.catalogue import load_areas, load_sources
-    from data.errors import DataError
-    from data.pipeline.inputs import read_table
-    from data.store import read_areas
-
     areas = {}
     for level in ("lsoa21", "msoa", "ward24"):
         layer = read_areas(processed, level)
@@ -95,11 +92,10 @@ def load_reference(processed: Path, data: Path) -> Reference:
             frame["ward24_code"] = frame["code"]
         areas[level] = frame[["code", "name", "display_name", "ward24_code", "population"]].copy()
     try:
-        lookup = read_table(load_sources().sources["lookup_lsoa11_lsoa21"], data)
+        lookup = read_store_table(processed, "lookup_lsoa11_lsoa21")
     except DataError as exc:
         return Reference(areas, None, str(exc))
-    leeds = lookup[lookup["lad22_code"] == load_areas().leeds.code]
-    return Reference(areas, leeds[["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True))
+    return Reference(areas, lookup[["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True))
 
 
 # ---------------------------------------------------------------- text safety

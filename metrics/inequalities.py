@@ -8,13 +8,10 @@ the result so that a board member can read it aloud.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from data.catalogue import SourceCatalogue
-from data.pipeline.inputs import read_table
 from data.query import indicator_frame, national_decile_breaks
 from data.registry import Indicator
 from metrics.gaps import Z_95, compare_to_benchmark, gap_to_benchmark, range_gap, weighted_mean_with_se
@@ -23,7 +20,6 @@ from metrics.sii import (MIN_QUANTILES, VALUE_TYPE_OTHER, VALUE_TYPE_PROPORTION,
 
 LE_IDS = {"female": "life_expectancy_female", "male": "life_expectancy_male"}
 LE_SEX_WORDS = {"female": "women", "male": "men"}
-LE_RAW_SEX = {"female": "Females", "male": "Males"}
 LE_PERIOD = "2016-20"
 DEPRIVATION_ID = "imd_imd_score"
 DEPRIVATION_PERIOD = "2025"
@@ -146,13 +142,13 @@ def _level_noun(level: str) -> str:
     return {"lsoa21": "LSOA", "msoa": "MSOA", "ward24": "ward", "committee": "committee"}.get(level, level)
 
 
-def leeds_person_years(life_expectancy: pd.DataFrame, codes: pd.Index, sex: str) -> pd.Series:
-    """Person-years at risk 2016-20 of Leeds MSOAs for one sex, from the ONS life-expectancy file.
+def leeds_person_years(england_le: pd.DataFrame, codes: pd.Index, sex: str) -> pd.Series:
+    """Person-years at risk 2016-20 of Leeds MSOAs for one sex, from the stored England MSOA table.
 
     MSOA codes are unchanged 2011 -> 2021 in Leeds (SOURCES.md), so 2011 codes index 2021 areas.
     """
-    rows = life_expectancy[life_expectancy["sex"] == LE_RAW_SEX[sex]]
-    years = pd.Series(rows["population_person_years"].to_numpy(dtype=float), index=rows["msoa11_code"].to_numpy())
+    rows = england_le[england_le["sex"] == sex]
+    years = pd.Series(rows["person_years"].to_numpy(dtype=float), index=rows["msoa11_code"].to_numpy())
     out = years.reindex(codes)
     if out.isna().any():
         raise ValueError(f"Person-years are missing for MSOAs {list(out.index[out.isna()])}.")
@@ -432,38 +428,15 @@ class EnglandSii:
     description: str
 
 
-def read_england_inputs(sources: SourceCatalogue, data_dir: Path) -> dict[str, pd.DataFrame]:
-    """The four England-wide files the England SII needs, read and checked via data/inputs.read_table."""
-    s = sources.sources
-    return {
-        "life_expectancy": read_table(s["life_expectancy_msoa11"], data_dir,
-                                      columns=["population_person_years", "life_expectancy_at_birth",
-                                               "le_lower_95ci", "le_upper_95ci"]),
-        "lookup": read_table(s["lookup_lsoa21_ward24"], data_dir),
-        "imd": read_table(s["imd2025_lsoa21"], data_dir, columns=["imd_score"]),
-        "population": read_table(s["population_census2021"], data_dir, columns=["usual_residents_census2021"]),
-    }
-
-
-def msoa_imd_scores(lookup: pd.DataFrame, imd: pd.DataFrame, population: pd.DataFrame) -> pd.Series:
-    """Population-weighted mean IMD score of each English MSOA21 (the MHCLG district method, one level down)."""
-    lsoa = (lookup[lookup["lsoa21_code"].str.startswith("E")][["lsoa21_code", "msoa21_code"]]
-            .merge(imd[["lsoa21_code", "imd_score"]], on="lsoa21_code", how="inner")
-            .merge(population[["lsoa21_code", "usual_residents_census2021"]], on="lsoa21_code", how="inner"))
-    lsoa["weighted"] = lsoa["imd_score"] * lsoa["usual_residents_census2021"]
-    sums = lsoa.groupby("msoa21_code")[["weighted", "usual_residents_census2021"]].sum()
-    return (sums["weighted"] / sums["usual_residents_census2021"]).rename("imd_score")
-
-
-def england_life_expectancy_sii(inputs: dict[str, pd.DataFrame], sex: str, *, repetitions: int = SII_REPETITIONS,
+def england_life_expectancy_sii(table: pd.DataFrame, sex: str, *, repetitions: int = SII_REPETITIONS,
                                 seed: int = SII_SEED) -> EnglandSii:
-    """England's SII in life expectancy across MSOA deciles of IMD score (see ENGLAND_DESCRIPTION)."""
-    le = inputs["life_expectancy"]
-    le = le[le["sex"] == LE_RAW_SEX[sex]].set_index("msoa11_code")
-    scores = msoa_imd_scores(inputs["lookup"], inputs["imd"], inputs["population"])
-    frame = pd.DataFrame({
-        "value": le["life_expectancy_at_birth"], "lower_ci": le["le_lower_95ci"], "upper_ci": le["le_upper_95ci"],
-        "weight": le["population_person_years"].astype(float)}).join(scores, how="left")
+    """England's SII in life expectancy across MSOA deciles of IMD score (see ENGLAND_DESCRIPTION).
+
+    ``table`` is the store's England MSOA table (data/pipeline/england.py builds it).
+    """
+    own = table[table["sex"] == sex].set_index("msoa11_code")
+    frame = own[["value", "lower_ci", "upper_ci", "person_years", "imd_score"]].rename(
+        columns={"person_years": "weight"})
     usable = frame.dropna()
     usable = usable[usable["weight"] > 0]
     usable = usable.assign(decile=assign_population_quantiles(usable["imd_score"], usable["weight"], 10))

@@ -22,12 +22,15 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
+from data.errors import DataError
+from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.pipeline.compute import native_values
 from data.pipeline.derived import DerivedContext, run_derived
-from data.errors import DataError
+from data.pipeline.england import england_life_expectancy
 from data.pipeline.inputs import locate, read_geo, read_table
-from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
+from data.pipeline.validate import require_count, require_known_codes
 from data.registry import Indicator, Registry, load_registry
+from data.pipeline.england import england_life_expectancy
 from data.pipeline.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.validate import require_count, require_known_codes
@@ -64,6 +67,13 @@ def verify_inputs(sources: SourceCatalogue, data_dir: Path) -> dict[str, str]:
         locate(source, data_dir, check_sha=True)
         checked[source_id] = source.sha256
     return checked
+
+
+def input_stats(sources: SourceCatalogue, data_dir: Path) -> dict[str, list[int]]:
+    """Size and modification time of every app input when it was checked, so the app can tell that the
+    data folder is unchanged from a stat call, without opening (or hashing) a raw file."""
+    return {s.path: [(data_dir / s.path).stat().st_size, (data_dir / s.path).stat().st_mtime_ns]
+            for s in sources.sources.values() if s.used_by == "app"}
 
 
 def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Path) -> Geography:
@@ -350,6 +360,10 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     values = pd.concat([values, *derived], ignore_index=True)
     report("Building time series", 0.9)
     series = build_series(geography, context.areas, sources, data_dir, lookup11)
+    report("Storing England-wide inputs and lookups", 0.92)
+    tables["england_le_msoa"] = england_life_expectancy(sources, data_dir)
+    tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == areas.leeds.code,
+                                                  ["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True)
     values["area_level"] = values["area_level"].astype("category")
     values["indicator_id"] = values["indicator_id"].astype("category")
     values["period"] = values["period"].astype("category")
@@ -359,6 +373,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
         "build_seconds": round(time.perf_counter() - started, 2),
         "data_dir": str(data_dir),
         "inputs": checksums,
+        "input_stats": input_stats(sources, data_dir),
         "fingerprint": catalogue_fingerprint(),
         "counts": {level: int(len(layer)) for level, layer in layers.items()},
         "indicators": len(registry.indicators),

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
-from data.paths import REPO_ROOT, data_dir
+from data.paths import REPO_ROOT
 from data.upload import UploadError, load_reference, read_upload
 from geo.choropleth import DIM_ALPHA, FULL_ALPHA
 
@@ -20,7 +20,7 @@ XSS = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture(scope="module")
 def ref(processed_store):
-    return load_reference(processed_store, data_dir())
+    return load_reference(processed_store)
 
 
 @pytest.fixture()

@@ -8,7 +8,8 @@ import pytest
 from data.catalogue import load_sources
 from data.paths import data_dir
 from data.registry import load_registry
-from data.store import read_areas, read_breaks, read_values
+from data.pipeline.england import read_england_inputs
+from data.store import read_areas, read_breaks, read_store_table, read_values
 from metrics import inequalities as iv
 
 pytestmark = pytest.mark.data
@@ -22,8 +23,15 @@ def store(processed_store):
 
 
 @pytest.fixture(scope="module")
-def england():
-    return iv.read_england_inputs(load_sources(), data_dir())
+def england(processed_store):
+    """The store's England MSOA table: what the app reads (never the raw files)."""
+    return read_store_table(processed_store, "england_le_msoa")
+
+
+@pytest.fixture(scope="module")
+def raw_england():
+    """The four England-wide raw files, read as the build reads them (to check the store against them)."""
+    return read_england_inputs(load_sources(), data_dir())
 
 
 def _le(values, sex, level):
@@ -35,7 +43,7 @@ def _le(values, sex, level):
 def _inputs(store, england, sex, mode="leeds"):
     registry = load_registry()
     codes = pd.Index(store["msoa"]["code"].astype(str))
-    weights = iv.leeds_person_years(england["life_expectancy"], codes, sex)
+    weights = iv.leeds_person_years(england, codes, sex)
     return iv.area_inputs(store["values"], store["msoa"], store["breaks"], registry.get(iv.LE_IDS[sex]),
                           registry.get(iv.DEPRIVATION_ID), "msoa", iv.LE_PERIOD, mode, weights=weights,
                           weight_label="person-years")
@@ -53,12 +61,17 @@ def test_every_leeds_msoa_has_a_row_and_unpublished_ones_stay_blank(store):
     assert (female.loc[published, "upper_ci"] > female.loc[published, "value"]).all()
 
 
-def test_store_values_match_the_ons_file(store, england):
-    raw = england["life_expectancy"]
+def test_store_values_match_the_ons_file(store, england, raw_england):
+    raw = raw_england["life_expectancy"]
     raw = raw[raw["sex"] == "Females"].set_index("msoa11_code")
     female = _le(store["values"], "female", "msoa")
     joined = female.join(raw, how="left")
     assert np.allclose(joined["value"], joined["life_expectancy_at_birth"], equal_nan=True)
+    stored = england[england["sex"] == "female"].set_index("msoa11_code")
+    assert len(stored) == len(raw) > 6000                   # every English MSOA of the ONS file
+    both = raw.drop(columns="sex").join(stored, how="inner")
+    assert np.allclose(both["value"], both["life_expectancy_at_birth"], equal_nan=True)
+    assert np.allclose(both["person_years"], both["population_person_years"])
 
 
 def test_ward_approximations_follow_the_one_coverage_rule(store):
@@ -71,7 +84,7 @@ def test_ward_approximations_follow_the_one_coverage_rule(store):
 
 def test_leeds_person_years_add_up_to_the_leeds_denominator(store, england):
     codes = pd.Index(store["msoa"]["code"].astype(str))
-    years = iv.leeds_person_years(england["life_expectancy"], codes, "female")
+    years = iv.leeds_person_years(england, codes, "female")
     published = _le(store["values"], "female", "msoa")["value"].notna()
     leeds = _le(store["values"], "female", "lad").iloc[0]
     assert years[published.reindex(codes).to_numpy()].sum() == pytest.approx(leeds["denominator"], rel=1e-6)

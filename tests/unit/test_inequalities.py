@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data.pipeline.england import england_msoa_table, msoa_imd_scores
 from data.registry import load_registry
 from metrics import inequalities as iv
 from metrics.sii import VALUE_TYPE_OTHER, VALUE_TYPE_PROPORTION
@@ -135,11 +136,11 @@ def test_missing_weights_are_an_error_not_a_silent_drop():
 
 
 def test_leeds_person_years_are_read_per_sex_and_must_cover_every_msoa():
-    raw = pd.DataFrame({"msoa11_code": ["X00", "X00", "X01"], "sex": ["Females", "Males", "Females"],
-                        "population_person_years": [10, 20, 30]})
-    assert iv.leeds_person_years(raw, pd.Index(["X01", "X00"]), "female").tolist() == [30.0, 10.0]
+    table = pd.DataFrame({"msoa11_code": ["X00", "X00", "X01"], "sex": ["female", "male", "female"],
+                          "person_years": [10, 20, 30]})
+    assert iv.leeds_person_years(table, pd.Index(["X01", "X00"]), "female").tolist() == [30.0, 10.0]
     with pytest.raises(ValueError, match="X01"):
-        iv.leeds_person_years(raw, pd.Index(["X00", "X01"]), "male")
+        iv.leeds_person_years(table, pd.Index(["X00", "X01"]), "male")
 
 
 # --------------------------------------------------------------------------- suppression
@@ -290,7 +291,7 @@ def test_msoa_imd_score_is_the_population_weighted_mean_of_its_lsoas():
     lookup = pd.DataFrame({"lsoa21_code": ["E1", "E2", "W1"], "msoa21_code": ["M1", "M1", "MW"]})
     imd = pd.DataFrame({"lsoa21_code": ["E1", "E2"], "imd_score": [10.0, 40.0]})
     pop = pd.DataFrame({"lsoa21_code": ["E1", "E2", "W1"], "usual_residents_census2021": [300, 100, 50]})
-    scores = iv.msoa_imd_scores(lookup, imd, pop)
+    scores = msoa_imd_scores(lookup, imd, pop)
     assert scores.to_dict() == {"M1": pytest.approx(17.5)}
 
 
@@ -305,8 +306,9 @@ def test_england_sii_groups_msoas_by_person_years_and_says_what_it_is():
     lookup = pd.DataFrame({"lsoa21_code": [f"E{i:02d}" for i in range(n)], "msoa21_code": codes})
     imd = pd.DataFrame({"lsoa21_code": lookup["lsoa21_code"], "imd_score": [float(i) for i in range(n)]})
     pop = pd.DataFrame({"lsoa21_code": lookup["lsoa21_code"], "usual_residents_census2021": 500})
-    england = iv.england_life_expectancy_sii({"life_expectancy": le, "lookup": lookup, "imd": imd, "population": pop},
-                                             "female", **FAST)
+    table = england_msoa_table({"life_expectancy": le, "lookup": lookup, "imd": imd, "population": pop})
+    assert list(table.columns) == ["msoa11_code", "sex", "value", "lower_ci", "upper_ci", "person_years", "imd_score"]
+    england = iv.england_life_expectancy_sii(table, "female", **FAST)
     assert len(england.groups) == 10 and england.groups["areas"].tolist() == [2] * 10
     # Two MSOAs per decile, life expectancy 1 year apart per decile: a slope of 10 years across ranks 0 to 1.
     assert england.result.sii == pytest.approx(10.0)
