@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import store, upload_view
+from components.change_trends import explorer_change
 from components.downloads import export_buttons
 from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, classification_controls,
                                           indicator_picker, outline_toggle, period_picker, side_panel,
@@ -24,6 +25,12 @@ def explore() -> None:
     level, committee = st.session_state["level"], st.session_state["committee"]
     stamp = store.built_at()
     levels = store.area_catalogue().levels
+    if st.toggle("Map the change between two periods", key="explorer_change",
+                 help="Any measure with two comparable periods (one definition) at this geography, mapped as the "
+                      "change: purple better, orange worse, centred on no change."):
+        explorer_change(level, committee, stamp)
+        write_url(PARAMS)
+        return
     user_indicator = user_data_choice(level)
 
     if user_indicator is not None:

@@ -35,7 +35,7 @@ def summary_section(stamp: str) -> None:
     cols[1].metric("Worsened", int(judged.get(WORSENED, 0)))
     cols[2].metric("No clear change", int(judged.get(NO_CLEAR, 0) + judged.get(NOISE, 0)))
     cols[3].metric("Rose or fell (not judged)", int(judged.get(ROSE, 0) + judged.get(FELL, 0)))
-    shown = table.assign(Change=[tv.signed(tv.catalogue().get(t), c) if pd.notna(c) else "–"
+    shown = table.assign(Change=[tv.signed(tv.measure(t), c) if pd.notna(c) else "–"
                                  for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
                          Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
     columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
@@ -187,3 +187,62 @@ def demand_section(stamp: str, committee: str) -> None:
     picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
     names = dict(zip(top["code"], top["display_name"]))
     tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")
+
+
+def explorer_change(level: str, committee: str, stamp: str) -> None:
+    """The map explorer's change mode: any measure with two comparable periods at this level, mapped as the change.
+
+    The period picker offers the periods of one series (one definition) at a time, so a change never spans a
+    break; the palette diverges from no change (purple better, orange worse; for neutral measures fell / rose).
+    """
+    measures = _measures_at(level, stamp)
+    if not measures:
+        st.info("No measure has two comparable periods at this level: pick another geography in the sidebar.")
+        return
+    labels = {m: f"{tv.measure(m).theme}: {tv.measure(m).label}" for m in measures}
+    mid = st.selectbox("Measure with two or more comparable periods (type to search)", measures, format_func=labels.get,
+                       key="explorer_change_measure")
+    trend = tv.measure(mid)
+    rows = tv.trend_rows(mid, stamp)
+    small = rows[(rows["area_level"] == level) & rows["value"].notna()]
+    series_ids = [s.id for s in trend.series if s.id in set(small["series_id"])]
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        series_id = series_ids[-1] if len(series_ids) == 1 else st.radio(
+            "Definition (periods of one definition only)", series_ids, index=len(series_ids) - 1,
+            format_func=lambda s: tv.series_label(trend, s), key=f"explorer_change_series_{mid}")
+    periods = series_periods(small, series_id)
+    with c2:
+        start, end = st.select_slider("Change between", options=periods, value=default_pair(periods),
+                                      key=f"explorer_change_periods_{mid}_{series_id}_{level}")
+    if start == end:
+        st.info("Pick two different periods to map a change.")
+        return
+    tv.change_map(trend, series_id, level, start, end, committee, stamp)
+    st.caption(f"Rule: {trend.change_rule.text} " + _converted_note(rows, series_id, start, end)
+               + tv.sources_caption(trend, rows[(rows["series_id"] == series_id) & rows["period"].isin([start, end])]))
+    changes = tv.area_changes(mid, series_id, level, start, end, stamp)
+    if committee != "all":
+        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
+    counts = summarise(changes.dropna(subset=["judgement"]))
+    st.markdown(" · ".join(f"**{counts[j]}** {j}" for j in JUDGEMENT_ORDER if counts.get(j)) +
+                f" (of {len(changes)} areas).")
+    ranked = rank_changes(changes, trend.polarity)
+    table = pd.DataFrame({"Area": ranked["display_name"].fillna(ranked["name"]), "Code": ranked["code"],
+                          start: ranked["value_start"], end: ranked["value_end"], "Change": ranked["change"],
+                          "Judgement": ranked["judgement"]})
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format=tv._num_format(trend)) for c in (start, end, "Change")})
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _measures_at(level: str, stamp: str) -> list[str]:
+    """Measures with at least two periods of one series at a level: series.yaml trends, then IoD editions."""
+    table = tv.series_table(stamp)
+    rows = table[(table["area_level"] == level) & table["value"].notna()]
+    periods = rows.groupby("series_id")["period"].nunique()
+    with_two = set(periods[periods >= 2].index)
+    trends = [t.id for t in tv.catalogue().trends if any(s.id in with_two for s in t.series)]
+    registry = [m for m in tv.registry_measures()
+                if level in store.registry().get(m[len(tv.REGISTRY_PREFIX):]).levels(list(store.area_catalogue().levels))]
+    return trends + registry

@@ -6,6 +6,7 @@ break itself is a dashed rule with its reason in the tooltip and in the caption 
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -16,7 +17,7 @@ from components.footer import source_line
 from components.legend import legend_markup, show_legend
 from components.map import deck_template, show_map, with_selection
 from data.paths import processed_dir
-from data.series import SeriesCatalogue, Trend, load_series_catalogue
+from data.series import ChangeRule, Part, Series, SeriesCatalogue, Trend, load_series_catalogue
 from data.store import read_series
 from geo.classify import diverging_classes
 from geo.features import features, view_for_bounds
@@ -31,8 +32,38 @@ SMALL_LEVELS = ("lsoa21", "msoa", "ward24", "committee")
 CHANGE_TOOLTIP = "<b>{name}</b><br/>{change_text}"
 
 
+REGISTRY_PREFIX = "reg__"
+"""Measure ids starting with this name a registry indicator with two comparable editions (IoD 2019 and 2025)."""
+
+
 def catalogue() -> SeriesCatalogue:
     return load_series_catalogue()
+
+
+def measure(measure_id: str) -> Trend:
+    """A trend of series.yaml, or a registry indicator with several editions seen as a one-series trend."""
+    if measure_id.startswith(REGISTRY_PREFIX):
+        return _registry_trend(measure_id[len(REGISTRY_PREFIX):])
+    return catalogue().get(measure_id)
+
+
+@lru_cache(maxsize=128)
+def _registry_trend(indicator_id: str) -> Trend:
+    ind = store.registry().get(indicator_id)
+    mid = REGISTRY_PREFIX + ind.id
+    part = Part(source=ind.latest.source, geography="lsoa21", code="code", period="period", period_format="year",
+                value="value")
+    rule = ChangeRule(method="none", text="The Indices of Deprivation publish no interval: every move between the two "
+                      "editions is shown as better or worse. Editions are compared by decile, percentile or share in "
+                      "England's most deprived 10%, never by score or rank.")
+    return Trend(id=mid, label=ind.label, short_label=ind.short_label, unit=ind.unit, format=ind.format,
+                 polarity=ind.polarity, pillars=ind.pillars, theme=ind.theme, indicator=ind.id, change_rule=rule,
+                 caveat=ind.caveat, series=[Series(id=mid, definition=ind.definition, rate="published", parts=[part])])
+
+
+def registry_measures() -> list[str]:
+    """Registry indicators with two or more editions: the IoD measures built to be compared across editions."""
+    return [REGISTRY_PREFIX + i.id for i in store.registry().indicators if len(i.editions) > 1 and not i.derived]
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,9 +77,28 @@ def series_table(stamp: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def trend_rows(trend_id: str, stamp: str) -> pd.DataFrame:
-    """Rows of one trend (shared read-only)."""
+    """Rows of one trend, or of a registry indicator's editions in the same shape (shared read-only)."""
+    if trend_id.startswith(REGISTRY_PREFIX):
+        return _registry_rows(trend_id, stamp)
     table = series_table(stamp)
     return table[table["trend_id"] == trend_id].reset_index(drop=True)
+
+
+def _registry_rows(measure_id: str, stamp: str) -> pd.DataFrame:
+    indicator = store.registry().get(measure_id[len(REGISTRY_PREFIX):])
+    values = store.values(stamp)
+    rows = values[values["indicator_id"] == indicator.id]
+    rows = rows[rows["period"].isin(indicator.periods)]
+    periods = rows["period"].astype(str)
+    out = pd.DataFrame({
+        "trend_id": measure_id, "series_id": measure_id, "area_level": rows["area_level"].astype(str),
+        "area_code": rows["area_code"].astype(str), "period": periods,
+        "period_start": pd.to_datetime(periods.str[:4] + "-01-01"), "value": rows["value"],
+        "lower_ci": rows["lower_ci"], "upper_ci": rows["upper_ci"], "numerator": rows["numerator"],
+        "denominator": rows["denominator"], "coverage": rows["coverage"], "status": "", "provisional": False,
+        "converted": [indicator.edition(p).source.endswith("lsoa11") for p in periods],
+        "source": [indicator.edition(p).source for p in periods]})
+    return out.reset_index(drop=True)
 
 
 def levels_of(trend_id: str, stamp: str) -> list[str]:
@@ -138,7 +188,7 @@ def _num_format(trend: Trend) -> str:
 @st.cache_data(show_spinner=False, max_entries=128)
 def area_changes(trend_id: str, series_id: str, level: str, start: str, end: str, stamp: str) -> pd.DataFrame:
     """Per area of a level: names, committee, both values, change and judgement (one series only)."""
-    trend = catalogue().get(trend_id)
+    trend = measure(trend_id)
     changes = change_table(trend_rows(trend_id, stamp), series_id, level, start, end, trend.polarity,
                            Rule.of(trend.change_rule))
     areas = pd.DataFrame(store.areas(level, stamp).drop(columns="geometry"))
@@ -152,7 +202,7 @@ def area_changes(trend_id: str, series_id: str, level: str, start: str, end: str
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: str, committee: str, stamp: str):
     """Deck template and legend rows for a change map (diverging, centred on no change)."""
-    trend = catalogue().get(trend_id)
+    trend = measure(trend_id)
     changes = area_changes(trend_id, series_id, level, start, end, stamp)
     layer = store.areas(level, stamp)[["code", "geometry"]].merge(changes, on="code", how="left")
     classed = diverging_classes(layer["change"], 0.0, k=5)

@@ -86,3 +86,30 @@ def test_committee_filter_narrows_the_area_list(app):
     assert not app.exception, [e.value for e in app.exception]
     narrowed = next(d.value for d in app.dataframe if "Judgement" in d.value.columns)
     assert 0 < len(narrowed) < 33 and set(narrowed["Committee"]) == {"Inner East"}
+
+
+def test_explorer_maps_the_change_within_one_definition(app):
+    app.switch_page("app_pages/explorer.py").run()
+    app.toggle(key="explorer_change").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.selectbox(key="explorer_change_measure").value == "fuel_poverty"
+    slider = app.select_slider(key="explorer_change_periods_fuel_poverty_fuel_poverty_lilee_ward24")
+    assert list(slider.options) == ["2019", "2020", "2021", "2022"]       # one definition's periods only
+    legend = next(m.value for m in app.markdown if "Map legend" in m.value)
+    assert "Change 2019 → 2022" in legend and "points" in legend
+    assert any("Map: Source: Office for National Statistics" in c.value for c in app.caption)
+    app.radio(key="explorer_change_series_fuel_poverty").set_value("fuel_poverty_lihc").run()
+    slider = app.select_slider(key="explorer_change_periods_fuel_poverty_fuel_poverty_lihc_ward24")
+    assert "2019" not in slider.options and slider.value == ("2012", "2018")
+
+
+def test_explorer_change_mode_offers_iod_editions_for_neighbourhoods(app):
+    app.session_state["level"] = "lsoa21"
+    app.switch_page("app_pages/explorer.py").run()
+    app.toggle(key="explorer_change").set_value(True).run()
+    app.selectbox(key="explorer_change_measure").set_value("reg__imd_imd_decile").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    assert len(table) == 488 and {"2019", "2025"} <= set(table.columns)
+    moved = (table["2025"] - table["2019"]).fillna(0)
+    assert (table["Change"].fillna(0) == moved).all()
