@@ -1,8 +1,9 @@
-"""Best City Atlas: the frame. Page config, navigation, shared sidebar, URL state and footer."""
+"""Best City Atlas: the frame. Page config, navigation (the app's own links: components/navigation.py), shared sidebar, URL state and footer."""
 import streamlit as st
 
 from components.footer import footer
 from components.meeting import apply_meeting_mode
+from components.navigation import app_navigation
 from components.params import PARAMS
 from components.reconnect import reconnect_notice, rerun_after_reconnect
 from components.sidebar import shared_sidebar
@@ -37,7 +38,7 @@ ensure_store()
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
 apply_meeting_mode()
-navigation = st.navigation(PAGES)
+navigation = app_navigation(PAGES)
 shared_sidebar()
 if moved:
     st.warning(moved, icon=":material/sync_problem:")

@@ -135,7 +135,8 @@ def area_picker(level: str) -> str | None:
     """Searchable list of areas: the keyboard path to the same selection as a map click."""
     names, options = _area_choices(level, store.built_at())
     return bound_select(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options,
-                        "area", format_func=lambda c: "No area selected" if c is None else names[c])
+                        "area", format_func=lambda c: "No area selected" if c is None else names[c],
+                        placeholder="No area selected")
 
 
 @lru_cache(maxsize=16)
