@@ -25,7 +25,7 @@ from geo.palettes import class_colours, hex_to_rgba
 from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
 from metrics.profile import (LEVELS, Headline, area_spine, deprived_neighbourhoods, find_places,
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
-from metrics.spine import BY_SIGNIFICANCE, significance_colours
+from metrics.spine import ci_count, significance_colours
 
 SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
 DECILE_TOOLTIP = "<b>{name}</b><br/>IMD 2025: {decile_text}"
@@ -204,11 +204,11 @@ def spine_table(spine: pd.DataFrame) -> None:
 
 
 def spine_note(spine: pd.DataFrame, level: str) -> None:
-    tested = int((spine["method"] == BY_SIGNIFICANCE).sum())
+    tested = ci_count(spine)
     peers = "the 33 wards" if level == "lad" else f"the {int(spine['n_areas'].max() or 0)} Leeds areas of this kind"
     st.caption(f"Each bar spans {peers}, worst on the left (for indicators without a better or worse direction, "
                f"lowest on the left). {tested} indicators have a 95% confidence interval and are coloured by "
-               "significance against Leeds; the rest by the area's fifth within Leeds. Ranks, deciles and "
+               "significance against Leeds (the same count as in the summary sentence); the rest by the area's fifth within Leeds. Ranks, deciles and "
                "percentiles are listed in the table, not charted. Periods and sources differ by indicator "
                "(see the table and the Data sources page).")
 

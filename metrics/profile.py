@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.registry import Indicator, Registry
-from metrics.spine import BETTER, SIMILAR_LABEL, WORSE, comparison_counts, group_level_values, spine_table
+from metrics.spine import BETTER, HIGHER, LOWER, SIMILAR_LABEL, WORSE, ci_count, comparison_counts, group_level_values, spine_table
 
 LEVELS = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 LEVEL_NAMES = {"lsoa21": "neighbourhood (LSOA)", "msoa": "MSOA", "ward24": "ward", "committee": "community committee",
@@ -288,10 +288,14 @@ def headline_sentence(name: str, level: str, headlines: list[Headline], spine: p
         parts.append(f"national IMD decile {decile.text} (1 = most deprived)")
     sentence = f"{name} has " + " and ".join(parts) + "." if parts else f"{name}: no IMD figures are available."
     counts = comparison_counts(spine)
-    tested = sum(counts.values())
+    tested = ci_count(spine)
     if tested and level != "lad":
-        sentence += (f" On the {tested} indicators with a confidence interval it is worse than Leeds on "
-                     f"{counts[WORSE]}, similar on {counts[SIMILAR_LABEL]} and better on {counts[BETTER]}.")
+        sentence += (f" Of the {tested} indicators with a 95% confidence interval, it is significantly worse than "
+                     f"Leeds on {counts[WORSE]}, similar on {counts[SIMILAR_LABEL]} and better on {counts[BETTER]}")
+        if counts[HIGHER] or counts[LOWER]:
+            sentence += (f"; of those with no better or worse direction, {counts[HIGHER]} are higher than Leeds and "
+                         f"{counts[LOWER]} lower")
+        sentence += "."
     return sentence
 
 

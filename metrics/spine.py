@@ -159,7 +159,13 @@ def spine_table(level_values: pd.DataFrame | dict, area_code: str, polarity: Map
     return pd.DataFrame(rows, columns=SPINE_COLUMNS)
 
 
+def ci_count(spine: pd.DataFrame) -> int:
+    """Indicators with a 95% confidence interval compared with Leeds: the one count every sentence uses."""
+    return int((spine["method"] == BY_SIGNIFICANCE).sum())
+
+
 def comparison_counts(spine: pd.DataFrame) -> dict[str, int]:
-    """How many indicators were significantly better / similar / worse than Leeds (CI-based only)."""
+    """The ``ci_count`` indicators by verdict: better / similar / worse, and higher / lower for those without a
+    better or worse direction. The values add up to ``ci_count``."""
     tested = spine[spine["method"] == BY_SIGNIFICANCE]
-    return {label: int((tested["comparison"] == label).sum()) for label in (BETTER, SIMILAR_LABEL, WORSE)}
+    return {label: int((tested["comparison"] == label).sum()) for label in (BETTER, SIMILAR_LABEL, WORSE, HIGHER, LOWER)}

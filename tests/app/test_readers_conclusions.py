@@ -85,3 +85,24 @@ def test_a_2019_edition_says_it_was_converted_from_2011_lsoas(processed_store):
     legend = next(str(m.value) for m in at.markdown if "Map legend" in str(m.value))
     assert "2019 (converted from 2011 LSOAs)" in legend
     assert any("2019, converted from 2011 LSOAs" in c.value for c in at.caption)
+
+
+def test_profile_counts_indicators_with_a_confidence_interval_once(processed_store):
+    """One count, one definition: the summary sentence and the chart note agree with the table."""
+    import re
+
+    from data.store import read_areas
+
+    wards = read_areas(processed_store, "ward24").set_index("name")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["area"] = str(wards.loc["Gipton & Harehills", "code"])
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = "\n".join([str(m.value) for m in at.markdown] + [c.value for c in at.caption])
+    counts = {int(n) for n in re.findall(r"(\d+) indicators (?:with a|have a) 95% confidence interval", text)}
+    counts |= {int(n) for n in re.findall(r"Of the (\d+) indicators with a 95% confidence interval", text)}
+    table = next(d.value for d in at.dataframe if "Compared with Leeds" in d.value.columns)
+    with_ci = int((table["By"] == "significance vs Leeds (95% CI)").sum())
+    assert counts == {with_ci}, (counts, with_ci)
+    assert "indicators with a confidence interval it is" not in text

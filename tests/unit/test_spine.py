@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from geo.palettes import load_palettes
-from metrics.spine import (BETTER, BY_QUINTILE, BY_SIGNIFICANCE, HIGHER, SIMILAR_LABEL, WORSE, comparison_counts,
+from metrics.spine import (BETTER, BY_QUINTILE, BY_SIGNIFICANCE, HIGHER, LOWER, SIMILAR_LABEL, WORSE, comparison_counts,
                            quintile_worst_first, significance_colours, spine_row, spine_table)
 
 VALUES = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
@@ -74,4 +74,4 @@ def test_spine_table_skips_indicators_without_a_value_for_the_area():
     table = spine_table(frame, "X", {"a": "lower_is_better", "b": "higher_is_better"}, {"a": 2.0, "b": 4.0}, {})
     assert table["indicator_id"].tolist() == ["a"]
     assert table.loc[0, "pos_value"] == 1.0 and table.loc[0, "comparison"] == BETTER
-    assert comparison_counts(table) == {BETTER: 1, SIMILAR_LABEL: 0, WORSE: 0}
+    assert comparison_counts(table) == {BETTER: 1, SIMILAR_LABEL: 0, WORSE: 0, HIGHER: 0, LOWER: 0}
