@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from data.registry import Indicator
-from geo.classify import Classification, classify, diverging_classes
+from geo.classify import Classification, classify, difference_classes
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour
 
 DIM_ALPHA = 50
@@ -52,14 +52,27 @@ def classify_indicator(values: pd.Series, indicator: Indicator, scheme: str, k: 
         return ClassedValues(classification, colours, labels + ["No data"],
                              "England's LSOA deciles of this score")
     if scheme == "diverging" and centre is not None:
-        classification = diverging_classes(values, centre, k)
-        colours = class_colours(classification.n_classes, indicator.polarity, palette="diverging")
-        return ClassedValues(classification, colours, classification.labels(indicator.format),
-                             f"Difference from the Leeds value ({indicator.format_value(centre)})")
+        difference = difference_classes(values, centre, k)
+        full = class_colours(difference.k_full, indicator.polarity, palette="diverging")
+        colours = [full[i] for i in difference.positions]
+        signed = signed_format(indicator.format)
+        return ClassedValues(difference.classification, colours, difference.classification.labels(signed),
+                             f"Difference from the Leeds value ({indicator.format_value(centre)}), "
+                             f"{difference_unit(indicator)}")
     classification = classify(values, scheme, k)
     colours = class_colours(classification.n_classes, indicator.polarity)
     names = {"quantiles": "Quantiles", "natural_breaks": "Natural breaks (Fisher-Jenks)", "equal_interval": "Equal intervals"}
     return ClassedValues(classification, colours, classification.labels(indicator.format), names.get(scheme, scheme))
+
+
+def signed_format(fmt: str) -> str:
+    """The registry's number format with a sign: '{:.1f}' -> '{:+.1f}', so '+2.0' reads as above the reference."""
+    return fmt.replace("{:", "{:+", 1) if fmt.startswith("{:") and not fmt.startswith("{:+") else fmt
+
+
+def difference_unit(indicator: Indicator) -> str:
+    """Units of a difference: percentage points for a percentage, else the indicator's own unit."""
+    return {"%": "percentage points"}.get(indicator.unit, indicator.unit)
 
 
 def fill_colours(class_of: pd.Series, colours: list[str], dimmed: pd.Series | None = None) -> list[list[int]]:

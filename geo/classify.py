@@ -87,8 +87,8 @@ class Classification:
 def format_number(number: float, fmt: str) -> str:
     """Format one number, never printing a negative zero such as ``"-0.0"``."""
     text = fmt.format(number)
-    if text == fmt.format(-0.0):
-        return fmt.format(0.0)
+    if text in (fmt.format(-0.0), fmt.format(0.0)):
+        return fmt.replace("{:+", "{:").format(0.0)     # zero has no sign, even in a signed format
     return text
 
 
@@ -229,6 +229,54 @@ def diverging_classes(values: pd.Series, centre: float, k: int = 5) -> Classific
     lower_bound = min(float(edges[0]), float(y.min()))
     classifier = mapclassify.UserDefined(y, bins=list(bins), lowest=lower_bound)
     return _from_classifier(values, present, classifier, "diverging", k, lower_bound)
+
+
+@dataclass(frozen=True)
+class DifferenceClasses:
+    """Classes of the difference from a reference value, and which step of the symmetric scale each one is."""
+
+    classification: Classification
+    positions: tuple[int, ...]     # index of each kept class in the full symmetric set of ``k_full`` classes
+    k_full: int
+
+
+def difference_classes(values: pd.Series, centre: float, k: int = 5) -> DifferenceClasses:
+    """Classes of ``values - centre``: equal steps symmetric around zero, with no empty or impossible class.
+
+    The step is set so that ``k`` classes span the largest distance from the centre on either side, the
+    same step above and below zero. Classes beyond the data on the shorter side are dropped (they would
+    be empty, and for a percentage could reach below 0%), an empty class inside the range is merged into
+    its outer neighbour, and the outermost bounds are the data's own extremes. ``positions`` lets the
+    caller colour each kept class by its step from zero (``class_colours(k_full, ..., "diverging")``).
+    """
+    _check_k(k)
+    if not np.isfinite(centre):
+        raise ValueError(f"centre must be a finite number; got {centre!r}.")
+    difference = values.astype("float64") - float(centre)
+    y, present = _as_float_values(difference)
+    if y.size == 0:
+        return DifferenceClasses(_empty_classification(difference, "diverging", k, bins=(), lower_bound=np.nan), (), k)
+    half_width = float(np.max(np.abs(y)))
+    if half_width == 0.0:
+        classifier = mapclassify.UserDefined(y, bins=[0.0], lowest=0.0)
+        return DifferenceClasses(_from_classifier(difference, present, classifier, "diverging", k, 0.0), (k // 2,), k)
+    edges = half_width * (2.0 * np.arange(k + 1) - k) / k        # exactly antisymmetric about zero
+    full = np.clip(np.searchsorted(edges[1:-1], y, side="left"), 0, k - 1)   # upper bounds inclusive
+    counts = np.bincount(full, minlength=k)
+    kept = [int(i) for i in np.flatnonzero(counts)]
+    uppers, positions = [], []
+    for index, position in enumerate(kept):
+        # an empty class between two kept ones joins the outer one of them (away from zero)
+        upper = float(edges[position + 1]) if index < len(kept) - 1 else float(y.max())
+        if index < len(kept) - 1 and kept[index + 1] > position + 1 and edges[position + 1] < 0:
+            upper = float(edges[kept[index + 1]])
+        uppers.append(upper)
+        positions.append(position)
+    bins = np.asarray(uppers)
+    bins[-1] = max(bins[-1], float(y.max()))
+    classifier = mapclassify.UserDefined(y, bins=list(bins), lowest=float(y.min()))
+    return DifferenceClasses(_from_classifier(difference, present, classifier, "diverging", k, float(y.min())),
+                             tuple(positions), k)
 
 
 def _scheme_function(scheme: str) -> SchemeFunction:

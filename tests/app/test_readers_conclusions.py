@@ -106,3 +106,34 @@ def test_profile_counts_indicators_with_a_confidence_interval_once(processed_sto
     with_ci = int((table["By"] == "significance vs Leeds (95% CI)").sum())
     assert counts == {with_ci}, (counts, with_ci)
     assert "indicators with a confidence interval it is" not in text
+
+
+def test_diverging_legend_is_of_the_difference_from_leeds(processed_store):
+    """Classes recomputed from the raw IoD2025, lookup and Census files: ward shares minus the Leeds share."""
+    import re
+
+    import pandas as pd
+
+    from data.paths import data_dir
+
+    root = data_dir()
+    lookup = pd.read_csv(root / "lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", dtype=str)
+    leeds = lookup.loc[lookup["lad24_code"] == "E08000035", ["lsoa21_code", "ward24_code"]]
+    imd = pd.read_csv(root / "imd/imd2025_lsoa21_england.csv", usecols=["lsoa21_code", "imd_decile"])
+    pop = pd.read_csv(root / "population/population_census2021_lsoa21_ew.csv",
+                      usecols=["lsoa21_code", "usual_residents_census2021"])
+    rows = leeds.merge(imd, on="lsoa21_code").merge(pop, on="lsoa21_code")
+    rows["in_first"] = rows["usual_residents_census2021"].where(rows["imd_decile"] == 1, 0)
+    city = 100 * rows["in_first"].sum() / rows["usual_residents_census2021"].sum()
+    wards = rows.groupby("ward24_code")[["in_first", "usual_residents_census2021"]].sum()
+    difference = 100 * wards["in_first"] / wards["usual_residents_census2021"] - city
+
+    at = _page("app_pages/explorer.py", indicator="imd_imd_pct_most_deprived", scheme="diverging")
+    legend = next(str(m.value) for m in at.markdown if "Map legend" in str(m.value))
+    assert f"Difference from the Leeds value ({city:.1f}%), percentage points" in legend
+    ranges = re.findall(r"([+-]?\d+\.\d) – ([+-]?\d+\.\d) \((\d+)\)", legend)
+    assert ranges, legend
+    assert float(ranges[0][0]) == pytest.approx(round(difference.min(), 1))   # 0% is the floor: -17.8, never below
+    assert float(ranges[-1][1]) == pytest.approx(round(difference.max(), 1))
+    assert all(int(count) > 0 for *_, count in ranges)                       # no empty class
+    assert sum(int(count) for *_, count in ranges) == 33

@@ -49,7 +49,7 @@ def test_national_and_diverging_schemes():
     assert classed.labels[0].startswith("Decile 1 (most deprived")
     assert classed.classification.class_of.tolist() == [0, 1, 4, 9, -1]
     diverging = classify_indicator(FAKE, fake_indicator(), "diverging", 4, centre=20.0)
-    assert 20.0 in diverging.classification.bins  # even k: the Leeds value is a break
+    assert 0.0 in diverging.classification.bins  # even k: no difference from Leeds is a break
     with pytest.raises(ValueError, match="no Leeds value"):
         classify_indicator(FAKE, fake_indicator(), "diverging", 4, centre=None)
     with pytest.raises(ValueError, match="national decile breaks"):
@@ -105,3 +105,29 @@ def test_deck_template_fills_selection_without_touching_area_data():
     assert layers["selected"]["data"][0]["properties"]["code"] == "A"
     assert {layer["id"]: layer for layer in empty["layers"]}["areas"] == layers["areas"]
     assert layers["areas"]["data"][0]["fill"] == [1, 2, 3, 255]
+
+
+def test_diverging_classes_are_differences_from_leeds_with_no_empty_or_impossible_class():
+    """Issue 14 item 6: a percentage 0-80 around a Leeds value of 17.8 (as IMD's most-deprived share)."""
+    shares = pd.Series([0.0, 0.0, 0.0, 0.0, 5.0, 10.0, 20.0, 40.0, 80.0, np.nan])
+    classed = classify_indicator(shares, fake_indicator(), "diverging", 5, centre=17.8)
+    c = classed.classification
+    assert classed.scheme_label == "Difference from the Leeds value (17.8%), percentage points"
+    assert c.lower_bound == pytest.approx(-17.8)            # 0% is 17.8 points below Leeds: never further
+    assert c.bins[-1] == pytest.approx(62.2)
+    assert all(n > 0 for n in c.counts) and sum(c.counts) == 9
+    widths = np.diff([*c.bins[:-1]])
+    assert np.allclose(widths, widths[0])                    # equal steps
+    assert any(np.isclose(b, -e) for b in c.bins for e in c.bins if e > 0)   # symmetric around zero
+    assert classed.labels[:2] == ["-17.8 – -12.4", "-12.4 – +12.4"]
+    full = class_colours(5, "lower_is_better", palette="diverging")
+    assert classed.colours[1] == full[2]                     # the class around zero keeps the middle colour
+    assert len(classed.colours) == c.n_classes == 4
+
+
+def test_difference_classes_merge_an_empty_inner_class_outward():
+    from geo.classify import difference_classes
+
+    result = difference_classes(pd.Series([-10.0, -9.0, 0.5, 10.0]), 0.0, 10)
+    assert all(n > 0 for n in result.classification.counts)
+    assert len(result.positions) == result.classification.n_classes
