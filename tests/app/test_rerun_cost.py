@@ -1,0 +1,44 @@
+"""Reruns cost a lookup, not a rebuild: a view another session has drawn builds no Altair chart again.
+
+Caches are per process, so the first session warms them and a second, fresh session draws the same
+view: it must still show its charts, and convert none (Altair's ``to_dict`` is the 20-100 ms per chart
+that made Pillars, Inequalities, Profile and Compare cost 0.3-0.8 s a rerun; bench/pages.py --profile).
+"""
+from unittest import mock
+
+import altair as alt
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.paths import REPO_ROOT
+
+VIEWS = {
+    "pillars": ("app_pages/pillars.py", {"level": "ward24", "pillar_combo": "Zero Carbon"}),
+    "inequalities": ("app_pages/inequalities.py", {"level": "ward24", "sii_indicator": "census_hh_deprived_1plus"}),
+    "profile": ("app_pages/profile.py", {"profile_level": "ward24"}),
+    "compare": ("app_pages/compare.py", {"compare_level": "ward24", "compare": "E05011384,E05011385"}),
+}
+
+
+def _render(page: str, state: dict) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart"))
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_a_view_drawn_before_builds_no_chart(processed_store, name):
+    page, state = VIEWS[name]
+    _render(page, state)                                    # warms the shared caches
+    with mock.patch.object(alt.TopLevelMixin, "to_dict", autospec=True, side_effect=alt.TopLevelMixin.to_dict) as to_dict:
+        at = _render(page, state)
+    assert _charts(at) > 0
+    assert to_dict.call_count == 0, f"{name}: {to_dict.call_count} Altair conversions on a cached view"
