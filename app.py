@@ -9,6 +9,7 @@ from components.reconnect import reconnect_notice, rerun_after_reconnect
 from components.sidebar import shared_sidebar
 from components.state import init_from_url, keep_url_state, write_url
 from components.store import ensure_store
+from data.safe_text import safe_text
 
 st.set_page_config(page_title="Best City Atlas — Leeds", page_icon="🗺️", layout="wide")
 
@@ -43,7 +44,7 @@ shared_sidebar()
 if moved:
     st.warning(moved, icon=":material/sync_problem:")
 for notice in notices:
-    st.info(notice, icon=":material/link_off:")
+    st.info(safe_text(notice, limit=None), icon=":material/link_off:")
 navigation.run()
 write_url(PARAMS)
 footer()

@@ -1,6 +1,7 @@
 """Warm spaces: the city's warm and welcome spaces over a chosen measure of need, searchable, with a list."""
 import streamlit as st
 
+from data.safe_text import csv_safe
 from components import store
 from components.footer import source_line
 from components.legend import show_legend
@@ -88,7 +89,7 @@ table = list_table(shown)
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={"Website": st.column_config.LinkColumn("Website"),
                             "Hours a week (parsed)": st.column_config.NumberColumn(format="%.1f")})
-st.download_button("Download this list (CSV)", table.to_csv(index=False).encode("utf-8"),
+st.download_button("Download this list (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
                    file_name="leeds_warm_spaces.csv", mime="text/csv")
 unparsed = int((~spaces["hours_parsed"]).sum())
 st.caption(f"Opening hours could not be read as days and times for {unparsed} of {len(spaces)} spaces; the list "

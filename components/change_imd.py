@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from data.safe_text import csv_safe
 from components import store
 from components import change as view
 from components.footer import source_line
@@ -76,7 +77,7 @@ def imd_section() -> None:
         st.dataframe(table[columns].sort_values("Percentile change"), hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
                                     ("Percentile 2019", "Percentile 2025", "Percentile change")})
-        st.download_button("Download (CSV)", table[columns].to_csv(index=False).encode("utf-8"),
+        st.download_button("Download (CSV)", csv_safe(table[columns]).to_csv(index=False).encode("utf-8"),
                            file_name="leeds_imd_change_2019_2025_lsoa21.csv", mime="text/csv")
         flagged = change[change["lsoa11_change"].astype(str) != "U"]
         st.caption(f"{len(flagged)} neighbourhoods are flagged as " + " or ".join(

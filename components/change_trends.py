@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from data.safe_text import csv_safe
 from components import store
 from components import trend_view as tv
 from data.series import Trend
@@ -129,7 +130,7 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
     fmt = tv._num_format(trend)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format=fmt) for c in (start, end, "Change")})
-    st.download_button("Download (CSV)", table.to_csv(index=False).encode("utf-8"), key=f"change_csv_{trend.id}",
+    st.download_button("Download (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"), key=f"change_csv_{trend.id}",
                        file_name=f"leeds_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
                        mime="text/csv")
     st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}. "

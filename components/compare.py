@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from data.safe_text import csv_safe
 from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import attribution_lines
@@ -111,7 +112,7 @@ def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
         compare_dots(level, codes, stamp, pillar)
     with tabs[1]:
         st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button("Download the comparison (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
+        st.download_button("Download the comparison (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
                            file_name=f"leeds_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
     st.caption("Latest period of each indicator; periods and sources are listed on the Data sources page. "
                + " ".join(attribution_lines()))

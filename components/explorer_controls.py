@@ -17,6 +17,7 @@ from components.footer import source_line
 from components.map import clicked_code
 from components.state import bound_select
 from data.registry import PILLARS, Indicator
+from data.safe_text import safe_text
 from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
 from geo.classify import MAX_CLASSES, MIN_CLASSES
 
@@ -180,7 +181,8 @@ def user_data_choice(level: str):
     if user is None:
         return None
     if user.level != level:
-        st.caption(f"Your uploaded data ({user.label}) is by {user.level}; switch the geography to map it here.")
+        st.caption(f"Your uploaded data ({safe_text(user.label, limit=80)}) is by {user.level}; switch the geography "
+                   f"to map it here.")
         return None
-    label = f"Show your uploaded data: {user.label} (this session only)"
+    label = f"Show your uploaded data: {safe_text(user.label, limit=80)} (this session only)"
     return user if st.toggle(label, key="explorer_user_data") else None

@@ -1,7 +1,9 @@
 """Every URL parameter of the app with its session key and default (declared once, here)."""
 from __future__ import annotations
 
-from components.state import Param, choice, int_in
+import re
+
+from components.state import Param, choice, code_like, code_list, int_in
 from data.catalogue import load_areas
 from data.registry import PILLARS, load_registry
 from metrics.intersections import intersection_categories
@@ -11,6 +13,14 @@ MAP_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
 
 def _committees() -> list[str]:
     return ["all"] + [c.code for c in load_areas().community_committees.committees]
+
+
+ONS_CODE = re.compile(r"[EWSNK]\d{8}")
+
+
+def _area_code(code: str) -> bool:
+    """An ONS area code (LSOA, MSOA, ward, Leeds, England) or a Leeds community committee."""
+    return bool(ONS_CODE.fullmatch(code)) or code in _committees()
 
 
 def _indicators() -> list[str]:
@@ -28,7 +38,7 @@ PARAMS: dict[str, Param] = {
     "period": Param("period", None, choice(_periods)),
     "scheme": Param("scheme", "quantiles", choice(lambda: ["quantiles", "natural_breaks", "equal_interval", "national", "diverging"])),
     "classes": Param("classes", 5, int_in(3, 10)),
-    "area": Param("area", None, lambda raw: raw if raw.replace("-", "").isalnum() and len(raw) <= 30 else None),
+    "area": Param("area", None, code_like(_area_code)),
     "outline": Param("outline_deprived", "0", choice(lambda: ["0", "1"])),
     "sii_indicator": Param("sii_indicator", "census_disabled", choice(_indicators)),
     "sii_deciles": Param("sii_deciles", "leeds", choice(lambda: ["leeds", "national"])),
@@ -48,8 +58,7 @@ PARAMS: dict[str, Param] = {
     "bivar_y": Param("bivar_y", "fuel_poverty", choice(_indicators)),
     # Area profile, compare, change, meeting mode (app_pages/profile.py, compare.py, change.py; components/meeting.py)
     "profile_level": Param("profile_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee", "lad"])),
-    "compare": Param("compare", "", lambda raw: raw if all(p.replace("-", "").isalnum() and len(p) <= 30
-                                                            for p in raw.split(",")) and raw.count(",") <= 5 else None),
+    "compare": Param("compare", "", code_list(_area_code, most=6)),
     "compare_level": Param("compare_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee"])),
     "meeting": Param("meeting", "0", choice(lambda: ["0", "1"])),
     "meeting_step": Param("meeting_step", 0, int_in(0, 40)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from data.safe_text import csv_safe
 from dataclasses import dataclass
 
 import altair as alt
@@ -387,7 +388,7 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
                      if c.split(":")[0] in {pv.short_pillar(p) for p in PILLARS}}
     number_format["Population"] = st.column_config.NumberColumn(format="localized")
     st.dataframe(table, hide_index=True, width="stretch", column_config=number_format)
-    st.download_button(f"Download these {len(table)} areas (CSV)", lambda: table.to_csv(index=False).encode("utf-8"),
+    st.download_button(f"Download these {len(table)} areas (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
                        file_name=f"leeds_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
                        mime="text/csv", key=key)
 

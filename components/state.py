@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+import re
 
 import streamlit as st
+
+from data.safe_text import plain
 
 
 @dataclass(frozen=True)
@@ -20,29 +23,64 @@ class Param:
     parse: Callable[[str], object | None]
 
 
+MAX_VALUE_LENGTH = 100          # longer than any code, id or label a link carries
+MAX_PARAMS = 60                 # more than the app has; a link with more is not one the app wrote
+MAX_NOTICES = 5
+_ASCII_DIGITS = re.compile(r"[0-9]{1,3}")
+_CODE = re.compile(r"[A-Za-z0-9-]{1,30}")
+
+
 def choice(options: Callable[[], list[str]]) -> Callable[[str], str | None]:
-    return lambda raw: raw if raw in options() else None
+    """A value from a known list (compared exactly; over-long values are not looked up)."""
+    return lambda raw: raw if len(raw) <= MAX_VALUE_LENGTH and raw in options() else None
 
 
 def int_in(low: int, high: int) -> Callable[[str], int | None]:
+    """A whole number written in ASCII digits (not "²", "٣" or "1_0", which Python's int() would take or
+    choke on) within [low, high]."""
     def parse(raw: str) -> int | None:
-        return int(raw) if raw.isdigit() and low <= int(raw) <= high else None
+        if not _ASCII_DIGITS.fullmatch(raw):
+            return None
+        value = int(raw)
+        return value if low <= value <= high else None
     return parse
 
 
+def code_like(known: Callable[[str], bool] = lambda code: True) -> Callable[[str], str | None]:
+    """An area code: ASCII letters, digits and hyphens, at most 30, and accepted by ``known``."""
+    return lambda raw: raw if _CODE.fullmatch(raw) and known(raw) else None
+
+
+def code_list(known: Callable[[str], bool] = lambda code: True, most: int = 6) -> Callable[[str], str | None]:
+    """Up to ``most`` comma-separated area codes (empty allowed), each as :func:`code_like`."""
+    one = code_like(known)
+    return lambda raw: raw if raw == "" or (raw.count(",") < most and all(one(p) for p in raw.split(","))) else None
+
+
 def parse_params(raw: Mapping[str, str], params: Mapping[str, Param]) -> tuple[dict, list[str]]:
-    """Pure: clean values for known, valid parameters and a notice for each one ignored."""
-    clean, notices = {}, []
-    for name, value in raw.items():
+    """Pure: clean values for known, valid parameters and a notice for each one ignored.
+
+    Notices quote names and values as plain text (data.safe_text.plain); the page escapes them once when
+    it shows them, so a parameter named like a Markdown link shows as text, never as a link.
+    """
+    clean, ignored = {}, []
+    for position, (name, value) in enumerate(raw.items()):
+        if position >= MAX_PARAMS:
+            ignored.append(f"Ignored {len(raw) - MAX_PARAMS} more link parameters (a link has at most {MAX_PARAMS}).")
+            break
         param = params.get(name)
         if param is None:
-            notices.append(f"Ignored unknown link parameter '{name[:30]}'.")
+            ignored.append(f"Ignored unknown link parameter '{plain(name, 30)}'.")
             continue
-        parsed = param.parse(str(value)[:200])
+        text = str(value)
+        parsed = param.parse(text) if len(text) <= MAX_VALUE_LENGTH else None
         if parsed is None:
-            notices.append(f"Ignored link parameter '{name}': '{str(value)[:30]}' is not a valid value.")
+            ignored.append(f"Ignored link parameter '{name}': '{plain(text, 30)}' is not a valid value.")
         else:
             clean[param.key] = parsed
+    notices = ignored[:MAX_NOTICES]
+    if len(ignored) > MAX_NOTICES:
+        notices.append(f"Ignored {len(ignored) - MAX_NOTICES} more link parameters that were not valid.")
     return clean, notices
 
 

@@ -58,3 +58,14 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+def csv_safe(table):
+    """A copy of a table for a CSV download with every heading and text cell passed through :func:`csv_cell`
+    (uploaded headings and names reach downloads; a spreadsheet must never run them)."""
+    out = table.copy()
+    out.columns = [csv_cell(str(c)) for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].map(csv_cell)
+    return out

@@ -10,6 +10,7 @@ import io
 import os
 import tempfile
 import textwrap
+from data.safe_text import csv_safe
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -44,7 +45,7 @@ class Provenance:
 def csv_bytes(table: pd.DataFrame, provenance: Provenance) -> bytes:
     """The table as UTF-8 CSV, preceded by '# ' lines naming title, source, period and licence."""
     preamble = "".join(f"{CSV_PREAMBLE_PREFIX}{line.replace(chr(10), ' ')}\n" for line in provenance.lines())
-    return (preamble + table.to_csv(index=False)).encode("utf-8")
+    return (preamble + csv_safe(table).to_csv(index=False)).encode("utf-8")
 
 
 def read_csv_export(data: bytes) -> pd.DataFrame:

@@ -55,3 +55,19 @@ def test_pdf_text_is_latin_1():
 def test_unknown_place_is_an_error():
     with pytest.raises(ValueError):
         safe_text("x", "rtf")
+
+
+def test_csv_downloads_neutralise_uploaded_headings_and_text_cells():
+    import pandas as pd
+
+    from data.safe_text import csv_safe
+    from geo.exports import Provenance, csv_bytes
+
+    table = pd.DataFrame({"Area": ["=HYPERLINK(\"http://x\",\"Sign in\")", "Armley"], "@SUM(A1)": [-5, 3],
+                          "Figure": ["-5", "+cmd|' /C calc'!A0"]})
+    safe = csv_safe(table)
+    assert list(safe.columns) == ["Area", "'@SUM(A1)", "Figure"]
+    assert safe["Area"].tolist()[0].startswith("'=")
+    assert safe.iloc[:, 1].tolist() == [-5, 3] and safe["Figure"].tolist() == ["-5", "'+cmd|' /C calc'!A0"]
+    text = csv_bytes(table, Provenance("t", "s", "p", "l")).decode()
+    assert "\n=HYPERLINK" not in text and "'=HYPERLINK" in text and table.iloc[0, 0].startswith("=")

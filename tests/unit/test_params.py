@@ -1,0 +1,46 @@
+"""URL parameters are parsed strictly and echoed only as escaped text (issue 13)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.params import PARAMS
+from components.state import MAX_NOTICES, MAX_PARAMS, parse_params
+from data.safe_text import safe_text
+
+LINK = re.compile(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<")          # a live Markdown link/image or HTML tag
+
+
+@pytest.mark.parametrize("name, raw", [("classes", "²"), ("classes", "٣"), ("classes", "1_0"), ("classes", "05 "),
+                                       ("classes", "00000000004"), ("meeting_step", "⁴"), ("meeting_step", "-1"),
+                                       ("imd_decile", "１"), ("area", "E0501138４"), ("area", "E05011384<b>"),
+                                       ("area", "Ｅ05011384"), ("area", "x" * 31), ("area", "nowhere"),
+                                       ("compare", "E05011384,<i>"), ("compare", ",".join(["E05011384"] * 7)),
+                                       ("level", "[Sign in](//ev.il)"), ("indicator", "a" * 5000)])
+def test_values_that_are_not_strictly_valid_are_ignored_with_a_notice(name, raw):
+    clean, notices = parse_params({name: raw}, PARAMS)
+    assert clean == {} and len(notices) == 1 and f"Ignored link parameter '{name}'" in notices[0]
+    assert not LINK.search(safe_text(notices[0], limit=None))
+
+
+@pytest.mark.parametrize("name, raw, key, value", [("classes", "7", "classes", 7), ("meeting_step", "0", "meeting_step", 0),
+                                                    ("area", "E05011384", "area", "E05011384"),
+                                                    ("area", "inner-east", "area", "inner-east"),
+                                                    ("compare", "E05011384,E05011393", "compare", "E05011384,E05011393"),
+                                                    ("compare", "", "compare", "")])
+def test_valid_values_are_kept(name, raw, key, value):
+    assert parse_params({name: raw}, PARAMS) == ({key: value}, [])
+
+
+def test_unknown_parameter_name_is_quoted_as_text_never_as_a_link():
+    clean, notices = parse_params({"[Sign in again](//ev.il)": "1"}, PARAMS)
+    assert clean == {} and notices == ["Ignored unknown link parameter '[Sign in again](//ev.il)'."]
+    shown = safe_text(notices[0], limit=None)
+    assert not LINK.search(shown) and re.sub(r"\\(.)", r"\1", shown) == notices[0]
+
+
+def test_many_parameters_give_few_notices():
+    raw = {f"junk{i}": "1" for i in range(MAX_PARAMS + 40)}
+    clean, notices = parse_params(raw, PARAMS)
+    assert clean == {} and len(notices) == MAX_NOTICES + 1 and "more link parameters" in notices[-1]
