@@ -1,12 +1,11 @@
 """Warm spaces on the page: search and filter the stored list, and the plain/escaped text each view needs.
 
 Pure pandas, no Streamlit: the page wires widgets to these, and the unit tests call them directly.
-The stored text is plain (data/pipeline/warm_spaces.py cleaned it); here it is escaped for HTML (deck.gl
-tooltips render HTML) and never passed to Markdown.
+The stored text is plain (data/pipeline/warm_spaces.py cleaned it) and stays plain here: st.dataframe shows
+text as text, and Streamlit 1.67 HTML-escapes every value it substitutes into a pydeck tooltip template
+(DeckGlJsonChart's createTooltip), so escaping it again would show "&amp;". Never pass it to Markdown.
 """
 from __future__ import annotations
-
-import html
 
 import pandas as pd
 
@@ -58,13 +57,13 @@ def list_table(spaces: pd.DataFrame) -> pd.DataFrame:
 
 
 def point_rows(spaces: pd.DataFrame) -> list[dict]:
-    """One record per space for the deck.gl layer; every text field HTML-escaped for the tooltip."""
-    def esc(series: pd.Series) -> list[str]:
-        return [html.escape(str(v), quote=True) for v in series.fillna("")]
+    """One record per space for the deck.gl layer, text as plain strings (the tooltip escapes them)."""
+    def text(series: pd.Series) -> list[str]:
+        return [str(v) for v in series.fillna("")]
 
     kind = spaces["space_type"].fillna("").where(spaces["space_type"].fillna("") != "", "Warm space")
     hours = spaces["hours_text"].fillna("").where(spaces["hours_text"].fillna("") != "", "hours not given")
     return [{"space_id": sid, "position": [round(float(x), 5), round(float(y), 5)], "name": name,
              "value_text": f"{k} · {h}", "context_text": f"Ward: {w}", "decile_text": ""}
-            for sid, x, y, name, k, h, w in zip(spaces["space_id"], spaces["lon"], spaces["lat"], esc(spaces["title"]),
-                                                esc(kind), esc(hours), esc(spaces["ward24_name"]))]
+            for sid, x, y, name, k, h, w in zip(spaces["space_id"], spaces["lon"], spaces["lat"], text(spaces["title"]),
+                                                text(kind), text(hours), text(spaces["ward24_name"]))]
