@@ -42,7 +42,9 @@ class Part(BaseModel):
     count: str | None = None
     numerator: str | None = None
     denominator: str | None = None
-    denominator_from: Literal["census2021_households"] | None = None
+    denominator_from: Literal["census2021_households", "mid_year_population"] | None = None
+    denominator_column: str | None = None            # mid_year_population: the age column, e.g. age_0_15
+    denominator_periods: dict[str, str] = Field(default_factory=dict)   # period label -> population source id
     scale: float = 1.0
     lower: str | None = None
     upper: str | None = None
@@ -62,6 +64,8 @@ class Part(BaseModel):
             raise ValueError("give value, count, or numerator and denominator")
         if self.denominator_from and not self.count:
             raise ValueError("denominator_from divides a `count` column")
+        if self.denominator_from == "mid_year_population" and not (self.denominator_column and self.denominator_periods):
+            raise ValueError("mid_year_population needs denominator_column and denominator_periods (period -> source)")
         if self.aggregate == "sum_ratio" and not (has_ratio or self.denominator_from):
             raise ValueError("sum_ratio needs a numerator and a denominator")
         if self.aggregate == "sum" and not self.count:
@@ -174,7 +178,13 @@ class SeriesCatalogue(BaseModel):
         raise KeyError(f"Unknown trend {trend_id!r}.")
 
     def sources(self) -> list[str]:
-        return list(dict.fromkeys(p.source for t in self.trends for s in t.series for p in s.parts))
+        """Every source a series reads, denominators included."""
+        ids = []
+        for part in (p for t in self.trends for s in t.series for p in s.parts):
+            ids += [part.source, *part.denominator_periods.values()]
+        if any(p.denominator_from == "mid_year_population" for t in self.trends for s in t.series for p in s.parts):
+            ids.append("lookup_lsoa11_msoa11")
+        return list(dict.fromkeys(ids))
 
 
 @lru_cache(maxsize=4)

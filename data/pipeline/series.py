@@ -55,10 +55,33 @@ def _values_from_counts(frame: pd.DataFrame, part: Part) -> pd.DataFrame:
         return frame
     if part.denominator_from is None and part.denominator is None:
         frame["value"] = frame["numerator"]
-    elif part.denominator is not None:
+    elif part.denominator is not None or part.denominator_from == "mid_year_population":
         den = frame["denominator"]
         frame["value"] = part.scale * frame["numerator"] / den.where(den > 0)
     return frame
+
+
+def _with_mid_year_denominator(frame: pd.DataFrame, part: Part, level: str, sources: SourceCatalogue,
+                               data_dir: Path, cache: dict) -> pd.DataFrame:
+    """Keep the periods that have a mid-year estimate and divide by it (LSOA 2011 estimates summed to MSOAs).
+
+    Periods without a matching estimate are dropped: the derived rate exists only where its denominator does.
+    """
+    if level != "msoa":
+        raise DataError(f"series.yaml: mid_year_population denominators are summed to MSOAs only (part of {part.source}).")
+    if "lookup_lsoa11_msoa11" not in cache:
+        cache["lookup_lsoa11_msoa11"] = read_table(sources.sources["lookup_lsoa11_msoa11"], data_dir, check_sha=False)
+    lookup = cache["lookup_lsoa11_msoa11"].set_index("lsoa11_code")["msoa11_code"]
+    out = frame[frame["period"].isin(part.denominator_periods)].copy()
+    for period, source_id in part.denominator_periods.items():
+        key = (source_id, part.denominator_column)
+        if key not in cache:
+            pop = read_table(sources.sources[source_id], data_dir, [part.denominator_column], check_sha=False)
+            cache[key] = pop.groupby(pop["lsoa11_code"].map(lookup))[part.denominator_column].sum()
+        rows = out["period"] == period
+        out.loc[rows, "denominator"] = out.loc[rows, "area_code"].map(cache[key])
+    out["value"] = np.nan
+    return out
 
 
 def _aggregate(native: pd.DataFrame, members: pd.DataFrame, rule: str, scale: float) -> pd.DataFrame:
@@ -130,6 +153,8 @@ def build_series(geography, layers: dict[str, pd.DataFrame], sources: SourceCata
                 if part.denominator_from == "census2021_households":
                     frame["denominator"] = frame["area_code"].map(households[native_level])
                     frame["value"] = part.scale * frame["numerator"] / frame["denominator"]
+                if part.denominator_from == "mid_year_population":
+                    frame = _with_mid_year_denominator(frame, part, native_level, sources, data_dir, cache)
                 frame = _values_from_counts(frame, part)
                 rows = [frame]
                 if part.levels:

@@ -165,3 +165,19 @@ def test_house_prices_and_claimants_match_the_raw_files(series):
 
 def test_one_value_per_series_area_and_period(series):
     assert not series.duplicated(["series_id", "area_level", "area_code", "period"]).any()
+
+
+def test_derived_child_rate_divides_by_the_matching_mid_year_estimate(series):
+    leeds11 = {r["lsoa11_code"] for r in raw_rows("lookups/lookup_lsoa11_lsoa21_lad22_ew.csv") if r["lad22_code"] == LEEDS}
+    children = sum(float(r["age_0_15"]) for r in raw_rows("population/population_mid2019_lsoa11_england_broad_ages.csv")
+                   if r["lsoa11_code"] in leeds11)
+    leeds_msoas = {r["msoa21_code"] for r in raw_rows("lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv")
+                   if r["lad24_code"] == LEEDS}
+    count = sum(float(r["children_in_relative_low_income_families"])
+                for r in raw_rows("timeseries/children_relative_low_income_msoa11_fye2015_2022_ew.csv")
+                if r["financial_year"] == "2019/20" and r["msoa11_code"] in leeds_msoas)
+    got = one(series, "children_low_income_per_100_mye", "lad", LEEDS, "2019/20")
+    assert got["denominator"] == pytest.approx(children)
+    assert got["value"] == pytest.approx(100 * count / children)
+    periods = set(series[series["series_id"] == "children_low_income_per_100_mye"]["period"])
+    assert periods == {"2019/20", "2020/21"}                  # only years with a matching estimate
