@@ -1,8 +1,8 @@
 """Deprivation map: where Leeds' most deprived neighbourhoods are (IoD2025), by LSOA or larger area."""
 import streamlit as st
 
-from data.safe_text import csv_safe
 from components import store
+from components.downloads import csv_button
 from components.footer import source_line
 from components.indicator_map import indicator_map, table_for_display
 
@@ -47,8 +47,7 @@ st.subheader("The numbers behind the map")
 table = table_for_display(view.table, indicator.short_label, with_ci=False, indicator=indicator)
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
-                   file_name=f"leeds_{indicator_id}_{level}_2025.csv", mime="text/csv")
+csv_button(indicator, level, "2025", view.table, f"leeds_{indicator_id}_{level}_2025")
 with st.expander("About this indicator"):
     st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
                 f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")

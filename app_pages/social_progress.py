@@ -1,9 +1,9 @@
 """Social progress: our open SPI-method index for LSOAs, MSOAs, wards and committees, with scorecards."""
 import streamlit as st
 
-from data.safe_text import csv_safe
 from components import social_progress as progress
 from components import store
+from components.downloads import csv_button
 from components.footer import source_line
 from components.indicator_map import indicator_map, table_for_display
 from components.state import bound_select
@@ -44,8 +44,7 @@ if view == "map":
         columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-    st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
-                       file_name=f"leeds_{indicator.id}_{level}.csv", mime="text/csv")
+    csv_button(indicator, level, progress.SPI_PERIOD, shown.table, f"leeds_{indicator.id}_{level}")
     with st.expander("About this score"):
         st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}")
 

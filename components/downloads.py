@@ -1,4 +1,4 @@
-"""Download buttons for a mapped view: CSV (with provenance lines), GeoJSON, GeoPackage and a board-paper PNG.
+"""Download buttons for a mapped view: tidy CSV (metadata in columns), GeoJSON, GeoPackage and a board-paper PNG.
 
 The files are produced by the pure functions in geo/exports.py, each only when its button is clicked
 (Streamlit's deferred ``data`` callable), so they never slow down a rerun.
@@ -14,6 +14,7 @@ from components.indicator_map import MapView, legend_title
 from data.registry import Indicator
 from geo.choropleth import hex_fills, within_committee
 from geo.exports import Provenance, csv_bytes, export_layer, geojson_bytes, geopackage_bytes, map_png
+from metrics.tidy_export import ExportContext, tidy_table
 
 GIS_COLUMNS = {"code": "code", "display_name": "name", "value": "value", "rank": "rank_worst", "class": "class",
                "national_decile": "nat_decile", "lower_ci": "lower_ci", "upper_ci": "upper_ci",
@@ -29,6 +30,30 @@ def provenance(indicator: Indicator, level: str, period: str) -> Provenance:
     level_label = store.area_catalogue().levels[level].label
     return Provenance(title=f"{indicator.label}, {indicator.period_label(period)}, by {level_label.lower()} — Leeds",
                       source=source_line(source_id, period), period=indicator.period_label(period), licence=licence_text)
+
+
+def tidy_csv(indicator: Indicator, level: str, period: str, table: pd.DataFrame) -> bytes:
+    """The view's rows as a Fingertips-style tidy CSV (built when its button is clicked)."""
+    stamp = store.built_at()
+    meta = provenance(indicator, level, period)
+    areas = store.area_catalogue()
+    context = ExportContext(area_type=areas.levels[level].label, leeds=(areas.leeds.name, areas.leeds.code),
+                            england=(areas.england.name, areas.england.code),
+                            leeds_value=store.comparator(indicator.id, period, "lad", stamp),
+                            england_value=store.comparator(indicator.id, period, "england", stamp),
+                            source=meta.source, licence=meta.licence)
+    return csv_bytes(tidy_table(table, indicator, period, context))
+
+
+def csv_button(indicator: Indicator, level: str, period: str, table: pd.DataFrame, stem: str,
+               label: str = "Download this table (CSV)") -> None:
+    """One tidy-CSV download button (pages outside the explorer)."""
+    st.download_button(label, lambda: tidy_csv(indicator, level, period, table), file_name=f"{stem}.csv",
+                       mime="text/csv", on_click="ignore", help=CSV_HELP)
+
+
+CSV_HELP = ("One row per area in the column layout of OHID's Fingertips downloads, values rounded as shown, with "
+            "source, licence and caveat in their own columns; Leeds and England rows at the end.")
 
 
 def export_buttons(indicator: Indicator, level: str, period: str, committee: str, display_table: pd.DataFrame,
@@ -55,9 +80,9 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
         return map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title)
 
     row = st.container(horizontal=True)       # one block, not four columns: fewer messages per rerun
-    row.download_button("Table (CSV)", lambda: csv_bytes(display_table, meta), file_name=f"{stem}.csv", mime="text/csv",
-                        on_click="ignore", icon=":material/table:",
-                        help="The table beside the map, with source, period and licence lines at the top.")
+    row.download_button("Table (CSV)", lambda: tidy_csv(indicator, level, period, within_committee(view.table, level, committee)),
+                        file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/table:",
+                        help=CSV_HELP)
     row.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(*layer(), GIS_COLUMNS)),
                         file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
                         icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")

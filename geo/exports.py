@@ -1,4 +1,4 @@
-"""Exports of one mapped view: CSV with provenance lines, GeoJSON / GeoPackage, and a board-paper PNG.
+"""Exports of one mapped view: tidy CSV (metadata in columns), GeoJSON / GeoPackage, and a board-paper PNG.
 
 Pure functions returning bytes (no Streamlit): the page hands them to download buttons, and tests
 read them back. The PNG is drawn with geopandas/matplotlib on the server, not screenshotted from
@@ -25,7 +25,6 @@ A4_LANDSCAPE_IN = (11.69, 8.27)
 PNG_DPI = 150
 DISPLAY_CRS = "EPSG:4326"
 AREA_CRS = "EPSG:27700"
-CSV_PREAMBLE_PREFIX = "# "
 NO_DATA_HATCH = "///"
 
 
@@ -42,20 +41,18 @@ class Provenance:
         return [self.title, self.source, f"Period: {self.period}", f"Licence: {self.licence}"]
 
 
-def csv_bytes(table: pd.DataFrame, provenance: Provenance) -> bytes:
-    """The table as UTF-8 CSV, preceded by '# ' lines naming title, source, period and licence."""
-    preamble = "".join(f"{CSV_PREAMBLE_PREFIX}{line.replace(chr(10), ' ')}\n" for line in provenance.lines())
-    return (preamble + csv_safe(table).to_csv(index=False)).encode("utf-8")
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark (so Excel reads 'Å' and '–' right), the header on the first line.
+
+    Metadata travels in the table's own columns (see metrics.tidy_export), never as comment lines,
+    which break Excel and pandas.
+    """
+    return csv_safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def read_csv_export(data: bytes) -> pd.DataFrame:
-    """Read a ``csv_bytes`` export back (skips the provenance lines): what a GIS or spreadsheet user gets."""
-    text = data.decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    skip = 0
-    while skip < len(lines) and lines[skip].startswith(CSV_PREAMBLE_PREFIX):
-        skip += 1
-    return pd.read_csv(io.StringIO("".join(lines[skip:])))
+    """Read a ``csv_bytes`` export back as a spreadsheet or pandas user would."""
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
 
 
 def export_layer(areas: gpd.GeoDataFrame, table: pd.DataFrame, columns: dict[str, str]) -> gpd.GeoDataFrame:

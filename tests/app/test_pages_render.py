@@ -15,7 +15,7 @@ def test_page_renders(app, page):
 def test_overview_headline_figures(app):
     app.switch_page("app_pages/overview.py").run()
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Leeds neighbourhoods in England's most deprived 10%"] == "84 of 488"
+    assert metrics["Leeds neighbourhoods in England's most deprived 10%"] == "84 of 488 (17.2%)"
     assert app.dataframe[0].value.shape[0] == 33          # default level: wards
 
 

@@ -25,14 +25,15 @@ LEGEND = pd.DataFrame({"colour": ["#fcfdbf", "#251255", "#bdbdbd"], "label": ["l
                        "count": [1, 1, 1]})
 
 
-def test_csv_has_provenance_and_round_trips():
-    data = csv_bytes(TABLE, META)
-    head = data.decode("utf-8").splitlines()[:4]
-    assert head[1].startswith("# Source: Test publisher") and "Period: 2099" in head[2] and "Licence: Open Government" in head[3]
+def test_csv_starts_with_its_header_has_a_bom_and_round_trips():
+    data = csv_bytes(TABLE)
+    assert data.startswith(b"\xef\xbb\xbf" + b"code,display_name,")          # UTF-8 BOM, then the header
+    assert b"#" not in data.splitlines()[0]
     back = read_csv_export(data)
     assert back["code"].tolist() == TABLE["code"].tolist()
     np.testing.assert_allclose(back["value"].to_numpy(), TABLE["value"].to_numpy())
     assert back["display_name"].tolist()[2] == "Mock & Co"
+    assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig").columns[0] == "code"   # plain pandas, no skiprows
 
 
 def test_geopackage_opens_with_crs_and_rows(tmp_path):
