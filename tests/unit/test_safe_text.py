@@ -61,7 +61,7 @@ def test_csv_downloads_neutralise_uploaded_headings_and_text_cells():
     import pandas as pd
 
     from data.safe_text import csv_safe
-    from geo.exports import Provenance, csv_bytes
+    from geo.exports import csv_bytes
 
     table = pd.DataFrame({"Area": ["=HYPERLINK(\"http://x\",\"Sign in\")", "Armley"], "@SUM(A1)": [-5, 3],
                           "Figure": ["-5", "+cmd|' /C calc'!A0"]})
@@ -69,5 +69,5 @@ def test_csv_downloads_neutralise_uploaded_headings_and_text_cells():
     assert list(safe.columns) == ["Area", "'@SUM(A1)", "Figure"]
     assert safe["Area"].tolist()[0].startswith("'=")
     assert safe.iloc[:, 1].tolist() == [-5, 3] and safe["Figure"].tolist() == ["-5", "'+cmd|' /C calc'!A0"]
-    text = csv_bytes(table, Provenance("t", "s", "p", "l")).decode()
+    text = csv_bytes(table).decode("utf-8-sig")
     assert "\n=HYPERLINK" not in text and "'=HYPERLINK" in text and table.iloc[0, 0].startswith("=")
