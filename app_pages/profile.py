@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import meeting, store, upload_view
 from components import profile as view
+from components import trend_view
 from components.compare import compare_view
 from components.state import bound_select
 from metrics.profile import LEVELS
@@ -88,6 +89,9 @@ else:
     with tabs[3]:
         view.deprived_list(level, code, stamp)
     with tabs[4]:
+        st.subheader("Time series for this area")
+        trend_view.area_trends(level, code, stamp)
+        st.subheader("Deprivation, 2019 and 2025")
         view.trend_charts(level, code, stamp)
     if level == "committee":
         with tabs[5]:

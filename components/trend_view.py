@@ -251,3 +251,38 @@ def change_map(trend: Trend, series_id: str, level: str, start: str, end: str, c
     with legend_col:
         side = "purple = better, orange = worse" if trend.polarity != "neutral" else "purple = fell, orange = rose"
         show_legend(legend_markup(rows, f"Change {start} → {end} ({side}; the middle class straddles no change)"))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
+    from metrics.trends import area_trend_rows
+
+    rows = area_trend_rows(series_table(stamp), catalogue(), level, code)
+    if rows.empty:
+        return rows
+    table = series_table(stamp)
+    publishers = []
+    for trend_id, series_id in zip(rows["trend_id"], rows["series_id"]):
+        used = table[(table["series_id"] == series_id) & (table["area_level"] == level)]["source"].unique()
+        publishers.append("; ".join(dict.fromkeys(store.sources().sources[s].publisher for s in used)))
+    rows["Source"] = publishers
+    rows["Change"] = [signed(catalogue().get(t), c) for t, c in zip(rows["trend_id"], rows["change"])]
+    return rows
+
+
+def area_trends(level: str, code: str, stamp: str) -> None:
+    """Every time series with values for this area: a sparkline of its current definition and its change."""
+    rows = _area_trends(level, code, stamp)
+    if rows.empty:
+        st.info("No time series is published for this kind of area.")
+        return
+    columns = ["Measure", "values", "From", "To", "Latest", "Change", "Judgement", "Leeds", "Source"]
+    st.dataframe(rows[columns], hide_index=True, width="stretch",
+                 column_config={"values": st.column_config.LineChartColumn(
+                     "Trend (current definition)", help="Every period of the measure's current definition; "
+                     "earlier definitions are not joined on. Open the Change over time page for the full chart.")})
+    st.caption("Trend: the line of this area's values over the periods of the measure's current definition (a break "
+               "in definition starts a new line). Judgement: this area's change from the first to the latest period "
+               "by the measure's stated rule (see the Change over time page); Leeds: Leeds' judgement over the same "
+               "periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
+                                                    series_table(stamp)["source"].unique())))

@@ -225,3 +225,36 @@ def rank_changes(changes: pd.DataFrame, polarity: str) -> pd.DataFrame:
     key = changes["change"] if polarity != "neutral" else -changes["change"]
     order = key.sort_values(ascending=ascending if polarity != "neutral" else True, na_position="last").index
     return changes.loc[order].reset_index(drop=True)
+
+
+def area_trend_rows(table: pd.DataFrame, catalogue, level: str, code: str, leeds_code: str = "E08000035") -> pd.DataFrame:
+    """One row per trend with values for an area: its latest series' values (for a sparkline), the change over
+    that series and its judgement, and Leeds' judgement over the same periods. Never spans a break.
+    """
+    rows = []
+    mine = table[(table["area_level"] == level) & (table["area_code"] == code)]
+    for trend in catalogue.trends:
+        own = mine[(mine["trend_id"] == trend.id) & mine["value"].notna()]
+        if own.empty:
+            continue
+        series_id = series_of_trend(own, trend.id)[-1]
+        points = own[own["series_id"] == series_id].sort_values("period_start")
+        changes = [c for c in leeds_changes(own, trend, level, code) if c["series_id"] == series_id]
+        change = changes[0] if changes else None
+        leeds = None
+        if change is not None and level != "lad":
+            leeds_rows = table[(table["trend_id"] == trend.id) & (table["area_level"] == "lad")]
+            leeds_pair = change_table(leeds_rows, series_id, "lad", change["start"], change["end"], trend.polarity,
+                                      Rule.of(trend.change_rule)) if {change["start"], change["end"]} <= set(
+                series_periods(leeds_rows, series_id)) else None
+            if leeds_pair is not None and len(leeds_pair):
+                leeds = leeds_pair["judgement"].iloc[0]
+        rows.append({"trend_id": trend.id, "Measure": trend.short_label, "series_id": series_id,
+                     "values": points["value"].astype(float).tolist(), "periods": len(points),
+                     "From": change["start"] if change else points["period"].iloc[0],
+                     "To": change["end"] if change else points["period"].iloc[-1],
+                     "Latest": trend.format_value(points["value"].iloc[-1]),
+                     "change": change["change"] if change else np.nan,
+                     "Judgement": change["judgement"] if change else "one period only",
+                     "Leeds": leeds or ("" if level == "lad" else "–")})
+    return pd.DataFrame(rows)

@@ -113,3 +113,16 @@ def test_explorer_change_mode_offers_iod_editions_for_neighbourhoods(app):
     assert len(table) == 488 and {"2019", "2025"} <= set(table.columns)
     moved = (table["2025"] - table["2019"]).fillna(0)
     assert (table["Change"].fillna(0) == moved).all()
+
+
+def test_profile_lists_every_time_series_for_a_ward_with_its_current_definition(app):
+    from data.series import load_series_catalogue
+
+    app.switch_page("app_pages/profile.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = next(d.value for d in app.dataframe if "Measure" in d.value.columns and "values" in d.value.columns)
+    ward_trends = [t.short_label for t in load_series_catalogue().trends if t.id in (
+        "fuel_poverty", "children_low_income", "house_price_median", "claimant_rate_ward")]
+    assert set(ward_trends) <= set(table["Measure"])
+    fuel = table.set_index("Measure").loc["Fuel poverty"]
+    assert len(fuel["values"]) == 4 and fuel["From"] == "2019"       # LILEE only: never joined to LIHC

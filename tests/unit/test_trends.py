@@ -146,3 +146,17 @@ def test_rank_changes_puts_the_most_improved_first():
     assert rank_changes(changes, "lower_is_better")["area_code"].tolist() == ["b", "a", "c"]
     assert rank_changes(changes, "higher_is_better")["area_code"].tolist() == ["a", "b", "c"]
     assert rank_changes(changes, "neutral")["area_code"].tolist() == ["a", "b", "c"]
+
+
+def test_area_trend_rows_use_the_latest_series_only():
+    from types import SimpleNamespace
+
+    from metrics.trends import area_trend_rows
+
+    rule = SimpleNamespace(method="threshold", min_change=1.0, min_relative=None, noise_levels=[])
+    trend = SimpleNamespace(id="t", short_label="T", polarity="lower_is_better", change_rule=rule,
+                            format_value=lambda v: f"{v:.1f}")
+    rows = area_trend_rows(fake_table(), SimpleNamespace(trends=[trend]), "ward24", "A")
+    row = rows.iloc[0]
+    assert row["series_id"] == "new_def" and row["values"] == [10.0, 11.0, 12.0]   # never the old definition's values
+    assert (row["From"], row["To"], row["Judgement"]) == ("2019", "2021", WORSENED)
