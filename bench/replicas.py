@@ -143,13 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600.0, help="time limit per round, seconds")
     parser.add_argument("--no-pages", action="store_true", help="skip the memory walk over every page")
+    parser.add_argument("--log-dir", type=Path, help="keep the replicas' and the proxy's logs here")
     args = parser.parse_args(argv)
     if not (1 <= args.one <= MAX_URL_SESSIONS and 1 <= args.proxied <= MAX_URL_SESSIONS):
         parser.error(f"sessions must be 1 to {MAX_URL_SESSIONS}")
     try:
         if args.page not in load_scenarios():
             parser.error(f"no scenario '{args.page}' in bench/scenarios.yaml")
-        with start_cluster(args.replicas, free_port(), replica_ports=[free_port() for _ in range(args.replicas)]) as cluster:
+        with start_cluster(args.replicas, free_port(), replica_ports=[free_port() for _ in range(args.replicas)],
+                           log_dir=args.log_dir) as cluster:
             figures = asyncio.run(run(args, cluster))
     except (ClusterError, ScenarioError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)

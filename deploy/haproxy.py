@@ -46,7 +46,8 @@ def render(replicas: list[Replica], bind: str, config: DeployConfig | None = Non
     text = Template(template if template is not None else TEMPLATE_PATH.read_text(encoding="utf-8"))
     return text.substitute(bind=bind, cookie=config.replicas.cookie, health_path=config.health.path,
                            tunnel_timeout=config.replicas.tunnel_timeout,
-                           interval=config.replicas.health_check_interval, fall=config.replicas.health_check_fall,
+                           interval=config.replicas.health_check_interval,
+                           check_timeout=config.replicas.health_check_timeout, fall=config.replicas.health_check_fall,
                            rise=config.replicas.health_check_rise, servers=servers)
 
 

@@ -35,6 +35,7 @@ class Replicas(BaseModel):
     name_env: str = Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
     tunnel_timeout: str = Field(pattern=_DURATION.pattern)
     health_check_interval: str = Field(pattern=_DURATION.pattern)
+    health_check_timeout: str = Field(pattern=_DURATION.pattern)
     health_check_fall: int = Field(ge=1, le=10)
     health_check_rise: int = Field(ge=1, le=10)
 

@@ -1,6 +1,7 @@
-"""Three replicas on 127.0.0.1 behind Debian's HAProxy (deploy/run.py's start_cluster), once per module, and
-Debian chromium for a reader. Skips with a reason when haproxy or chromium is missing (.ci/run installs them).
-Logs and the rendered haproxy.cfg go to test-artifacts/deploy-cluster/."""
+"""The serving layer for real: three replicas on 127.0.0.1 behind Debian's HAProxy (deploy/run.py's
+start_cluster), started once per module, and Debian chromium for a reader. Skips with a reason when haproxy
+or chromium is missing (.ci/run installs them). Logs and the rendered haproxy.cfg go to
+test-artifacts/deploy-cluster/."""
 from __future__ import annotations
 
 import json
@@ -19,11 +20,12 @@ HERE = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(items):
-    """Everything here runs the real proxy (-m deploy) in a real browser (-m browser)."""
+    """Everything here is the serving layer (-m deploy); the tests with a reader use a real browser (-m browser)."""
     for item in items:
         if Path(str(item.fspath)).is_relative_to(HERE):
             item.add_marker(pytest.mark.deploy)
-            item.add_marker(pytest.mark.browser)
+            if "reader" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_the_shipped_config_asks_for_the_headers_a_public_page_needs():
     (("path: /healthz", "path: /_stcore/healthz"), "health.path"),
     (("tunnel_timeout: 1h", "tunnel_timeout: an hour"), "replicas.tunnel_timeout"),
     (("cookie: bca_replica", "cookie: bca replica"), "replicas.cookie"),
-    (("health_check_fall: 2", "health_check_fall: 2\n  extra: 1"), "replicas.extra"),
+    (("health_check_rise: 2", "health_check_rise: 2\n  extra: 1"), "replicas.extra"),
 ])
 def test_a_wrong_value_is_refused_naming_its_field(change, field):
     with pytest.raises(DeployConfigError, match=re.escape(field)):
