@@ -6,7 +6,7 @@ from components import store
 from components.footer import source_line
 from components.legend import show_legend
 from components.warm_spaces_map import draw, need_layer
-from data.upload import safe_text
+from data.safe_text import safe_text
 from data.pipeline.warm_spaces import load_config
 from geo.choropleth import default_scheme, schemes_for
 from metrics.warm_spaces import DAY_NAMES, DAYS, list_table, search_spaces
@@ -67,22 +67,22 @@ with side_col:
                           format_func=lambda sid: names.get(sid, sid), placeholder="Choose a space…")
     if chosen:
         row = spaces.set_index("space_id").loc[chosen]
-        lines = [f"**{safe_text(row['title'], 200)}**", safe_text(row["space_type"] or "Warm space", 100),
-                 f"Ward: {safe_text(row['ward24_name'], 100)}",
-                 f"Address: {safe_text(row['address'], 300)}",
-                 f"Opening hours as given: {safe_text(row['hours_text'] or 'not given', 400)}"]
+        lines = [f"**{safe_text(row['title'], limit=200)}**", safe_text(row["space_type"] or "Warm space", limit=100),
+                 f"Ward: {safe_text(row['ward24_name'], limit=100)}",
+                 f"Address: {safe_text(row['address'], limit=300)}",
+                 f"Opening hours as given: {safe_text(row['hours_text'] or 'not given', limit=400)}"]
         if not row["hours_parsed"]:
             lines.append("The opening hours could not be read as days and times; check with the space.")
         if row["accessibility"]:
-            lines.append(f"Accessibility: {safe_text(row['accessibility'], 400)}")
+            lines.append(f"Accessibility: {safe_text(row['accessibility'], limit=400)}")
         if row["description"]:
-            lines.append(f"Offers: {safe_text(row['description'], 600)}")
-        lines.append(f"Listed by: {safe_text(row['source_label'], 100)}, {safe_text(row['snapshot_date'], 20)}")
+            lines.append(f"Offers: {safe_text(row['description'], limit=600)}")
+        lines.append(f"Listed by: {safe_text(row['source_label'], limit=100)}, {safe_text(row['snapshot_date'], limit=20)}")
         st.markdown("  \n".join(lines))
         if isinstance(row["website"], str) and row["website"]:
             st.link_button("Open its web site", row["website"])
         elif row["url_text"]:
-            st.caption(f"Web address as given (not a complete link): {safe_text(row['url_text'], 120)}")
+            st.caption(f"Web address as given (not a complete link): {safe_text(row['url_text'], limit=120)}")
 
 st.subheader("The list")
 table = list_table(shown)

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from data.catalogue import load_areas, load_sources
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR, data_dir
+from data.safe_text import plain
 from data.pipeline.inputs import read_table
 from metrics.warm_spaces import DAYS
 
@@ -68,11 +69,8 @@ def plain_text(value: object, limit: int) -> str:
     """One line of plain text: no control characters, no-break spaces or runs of blanks; at most ``limit``."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = re.sub(r"\s*[\r\n]+\s*", ", ", text.strip())
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = re.sub(r"\s+", " ", text).strip(" ,")
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = re.sub(r"\s*[\r\n]+\s*", ", ", unicodedata.normalize("NFKC", str(value)).strip())
+    return plain(re.sub(r"\s+", " ", plain(text, None)).strip(" ,"), limit)
 
 
 def website(url: str) -> str | None:

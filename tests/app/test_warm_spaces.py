@@ -49,7 +49,7 @@ def test_details_of_a_chosen_space_are_escaped_plain_text(page):
     box.select_index(next(i for i, o in enumerate(box.options) if "Ardsley and Tingley Library" in o)).run()
     text = " ".join(m.value for m in page.markdown)
     assert "**Ardsley and Tingley Library**" in text
-    assert "Opening hours as given: Monday: 10:00 \\- 13:00 &amp; 14:00" in text   # Markdown and HTML escaped
+    assert "Opening hours as given: Monday\\: 10\\:00 \\- 13\\:00 \\& 14\\:00" in text   # punctuation escaped
 
 
 def test_neighbourhood_level_and_another_need_measure(page):
