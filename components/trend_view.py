@@ -267,7 +267,7 @@ def _area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
         publishers.append("; ".join(dict.fromkeys(store.sources().sources[s].publisher for s in used)))
     rows["Source"] = publishers
     rows["Change"] = [signed(catalogue().get(t), c) for t, c in zip(rows["trend_id"], rows["change"])]
-    return rows
+    return rows.rename(columns={"Leeds": "Leeds judgement"})
 
 
 def area_trends(level: str, code: str, stamp: str) -> None:
@@ -276,13 +276,13 @@ def area_trends(level: str, code: str, stamp: str) -> None:
     if rows.empty:
         st.info("No time series is published for this kind of area.")
         return
-    columns = ["Measure", "values", "From", "To", "Latest", "Change", "Judgement", "Leeds", "Source"]
+    columns = ["Measure", "values", "From", "To", "Latest", "Change", "Judgement", "Leeds judgement", "Source"]
     st.dataframe(rows[columns], hide_index=True, width="stretch",
                  column_config={"values": st.column_config.LineChartColumn(
                      "Trend (current definition)", help="Every period of the measure's current definition; "
                      "earlier definitions are not joined on. Open the Change over time page for the full chart.")})
     st.caption("Trend: the line of this area's values over the periods of the measure's current definition (a break "
                "in definition starts a new line). Judgement: this area's change from the first to the latest period "
-               "by the measure's stated rule (see the Change over time page); Leeds: Leeds' judgement over the same "
+               "by the measure's stated rule (see the Change over time page); Leeds judgement: Leeds' judgement over the same "
                "periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
                                                     series_table(stamp)["source"].unique())))
