@@ -106,7 +106,8 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
         lsoa = store.areas("lsoa21", stamp)
         codes = deprived_leeds_codes(stamp)
         deprived = features(lsoa[lsoa["code"].isin(codes)], ["code"])
-    template = deck_template(area_features, features(outlines, ["code"]), labels, map_view(level, committee, stamp),
+    outline_features = None if outline_level == level else features(outlines, ["code"])   # no second copy
+    template = deck_template(area_features, outline_features, labels, map_view(level, committee, stamp),
                              tooltip_for(indicator.period_label(period)), deprived)
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]

@@ -16,6 +16,7 @@ import streamlit as st
 AREA_LAYER_ID = "areas"
 SELECTION_SENTINEL = "__bca_selection__"
 SELECTED_LINE = [0, 213, 255, 255]        # cyan: stands out on every step of the magma ramp
+OUTLINE_LINE, OUTLINE_WIDTH = [30, 30, 30, 220], 1.2    # ward (or committee) boundaries
 DEPRIVED_LINE = [0, 0, 0, 255]            # black line on a white casing: visible on light and dark fills
 TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "15px", "padding": "6px 8px",
                  "maxWidth": "320px"}
@@ -46,17 +47,26 @@ def _data_sentinel(layer_id: str) -> str:
     return f"__bca_data_{layer_id}__"
 
 
-def deck_template(area_features: list[dict], outline_features: list[dict], labels: list[dict], view: dict,
+def deck_template(area_features: list[dict], outline_features: list[dict] | None, labels: list[dict], view: dict,
                   tooltip_html: str, deprived_features: list[dict] | None = None) -> str:
-    """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``)."""
-    data = {AREA_LAYER_ID: area_features, "outlines": outline_features}
+    """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``).
+
+    ``outline_features=None`` means the areas are the outlined units themselves (wards on a ward map):
+    the area layer then draws the outline style, instead of sending the same geometry twice."""
+    data = {AREA_LAYER_ID: area_features}
+    own_outline = outline_features is None
     layers = [
         pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=_data_sentinel(AREA_LAYER_ID), pickable=True, stroked=True,
-                  filled=True, get_fill_color="fill", get_line_color=[255, 255, 255, 160], line_width_min_pixels=0.5,
+                  filled=True, get_fill_color="fill",
+                  get_line_color=OUTLINE_LINE if own_outline else [255, 255, 255, 160],
+                  line_width_min_pixels=OUTLINE_WIDTH if own_outline else 0.5,
                   auto_highlight=True, highlight_color=[0, 0, 0, 60]),
-        pdk.Layer("GeoJsonLayer", id="outlines", data=_data_sentinel("outlines"), pickable=False, stroked=True,
-                  filled=False, get_line_color=[30, 30, 30, 220], line_width_min_pixels=1.2),
     ]
+    if not own_outline:
+        data["outlines"] = outline_features
+        layers.append(pdk.Layer("GeoJsonLayer", id="outlines", data=_data_sentinel("outlines"), pickable=False,
+                                stroked=True, filled=False, get_line_color=OUTLINE_LINE,
+                                line_width_min_pixels=OUTLINE_WIDTH))
     if deprived_features:
         data["deprived"] = deprived_features
         layers += [

@@ -246,7 +246,8 @@ def _intersection_template(level: str, basis: str, thresholds: tuple[str, ...], 
     chosen = set(result.categories.index[result.categories.astype(str) == selected])
     outline = [{"type": "Feature", "geometry": f["geometry"], "properties": {"code": f["code"]}}
                for f in area_features if f["code"] in chosen]
-    return deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
+    return deck_template(area_features, None if level == "ward24" else features(wards, ["code"]), labels,
+                         map_view(level, committee, stamp),
                          INTERSECTION_TOOLTIP, outline or None)
 
 
@@ -476,7 +477,8 @@ def _bivariate_deck(result: pv.Bivariate, x_axis: Axis, y_axis: Axis, level: str
     area_features = features(merged, ["code", "name", "fill", "x_text", "y_text", "class_text"])
     wards = store.areas("ward24", stamp)
     labels = representative_points(wards).to_dict("records") if level == "ward24" else []
-    return deck_template(area_features, features(wards, ["code"]), labels, map_view(level, committee, stamp),
+    return deck_template(area_features, None if level == "ward24" else features(wards, ["code"]), labels,
+                         map_view(level, committee, stamp),
                          BIVARIATE_TOOLTIP)
 
 

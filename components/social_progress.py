@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from data.paths import data_dir
 from metrics.spi import rank_change
@@ -177,7 +178,7 @@ def sensitivity_view(level: str, stamp: str) -> None:
               "(Spearman's rho of the index values).")
     c2.metric("Largest move", f"{int(moved.max())} places")
     c3.metric("Areas that keep their rank", f"{int((moved == 0).sum())} of {len(table)}")
-    st.altair_chart(_sensitivity_chart(table), width="stretch")
+    show_spec(_sensitivity_spec(level, stamp), width="stretch")
     st.dataframe(table, hide_index=True, width="stretch")
     runs = cached_spi_runs(level, stamp)
     weights = runs["pca"].result.weights
@@ -187,6 +188,12 @@ def sensitivity_view(level: str, stamp: str) -> None:
                            for c, g in pca_used.groupby("component", sort=False))
                + ". Equal weights give each indicator in a component the same share.")
     st.caption(sources_caption(runs["pca"].periods))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sensitivity_spec(level: str, stamp: str) -> dict:
+    """The sensitivity chart as a finished spec, per level (shared, read-only)."""
+    return vega_spec(_sensitivity_chart(sensitivity_table(level, stamp)))
 
 
 def _sensitivity_chart(table: pd.DataFrame) -> alt.Chart:
