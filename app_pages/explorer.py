@@ -71,7 +71,7 @@ def explore() -> None:
             st.caption(f"{numbers.shown} of {numbers.total} {levels[level].short}s, in the chosen community committee.")
         st.dataframe(numbers.arrow, hide_index=True, width="stretch",
                      column_config={indicator.short_label: st.column_config.NumberColumn(format=number_format(indicator))})
-        export_buttons(indicator, level, period, committee, numbers.display, view)
+        export_buttons(indicator, level, period, committee, numbers.display, view, selected=area)
 
         with st.expander("About this indicator", expanded=False):
             derived = ("published for this geography" if level == indicator.native_level

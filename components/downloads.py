@@ -57,7 +57,7 @@ CSV_HELP = ("One row per area in the column layout of OHID's Fingertips download
 
 
 def export_buttons(indicator: Indicator, level: str, period: str, committee: str, display_table: pd.DataFrame,
-                   view: MapView) -> None:
+                   view: MapView, selected: str | None = None) -> None:
     """Four download buttons in a row for the view as shown (committee filter included)."""
     stamp = store.built_at()
     meta = provenance(indicator, level, period)
@@ -77,7 +77,11 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
         outlines = store.areas("committee" if level == "committee" else "ward24", stamp)
         if committee != "all":
             outlines = outlines[outlines["code"].isin(areas["ward24_code"] if "ward24_code" in areas else areas["code"])]
-        return map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title)
+        everything = store.areas(level, stamp)
+        highlight = everything[everything["code"] == selected] if selected else None
+        name = str(highlight["display_name"].iloc[0]) if highlight is not None and len(highlight) else ""
+        return map_png(areas, fills, view.legend, meta, outlines=outlines, legend_title=title,
+                       labels=outlines[["name", "geometry"]], highlight=highlight, highlight_name=name)
 
     row = st.container(horizontal=True)       # one block, not four columns: fewer messages per rerun
     row.download_button("Table (CSV)", lambda: tidy_csv(indicator, level, period, within_committee(view.table, level, committee)),
@@ -91,4 +95,5 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
                         icon=":material/layers:", help="For QGIS / ArcGIS, British National Grid (EPSG:27700).")
     row.download_button("Map image (PNG, A4)", png,
                         file_name=f"{stem}.png", mime="image/png", on_click="ignore", icon=":material/image:",
-                        help="A4 landscape at 150 dpi with title, legend, source and licence, for board papers.")
+                        help="A4 landscape at 150 dpi with ward names, the selected area outlined, title, legend, source and "
+                             "licence, for board papers.")

@@ -325,13 +325,12 @@ def _trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | No
 def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:
     """'Download profile' with a server-made A4 PDF."""
     today = dt.date.today().strftime("%d %B %Y")
-    if st.button("Prepare the PDF profile", key=f"_pdf_{code}"):
-        st.session_state["_pdf_for"] = code
-    if st.session_state.get("_pdf_for") == code:
-        data = cached_profile_pdf(level, code, stamp, today)
-        safe = "".join(ch if ch.isalnum() else "_" for ch in name)[:60]
-        st.download_button("Download profile (PDF, A4)", data, file_name=f"profile_{safe}.pdf",
-                           mime="application/pdf", type="primary")
+    safe = "".join(ch if ch.isalnum() else "_" for ch in name)[:60]
+    # one click: the PDF is made when the button is pressed (deferred data), not on every rerun
+    st.download_button("Download profile (PDF, A4)", lambda: cached_profile_pdf(level, code, stamp, today),
+                       file_name=f"profile_{safe}.pdf", mime="application/pdf", type="primary", on_click="ignore",
+                       key=f"_pdf_{code}", icon=":material/picture_as_pdf:",
+                       help="Two A4 pages: headline figures, the neighbourhood map and every indicator against Leeds.")
 
 
 def print_css() -> None:

@@ -85,9 +85,49 @@ def geopackage_bytes(layer: gpd.GeoDataFrame, layer_name: str) -> bytes:
             return handle.read()
 
 
+def label_text(name: str) -> str:
+    """A ward name on at most two lines ('Hunslet &\nRiverside'), so labels take less width."""
+    if " & " in name:
+        first, rest = name.split(" & ", 1)
+        return f"{first} &\n{rest}"
+    return "\n".join(textwrap.wrap(name, 14)[:2]) if len(name) > 14 else name
+
+
+def place_labels(ax, points: gpd.GeoDataFrame, fontsize: float = 6.5) -> list[str]:
+    """Names at their points, dark on a white halo (contrast on any fill), never overlapping one another.
+
+    Each label tries its own point, then nudges above, below, left and right; a label that fits nowhere
+    is left off and returned, so the caller can say so. Larger areas are placed first.
+    """
+    from matplotlib import patheffects
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed, skipped = [], []
+    for row in points.itertuples():
+        text = ax.annotate(label_text(str(row.name)), (row.geometry.x, row.geometry.y), ha="center", va="center",
+                           fontsize=fontsize, color="#111111", weight="bold", xytext=(0, 0),
+                           textcoords="offset points",
+                           path_effects=[patheffects.withStroke(linewidth=2.4, foreground="white")])
+        tries = [(size, (dx, dy)) for size in (fontsize, fontsize * 0.8)
+                 for dx, dy in ((0, 0), (0, 6), (0, -6), (-12, 0), (12, 0), (0, 11), (0, -11), (-10, 8), (10, -8))]
+        for size, (dx, dy) in tries:
+            text.set_fontsize(size)
+            text.set_position((dx, dy))
+            box = text.get_window_extent(renderer).expanded(1.03, 1.05)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+        else:
+            text.remove()
+            skipped.append(str(row.name))
+    return skipped
+
+
 def map_png(areas: gpd.GeoDataFrame, fills: pd.Series, legend: pd.DataFrame, provenance: Provenance,
             outlines: gpd.GeoDataFrame | None = None, legend_title: str = "",
-            dpi: int = PNG_DPI) -> bytes:
+            dpi: int = PNG_DPI, labels: gpd.GeoDataFrame | None = None,
+            highlight: gpd.GeoDataFrame | None = None, highlight_name: str = "") -> bytes:
     """The classified map on A4 landscape: title, legend with counts, source and OGL attribution.
 
     Parameters
@@ -98,6 +138,10 @@ def map_png(areas: gpd.GeoDataFrame, fills: pd.Series, legend: pd.DataFrame, pro
         Hex colour per area (aligned with ``areas``); None/NaN for no data (grey, hatched).
     legend : DataFrame
         ``colour``, ``label``, ``count`` rows as drawn on screen (``geo.palettes.legend_rows``).
+    labels : GeoDataFrame, optional
+        Polygons with a ``name`` (e.g. wards): each is named at a point inside it, on a halo.
+    highlight : GeoDataFrame, optional
+        The selected area(s): a thick black line on a white casing, so it shows on any colour.
     """
     drawn = areas.to_crs(AREA_CRS).assign(fill=list(fills))
     missing = drawn["fill"].isna()
@@ -111,11 +155,25 @@ def map_png(areas: gpd.GeoDataFrame, fills: pd.Series, legend: pd.DataFrame, pro
         drawn[missing].plot(ax=ax, color=no_data_colour, edgecolor="#555555", linewidth=0.3, hatch=NO_DATA_HATCH)
     if outlines is not None:
         outlines.to_crs(AREA_CRS).boundary.plot(ax=ax, color="#1e1e1e", linewidth=0.8)
+    if highlight is not None and not highlight.empty:
+        edge = highlight.to_crs(AREA_CRS).boundary
+        edge.plot(ax=ax, color="white", linewidth=4.2)
+        edge.plot(ax=ax, color="#000000", linewidth=2.2)
     ax.set_aspect("equal")
+    skipped: list[str] = []
+    if labels is not None and not labels.empty:
+        projected = labels.to_crs(AREA_CRS)
+        order = projected.area.sort_values(ascending=False).index
+        points = gpd.GeoDataFrame({"name": projected.loc[order, "name"].to_numpy()},
+                                  geometry=projected.loc[order].geometry.representative_point().to_numpy(), crs=AREA_CRS)
+        skipped = place_labels(ax, points)
     fig.text(0.02, 0.95, "\n".join(textwrap.wrap(provenance.title, 95)), fontsize=17, weight="bold", va="top")
     handles = [Patch(facecolor=r.colour, edgecolor="#555555", label=f"{r.label} ({int(r.count)})",
                      hatch=NO_DATA_HATCH if i == len(legend) - 1 else None)
                for i, r in enumerate(legend.itertuples())]
+    if highlight is not None and not highlight.empty:
+        handles.append(Patch(facecolor="none", edgecolor="#000000", linewidth=2.2,
+                             label=f"Selected: {highlight_name}" if highlight_name else "Selected area"))
     legend_ax = fig.add_axes((0.66, 0.12, 0.32, 0.76))
     legend_ax.set_axis_off()
     legend_ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=11,
@@ -124,6 +182,8 @@ def map_png(areas: gpd.GeoDataFrame, fills: pd.Series, legend: pd.DataFrame, pro
     footer = [provenance.source, f"Licence: {provenance.licence}. Contains OS data © Crown copyright and "
               "database right 2024. Boundaries: Office for National Statistics licensed under the Open Government "
               "Licence v3.0."]
+    if skipped:
+        footer.append(f"Names left off where they would overlap: {', '.join(skipped)}.")
     wrapped = "\n".join(line for text in footer for line in textwrap.wrap(text, 170))
     fig.text(0.02, 0.02, wrapped, fontsize=8.5, va="bottom", color="#222222")
     buffer = io.BytesIO()

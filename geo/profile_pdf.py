@@ -289,7 +289,7 @@ def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
 
 def decile_map_layer(lsoas: gpd.GeoDataFrame, values: pd.DataFrame, codes: list[str], period: str = "2025") -> tuple[
         gpd.GeoDataFrame, list[tuple[str, str]]]:
-    """LSOAs coloured by national IMD decile (decile 1 darkest) and the legend rows that occur."""
+    """LSOAs coloured by national IMD decile (decile 1 darkest) and the legend: all ten deciles from 1, then no data."""
     from geo.palettes import class_colours, no_data_colour
 
     colours = class_colours(10, "higher_is_better")    # class 0 = decile 1 = darkest
@@ -298,8 +298,9 @@ def decile_map_layer(lsoas: gpd.GeoDataFrame, values: pd.DataFrame, codes: list[
     layer = lsoas[lsoas["code"].isin(codes)][["code", "geometry"]].copy()
     layer["decile"] = layer["code"].map(deciles)
     layer["colour"] = [colours[int(d) - 1] if pd.notna(d) else no_data_colour() for d in layer["decile"]]
-    present = sorted({int(d) for d in layer["decile"].dropna()})
-    legend = [(colours[d - 1], f"Decile {d}" + (" (most deprived 10%)" if d == 1 else "")) for d in present]
+    # every decile, from 1, so the key reads the same for every place (even where decile 1 is absent)
+    ends = {1: " (1 = most deprived 10%)", 10: " (least deprived 10%)"}
+    legend = [(colours[d - 1], f"Decile {d}{ends.get(d, '')}") for d in range(1, 11)]
     if layer["decile"].isna().any():
         legend.append((no_data_colour(), "No data"))
     return layer, legend

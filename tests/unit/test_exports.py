@@ -66,3 +66,25 @@ def test_png_is_a4_non_blank_and_has_the_legend():
     for hex_colour in ("#fcfdbf", "#251255"):
         rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
         assert rgb in right_colours, f"legend swatch {hex_colour} missing"
+
+
+def test_png_names_areas_without_overlap_and_outlines_the_selection():
+    """Issue 14 item 16: labels on a halo that never overlap (a crowded one is left off and named)."""
+    from geo.exports import label_text, place_labels
+
+    assert label_text("Hunslet & Riverside") == "Hunslet &\nRiverside"
+    named = AREAS.assign(name=["Fakeham", "Testby", "Mock & Co"])
+    png = map_png(AREAS, pd.Series(["#fcfdbf", None, "#251255"]), LEGEND, META, legend_title="Fake", dpi=60,
+                  labels=named, highlight=named.iloc[[0]], highlight_name="Fakeham")
+    assert Image.open(io.BytesIO(png)).size == (round(A4_LANDSCAPE_IN[0] * 60), round(A4_LANDSCAPE_IN[1] * 60))
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=60)
+    ax.set_xlim(0, 1), ax.set_ylim(0, 1)
+    same = gpd.GeoDataFrame({"name": [f"Ward {i}" for i in range(40)]},
+                            geometry=gpd.points_from_xy([0.5] * 40, [0.5] * 40))
+    skipped = place_labels(ax, same)
+    boxes = [t.get_window_extent() for t in ax.texts]
+    assert len(boxes) + len(skipped) == 40 and skipped
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close(fig)

@@ -55,3 +55,20 @@ def test_markup_in_a_name_is_printed_as_literal_text_in_the_pdf(tmp_path):
     path.write_bytes(profile_pdf(doc))
     text = _text(path)
     assert text.count(evil) >= 2            # title and sentence, character for character
+
+
+def test_decile_legend_starts_at_decile_1_even_where_it_is_absent():
+    """Issue 14 item 16: a leafy ward's PDF key began at decile 4 with no word on which end is deprived."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    from geo.profile_pdf import decile_map_layer
+
+    lsoas = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    values = pd.DataFrame({"indicator_id": "imd_imd_decile", "area_level": "lsoa21", "period": "2025",
+                           "area_code": ["A", "B"], "value": [4.0, 9.0]})
+    _, legend = decile_map_layer(lsoas, values, ["A", "B"])
+    labels = [label for _, label in legend]
+    assert labels[0] == "Decile 1 (1 = most deprived 10%)" and labels[-1] == "Decile 10 (least deprived 10%)"
+    assert len(labels) == 10
