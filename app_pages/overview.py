@@ -4,29 +4,32 @@ import streamlit as st
 from components import store
 from components.downloads import csv_button
 from components.footer import source_line
-from components.indicator_map import indicator_map, table_for_display
+from components.headlines import headlines
+from components.indicator_map import indicator_map, table_for_display, with_leeds_row
+from geo.choropleth import within_committee
 
-st.title("Where deprivation is deepest in Leeds")
 level = st.session_state["level"]
 committee = st.session_state["committee"]
 stamp = store.built_at()
 levels = store.area_catalogue().levels
-
-lsoa_deciles = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp)
-in_decile_1 = int((lsoa_deciles["value"] == 1).sum())
-leeds_share = store.indicator_table("imd_imd_pct_most_deprived", "lad", "2025", stamp).iloc[0]
-share, people = float(leeds_share["value"]), float(leeds_share["numerator"])
-leeds_score = store.comparator("imd_imd_score", "2025", "lad", stamp)
-england_score = store.comparator("imd_imd_score", "2025", "england", stamp)
+figures = headlines(committee, stamp)
+in_leeds = figures.place == "Leeds"
+st.title(f"Where deprivation is deepest in {figures.place}")
+if not in_leeds:
+    st.caption(f"Figures for the {figures.place} community committee, with Leeds beside them. Choose “All of Leeds” "
+               "in the sidebar for the whole city.")
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Leeds neighbourhoods in England's most deprived 10%",
-          f"{in_decile_1} of {len(lsoa_deciles)} ({100 * in_decile_1 / len(lsoa_deciles):.1f}%)",
+c1.metric(f"{figures.place} neighbourhoods in England's most deprived 10%",
+          f"{figures.in_decile_1} of {figures.neighbourhoods} ({100 * figures.in_decile_1 / figures.neighbourhoods:.1f}%)",
           help="MHCLG's district measure: the share of a district's neighbourhoods (LSOAs) in England's most "
-               "deprived 10% (IoD2025 district summaries).")
-c2.metric("Leeds residents living in them", f"{share:.1f}% ({people:,.0f} people)",
+               "deprived 10% (IoD2025 district summaries)." if in_leeds else
+               "Its neighbourhoods (LSOAs) in England's most deprived 10% (IoD2025 decile 1), of all its LSOAs.")
+c2.metric(f"{figures.place} residents living in them" + ("" if in_leeds else f" (Leeds {figures.leeds_share:.1f}%)"),
+          f"{figures.share:.1f}% ({figures.people:,.0f} people)",
           help="Our measure, not MHCLG's: the share of Census 2021 usual residents who live in those neighbourhoods.")
-c3.metric("Average IMD score, Leeds (England)", f"{leeds_score:.1f} ({england_score:.1f})",
+c3.metric(f"Average IMD score, {figures.place} (" + ("England" if in_leeds else "Leeds") + ")",
+          f"{figures.score:.1f} ({figures.england_score if in_leeds else figures.leeds_score:.1f})",
           help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
 
 if level == "lsoa21":
@@ -44,10 +47,16 @@ view = indicator_map(indicator_id, level, "2025", scheme=scheme, committee=commi
 st.caption(source_line(indicator.latest.source, "2025"))
 
 st.subheader("The numbers behind the map")
-table = table_for_display(view.table, indicator.short_label, with_ci=False, indicator=indicator)
+table = table_for_display(within_committee(view.table, level, committee), indicator.short_label, with_ci=False,
+                          indicator=indicator)
+if not in_leeds:
+    st.caption(f"The {len(table)} areas of {figures.place}, with their rank within Leeds (1 = worst); "
+               "Leeds first for comparison.")
+    table = with_leeds_row(table, indicator.short_label, store.comparator(indicator_id, "2025", "lad", stamp))
 st.dataframe(table, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-csv_button(indicator, level, "2025", view.table, f"leeds_{indicator_id}_{level}_2025")
+csv_button(indicator, level, "2025", within_committee(view.table, level, committee),
+           f"leeds_{indicator_id}_{level}_{committee}_2025")
 with st.expander("About this indicator"):
     st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
                 f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")

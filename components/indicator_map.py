@@ -17,6 +17,7 @@ from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
                             decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text,
                             within_committee)
+from geo.classify import NO_DATA_CLASS
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
@@ -111,8 +112,23 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
                              tooltip_for(indicator.period_label(period)), deprived)
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]
+    title = legend_title(indicator, period, classed)
+    if committee != "all":
+        # the classes stay Leeds-wide (so colours compare across committees); the counts are the committee's
+        rows["count"] = counts_within(class_of, ~dimmed.to_numpy(), len(rows) - 1)
+        title += f". Areas counted: {committee_name(committee)} only"
     return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
-                   legend_view.legend_markup(rows, legend_title(indicator, period, classed)))
+                   legend_view.legend_markup(rows, title))
+
+
+def counts_within(class_of: pd.Series, inside, n_classes: int) -> list[int]:
+    """Areas per class (then 'no data') among those where ``inside`` is true."""
+    chosen = class_of[inside].to_numpy()
+    return [int((chosen == i).sum()) for i in range(n_classes)] + [int((chosen == NO_DATA_CLASS).sum())]
+
+
+def committee_name(code: str) -> str:
+    return {c.code: c.name for c in store.area_catalogue().community_committees.committees}.get(code, code)
 
 
 def deprived_leeds_codes(stamp: str) -> list[str]:
@@ -192,7 +208,16 @@ def numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k
     with_ci = bool(payload.table["lower_ci"].notna().any())
     indicator = store.registry().get(indicator_id)
     display = table_for_display(shown, indicator.short_label, with_ci=with_ci, with_decile=True, indicator=indicator)
-    return NumbersTable(display, pa.Table.from_pandas(display, preserve_index=False), len(shown), len(payload.table))
+    on_screen = display if committee == "all" else with_leeds_row(
+        display, indicator.short_label, store.comparator(indicator_id, period, "lad", stamp))
+    return NumbersTable(display, pa.Table.from_pandas(on_screen, preserve_index=False), len(shown), len(payload.table))
+
+
+def with_leeds_row(display: pd.DataFrame, value_column: str, leeds_value: float | None) -> pd.DataFrame:
+    """A committee's table with Leeds as its first row, so each of its areas can be read against the city."""
+    leeds = pd.DataFrame([{"Area": "Leeds (whole city, for comparison)", "Code": store.area_catalogue().leeds.code,
+                           value_column: leeds_value}], columns=display.columns)
+    return pd.concat([leeds, display], ignore_index=True)
 
 
 def legend_title(indicator, period: str, classed: ClassedValues) -> str:

@@ -26,9 +26,14 @@ def features(layer: gpd.GeoDataFrame, fields: Iterable[str]) -> list[dict]:
     return out
 
 
-def view_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 800, height_px: int = 560,
-                    padding: float = 0.08) -> dict:
-    """Centre and web-mercator zoom that fit ``(minx, miny, maxx, maxy)`` in a viewport."""
+MAP_WIDTH_PX = 560
+"""The narrowest map the pages draw in a 1400 px wide window (the explorer's map column is about 640 px):
+a view fitted to it shows every chosen area whole on wider screens too, with more margin."""
+
+
+def view_for_bounds(bounds: tuple[float, float, float, float], width_px: int = MAP_WIDTH_PX, height_px: int = 520,
+                    padding: float = 0.1) -> dict:
+    """Centre and web-mercator zoom that fit ``(minx, miny, maxx, maxy)`` in a viewport, with a margin."""
     minx, miny, maxx, maxy = bounds
     lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
 
