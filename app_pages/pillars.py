@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import pillars as view
-from components import store
+from components import store, trend_view
 from data.registry import PILLARS
 from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar
 
@@ -19,6 +19,8 @@ committees = {c.code: c.name for c in store.area_catalogue().community_committee
 st.header("1. The KPIs of each pillar")
 pillar = st.segmented_control("Pillar", list(PILLARS), key="pillar_kpi_pillar", required=True)
 view.kpi_set(pillar, level)
+with st.expander(f"{pillar}: KPIs with their history (Leeds, England, Yorkshire and The Humber)", expanded=True):
+    trend_view.pillar_history(pillar, store.built_at())
 view.small_multiples(pillar, level, committee)
 st.subheader(f"{pillar} composite")
 view.composite_map(pillar, level, committee)

@@ -286,3 +286,31 @@ def area_trends(level: str, code: str, stamp: str) -> None:
                "by the measure's stated rule (see the Change over time page); Leeds judgement: Leeds' judgement over the same "
                "periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
                                                     series_table(stamp)["source"].unique())))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _kpi_history(pillar: str, stamp: str) -> pd.DataFrame:
+    from metrics.trends import kpi_history
+
+    return kpi_history(series_table(stamp), catalogue(), pillar)
+
+
+def pillar_history(pillar: str, stamp: str) -> None:
+    """The pillar's KPIs with history: Leeds' line, and its direction of travel beside England's and the region's."""
+    history = catalogue().pillar_history.get(pillar)
+    if history is None:
+        st.info(f"No KPI with a history is listed for {pillar} (data/series.yaml, pillar_history).")
+        return
+    table = _kpi_history(pillar, stamp)
+    st.markdown(f"**Proxy KPIs with a history, Leeds against England and Yorkshire and The Humber.** {history.note}")
+    st.dataframe(table.reindex(columns=["KPI", "values", "From", "To", "Leeds now", "Leeds", "England",
+                                        "Yorkshire and The Humber", "Why"]),
+                 hide_index=True, width="stretch",
+                 column_config={"values": st.column_config.LineChartColumn("Leeds over time (current definition)")})
+    used = series_table(stamp)
+    used = used[used["trend_id"].isin(table["trend_id"]) & used["area_level"].isin(COMPARATORS)]
+    st.caption("↑/↓: the value rose or fell between the two periods; the word says whether that is better, worse or "
+               "no clear change by the measure's stated rule (measures in cash terms only rise or fall). “Not "
+               "published”: no comparator figure for those periods. " +
+               " ".join(dict.fromkeys(source_line(s, f"{g['period'].min()} to {g['period'].max()}")
+                                      for s, g in used.groupby("source"))))

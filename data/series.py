@@ -158,9 +158,26 @@ class Trend(BaseModel):
         return f"{text}%" if self.unit == "%" else text if self.unit in ("£", "ratio") else f"{text} {self.unit}"
 
 
+class TrendKpi(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    rationale: str
+
+
+class PillarHistory(BaseModel):
+    """One pillar's KPIs with a history for Leeds (proxies, swappable here): a lead and supporting trends."""
+
+    model_config = ConfigDict(extra="forbid")
+    lead: TrendKpi
+    supporting: list[TrendKpi]
+    note: str = ""
+
+
 class SeriesCatalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
     trends: list[Trend]
+    pillar_history: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarHistory] = \
+        Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique(self) -> "SeriesCatalogue":
@@ -169,6 +186,11 @@ class SeriesCatalogue(BaseModel):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} id {', '.join(dupes)}")
+        known = {t.id for t in self.trends}
+        for pillar, kpis in self.pillar_history.items():
+            for kpi in [kpis.lead, *kpis.supporting]:
+                if kpi.id not in known:
+                    raise ValueError(f"pillar_history: {pillar} names unknown trend {kpi.id}")
         return self
 
     def get(self, trend_id: str) -> Trend:

@@ -258,3 +258,45 @@ def area_trend_rows(table: pd.DataFrame, catalogue, level: str, code: str, leeds
                      "Judgement": change["judgement"] if change else "one period only",
                      "Leeds": leeds or ("" if level == "lad" else "–")})
     return pd.DataFrame(rows)
+
+
+def _same_periods(table: pd.DataFrame, trend, level: str, series_id: str, start: str, end: str) -> str:
+    """A comparator's judgement over exactly the Leeds periods of one series ('not published' otherwise)."""
+    rows = table[(table["trend_id"] == trend.id) & (table["area_level"] == level) & (table["series_id"] == series_id)]
+    if not {start, end} <= set(rows[rows["value"].notna()]["period"]):
+        return "not published"
+    out = change_table(rows, series_id, level, start, end, trend.polarity, Rule.of(trend.change_rule))
+    return glance(out["change"].iloc[0], out["judgement"].iloc[0])
+
+
+def glance(change: float, judgement: str) -> str:
+    """Direction of travel in one glance without colour: an arrow for the value's direction and the judgement."""
+    if change != change:
+        return judgement
+    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
+    return f"{arrow} {judgement}"
+
+
+def kpi_history(table: pd.DataFrame, catalogue, pillar: str) -> pd.DataFrame:
+    """A pillar's KPIs with history: Leeds' values over its latest series, its change and its judgement, and the
+    judgements of England and Yorkshire and The Humber over the same periods (where published)."""
+    kpis = catalogue.pillar_history[pillar]
+    rows = []
+    for role, kpi in [("Lead", kpis.lead), *[("Supporting", k) for k in kpis.supporting]]:
+        trend = catalogue.get(kpi.id)
+        changes = leeds_changes(table, trend, "lad")
+        if not changes:
+            rows.append({"trend_id": trend.id, "KPI": f"{role}: {trend.short_label}", "values": [], "Leeds": "one period only",
+                         "Why": kpi.rationale})
+            continue
+        c = changes[-1]
+        leeds_rows = table[(table["trend_id"] == trend.id) & (table["area_level"] == "lad") &
+                           (table["series_id"] == c["series_id"])].sort_values("period_start")
+        rows.append({"trend_id": trend.id, "KPI": f"{role}: {trend.short_label}",
+                     "values": leeds_rows["value"].dropna().astype(float).tolist(),
+                     "From": c["start"], "To": c["end"], "Leeds now": trend.format_value(c["value_end"]),
+                     "Leeds": glance(c["change"], c["judgement"]),
+                     "England": _same_periods(table, trend, "england", c["series_id"], c["start"], c["end"]),
+                     "Yorkshire and The Humber": _same_periods(table, trend, "region", c["series_id"], c["start"], c["end"]),
+                     "Why": kpi.rationale})
+    return pd.DataFrame(rows)

@@ -126,3 +126,16 @@ def test_profile_lists_every_time_series_for_a_ward_with_its_current_definition(
     assert set(ward_trends) <= set(table["Measure"])
     fuel = table.set_index("Measure").loc["Fuel poverty"]
     assert len(fuel["values"]) == 4 and fuel["From"] == "2019"       # LILEE only: never joined to LIHC
+
+
+def test_pillar_kpis_show_their_history_against_england_and_the_region(app):
+    app.switch_page("app_pages/pillars.py").run()
+    app.segmented_control(key="pillar_kpi_pillar").set_value("Zero Carbon").run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = next(d.value for d in app.dataframe if "Yorkshire and The Humber" in d.value.columns)
+    lead = table.iloc[0]
+    assert lead["KPI"] == "Lead: GHG per person" and (lead["From"], lead["To"]) == ("2005", "2023")
+    assert lead["Leeds"].startswith("↓") and lead["England"] != "not published"
+    assert len(lead["values"]) == 19
+    fuel = table.set_index("KPI").loc["Supporting: Fuel poverty"]
+    assert fuel["From"] == "2019"                                          # the current definition only

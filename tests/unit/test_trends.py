@@ -160,3 +160,11 @@ def test_area_trend_rows_use_the_latest_series_only():
     row = rows.iloc[0]
     assert row["series_id"] == "new_def" and row["values"] == [10.0, 11.0, 12.0]   # never the old definition's values
     assert (row["From"], row["To"], row["Judgement"]) == ("2019", "2021", WORSENED)
+
+
+def test_glance_shows_direction_without_colour():
+    from metrics.trends import glance
+
+    assert glance(-2.0, IMPROVED) == "↓ improved"
+    assert glance(3.0, ROSE) == "↑ rose"
+    assert glance(float("nan"), NO_CLEAR) == NO_CLEAR
