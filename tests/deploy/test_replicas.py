@@ -5,6 +5,7 @@ why. The tests share one cluster and run in file order: the last one kills a rep
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -100,8 +101,11 @@ def test_a_dead_replicas_reader_lands_on_a_healthy_one_with_the_view_and_a_messa
     assert _shown(reader, "Classes by").startswith("Equal intervals")
     assert reader.get_by_text(MOVED_SENTENCE).count() == 0
 
+    killed = time.monotonic()
     cluster.kill(home)
     reader.get_by_text(MOVED_SENTENCE).wait_for(timeout=120_000)
+    (cluster.log_dir / "failover.txt").write_text(f"{home} killed -> message shown after "
+                                                  f"{time.monotonic() - killed:.1f} s\n")  # a figure, not a bound
     wait_for_app(reader)
     screenshot(reader, "deploy_moved")
     assert affinity(reader) not in ("", home) and served_by(reader, cluster) not in ("", home)
