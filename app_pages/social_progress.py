@@ -90,6 +90,20 @@ elif view == "method":
         st.dataframe(gaps, hide_index=True, width="stretch")
     with st.expander("Everything the computation reported"):
         st.markdown("\n".join(f"- {note}" for note in progress.run_notes(level, stamp)))
+    with st.expander("Social progress over time: why there is no 2019 score to compare"):
+        st.markdown(
+            "A change in the index needs every component's indicators in two editions under the same definition, "
+            "scored against the same utopia and dystopia. In the open data held, only **Advanced Education** (entry "
+            "to higher education and adult skills) has both its indicators in IoD 2019 and IoD 2025. The others "
+            "cannot be compared:\n"
+            "- **2025 only** (not in IoD 2019's underlying indicators): patients per GP, violent crime and burglary "
+            "rates, broadband speeds, the connectivity score, overcrowding by bedrooms (2019 counts rooms), and the "
+            "children and young people score (IoD 2019 scores are not in the mirror, only ranks and deciles);\n"
+            "- **changed definition**: mental health (IoD 2025) replaced mood and anxiety disorders (IoD 2019);\n"
+            "- **2019 only** (not in IoD 2025's file): housing in poor condition, road traffic accidents, air "
+            "quality.\n\n"
+            "One component out of nine measured is not an index, so no score over time is shown. Single measures "
+            "with a history are on the **Change over time** page.")
     st.caption(progress.sources_caption(progress.cached_spi_runs(level, stamp)["pca"].periods))
 
 else:

@@ -139,3 +139,11 @@ def test_pillar_kpis_show_their_history_against_england_and_the_region(app):
     assert len(lead["values"]) == 19
     fuel = table.set_index("KPI").loc["Supporting: Fuel poverty"]
     assert fuel["From"] == "2019"                                          # the current definition only
+
+
+def test_social_progress_page_says_why_there_is_no_score_over_time(app):
+    app.switch_page("app_pages/social_progress.py").run()
+    app.radio(key="spi_view").set_value("method").run()
+    assert not app.exception, [e.value for e in app.exception]
+    text = " ".join(m.value for m in app.markdown)
+    assert "only **Advanced Education**" in text and "changed definition" in text
