@@ -11,7 +11,8 @@ st.markdown(
     f"Files up to **{MAX_UPLOAD_MB} MB**.\n\n"
     f"Your data stays in **this browser session only**: it is not saved to disk or shared with anyone, and it is "
     f"gone when you close the tab. Counts below {DEFAULT_THRESHOLD} (you can change this) are shown as **[c]**, "
-    f"with extra cells hidden where needed so they cannot be worked out from totals (ONS disclosure guidance). "
+    f"and so are enough other areas that, from every figure shown and every ward, committee and Leeds total, "
+    f"each hidden small count could be any number from 1 to {DEFAULT_THRESHOLD} (ONS disclosure guidance). "
     f"Formulas in the file are never run.")
 
 upload = upload_view.uploader()

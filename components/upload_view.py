@@ -16,7 +16,8 @@ from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
 from data.paths import processed_dir
 from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
-                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, read_upload)
+                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, protection_sentence,
+                         read_upload)
 from data.safe_text import safe_text
 from geo.classify import classify
 from geo.choropleth import dimmed_outside, fill_colours
@@ -28,7 +29,9 @@ FILE_KEY = "user_file"
 UPLOAD_KEY = "user_upload"              # data.upload.Upload (session only)
 UPLOAD_NAME_KEY = "user_upload_name"
 ERROR_KEY = "user_upload_error"
+MEMO_KEY = "user_indicator_memo"         # (upload id, options, store) -> indicator, this session only
 INDICATOR_KEY = "user_indicator"        # data.upload.UserIndicator (session only), for other pages
+HIDDEN_REASON = "Hidden to protect small numbers"
 TOOLTIP = "<b>{name}</b><br/>{label}: {shown}<br/>{note}"
 POLARITY_LABELS = {"lower_is_better": "Lower is better (high values are worse)",
                    "higher_is_better": "Higher is better (low values are worse)",
@@ -56,7 +59,7 @@ def parse_file(data: bytes, filename: str, ref: Reference) -> tuple[Upload | Non
 def _on_file_change() -> None:
     """Parse once per new file (in the widget callback), keeping only the result in the session."""
     uploaded = st.session_state.get(FILE_KEY)
-    for key in (UPLOAD_KEY, UPLOAD_NAME_KEY, ERROR_KEY, INDICATOR_KEY):
+    for key in (UPLOAD_KEY, UPLOAD_NAME_KEY, ERROR_KEY, INDICATOR_KEY, MEMO_KEY):
         st.session_state.pop(key, None)
     if uploaded is None:
         return
@@ -128,8 +131,14 @@ def options(upload: Upload) -> IndicatorOptions:
 
 def indicator(upload: Upload, choice: IndicatorOptions) -> UserIndicator | None:
     """Build the session's indicator (or show why not); keeps it in session state for other pages."""
+    memo_key = (id(upload), choice, store.built_at())
+    memo = st.session_state.get(MEMO_KEY)
+    if memo is not None and memo[0] == memo_key:        # the protection's LP check takes ~1-2 s: once per choice
+        st.session_state[INDICATOR_KEY] = memo[1]
+        return memo[1]
     try:
         built = make_indicator(upload, choice, reference(store.built_at()))
+        st.session_state[MEMO_KEY] = (memo_key, built)
     except UploadError as exc:
         st.session_state.pop(INDICATOR_KEY, None)
         st.error(safe_text(exc, limit=None), icon=":material/error:")
@@ -159,8 +168,7 @@ def profile_panel(level: str, code: str, stamp: str) -> None:
                          column_config={"Rank in Leeds": st.column_config.NumberColumn(
                              help="1 = worst by the direction you chose (highest when neither)")})
         if ind.n_primary or ind.kind == "count":
-            st.caption(f"Counts below {ind.threshold} are hidden as [c], with other cells hidden where they would "
-                       "let a hidden count be worked out (ONS disclosure guidance).")
+            st.caption(safe_text(protection_sentence(ind.threshold, ind.n_primary + ind.n_secondary), limit=None))
 
 
 def show(ind: UserIndicator, committee: str = "all") -> None:
@@ -208,7 +216,8 @@ def _map_payload(ind: UserIndicator, committee: str, stamp: str):
 
 def table_for_display(ind: UserIndicator) -> pd.DataFrame:
     """The table alternative: area, code, the published figure ("[c]" where hidden) and why."""
-    reasons = {"primary": "Small count", "secondary": "Hidden so small counts cannot be worked out", "": ""}
+    # One reason for every hidden cell: saying which are the small ones would narrow them down again.
+    reasons = {"primary": HIDDEN_REASON, "secondary": HIDDEN_REASON, "": ""}
     value_heading = ind.label if ind.label not in ("Area", "Code", "Hidden because") else f"{ind.label} (your data)"
     return pd.DataFrame({
         "Area": ind.table["display_name"].astype(str),

@@ -65,8 +65,8 @@ class UploadError(ValueError):
 class Reference:
     """The Leeds areas an upload is matched against (from the processed store and the ONS lookup).
 
-    ``areas[level]`` has columns code, name, display_name, ward24_code, population for levels lsoa21,
-    msoa and ward24. ``lsoa11`` is the ONS LSOA 2011 -> 2021 lookup restricted to Leeds (columns
+    ``areas[level]`` has columns code, name, display_name, ward24_code, population (and committee_code
+    when the store has it) for levels lsoa21, msoa and ward24. ``lsoa11`` is the ONS LSOA 2011 -> 2021 lookup restricted to Leeds (columns
     lsoa11_code, lsoa21_code, change_code), or None when it could not be read.
     """
 
@@ -90,7 +90,8 @@ def load_reference(processed: Path) -> Reference:
         frame = pd.DataFrame(layer.drop(columns="geometry"))
         if "ward24_code" not in frame:
             frame["ward24_code"] = frame["code"]
-        areas[level] = frame[["code", "name", "display_name", "ward24_code", "population"]].copy()
+        columns = ["code", "name", "display_name", "ward24_code", "population"]
+        areas[level] = frame[columns + (["committee_code"] if "committee_code" in frame else [])].copy()
     try:
         lookup = read_store_table(processed, "lookup_lsoa11_lsoa21")
     except DataError as exc:
@@ -684,16 +685,14 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
             bad = given[(given < 0) | (given % 1 != 0)]
             raise UploadError(f"The {name} must be whole numbers of 0 or more; {plain(bad.index[0])} has "
                               f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
-        groups = table.loc[given.index, "ward24_code"] if level == "lsoa21" else None
-        result = suppress_small_counts(given.astype("int64"), options.threshold, groups)
+        result = suppress_small_counts(given.astype("int64"), options.threshold, _published_groups(areas, level,
+                                                                                                  given.index))
         hidden = result.mask[result.mask].index
         table.loc[hidden, "value"] = np.nan
         table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
         n_primary = int((result.reason == "primary").sum())
         n_secondary = int((result.reason == "secondary").sum())
-        notices.append(f"Counts from 1 to {options.threshold - 1} are hidden as \"{CONFIDENTIAL}\" ({n_primary} "
-                       f"area(s)), and {n_secondary} more area(s) are hidden so the small ones cannot be worked out "
-                       f"from the total (secondary suppression, following ONS disclosure guidance).")
+        notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
         if result.unprotected_groups:
             notices.append("Do not publish totals for: " + ", ".join(plain(g) for g in result.unprotected_groups)
                            + " (a hidden count could be worked out from them).")
@@ -709,6 +708,25 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
     label = (options.label or options.value_column).strip()[:80] or options.value_column
     return UserIndicator(level, label, options.kind, options.polarity, options.threshold, fmt,
                          table.reset_index(), upload.notices + notices, n_primary, n_secondary)
+
+
+def protection_sentence(threshold: int, n_hidden: int) -> str:
+    """The one sentence that says exactly what the small-number protection guarantees (see
+    metrics.suppression: protection intervals checked by linear programming over every total)."""
+    return (f"{n_hidden} area(s) are shown as \"{CONFIDENTIAL}\": every count from 1 to {threshold - 1} is hidden, and "
+            f"enough other areas are hidden that, from every figure shown and every ward, committee and Leeds total, "
+            f"each hidden small count could be any number from 1 to {threshold}.")
+
+
+def _published_groups(areas: pd.DataFrame, level: str, index: pd.Index) -> dict[str, pd.Series]:
+    """The totals a reader may know for an upload at ``level``: its ward (LSOAs, and MSOAs by the ONS
+    best fit), its community committee and Leeds (the whole table, added by the suppression)."""
+    groups = {}
+    if level != "ward24" and "ward24_code" in areas:
+        groups["ward"] = areas.loc[index, "ward24_code"]
+    if "committee_code" in areas and areas.loc[index, "committee_code"].notna().all():
+        groups["committee"] = areas.loc[index, "committee_code"]
+    return groups
 
 
 def display_properties(ind: UserIndicator) -> pd.DataFrame:

@@ -1,22 +1,30 @@
 """Statistical disclosure control for counts that users upload.
 
 Small counts can identify people, so before the app shows or exports an uploaded count we
-follow the ONS approach: primary suppression of small counts, then secondary suppression so a
-hidden cell cannot be recovered by subtracting the other cells from a published total (a group
-total such as a ward, or the total for the whole table). Suppressed cells are shown as "[c]"
-(confidential), the ONS shorthand.
+follow the ONS approach: primary suppression of small counts (1 to threshold - 1), then secondary
+suppression so a hidden cell cannot be worked out from the published totals. Suppressed cells are
+shown as "[c]" (confidential), the ONS shorthand, whether primary or secondary.
 
-Limits: the secondary rule protects each group total and the table total one at a time; it
-does not solve the full linear system of overlapping groups. Use it for one level of nesting
-(e.g. LSOAs within wards), which is how the app publishes.
+What "cannot be worked out" means here (the protection interval of statistical disclosure control;
+Hundepool et al., *Handbook on Statistical Disclosure Control*, 2nd ed. 2024, ch. 4): for each hidden
+cell, the feasibility interval is its smallest and largest value consistent with everything published
+-- every total (area group, ward, committee, the whole table) and every shown cell -- found by linear
+programming, with hidden counts known only to be at least 1 (zeros are published) or 0 (when zeros are
+hidden too). The pattern is safe when, for every primary cell with value x, that interval reaches the
+threshold above (upper protection level threshold - x) and the smallest possible count below (lower
+protection level x - 1): a reader cannot tell a hidden small count from a count at the threshold or
+from a count of 1. :func:`feasibility_intervals` computes the intervals; :func:`suppress_small_counts`
+adds secondary cells until every primary cell's interval passes, across all groupings at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 CONFIDENTIAL = "[c]"
 PRIMARY = "primary"
@@ -41,9 +49,9 @@ class SuppressionResult:
     reason
         Categorical series, "primary" or "secondary" where suppressed, missing elsewhere.
     unprotected_groups
-        Groups (or ``"(whole table)"``) holding exactly one suppressed cell that could not be
-        protected because no other cell was available to hide; the caller must not publish
-        those totals.
+        Totals (group names, or ``"(whole table)"``) through which a primary cell could still be
+        narrowed because no other cell was available to hide; the caller must not publish those
+        totals.
     """
 
     published: pd.Series
@@ -56,7 +64,7 @@ class SuppressionResult:
 def suppress_small_counts(
     counts: pd.Series,
     threshold: int = 5,
-    groups: pd.Series | None = None,
+    groups: pd.Series | Mapping[str, pd.Series] | None = None,
     *,
     suppress_zeros: bool = False,
     protect_whole_table: bool = True,
@@ -70,7 +78,8 @@ def suppress_small_counts(
     threshold
         Counts from 1 to ``threshold - 1`` are suppressed (primary). The default 5 hides 1-4.
     groups
-        Optional group per area (e.g. ward code for each LSOA) whose totals are published.
+        Group per area whose totals are published: one Series (e.g. ward code for each LSOA), or a
+        mapping of several groupings (e.g. {"ward": ..., "committee": ...}), all protected at once.
     suppress_zeros
         ONS usually publishes true zeros, so zeros are kept by default; set True to hide them
         too (e.g. when a zero would itself disclose something).
@@ -83,30 +92,28 @@ def suppress_small_counts(
 
     Notes
     -----
-    Secondary rule: in any group (and in the whole table) where exactly one cell is suppressed,
-    the smallest non-suppressed non-zero cell of that group is also suppressed; ties go to the
-    first in index order. Zeros are never chosen as secondary cells while ``suppress_zeros`` is
-    False, because hiding a known-publishable zero gives no protection. The rule is repeated
-    until nothing changes, since a cell hidden for one group can leave a single suppressed cell
-    in another.
+    Two steps. A quick rule first: in any group (and the whole table) with exactly one suppressed
+    cell, the smallest non-suppressed non-zero cell of that group is also suppressed (ties to the
+    first in index order), repeated until nothing changes. Then the protection intervals (module
+    docstring) are checked by linear programming over every group at once, and while a primary
+    cell's interval is too narrow, the published non-zero cell sharing the smallest total with it
+    (smallest first) that widens it is hidden too. Zeros are never chosen while ``suppress_zeros``
+    is False: hiding a known-publishable zero gives no protection.
     """
     whole_counts = _check_counts(counts)
     if not isinstance(threshold, (int, np.integer)) or isinstance(threshold, bool) or threshold < 1:
         raise ValueError(f"Threshold {threshold!r} is not a whole number of at least 1.")
-    group_of = _check_groups(groups, whole_counts.index)
+    groupings = _check_groupings(groups, whole_counts.index)
 
     primary = whole_counts < threshold
     if not suppress_zeros:
         primary &= whole_counts > 0
     mask = primary.copy()
 
-    memberships: list[tuple[object, pd.Index]] = []
-    if group_of is not None:
-        memberships += [(name, members.index) for name, members in group_of.groupby(group_of, sort=True)]
-    if protect_whole_table:
-        memberships.append((WHOLE_TABLE, whole_counts.index))
-
+    memberships = published_totals(whole_counts.index, groupings, protect_whole_table)
     unprotected = _apply_secondary(whole_counts, mask, memberships, suppress_zeros)
+    unprotected = _protect_intervals(whole_counts, mask, primary, memberships, threshold, suppress_zeros) \
+        if threshold > 1 else unprotected
 
     values = whole_counts.astype("Int64").mask(mask)
     published = pd.Series(
@@ -122,6 +129,125 @@ def suppress_small_counts(
         reason=_reasons(primary, mask),
         unprotected_groups=tuple(unprotected),
     )
+
+
+def published_totals(index: pd.Index, groupings: Mapping[str, pd.Series] | None = None,
+                     whole_table: bool = True) -> list[tuple[object, pd.Index]]:
+    """Every published total as (name, member areas): one per group of each grouping, and the table's."""
+    totals: list[tuple[object, pd.Index]] = []
+    for label, group_of in (groupings or {}).items():
+        for name, members in group_of.groupby(group_of, sort=True):
+            totals.append((name if label == "" else f"{label} {name}", members.index))
+    if whole_table:
+        totals.append((WHOLE_TABLE, index))
+    return totals
+
+
+def feasibility_intervals(counts: pd.Series, hidden: pd.Series, totals: list[tuple[object, pd.Index]],
+                          lower: pd.Series | float = 1.0, upper: pd.Series | float | None = None,
+                          cells: list | None = None) -> pd.DataFrame:
+    """Smallest and largest value of each hidden cell consistent with the published table (LP).
+
+    Published: every cell not ``hidden`` and every total in ``totals``. A hidden cell is known only to
+    lie in [lower, upper] (``upper`` None: no upper bound). Returns columns low, high for ``cells``
+    (default: every hidden cell). Used by the suppression itself and by the audit in the tests.
+    """
+    is_hidden = hidden.reindex(counts.index).to_numpy(dtype=bool)
+    hidden_codes = list(counts.index[is_hidden])
+    position = {code: i for i, code in enumerate(hidden_codes)}
+    values = counts.to_numpy(dtype=float)
+    membership = np.zeros((len(totals), len(counts)), dtype=bool)
+    for row, (_, members) in enumerate(totals):
+        membership[row] = counts.index.isin(members)
+    inside = membership[:, is_hidden]
+    used = inside.any(axis=1)
+    a_eq = inside[used].astype(float) if used.any() else None
+    b_eq = (membership[used][:, is_hidden] @ values[is_hidden]) if used.any() else None
+    lows = _per_cell(lower, hidden_codes)
+    highs = _per_cell(upper, hidden_codes) if upper is not None else [None] * len(hidden_codes)
+    bounds = list(zip(lows, highs))
+    out = {}
+    for code in (cells if cells is not None else hidden_codes):
+        objective = np.zeros(len(hidden_codes))
+        objective[position[code]] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        out[code] = (low.fun if low.status == 0 else np.nan,
+                     -high.fun if high.status == 0 else np.inf)
+    return pd.DataFrame.from_dict(out, orient="index", columns=["low", "high"])
+
+
+def _per_cell(bound, codes: list) -> list:
+    if isinstance(bound, pd.Series):
+        return [None if pd.isna(bound[c]) else float(bound[c]) for c in codes]
+    return [bound] * len(codes)
+
+
+def _protect_intervals(counts: pd.Series, mask: pd.Series, primary: pd.Series,
+                       totals: list[tuple[object, pd.Index]], threshold: int, suppress_zeros: bool,
+                       max_trials: int = 12) -> list[object]:
+    """Hide more cells until every primary cell's feasibility interval covers [floor, threshold]."""
+    floor = 0.0 if suppress_zeros else 1.0
+    tolerance = 1e-6
+
+    def short(interval) -> float:
+        """How far the interval falls short of [floor, threshold] (0 when protected)."""
+        low, high = interval
+        return max(0.0, low - floor) + max(0.0, threshold - high)
+
+    totals_of: dict[object, list[tuple[object, pd.Index]]] = {}
+    for name, members in totals:
+        for code in members:
+            totals_of.setdefault(code, []).append((name, members))
+    unprotected: list[object] = []
+    given_up: set = set()
+    totals = list(totals)
+    passed: set = set()      # hiding more cells or dropping totals only widens intervals: a pass stays a pass
+    while True:
+        todo = [c for c in primary.index[primary.to_numpy()] if c not in given_up and c not in passed]
+        intervals = feasibility_intervals(counts, mask, totals, floor, cells=todo) if todo else None
+        cell, now = None, 0.0
+        for code in todo:
+            gap = short(tuple(intervals.loc[code]))
+            if gap <= tolerance:
+                passed.add(code)
+            elif cell is None:
+                cell, now = code, gap
+        if cell is None:
+            return unprotected
+        candidates: list[object] = []
+        for _, members in sorted(totals_of.get(cell, []), key=lambda t: len(t[1])):
+            pool = counts[members][~mask[members].to_numpy()]
+            if not suppress_zeros:
+                pool = pool[pool > 0]
+            candidates += [c for c in pool.sort_values(kind="stable").index if c not in candidates]
+        best, best_short = None, now
+        for candidate in candidates[:max_trials]:
+            trial = mask.copy()
+            trial[candidate] = True
+            _apply_secondary(counts, trial, totals, suppress_zeros)     # a cell hidden alone needs a partner
+            after = short(tuple(feasibility_intervals(counts, trial, totals, floor, cells=[cell]).loc[cell]))
+            if after < best_short - tolerance:
+                best, best_short = trial, after
+                if after <= tolerance:
+                    break
+        if best is None:
+            # No cell left to hide helps: a total made only of hidden cells and zeros pins this one (e.g. a
+            # committee of two wards at 1). Such a total must not be published: drop it, say so, go on.
+            mine = [(name, members) for name, members in totals if cell in members]
+            hopeless = [(name, members) for name, members in mine
+                        if not (counts[members][~mask[members].to_numpy()] > (-1 if suppress_zeros else 0)).any()]
+            if not hopeless:
+                given_up.add(cell)
+                hopeless = mine
+            for name, members in hopeless:
+                if name not in unprotected:
+                    unprotected.append(name)
+                totals = [(n, m) for n, m in totals if n != name]
+                for code in members:
+                    totals_of[code] = [(n, m) for n, m in totals_of.get(code, []) if n != name]
+            continue
+        mask[:] = best
 
 
 def suppress_rates(
@@ -201,9 +327,17 @@ def _check_counts(counts: pd.Series) -> pd.Series:
     return as_float.astype("int64")
 
 
-def _check_groups(groups: pd.Series | None, index: pd.Index) -> pd.Series | None:
+def _check_groupings(groups, index: pd.Index) -> dict[str, pd.Series]:
     if groups is None:
-        return None
+        return {}
+    if isinstance(groups, pd.Series):
+        return {"": _check_groups(groups, index)}
+    if not isinstance(groups, Mapping):
+        raise ValueError("groups is not a pandas Series or a mapping of them.")
+    return {label: _check_groups(series, index) for label, series in groups.items()}
+
+
+def _check_groups(groups: pd.Series, index: pd.Index) -> pd.Series:
     if not isinstance(groups, pd.Series):
         raise ValueError("groups is not a pandas Series.")
     if groups.index.has_duplicates:

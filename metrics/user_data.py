@@ -17,7 +17,9 @@ from data.query import rank_worst_first
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]      # smallest first
 PARENT_COLUMN = {"msoa": "msoa21_code", "ward24": "ward24_code", "committee": "committee_code"}
 PLURAL = {"lsoa21": "LSOAs", "msoa": "MSOAs", "ward24": "wards", "committee": "committees"}
-HIDDEN_WORDS = {"primary": "hidden: small count", "secondary": "hidden so small counts cannot be worked out"}
+# The same words for every hidden cell: telling the small counts from the cells hidden to protect them
+# would narrow the small ones down again (metrics.suppression).
+HIDDEN_WORDS = {"primary": "hidden to protect small numbers", "secondary": "hidden to protect small numbers"}
 
 
 @dataclass(frozen=True)

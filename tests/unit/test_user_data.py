@@ -38,7 +38,7 @@ def test_higher_is_better_turns_the_rank_round():
 
 def test_hidden_value_says_why_and_has_no_rank():
     place = user_data_for_place(LSOA_UPLOAD, "lsoa21", "lower_is_better", "Fake", "lsoa21", "L2", LAYERS)
-    assert place.rows["Figure"].tolist() == ["[c] (hidden: small count)"]
+    assert place.rows["Figure"].tolist() == ["[c] (hidden to protect small numbers)"]
     assert pd.isna(place.rows["Rank in Leeds"].iloc[0])
     assert "ranking" not in place.sentence
 
