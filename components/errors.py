@@ -7,11 +7,40 @@ under the same reference, so the operator can find it. `client.showErrorDetails 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 
 import streamlit as st
 
 LOG = logging.getLogger("bca.errors")
+
+# What a message for the page must not carry: where things are on the server and how it is configured.
+_PATH = r"/(?:[\w.\-]+/)*[\w.\-]*[\w\-/]"  # an absolute path, not its sentence's full stop
+_FOLDER_NAMED = re.compile(rf"\b(data folder|processed store|data store)\s+`?{_PATH}`?")
+_ABSOLUTE_PATH = re.compile(rf"(?<![\w:/.]){_PATH}")
+_SETTING_CLAUSE = re.compile(r"\s*\((?:set|now:)[^)]*\)|;?\s*set [A-Z][A-Z0-9_]+ to [^.;]*|\s*\(now: [^)]*\)")
+_SETTING_NAME = re.compile(r"\b(?:BCA|STREAMLIT)_[A-Z0-9_]+\b")
+
+
+def public_text(message: str) -> str:
+    """The message as the page may show it: the sentence kept, server paths and setting names taken out.
+
+    "The data folder /srv/x is not reachable (set BCA_DATA_DIR)." -> "The data folder is not reachable."
+    Paths left elsewhere become "a server folder". Callers log the original for the operator.
+    """
+    text = _FOLDER_NAMED.sub(r"\1", message)
+    text = _SETTING_CLAUSE.sub("", text)
+    text = _ABSOLUTE_PATH.sub("a server folder", text)
+    text = _SETTING_NAME.sub("a server setting", text)
+    return re.sub(r"[ \t]{2,}", " ", text).replace(" .", ".").strip()
+
+
+def show_problem(kind, message: str, **kwargs) -> None:
+    """Show a data problem with `kind` (st.error, st.warning) without paths; the full text goes to the log."""
+    shown = public_text(message)
+    if shown != message:
+        LOG.warning("shown without server details: %s", message)
+    kind(shown, **kwargs)
 
 
 def fault_sentence(reference: str) -> str:

@@ -269,8 +269,8 @@ def official_view(stamp: str) -> None:
     path = official_path()
     if not path.is_file():
         st.info(f"**Leeds SPI (official) is not loaded.** The council's official ward scores are not open data. "
-                f"To compare, save them as `{OFFICIAL_FILE}` in the data folder (set by the environment variable "
-                f"BCA_DATA_DIR; now `{data_dir()}`) with the columns `{', '.join(OFFICIAL_COLUMNS)}`: one row per "
+                f"To compare, save them as `{OFFICIAL_FILE}` in the app's raw data folder (the README's section "
+                f"on social progress says where) with the columns `{', '.join(OFFICIAL_COLUMNS)}`: one row per "
                 "2024 ward code (E05...) and year; the four scores are numbers from 0 to 100. The latest year per "
                 "ward is compared.")
         return

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
+from components.errors import LOG, public_text, show_problem
 from data.pipeline.build import build
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
 from data.errors import DataError
@@ -33,7 +34,7 @@ _BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one 
 
 
 def _rebuild_with_progress(processed: Path, reason: str) -> None:
-    with _BUILD_LOCK, st.status(f"Preparing the data store: {reason}", expanded=True) as box:
+    with _BUILD_LOCK, st.status(f"Preparing the data store: {public_text(reason)}", expanded=True) as box:
         bar = st.progress(0.0)
 
         def progress(step: str, fraction: float) -> None:
@@ -43,8 +44,8 @@ def _rebuild_with_progress(processed: Path, reason: str) -> None:
             build(out_dir=processed, progress=progress)
         except DataError as exc:
             box.update(label="The data store could not be built", state="error")
-            st.error(f"{exc}\n\nThe data folder is set by the environment variable BCA_DATA_DIR "
-                     f"(now: {data_dir()}).")
+            LOG.warning("the store could not be built: %s (data folder %s, set by BCA_DATA_DIR)", exc, data_dir())
+            show_problem(st.error, str(exc))
             st.stop()
         box.update(label="Data store ready", state="complete", expanded=False)
     st.cache_resource.clear()
@@ -137,7 +138,7 @@ def ensure_store() -> Path:
     try:
         catalogue_ok = load_registry() is not None and load_areas() is not None
     except DataError as exc:
-        st.error(str(exc))
+        show_problem(st.error, str(exc))
         st.stop()
     problem = _input_problem(_input_signature())
     status = store_status(processed)
@@ -145,12 +146,12 @@ def ensure_store() -> Path:
         status = StoreStatus("corrupt", f"{unreadable} in the processed store cannot be read.")
     if status.usable:
         if problem:
-            st.warning(f"{problem} Showing the data store built {read_manifest(processed).get('built_at', '')}.")
+            show_problem(st.warning, f"{problem} Showing the data store built {read_manifest(processed).get('built_at', '')}.")
         else:
             _CHECKED_OK[key] = signature
         return processed
     if problem:
-        st.error(f"{status.message} It cannot be built: {problem}")
+        show_problem(st.error, f"{status.message} It cannot be built: {problem}")
         st.stop()
     if catalogue_ok:
         _rebuild_with_progress(processed, status.message)
@@ -191,7 +192,7 @@ def _guarded(reader, *args):
         if not _input_problem(_input_signature()):
             _rebuild_with_progress(processed_dir(), f"{exc} Rebuilding it")
             st.rerun()
-        st.error(str(exc))
+        show_problem(st.error, str(exc))
         st.stop()
 
 

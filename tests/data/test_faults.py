@@ -103,6 +103,17 @@ def test_app_says_why_when_a_corrupt_store_cannot_be_rebuilt(store_copy, tmp_pat
     assert not at.exception, [e.value for e in at.exception]
     text = " ".join(e.value for e in at.error)
     assert "values.parquet in the processed store cannot be read" in text and "not reachable" in text
+    assert str(tmp_path) not in text and "BCA_DATA_DIR" not in text      # the sentence without the server's details
+
+
+def test_app_never_shows_where_the_store_or_data_live(tmp_path, monkeypatch):
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(tmp_path / "store"))    # missing: the app would build it...
+    monkeypatch.setenv("BCA_DATA_DIR", str(tmp_path / "gone"))          # ...but the data folder is gone
+    at = run_app()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join([e.value for e in at.error] + [e.value for e in at.warning] + [b.label for b in at.status])
+    assert "not reachable" in shown and "has not been built" in shown
+    assert str(tmp_path) not in shown and "BCA_" not in shown, shown
 
 
 def test_build_without_data_folder_exits_non_zero_with_one_sentence(tmp_path):

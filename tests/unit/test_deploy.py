@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from components.errors import fault_sentence, new_reference
+from components.errors import fault_sentence, new_reference, public_text
 from components.reconnect import MOVED_SENTENCE, previous_session_id
 from deploy.asgi import SecurityHeaders
 from deploy.haproxy import Replica, main as haproxy_main, render
@@ -109,6 +109,20 @@ def test_the_fault_sentence_is_plain_and_carries_the_reference():
     assert re.fullmatch(r"[0-9a-f]{8}", reference) and reference != new_reference()
     sentence = fault_sentence(reference)
     assert reference in sentence and not re.search(r"[/\\]|Traceback|Error|\.py", sentence)
+
+
+@pytest.mark.parametrize("message, shown", [
+    ("The data folder /srv/atlas/data is not reachable (set BCA_DATA_DIR).", "The data folder is not reachable."),
+    ("The processed store /app/data/processed has not been built yet.", "The processed store has not been built yet."),
+    ("imd/imd2025.csv is missing from the data folder /srv/data.", "imd/imd2025.csv is missing from the data folder."),
+    ("The data folder /tmp/x does not exist; set BCA_DATA_DIR to the folder that holds the raw data.",
+     "The data folder does not exist."),
+    ("Read /etc/atlas/secret.yaml first.", "Read a server folder first."),
+    ("Source: https://www.ons.gov.uk/a/b, 1/2 of 100/1000 people; geo/leeds.geojson",
+     "Source: https://www.ons.gov.uk/a/b, 1/2 of 100/1000 people; geo/leeds.geojson"),
+])
+def test_public_text_keeps_the_sentence_and_drops_server_paths_and_settings(message, shown):
+    assert public_text(message) == shown
 
 
 FAULTY_PAGE = """
