@@ -1,15 +1,16 @@
 """Warm spaces: the city's warm and welcome spaces over a chosen measure of need, searchable, with a list."""
 import streamlit as st
 
-from data.safe_text import csv_safe
 from components import store
 from components.footer import source_line
 from components.legend import show_legend
-from components.warm_spaces_map import draw, need_layer
-from data.safe_text import safe_text
+from components.warm_spaces_map import draw, gap_layer, need_layer
+from components.trend_view import series_table
+from data.safe_text import csv_safe, safe_text
 from data.pipeline.warm_spaces import load_config
 from geo.choropleth import default_scheme, schemes_for
-from metrics.warm_spaces import DAY_NAMES, DAYS, list_table, search_spaces
+from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, residents_beyond,
+                                 response_by_area, search_spaces)
 
 LEVELS = {"ward24": "Wards", "lsoa21": "Neighbourhoods (LSOAs)"}
 DEFAULT_NEED = "fuel_poverty"
@@ -23,81 +24,168 @@ rejected = store.table("warm_spaces_rejected", stamp)
 st.markdown("Where Leeds' warm and welcome spaces are, over a measure of need you choose. Search the list by "
             "name, ward, type or the day a space is open; click a point, or pick a space below, for its details.")
 st.info(config.caveat, icon=":material/info:")
+VIEWS = ["Map and list", "Where response is missing", "Demand and response"]
 
-with st.container(border=True):
-    level_col, need_col = st.columns([1, 3])
-    level = level_col.radio("Areas", list(LEVELS), format_func=LEVELS.get, key="ws_level")
-    available, _ = store.indicators_at(level)
-    labels = {i.id: f"{i.theme}: {i.label}" for i in sorted(available, key=lambda i: (i.theme, i.label))}
-    if st.session_state.get("ws_need") not in labels:
-        st.session_state["ws_need"] = DEFAULT_NEED if DEFAULT_NEED in labels else next(iter(labels))
-    need_id = need_col.selectbox("Measure of need under the points (type to search)", list(labels),
-                                 format_func=labels.get, key="ws_need")
-    search_col, ward_col, type_col, day_col = st.columns([3, 2, 2, 2])
-    query = search_col.text_input("Search by name, address, type or ward", key="ws_query", max_chars=80)
-    wards = ward_col.multiselect("Wards", sorted(spaces["ward24_name"].unique()), key="ws_wards")
-    types = type_col.multiselect("Type of space", sorted(t for t in spaces["space_type"].dropna().unique() if t),
-                                 key="ws_types")
-    days = day_col.multiselect("Open on", DAYS, format_func=DAY_NAMES.get, key="ws_days",
-                               help="By the parsed opening hours; spaces whose hours could not be parsed are left "
-                                    "out when a day is chosen (their hours as given are in the list).")
 
-indicator = store.registry().get(need_id)
-period = indicator.latest.period
-scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
-layer = need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
-                   committee=st.session_state.get("committee", "all"), stamp=stamp)
-shown = search_spaces(spaces, query, wards, types, days)
+def map_and_list() -> None:
+    """Item 1: the points over a chosen need layer, the filters, a space's details and the list."""
+    with st.container(border=True):
+        level_col, need_col = st.columns([1, 3])
+        level = level_col.radio("Areas", list(LEVELS), format_func=LEVELS.get, key="ws_level")
+        available, _ = store.indicators_at(level)
+        labels = {i.id: f"{i.theme}: {i.label}" for i in sorted(available, key=lambda i: (i.theme, i.label))}
+        if st.session_state.get("ws_need") not in labels:
+            st.session_state["ws_need"] = DEFAULT_NEED if DEFAULT_NEED in labels else next(iter(labels))
+        need_id = need_col.selectbox("Measure of need under the points (type to search)", list(labels),
+                                     format_func=labels.get, key="ws_need")
+        search_col, ward_col, type_col, day_col = st.columns([3, 2, 2, 2])
+        query = search_col.text_input("Search by name, address, type or ward", key="ws_query", max_chars=80)
+        wards = ward_col.multiselect("Wards", sorted(spaces["ward24_name"].unique()), key="ws_wards")
+        types = type_col.multiselect("Type of space", sorted(t for t in spaces["space_type"].dropna().unique() if t),
+                                     key="ws_types")
+        days = day_col.multiselect("Open on", DAYS, format_func=DAY_NAMES.get, key="ws_days",
+                                   help="By the parsed opening hours; spaces whose hours could not be parsed are left "
+                                        "out when a day is chosen (their hours as given are in the list).")
 
-map_col, side_col = st.columns([5, 2])
-with map_col:
-    st.caption(f"{len(shown)} of {len(spaces)} spaces shown as cyan points, over {indicator.label} ({period}) "
-               f"by {LEVELS[level].lower()}.")
-    draw(layer, shown, key="ws_map", select_key="ws_space",
-         alt=f"Map of {len(shown)} warm spaces over {indicator.label} ({period}) by "
-             f"{LEVELS[level].lower()}. The same spaces are in the list below the map.")
-    st.caption(source_line(indicator.latest.source, period))
-    st.caption(f"Points: {catalogue.attribution_text('warm_spaces')}")
-with side_col:
-    show_legend(layer.legend_html)
-    names = dict(zip(shown["space_id"], shown["title"] + " (" + shown["ward24_name"] + ")"))
-    if st.session_state.get("ws_space") not in names:
-        st.session_state.pop("ws_space", None)
-    chosen = st.selectbox("Details of a space (type to search)", list(names), key="ws_space", index=None,
-                          format_func=lambda sid: names.get(sid, sid), placeholder="Choose a space…")
-    if chosen:
-        row = spaces.set_index("space_id").loc[chosen]
-        lines = [f"**{safe_text(row['title'], limit=200)}**", safe_text(row["space_type"] or "Warm space", limit=100),
-                 f"Ward: {safe_text(row['ward24_name'], limit=100)}",
-                 f"Address: {safe_text(row['address'], limit=300)}",
-                 f"Opening hours as given: {safe_text(row['hours_text'] or 'not given', limit=400)}"]
-        if not row["hours_parsed"]:
-            lines.append("The opening hours could not be read as days and times; check with the space.")
-        if row["accessibility"]:
-            lines.append(f"Accessibility: {safe_text(row['accessibility'], limit=400)}")
-        if row["description"]:
-            lines.append(f"Offers: {safe_text(row['description'], limit=600)}")
-        lines.append(f"Listed by: {safe_text(row['source_label'], limit=100)}, {safe_text(row['snapshot_date'], limit=20)}")
-        st.markdown("  \n".join(lines))
-        if isinstance(row["website"], str) and row["website"]:
-            st.link_button("Open its web site", row["website"])
-        elif row["url_text"]:
-            st.caption(f"Web address as given (not a complete link): {safe_text(row['url_text'], limit=120)}")
+    indicator = store.registry().get(need_id)
+    period = indicator.latest.period
+    scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
+    layer = need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
+                       committee=st.session_state.get("committee", "all"), stamp=stamp)
+    shown = search_spaces(spaces, query, wards, types, days)
 
-st.subheader("The list")
-table = list_table(shown)
-st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"Website": st.column_config.LinkColumn("Website"),
-                            "Hours a week (parsed)": st.column_config.NumberColumn(format="%.1f")})
-st.download_button("Download this list (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
-                   file_name="leeds_warm_spaces.csv", mime="text/csv")
-unparsed = int((~spaces["hours_parsed"]).sum())
-st.caption(f"Opening hours could not be read as days and times for {unparsed} of {len(spaces)} spaces; the list "
-           "shows every space's hours as the space gave them.")
-with st.expander(f"Rows of the file that could not be used ({len(rejected)})"):
-    if rejected.empty:
-        st.write(f"All {len(spaces)} rows of the file passed the checks (name, directory, date, ward and position "
-                 "inside Leeds).")
-    else:
-        st.dataframe(rejected.rename(columns={"row": "Row", "title": "Name", "problem": "Problem"}),
-                     hide_index=True, width="stretch")
+    map_col, side_col = st.columns([5, 2])
+    with map_col:
+        st.caption(f"{len(shown)} of {len(spaces)} spaces shown as cyan points, over {indicator.label} ({period}) "
+                   f"by {LEVELS[level].lower()}.")
+        draw(layer, shown, key="ws_map", select_key="ws_space",
+             alt=f"Map of {len(shown)} warm spaces over {indicator.label} ({period}) by "
+                 f"{LEVELS[level].lower()}. The same spaces are in the list below the map.")
+        st.caption(source_line(indicator.latest.source, period))
+        st.caption(f"Points: {catalogue.attribution_text('warm_spaces')}")
+    with side_col:
+        show_legend(layer.legend_html)
+        names = dict(zip(shown["space_id"], shown["title"] + " (" + shown["ward24_name"] + ")"))
+        if st.session_state.get("ws_space") not in names:
+            st.session_state.pop("ws_space", None)
+        chosen = st.selectbox("Details of a space (type to search)", list(names), key="ws_space", index=None,
+                              format_func=lambda sid: names.get(sid, sid), placeholder="Choose a space…")
+        if chosen:
+            row = spaces.set_index("space_id").loc[chosen]
+            lines = [f"**{safe_text(row['title'], limit=200)}**", safe_text(row["space_type"] or "Warm space", limit=100),
+                     f"Ward: {safe_text(row['ward24_name'], limit=100)}",
+                     f"Address: {safe_text(row['address'], limit=300)}",
+                     f"Opening hours as given: {safe_text(row['hours_text'] or 'not given', limit=400)}"]
+            if not row["hours_parsed"]:
+                lines.append("The opening hours could not be read as days and times; check with the space.")
+            if row["accessibility"]:
+                lines.append(f"Accessibility: {safe_text(row['accessibility'], limit=400)}")
+            if row["description"]:
+                lines.append(f"Offers: {safe_text(row['description'], limit=600)}")
+            lines.append(f"Listed by: {safe_text(row['source_label'], limit=100)}, {safe_text(row['snapshot_date'], limit=20)}")
+            st.markdown("  \n".join(lines))
+            if isinstance(row["website"], str) and row["website"]:
+                st.link_button("Open its web site", row["website"])
+            elif row["url_text"]:
+                st.caption(f"Web address as given (not a complete link): {safe_text(row['url_text'], limit=120)}")
+
+    st.subheader("The list")
+    table = list_table(shown)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"Website": st.column_config.LinkColumn("Website"),
+                                "Hours a week (parsed)": st.column_config.NumberColumn(format="%.1f")})
+    st.download_button("Download this list (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
+                       file_name="leeds_warm_spaces.csv", mime="text/csv")
+    unparsed = int((~spaces["hours_parsed"]).sum())
+    st.caption(f"Opening hours could not be read as days and times for {unparsed} of {len(spaces)} spaces; the list "
+               "shows every space's hours as the space gave them.")
+    with st.expander(f"Rows of the file that could not be used ({len(rejected)})"):
+        if rejected.empty:
+            st.write(f"All {len(spaces)} rows of the file passed the checks (name, directory, date, ward and position "
+                     "inside Leeds).")
+        else:
+            st.dataframe(rejected.rename(columns={"row": "Row", "title": "Name", "problem": "Problem"}),
+                         hide_index=True, width="stretch")
+
+
+def where_missing() -> None:
+    """Item 2: each LSOA's straight-line distance to the nearest space, mapped and listed, against need."""
+    access = store.table("warm_space_access", stamp)
+    lsoas = store.areas("lsoa21", stamp)
+    bands = config.access["bands_metres"]
+    st.warning(config.access["caveat"], icon=":material/straighten:")
+    st.caption(f"Each LSOA's point: {config.access['point']}. Duplicate listings are counted once: "
+               f"{config.dedupe['rule']} ({int(spaces['duplicate_of'].notna().sum())} listings merged, "
+               f"{int(spaces['duplicate_of'].isna().sum())} spaces).")
+    imd = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp).set_index("code")["value"]
+    fuel = store.indicator_table("fuel_poverty", "lsoa21", "2020", stamp).set_index("code")["value"]
+    gaps = gap_table(access, lsoas, spaces, {"IMD 2025 national decile (1 = most deprived)": imd,
+                                            "Households in fuel poverty, % (2020, LILEE)": fuel})
+    codes = gaps["Code"]
+    top_fifth = fuel >= fuel.quantile(0.8)
+    summary = residents_beyond(gaps, bands, {
+        "England's most deprived 10% (IMD 2025 decile 1)": codes.map(imd).eq(1),
+        "Most fuel-poor fifth of Leeds LSOAs (2020)": codes.map(top_fifth).fillna(False).astype(bool)})
+    c1, c2 = st.columns(2)
+    for col, band in zip((c1, c2), bands):
+        row = summary.iloc[0]
+        col.metric(f"Residents whose LSOA point is over {band:,} m (straight line) from a space",
+                   f"{row[f'Residents beyond {band:,} m']:,}",
+                   help=f"{row[f'LSOAs beyond {band:,} m']} of {row['LSOAs']} LSOAs; Census 2021 usual residents.")
+    st.dataframe(summary, hide_index=True, width="stretch")
+    layer = gap_layer(stamp)
+    map_col, side_col = st.columns([5, 2])
+    with map_col:
+        draw(layer, spaces[spaces["duplicate_of"].isna()], key="ws_gap_map", select_key="ws_space",
+             alt="Map of Leeds LSOAs coloured by straight-line distance to the nearest warm space, with the spaces "
+                 "as points. The same figures are in the table below.")
+        st.caption("Sources: LSOA boundaries and Census 2021 residents, Office for National Statistics (2021); "
+                   f"points: {catalogue.attribution_text('warm_spaces')}")
+    with side_col:
+        show_legend(layer.legend_html)
+    st.subheader("Gap areas, farthest first")
+    st.caption(f"{source_line('imd2025_lsoa21', '2025')} {source_line('fuel_poverty_2020', '2020')}")
+    st.dataframe(gaps, hide_index=True, width="stretch",
+                 column_config={"Straight-line distance to the nearest space (m)": st.column_config.NumberColumn(format="%d")})
+    st.download_button("Download the gap list (CSV)", csv_safe(gaps).to_csv(index=False).encode("utf-8"),
+                       file_name="leeds_warm_space_gaps_lsoa.csv", mime="text/csv")
+
+
+def demand_and_response() -> None:
+    """Item 3: demand (Universal Credit, fuel poverty, children in low income families, claimants) beside
+    response (spaces, per 1,000 residents, weekly hours) per ward or committee, each figure with its period."""
+    level = st.radio("Areas", ["ward24", "committee"], key="ws_dash_level", horizontal=True,
+                     format_func={"ward24": "Wards", "committee": "Community committees"}.get)
+    areas = store.areas(level, stamp)
+    ward_committee = dict(zip(store.areas("ward24", stamp)["code"], store.areas("ward24", stamp)["committee_code"]))
+    response = response_by_area(spaces, areas, ward_committee if level == "committee" else None)
+    series = series_table(stamp)
+    uc_now = latest_figure(series, "universal_credit_households", level, "UC households")
+    uc_before = latest_figure(series, "universal_credit_households", level, "UC households", months_before=12)
+    figures = [f for f in (
+        latest_figure(series, "universal_credit_per_100_households", level, "UC households per 100 households (derived)"),
+        latest_figure(series, "fuel_poverty", level, "Households in fuel poverty, % (LILEE)"),
+        latest_figure(series, "children_low_income", level, "Children in relative low income families", decimals=0),
+        latest_figure(series, "claimant_rate_ward", level, "Claimants, % of residents 16-64"),
+    ) if f is not None]
+    table = demand_table(response, figures, uc_now, uc_before)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
+                       file_name=f"leeds_warm_spaces_demand_response_{level}.csv", mime="text/csv")
+    lines = [f"Warm spaces: {catalogue.attribution_text('warm_spaces')} Duplicate listings counted once. "
+             f"Residents: Census 2021 (ONS)."]
+    for figure in [f for f in (uc_now, uc_before) if f is not None] + figures:
+        for source_id in figure.sources:
+            lines.append(f"{figure.label} ({figure.period}): {source_line(source_id, figure.period)}")
+    if level == "committee":
+        lines.append("Claimants by ward are published for wards only; no committee figure is shown.")
+    lines.append("Universal Credit and children in low income families are DWP counts for MSOAs, added up to "
+                 "wards and committees by best fit (LSOAs are not nested in wards: approximations). UC per 100 "
+                 "households is derived by the atlas with Census 2021 households as denominator, not a DWP figure.")
+    st.markdown("**Sources and periods**")
+    for line in dict.fromkeys(lines):
+        st.caption(line)
+
+
+view = st.segmented_control("View", VIEWS, key="ws_view", default=VIEWS[0]) or VIEWS[0]
+{VIEWS[0]: map_and_list, VIEWS[1]: where_missing, VIEWS[2]: demand_and_response}[view]()

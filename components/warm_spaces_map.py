@@ -9,13 +9,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
 from components import store
 from components.indicator_map import _payload
-from components.map import MAP_CREDIT, with_selection
-from metrics.warm_spaces import point_rows
+from components.legend import legend_markup
+from components.map import MAP_CREDIT, deck_template, with_selection
+from data.pipeline.warm_spaces import load_config
+from geo.features import features, representative_points, view_for_bounds
+from geo.palettes import class_colours, hex_to_rgba
+from metrics.warm_spaces import band_labels, distance_band, point_rows
 
 POINTS_LAYER_ID = "warm-spaces"
 POINTS_SENTINEL = "__bca_warm_spaces__"
@@ -35,14 +40,45 @@ def need_layer(*, indicator_id: str, level: str, period: str, scheme: str, k: in
     """The choropleth deck for a view with an (empty) points layer on top, serialised once per view."""
     payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
                        committee=committee, outline=False, stamp=stamp)
-    deck = json.loads(payload.template)
+    return NeedLayer(with_points_layer(payload.template), payload.table, payload.legend_html)
+
+
+def with_points_layer(template: str) -> str:
+    """A deck template with the (empty) warm spaces layer added on top, its data left as a placeholder."""
+    deck = json.loads(template)
     layer = pdk.Layer("ScatterplotLayer", id=POINTS_LAYER_ID, data=POINTS_SENTINEL, pickable=True, stroked=True,
                       filled=True, get_position="position", get_fill_color=POINT_FILL, get_line_color=POINT_LINE,
                       get_radius=70, radius_min_pixels=5, radius_max_pixels=14, line_width_min_pixels=1.5,
                       auto_highlight=True)
     layer_json = json.loads(pdk.Deck(layers=[layer], map_provider=None).to_json())["layers"][0]
     deck["layers"].append(layer_json)
-    return NeedLayer(json.dumps(deck, separators=(",", ":")), payload.table, payload.legend_html)
+    return json.dumps(deck, separators=(",", ":"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def gap_layer(stamp: str) -> NeedLayer:
+    """LSOAs coloured by straight-line distance band to the nearest space, with ward outlines and the points."""
+    config = load_config()
+    bands = config.access["bands_metres"]
+    access = store.table("warm_space_access", stamp).set_index("lsoa21_code")
+    lsoas = store.areas("lsoa21", stamp)
+    wards = store.areas("ward24", stamp)
+    band = distance_band(lsoas["code"].map(access["distance_m"]), bands)
+    colours = class_colours(len(bands) + 1, "lower_is_better")
+    labels = band_labels(bands)
+    props = lsoas[["code", "geometry"]].assign(
+        name=lsoas["display_name"],
+        fill=[hex_to_rgba(colours[b]) for b in band],
+        value_text=[f"{m:,.0f} m straight line to the nearest space" for m in lsoas["code"].map(access["distance_m"])],
+        context_text="Committee: " + lsoas["committee_name"].fillna(""),
+        decile_text="")
+    template = deck_template(features(props, ["code", "name", "fill", "value_text", "context_text", "decile_text"]),
+                             features(wards, ["code"]), representative_points(wards).to_dict("records"),
+                             view_for_bounds(tuple(lsoas.total_bounds)), TOOLTIP)
+    counts = band.value_counts()
+    rows = pd.DataFrame({"colour": colours, "label": labels, "count": [int(counts.get(i, 0)) for i in range(len(labels))]})
+    legend = legend_markup(rows, "Straight-line distance from each LSOA's point to the nearest warm space (LSOAs)")
+    return NeedLayer(with_points_layer(template), None, legend)
 
 def draw(layer: NeedLayer, spaces, key: str, alt: str, select_key: str, height: int = 600) -> None:
     """The map with the given spaces as points; a click on a point puts its id in ``select_key``.

@@ -22,7 +22,7 @@ LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England
 # MSOA life expectancy with ONS person-years and population-weighted IMD score (the England SII, Leeds MSOA
 # weights; data/pipeline/england.py); the Leeds LSOA 2011 -> 2021 lookup (uploads keyed by 2011 codes).
-TABLES = ("warm_spaces", "warm_spaces_rejected", "england_le_msoa", "lookup_lsoa11_lsoa21")
+TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "england_le_msoa", "lookup_lsoa11_lsoa21")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",

@@ -7,7 +7,11 @@ text as text, and Streamlit 1.67 HTML-escapes every value it substitutes into a 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 DAY_NAMES = dict(zip(DAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
@@ -67,3 +71,120 @@ def point_rows(spaces: pd.DataFrame) -> list[dict]:
              "value_text": f"{k} · {h}", "context_text": f"Ward: {w}", "decile_text": ""}
             for sid, x, y, name, k, h, w in zip(spaces["space_id"], spaces["lon"], spaces["lat"], text(spaces["title"]),
                                                 text(kind), text(hours), text(spaces["ward24_name"]))]
+
+
+def nearest(x: np.ndarray, y: np.ndarray, target_x: np.ndarray, target_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each point, the index of the nearest target and the straight-line distance to it (same units:
+    metres on a projected grid such as EPSG:27700)."""
+    tree = cKDTree(np.column_stack([target_x, target_y]))
+    distance, index = tree.query(np.column_stack([x, y]), k=1)
+    return index, distance
+
+
+def distance_band(metres: pd.Series, bands: list[int]) -> pd.Series:
+    """0 for within the first band, 1 for the next ... len(bands) for beyond the last (straight-line metres)."""
+    return pd.Series(np.searchsorted(np.asarray(bands, dtype=float), metres.to_numpy(), side="left"),
+                     index=metres.index)
+
+
+def band_labels(bands: list[int]) -> list[str]:
+    """'Up to 800 m', '800 m to 1.5 km', 'Over 1.5 km' for bands [800, 1500]."""
+    def fmt(m: int) -> str:
+        return f"{m / 1000:g} km" if m >= 1000 else f"{m} m"
+
+    edges = [fmt(b) for b in bands]
+    return [f"Up to {edges[0]}"] + [f"{a} to {b}" for a, b in zip(edges, edges[1:])] + [f"Over {edges[-1]}"]
+
+
+def gap_table(access: pd.DataFrame, lsoas: pd.DataFrame, spaces: pd.DataFrame, need: dict[str, pd.Series]) -> pd.DataFrame:
+    """One row per LSOA, farthest first: its distance to the nearest space, residents, ward, committee and
+    the need figures given (name -> Series indexed by LSOA code)."""
+    names = spaces.set_index("space_id")["title"]
+    table = access.merge(lsoas[["code", "name", "ward24_name", "committee_name", "population"]],
+                         left_on="lsoa21_code", right_on="code")
+    out = pd.DataFrame({"LSOA": table["name"], "Code": table["lsoa21_code"], "Ward": table["ward24_name"],
+                        "Committee": table["committee_name"], "Residents (Census 2021)": table["population"],
+                        "Straight-line distance to the nearest space (m)": table["distance_m"],
+                        "Nearest space": table["nearest_space_id"].map(names)})
+    for label, series in need.items():
+        out[label] = out["Code"].map(series)
+    return out.sort_values("Straight-line distance to the nearest space (m)", ascending=False).reset_index(drop=True)
+
+
+def residents_beyond(gaps: pd.DataFrame, bands: list[int], masks: dict[str, pd.Series]) -> pd.DataFrame:
+    """Residents whose LSOA point is beyond each distance, in all LSOAs and in each group (name -> bool mask)."""
+    distance = gaps["Straight-line distance to the nearest space (m)"]
+    residents = gaps["Residents (Census 2021)"]
+    rows = []
+    for group, mask in {"All LSOAs": pd.Series(True, index=gaps.index), **masks}.items():
+        mask = mask.reindex(gaps.index, fill_value=False)
+        row = {"Neighbourhoods": group, "LSOAs": int(mask.sum()), "Residents": int(residents[mask].sum())}
+        for band in bands:
+            beyond = mask & (distance > band)
+            row[f"LSOAs beyond {band:,} m"] = int(beyond.sum())
+            row[f"Residents beyond {band:,} m"] = int(residents[beyond].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def response_by_area(spaces: pd.DataFrame, areas: pd.DataFrame, area_of_ward: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per ward (or, with ``area_of_ward``, per committee): spaces counted in their own right, spaces per 1,000
+    residents (Census 2021) and the weekly opening hours of those whose hours parse (with how many did not)."""
+    own = spaces[spaces["duplicate_of"].isna()]
+    key = own["ward24_code"].map(area_of_ward) if area_of_ward else own["ward24_code"]
+    grouped = own.assign(area=key, unparsed=~own["hours_parsed"]).groupby("area")
+    counts = grouped.size()
+    out = pd.DataFrame({"code": areas["code"], "name": areas["name"], "population": areas["population"]})
+    out["spaces"] = out["code"].map(counts).fillna(0).astype(int)
+    out["spaces_per_1000"] = out["spaces"] / out["population"] * 1000
+    out["weekly_hours"] = out["code"].map(grouped["weekly_hours"].sum()).fillna(0.0)
+    out["hours_not_parsed"] = out["code"].map(grouped["unparsed"].sum()).fillna(0).astype(int)
+    return out
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One demand column: values by area code, with the period and source ids that every figure carries."""
+    label: str
+    values: pd.Series
+    period: str
+    sources: tuple[str, ...]
+    provisional: bool = False
+    decimals: int = 1
+
+
+def latest_figure(series: pd.DataFrame, trend_id: str, level: str, label: str, months_before: int = 0,
+                  decimals: int = 1) -> Figure | None:
+    """The latest period of a stored trend at a level (or the period ``months_before`` it), by area code."""
+    rows = series[(series["trend_id"] == trend_id) & (series["area_level"] == level)]
+    if rows.empty:
+        return None
+    latest = rows["period_start"].max()
+    when = latest - pd.DateOffset(months=months_before) if months_before else latest
+    rows = rows[rows["period_start"] == when]
+    if rows.empty:
+        return None
+    return Figure(label, rows.set_index("area_code")["value"], str(rows["period"].iloc[0]),
+                  tuple(sorted(rows["source"].astype(str).unique())), bool(rows["provisional"].any()), decimals)
+
+
+def demand_table(response: pd.DataFrame, figures: list[Figure], uc_now: Figure | None, uc_before: Figure | None) -> pd.DataFrame:
+    """Demand beside response, one row per area; every demand column names its period."""
+    out = pd.DataFrame({"Area": response["name"], "Code": response["code"],
+                        "Residents (Census 2021)": response["population"],
+                        "Warm spaces": response["spaces"],
+                        "Spaces per 1,000 residents": response["spaces_per_1000"].round(2),
+                        "Weekly opening hours (parsed)": response["weekly_hours"].round(1),
+                        "Spaces whose hours did not parse": response["hours_not_parsed"]})
+    if uc_now is not None:
+        note = ", provisional" if uc_now.provisional else ""
+        out[f"UC households ({uc_now.period}{note})"] = out["Code"].map(uc_now.values).round(0)
+        if uc_before is not None:
+            change = out["Code"].map(uc_now.values) - out["Code"].map(uc_before.values)
+            out[f"UC households, change {uc_before.period} to {uc_now.period}"] = change.round(0)
+            out[f"UC households, % change {uc_before.period} to {uc_now.period}"] = \
+                (change / out["Code"].map(uc_before.values) * 100).round(1)
+    for figure in figures:
+        out[f"{figure.label} ({figure.period}{', provisional' if figure.provisional else ''})"] = \
+            out["Code"].map(figure.values).round(figure.decimals)
+    return out

@@ -34,7 +34,7 @@ from data.pipeline.england import england_life_expectancy
 from data.pipeline.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.validate import require_count, require_known_codes
-from data.pipeline.warm_spaces import clean_spaces, place_spaces, read_spaces_file
+from data.pipeline.warm_spaces import access_table, clean_spaces, mark_duplicates, place_spaces, read_spaces_file
 from geo.aggregate import aggregate, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
 from geo.lookups import convert_lsoa11_to_lsoa21, membership
@@ -284,8 +284,9 @@ def warm_spaces_tables(sources: SourceCatalogue, geography: Geography, data_dir:
     path = locate(sources.sources["warm_spaces"], data_dir, check_sha=True)
     wards = geography.layers["ward24"].set_index("ward24_code")["ward24_name"].to_dict()
     cleaned = clean_spaces(read_spaces_file(path), wards)
-    return {"warm_spaces": place_spaces(cleaned.spaces, geography.layers["lsoa21"]),
-            "warm_spaces_rejected": cleaned.rejected}
+    spaces = mark_duplicates(place_spaces(cleaned.spaces, geography.layers["lsoa21"]))
+    return {"warm_spaces": spaces, "warm_spaces_rejected": cleaned.rejected,
+            "warm_space_access": access_table(spaces, geography.layers["lsoa21"])}
 
 
 def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.DataFrame, breaks: pd.DataFrame,

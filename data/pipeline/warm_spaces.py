@@ -29,7 +29,7 @@ from data.errors import DataError
 from data.paths import CATALOGUE_DIR, data_dir
 from data.safe_text import plain
 from data.pipeline.inputs import read_table
-from metrics.warm_spaces import DAYS
+from metrics.warm_spaces import DAYS, nearest
 
 CONFIG_PATH = CATALOGUE_DIR / "warm_spaces.yaml"
 _DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
@@ -52,6 +52,8 @@ class Config:
     max_text: int
     caveat: str
     source: str
+    dedupe: dict
+    access: dict
 
 
 @lru_cache(maxsize=2)
@@ -261,6 +263,55 @@ def place_spaces(spaces: pd.DataFrame, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
     out["easting"] = points.geometry.x.round(1).to_numpy()
     out["northing"] = points.geometry.y.round(1).to_numpy()
     return out
+
+
+def name_words(name: str, common: set[str]) -> frozenset[str]:
+    """The distinctive words of a name: lower case, no punctuation or trailing 's, common words dropped."""
+    words = re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", name.casefold())
+    return frozenset(w for w in (re.sub(r"['’]s?$", "", w) for w in words) if w and w not in common)
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.casefold())
+
+
+def mark_duplicates(spaces: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
+    """Add ``duplicate_of``: the id of the entry a listing repeats (None for a space counted in its own right).
+
+    The rule and its parameters are in data/warm_spaces.yaml (dedupe); it needs easting/northing.
+    """
+    rule = (config or load_config()).dedupe
+    common = set(rule["common_words"])
+    keep = spaces[spaces["source"] == rule["keep"]]
+    out = spaces.copy()
+    out["duplicate_of"] = None
+    if keep.empty:
+        return out
+    keep_xy = keep[["easting", "northing"]].to_numpy()
+    keep_words = [name_words(t, common) for t in keep["title"]]
+    for index, row in spaces[spaces["source"] == rule["merge"]].iterrows():
+        distance = ((keep_xy - [row["easting"], row["northing"]]) ** 2).sum(axis=1) ** 0.5
+        words = name_words(row["title"], common)
+        for k in distance.argsort():
+            if distance[k] > rule["max_metres"]:
+                break
+            if words & keep_words[k] or _normalised(row["title"]) == _normalised(keep["title"].iloc[k]):
+                out.at[index, "duplicate_of"] = keep["space_id"].iloc[k]
+                break
+    return out
+
+
+def access_table(spaces: pd.DataFrame, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per LSOA: its point (see data/warm_spaces.yaml, access) and the straight-line distance in metres
+    to the nearest space counted in its own right (duplicates left out)."""
+    polygons = lsoas[["lsoa21_code", "geometry"]].to_crs(BNG)
+    points = polygons.geometry.representative_point()
+    own = spaces[spaces["duplicate_of"].isna()]
+    index, metres = nearest(points.x.to_numpy(), points.y.to_numpy(),
+                            own["easting"].to_numpy(), own["northing"].to_numpy())
+    return pd.DataFrame({"lsoa21_code": polygons["lsoa21_code"].to_numpy(),
+                         "point_easting": points.x.round(1).to_numpy(), "point_northing": points.y.round(1).to_numpy(),
+                         "nearest_space_id": own["space_id"].to_numpy()[index], "distance_m": metres.round(0)})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,3 +58,33 @@ def test_neighbourhood_level_and_another_need_measure(page):
     page.selectbox(key="ws_need").set_value("imd_imd_score").run()
     assert not page.exception and len(_list(page)) == 226
     assert "by neighbourhoods (lsoas)" in " ".join(c.value for c in page.caption).lower()
+
+
+def test_where_response_is_missing_maps_and_lists_every_lsoa(page):
+    page.button_group(key="ws_view").set_value("Where response is missing").run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert "not walking or travel distances" in page.warning[0].value
+    summary, gaps = page.dataframe[0].value, page.dataframe[1].value
+    assert len(gaps) == 488 and gaps["Straight-line distance to the nearest space (m)"].is_monotonic_decreasing
+    assert summary.iloc[0]["Residents"] == 811_915
+    beyond = {m.label: m.value for m in page.metric}
+    assert beyond["Residents whose LSOA point is over 800 m (straight line) from a space"] == \
+        f"{summary.iloc[0]['Residents beyond 800 m']:,}"
+    captions = " ".join(c.value for c in page.caption)
+    assert "representative point" in captions and "14 listings merged, 212 spaces" in captions
+
+
+def test_demand_and_response_per_ward_and_committee_with_sources_and_periods(page):
+    page.button_group(key="ws_view").set_value("Demand and response").run()
+    assert not page.exception, [e.value for e in page.exception]
+    wards = page.dataframe[0].value
+    assert len(wards) == 33 and wards["Warm spaces"].sum() == 212
+    assert any(c.startswith("UC households (2023-11") for c in wards.columns)
+    assert "UC households, change 2022-11 to 2023-11" in wards.columns
+    assert "Households in fuel poverty, % (LILEE) (2022)" in wards.columns
+    captions = " ".join(c.value for c in page.caption)
+    assert "Department for Work and Pensions" in captions and "(2023-11)" in captions and "(2022)" in captions
+    page.radio(key="ws_dash_level").set_value("committee").run()
+    committees = page.dataframe[0].value
+    assert len(committees) == 10 and committees["Warm spaces"].sum() == 212
+    assert not any(c.startswith("Claimants") for c in committees.columns)

@@ -1,12 +1,14 @@
 """Warm spaces cleaning, hours parsing, search and escaping, on a small obviously fake file."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from data.errors import DataError
-from data.pipeline.warm_spaces import clean_spaces, parse_hours, plain_text, read_spaces_file, website
-from metrics.warm_spaces import list_table, point_rows, search_spaces
+from data.pipeline.warm_spaces import clean_spaces, mark_duplicates, parse_hours, plain_text, read_spaces_file, website
+from metrics.warm_spaces import (band_labels, demand_table, distance_band, latest_figure, list_table, nearest,
+                                 point_rows, residents_beyond, response_by_area, search_spaces)
 
 WARDS = {"E05999901": "Fakeward North", "E05999902": "Fakeward South"}
 HEADER = ("title,address,space_type,hours_text,opening_hours_osm,url,accessibility,description,source,"
@@ -139,3 +141,69 @@ def test_search_by_words_ward_type_and_day(cleaned):
     assert list(search_spaces(spaces, days=["Mo", "Fr"])["row"]) == [1]    # unparsed hours never match a day
     assert search_spaces(spaces, days=["Sa"]).empty
     assert len(search_spaces(spaces)) == 2
+
+
+# ---------------------------------------------------------------- M2: duplicates, distances, demand and response
+def _placed(rows):
+    frame = pd.DataFrame(rows, columns=["space_id", "title", "source", "easting", "northing"])
+    return frame.assign(ward24_code="E05999901", hours_parsed=True, weekly_hours=2.0)
+
+
+def test_duplicates_merge_only_near_and_alike_across_directories():
+    spaces = _placed([
+        ("ws1", "Test Methodist Church", "leeds_city_council", 0, 0),
+        ("ws2", "Test Methodist Warm Welcome", "warm_welcome", 60, 0),     # near, shares "test"/"methodist"
+        ("ws3", "Welcome Warm Space", "warm_welcome", 10, 0),              # near, but only common words
+        ("ws4", "Test Methodist Church", "warm_welcome", 150, 0),          # alike, but 150 m away
+        ("ws5", "The Welcome", "leeds_city_council", 1000, 0),
+        ("ws6", "the welcome!", "warm_welcome", 1020, 0),                  # only common words, same name
+        ("ws7", "Test Methodist Church", "leeds_city_council", -5, 0),     # same directory: never merged
+    ])
+    marked = mark_duplicates(spaces).set_index("space_id")["duplicate_of"]
+    assert marked.to_dict() == {"ws1": None, "ws2": "ws1", "ws3": None, "ws4": None, "ws5": None, "ws6": "ws5",
+                                "ws7": None}
+
+
+def test_nearest_distance_in_metres_on_a_hand_made_grid():
+    index, metres = nearest(np.array([0.0, 300.0, 1000.0]), np.array([0.0, 400.0, 1900.0]),
+                            np.array([0.0, 1000.0]), np.array([0.0, 2000.0]))
+    assert list(index) == [0, 0, 1] and list(metres) == [0.0, 500.0, 100.0]
+
+
+def test_distance_bands_and_residents_beyond():
+    assert list(distance_band(pd.Series([0, 800, 801, 1500, 1501]), [800, 1500])) == [0, 0, 1, 1, 2]
+    assert band_labels([800, 1500]) == ["Up to 800 m", "800 m to 1.5 km", "Over 1.5 km"]
+    gaps = pd.DataFrame({"Straight-line distance to the nearest space (m)": [100, 900, 2000],
+                         "Residents (Census 2021)": [10, 20, 40]})
+    table = residents_beyond(gaps, [800, 1500], {"Deprived": pd.Series([False, True, True])}).set_index("Neighbourhoods")
+    assert table.loc["All LSOAs", "Residents beyond 800 m"] == 60 and table.loc["All LSOAs", "Residents beyond 1,500 m"] == 40
+    assert table.loc["Deprived", "LSOAs"] == 2 and table.loc["Deprived", "Residents beyond 1,500 m"] == 40
+
+
+def test_response_counts_each_space_once_per_ward_and_committee():
+    spaces = _placed([("ws1", "A", "leeds_city_council", 0, 0), ("ws2", "A", "warm_welcome", 0, 0),
+                      ("ws3", "B", "leeds_city_council", 0, 0)]).assign(duplicate_of=[None, "ws1", None],
+                                                                        ward24_code=["W1", "W1", "W2"])
+    wards = pd.DataFrame({"code": ["W1", "W2", "W3"], "name": ["One", "Two", "Three"], "population": [1000, 2000, 500]})
+    by_ward = response_by_area(spaces, wards).set_index("code")
+    assert by_ward["spaces"].to_dict() == {"W1": 1, "W2": 1, "W3": 0}
+    assert by_ward.loc["W2", "spaces_per_1000"] == 0.5 and by_ward.loc["W1", "weekly_hours"] == 2.0
+    committees = pd.DataFrame({"code": ["C1"], "name": ["Cee"], "population": [3500]})
+    assert response_by_area(spaces, committees, {"W1": "C1", "W2": "C1", "W3": "C1"})["spaces"].item() == 2
+
+
+def test_latest_figure_and_twelve_months_before():
+    months = pd.to_datetime(["2022-11-01", "2023-10-01", "2023-11-01"])
+    series = pd.DataFrame({"trend_id": "uc", "area_level": "ward24", "area_code": "W1", "period": ["2022-11", "2023-10", "2023-11"],
+                           "period_start": months, "value": [100.0, 110.0, 120.0], "source": "fake_source",
+                           "provisional": [False, False, True]})
+    now = latest_figure(series, "uc", "ward24", "UC")
+    before = latest_figure(series, "uc", "ward24", "UC", months_before=12)
+    assert (now.period, now.values["W1"], now.provisional) == ("2023-11", 120.0, True)
+    assert (before.period, before.values["W1"]) == ("2022-11", 100.0)
+    assert latest_figure(series, "uc", "committee", "UC") is None
+    response = pd.DataFrame({"code": ["W1"], "name": ["One"], "population": [1000], "spaces": [1],
+                             "spaces_per_1000": [1.0], "weekly_hours": [2.0], "hours_not_parsed": [0]})
+    table = demand_table(response, [], now, before)
+    assert table["UC households, % change 2022-11 to 2023-11"].item() == 20.0
+    assert "UC households (2023-11, provisional)" in table.columns
