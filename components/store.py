@@ -34,20 +34,32 @@ _BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one 
 
 
 def _rebuild_with_progress(processed: Path, reason: str) -> None:
-    with _BUILD_LOCK, st.status(f"Preparing the data store: {public_text(reason)}", expanded=True) as box:
-        bar = st.progress(0.0)
+    """Build the store once, even when many sessions find it missing together (a herd).
 
-        def progress(step: str, fraction: float) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+    Sessions are threads of one server: they queue on the lock, and each checks again after taking it,
+    so only the first builds; the others find the fresh store and go on (without the check each rebuilt
+    in turn, > 150 s each under load).
+    """
+    with _BUILD_LOCK:
+        if store_status(processed).usable:
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            return
+        with st.status(f"Preparing the data store: {public_text(reason)}", expanded=True) as box:
+            bar = st.progress(0.0)
 
-        try:
-            build(out_dir=processed, progress=progress)
-        except DataError as exc:
-            box.update(label="The data store could not be built", state="error")
-            LOG.warning("the store could not be built: %s (data folder %s, set by BCA_DATA_DIR)", exc, data_dir())
-            show_problem(st.error, str(exc))
-            st.stop()
-        box.update(label="Data store ready", state="complete", expanded=False)
+            def progress(step: str, fraction: float) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+
+            try:
+                build(out_dir=processed, progress=progress)
+            except DataError as exc:
+                box.update(label="The data store could not be built", state="error")
+                LOG.warning("the store could not be built: %s (data folder %s, set by BCA_DATA_DIR)", exc,
+                            data_dir())
+                show_problem(st.error, str(exc))
+                st.stop()
+            box.update(label="Data store ready", state="complete", expanded=False)
     st.cache_resource.clear()
     st.cache_data.clear()
 
