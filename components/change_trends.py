@@ -155,8 +155,8 @@ def area_chart(trend: Trend, rows: pd.DataFrame, level: str, changes: pd.DataFra
     names = dict(zip(options["code"], options["display_name"].fillna(options["name"])))
     code = st.selectbox("Follow one area over time", list(names), format_func=names.get,
                         key=f"change_area_{trend.id}_{level}")
-    picked = rows[((rows["area_level"] == level) & (rows["area_code"] == code)) | (rows["area_level"] == "lad")]
-    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} and Leeds")
+    picked = rows[((rows["area_level"] == level) & (rows["area_code"] == code)) | rows["area_level"].isin(tv.COMPARATORS)]
+    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} against Leeds and England")
 
 
 def demand_section(stamp: str, committee: str) -> None:
@@ -188,6 +188,7 @@ def demand_section(stamp: str, committee: str) -> None:
     picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
     names = dict(zip(top["code"], top["display_name"]))
     tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")
+    claimant_snapshot(stamp, committee)
 
 
 def explorer_change(level: str, committee: str, stamp: str) -> None:
@@ -247,3 +248,24 @@ def _measures_at(level: str, stamp: str) -> list[str]:
     registry = [m for m in tv.registry_measures()
                 if level in store.registry().get(m[len(tv.REGISTRY_PREFIX):]).levels(list(store.area_catalogue().levels))]
     return trends + registry
+
+
+def claimant_snapshot(stamp: str, committee: str) -> None:
+    """The ward claimant rate, July and October 2023: a four-month snapshot, not a trend."""
+    trend = tv.catalogue().get("claimant_rate_ward")
+    series_id = trend.series[0].id
+    rows = tv.trend_rows(trend.id, stamp)
+    periods = series_periods(rows[rows["area_level"] == "ward24"], series_id)
+    start, end = periods[0], periods[-1]
+    changes = tv.area_changes(trend.id, series_id, "ward24", start, end, stamp)
+    if committee != "all":
+        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
+    top = changes.sort_values(["value_end", "change"], ascending=False)
+    st.subheader(f"Claimant rate by ward, {start} and {end} (a snapshot)")
+    st.dataframe(pd.DataFrame({"Ward": top["name"], "Committee": top["committee_name"], f"{start} (%)": top["value_start"],
+                               f"{end} (%)": top["value_end"], "Change (points)": top["change"],
+                               "Judgement": top["judgement"]}),
+                 hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                for c in (f"{start} (%)", f"{end} (%)", "Change (points)")})
+    st.caption(f"{trend.caveat} Rule: {trend.change_rule.text} " + tv.sources_caption(trend, rows))

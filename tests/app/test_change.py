@@ -77,6 +77,8 @@ def test_monthly_demand_shows_the_latest_leeds_total_and_where_it_rose(app):
     assert shown["Leeds households on UC, 2023-11"] == f"{total:,.0f} households"
     top = next(d.value for d in app.dataframe if "Change (%)" in d.value.columns)
     assert len(top) == 10 and top["Change"].is_monotonic_decreasing
+    snapshot = next(d.value for d in app.dataframe if "Ward" in d.value.columns and "2023-10 (%)" in d.value.columns)
+    assert len(snapshot) == 33                                   # the four-month claimant snapshot, by ward
 
 
 def test_committee_filter_narrows_the_area_list(app):
