@@ -31,10 +31,12 @@ from data.paths import processed_dir
 from data.store import store_status
 from deploy.haproxy import Replica, render
 from deploy.settings import load_config
+from deploy.warm import warm
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REPLICAS = 8
 START_TIMEOUT_S = 120.0
+WARM_PAGES = ("", "explorer")  # the home page loads the store and the map layers; the explorer its caches
 
 
 class ClusterError(RuntimeError):
@@ -89,6 +91,13 @@ class Cluster:
                 replica.restarts += 1
                 _spawn(replica, self.env)
                 restarted.append(replica.name)
+        if restarted:  # warmed once it answers, in the background of the proxy's own health checks
+            health = load_config().health.path
+            ready = [r.url for r in self.replicas if r.name in restarted]
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while time.monotonic() < deadline and not all(http_status(u + health) == 200 for u in ready):
+                time.sleep(0.5)
+            warm(ready, WARM_PAGES)
         return restarted
 
 
@@ -169,8 +178,12 @@ def _tail(path: Path, lines: int = 5) -> str:
 @contextmanager
 def start_cluster(replicas: int = 3, port: int = 8080, *, replica_ports: list[int] | None = None,
                   bind_host: str = "127.0.0.1", log_dir: Path | None = None, env: dict[str, str] | None = None,
-                  timeout_s: float = START_TIMEOUT_S, log=print) -> Iterator[Cluster]:
-    """Start `replicas` app processes and HAProxy on `port`; everything is stopped when the block ends."""
+                  timeout_s: float = START_TIMEOUT_S, warm_pages: tuple[str, ...] = WARM_PAGES,
+                  log=print) -> Iterator[Cluster]:
+    """Start `replicas` app processes and HAProxy on `port`; everything is stopped when the block ends.
+
+    Each replica opens `warm_pages` once before the proxy starts, all replicas at once: the cold start
+    (store, page modules, shared caches) is paid here, not by the first reader or a failed-over one."""
     if not 1 <= replicas <= MAX_REPLICAS:
         raise ClusterError(f"--replicas must be 1 to {MAX_REPLICAS}")
     haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
@@ -202,6 +215,8 @@ def start_cluster(replicas: int = 3, port: int = 8080, *, replica_ports: list[in
 
             wait_until(lambda: all(http_status(m.url + health) == 200 for m in members), timeout_s,
                        "the replicas did not all answer their health check", check=any_died)
+            for problem in warm([m.url for m in members], warm_pages):
+                log(f"warning: a replica could not be warmed ({problem}); it still serves")
             config_path = log_dir / "haproxy.cfg"
             config_path.write_text(render([Replica(m.name, f"127.0.0.1:{m.port}") for m in members],
                                           f"{bind_host}:{port}"), encoding="utf-8")

@@ -277,3 +277,12 @@ def test_a_failed_store_build_is_a_non_zero_exit_with_the_reason(monkeypatch, ca
     monkeypatch.setattr(run.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", "x\nDataError: the lookup is missing"))
     assert run.main(["--store-only"]) == 1
     assert "could not be built: DataError: the lookup is missing" in capsys.readouterr().err
+
+
+def test_warming_a_replica_that_does_not_answer_is_reported_not_raised():
+    from bench.server import free_port
+    from deploy.warm import warm
+
+    url = f"http://127.0.0.1:{free_port()}"                 # nothing listens there
+    [problem] = warm([url], ("explorer",))
+    assert problem.startswith(f"{url} explorer: ")
