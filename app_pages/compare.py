@@ -25,7 +25,7 @@ committee = st.session_state.get("committee", "all")
 if not st.session_state.get("compare") and level == "ward24" and committee != "all":
     wards = store.areas("ward24", stamp)
     st.session_state["compare"] = ",".join(wards[wards["committee_code"] == committee]["code"].astype(str).head(6))
-codes = view.bound_codes(f"{levels[level].short}s to compare", names, "compare")
+codes = view.bound_codes(f"{levels[level].nouns[:1].upper()}{levels[level].nouns[1:]} to compare", names, "compare")
 
 if len(codes) < 2:
     st.info("Choose at least two areas to compare (up to six).")

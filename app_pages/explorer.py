@@ -68,7 +68,7 @@ def explore() -> None:
                                  committee=committee, outline=outline, stamp=stamp)
         st.subheader("The numbers behind the map")
         if committee != "all":
-            st.caption(f"{numbers.shown} of {numbers.total} {levels[level].short}s, in the chosen community committee.")
+            st.caption(f"{numbers.shown} of {levels[level].count(numbers.total)}, in the chosen community committee.")
         st.dataframe(numbers.arrow, hide_index=True, width="stretch",
                      column_config={indicator.short_label: st.column_config.NumberColumn(format=number_format(indicator))})
         export_buttons(indicator, level, period, committee, numbers.display, view, selected=area)

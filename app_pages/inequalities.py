@@ -15,7 +15,8 @@ IMD_SOURCES = ("imd2025_lsoa21", iv.DEPRIVATION_PERIOD)
 st.title("Life expectancy gaps and inequality")
 st.markdown("How much longer people live in the least deprived parts of Leeds than in the most deprived, measured "
             "the way public health measures it: gaps with confidence intervals and the **Slope Index of Inequality** "
-            "(SII), the Public Health Outcomes Framework measure, computed with a port of UKHSA's `phe_sii()`.")
+            "(SII), the measure the Public Health Outcomes Framework uses, computed the way UKHSA computes it (see "
+            "*How these figures are made* at the end of the page).")
 level = st.session_state["level"]
 committee = st.session_state["committee"]
 stamp = store.built_at()

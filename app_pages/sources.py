@@ -7,16 +7,16 @@ from data.store import read_manifest
 from data.paths import processed_dir
 
 st.title("Data sources and methods")
-st.markdown("Every figure in Best City Atlas comes from the open data listed here, processed by "
-            "`python -m data.build`. Nothing is estimated or filled in; where a figure cannot be computed the app "
-            "says so.")
+st.markdown("Every figure in Best City Atlas comes from the open data listed here, checked file by file against the "
+            "published versions before use. Nothing is estimated or filled in; where a figure cannot be computed the "
+            "app says so.")
 catalogue = store.sources()
 rows = [{"Dataset": s.dataset, "Publisher": s.publisher, "Edition": s.edition, "Period": s.period,
          "Geography": f"{s.geography} ({s.vintage})", "Licence": catalogue.licences[s.licence].name if s.licence in catalogue.licences else s.licence,
          "File": s.path, "SHA-256": s.sha256[:12] + "…"} for s in catalogue.sources.values() if s.used_by == "app"]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 manifest = read_manifest(processed_dir())
-st.caption(f"Data store built {manifest.get('built_at')} from {manifest.get('data_dir')} "
+st.caption(f"Figures prepared {manifest.get('built_at')} from the files above "
            f"({manifest.get('indicators')} indicators, {manifest.get('value_rows'):,} values).")
 
 st.subheader("Indicators")
@@ -24,7 +24,9 @@ registry = store.registry()
 pillar = st.selectbox("Pillar", ["All", "Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], key="sources_pillar")
 indicators = [i for i in registry.indicators if pillar == "All" or pillar in i.pillars]
 table = pd.DataFrame([{"Indicator": i.label, "Id": i.id, "Unit": i.unit, "Period": ", ".join(i.periods),
-                       "Better when": {"higher_is_better": "higher", "lower_is_better": "lower", "neutral": "—"}[i.polarity],
+                       "Better when": {"higher_is_better": "higher", "lower_is_better": "lower",
+                                       "neutral": "neither (context)"}[i.polarity],
+                       "Why": i.polarity_reason or "",
                        "Pillars": ", ".join(i.pillars), "Theme": i.theme,
                        "Larger areas": i.aggregation.describe(i.native_level), "Caveat": i.caveat} for i in indicators])
 st.dataframe(table, hide_index=True, width="stretch")

@@ -16,6 +16,7 @@ from components.footer import attribution_lines
 from components.profile import SPINE_HIDDEN_UNITS, area_names, cached_profile
 from components.state import synced
 from metrics.profile import compare_table
+from data.words import count
 
 
 def bound_codes(label: str, options: dict[str, str], state_key: str, max_selections: int = 6) -> list[str]:
@@ -24,7 +25,7 @@ def bound_codes(label: str, options: dict[str, str], state_key: str, max_selecti
     requested = [c for c in str(st.session_state.get(state_key) or "").split(",") if c]
     current = [c for c in requested if c in options][:max_selections]
     if ignored := [c for c in requested if c not in options]:
-        st.info(f"Ignored {len(ignored)} area code(s) from the link that are not Leeds areas of this kind: "
+        st.info(f"Ignored {count(len(ignored), 'area code')} from the link, not Leeds areas of this kind: "
                 f"{', '.join(c[:12] for c in ignored[:3])}.", icon=":material/link_off:")
     if st.session_state.get(widget_key) != current:
         st.session_state[widget_key] = current

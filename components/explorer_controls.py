@@ -154,7 +154,7 @@ def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator,
     st.subheader(str(row["display_name"]))
     rank = "not ranked" if pd.isna(row["rank"]) else f"{int(row['rank'])} of {int(table['rank'].notna().sum())}"
     value = indicator.format_value(None if pd.isna(row["value"]) else float(row["value"]))
-    st.metric(f"{indicator.short_label} ({period})", value, help=f"Rank in Leeds (1 = worst): {rank}.")
+    st.metric(indicator.titled(period), value, help=f"Rank in Leeds (1 = worst): {rank}.")
     st.caption(f"Rank in Leeds: {rank} (1 = worst). Class: {row['class']}.")
     registry = store.registry()
     all_levels = list(store.area_catalogue().levels)

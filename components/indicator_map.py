@@ -222,7 +222,7 @@ def with_leeds_row(display: pd.DataFrame, value_column: str, leeds_value: float 
 
 def legend_title(indicator, period: str, classed: ClassedValues) -> str:
     unit = f", {indicator.unit}" if indicator.unit else ""
-    return f"{indicator.short_label} ({indicator.period_label(period)}{unit}) — {classed.scheme_label}"
+    return f"{indicator.titled(indicator.period_label(period) + unit)} — {classed.scheme_label}"
 
 
 def table_for_display(table: pd.DataFrame, indicator_label: str, with_ci: bool,

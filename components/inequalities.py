@@ -102,7 +102,7 @@ def sii_chart(view: SiiView, title: str) -> alt.LayerChart:
     points = points.assign(ci_text=[f"{indicator.format.format(lo)} to {indicator.format.format(hi)}"
                                     if pd.notna(lo) else "no CI" for lo, hi in zip(points["lower"], points["upper"])])
     line = iv.fitted_line(view.result, scale)
-    y_title = f"{indicator.short_label} ({indicator.unit})"
+    y_title = indicator.titled(indicator.unit)
     x = alt.X("relative_rank:Q", scale=alt.Scale(domain=[0, 1]),
               title="People ranked by deprivation (0 = most, 1 = least deprived)")
     y_scale = alt.Scale(zero=False)

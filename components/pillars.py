@@ -167,9 +167,10 @@ def composite_map(pillar: str, level: str, committee: str) -> None:
     names = ", ".join(registry.get(k).short_label for k in used)
     missing = (" Left out at this level: " + ", ".join(registry.get(k).short_label for k in left_out) + ".") \
         if left_out else ""
-    st.caption(f"{indicator.short_label}: mean of the oriented z-scores of {len(used)} KPIs ({names}), each "
-               f"standardised among Leeds' {level_label(level)} (higher = better; 0 = the average Leeds "
-               f"{level_label(level, plural=False)}).{missing} {indicator.caveat}")
+    st.caption(f"{indicator.short_label}: the average of {len(used)} KPIs ({names}), each first put on a common "
+               f"scale, how far an area sits above or below the average of Leeds' {level_label(level)} in standard "
+               f"deviations (a 'z-score'), turned so that higher = better; 0 = the average Leeds "
+               f"{level_label(level, plural=False)}.{missing} {indicator.caveat}")
     with st.expander("The numbers behind this map"):
         table = view.table[["display_name", "code", "value", "rank"]].rename(columns={
             "display_name": "Area", "code": "Code", "value": "Composite (z)", "rank": "Rank (1 = worst)"})
@@ -298,8 +299,8 @@ def category_counts(result: pv.Intersections, level: str) -> None:
 def upset_chart(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
     """UpSet-style chart: areas per combination (bars) over a dot matrix naming the pillars in it."""
     spec = _upset_spec(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at())
-    st.markdown("**Combinations of weak pillars** (UpSet chart: bars count the areas; the dots below each bar "
-                "show which pillars the combination contains)")
+    st.markdown("**Combinations of weak pillars**: each bar counts the areas weak on one combination, and the dots "
+                "below it show which pillars that combination contains (a layout known as an UpSet chart)")
     show_spec(spec, width="content")
 
 

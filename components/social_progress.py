@@ -55,8 +55,7 @@ def cached_spi_runs(level: str, stamp: str) -> dict[str, LevelSpi]:
 
 def plural(level: str) -> str:
     """'LSOAs', 'MSOAs', 'wards', 'committees': how the text names a level's areas."""
-    short = store.area_catalogue().levels[level].short
-    return f"{short}s" if short.isupper() else f"{short.lower()}s"
+    return store.area_catalogue().levels[level].nouns
 
 
 def area_names(level: str, stamp: str) -> pd.Series:
@@ -118,7 +117,8 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
         "SPI scorecards judge a country against countries of similar GDP per head.")
     st.caption("Peers: " + ", ".join(names.get(p, p) for p in peers))
     st.dataframe(_format_scorecard(table, registry, framework), hide_index=True, width="stretch")
-    st.caption(f"Scores: 0-100 between dystopia and utopia ({WEIGHTINGS[weighting].lower()}). Leeds value: for "
+    st.caption(f"Scores: 0-100, from the worst plausible value (0, called 'dystopia') to the best (100, "
+               f"'utopia') ({WEIGHTINGS[weighting].lower()}). Leeds value: for "
                f"scores, the median of Leeds {areas_text} (the method needs several areas, so there is no "
                "city-wide score); for indicators, the Leeds figure in its own units.")
     st.caption(sources_caption(run.periods) + " " + source_line("imd2025_lsoa21", SPI_PERIOD))

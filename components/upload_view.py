@@ -15,6 +15,7 @@ from components.legend import legend
 from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
 from data.paths import processed_dir
+from data.words import count
 from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
                          UploadError, UserIndicator, display_properties, load_reference, make_indicator, protection_sentence,
                          read_upload)
@@ -85,11 +86,11 @@ def uploader() -> Upload | None:
         return None
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is not None:
-        st.success(f"Loaded {safe_text(name or 'your file')}: {len(upload.values)} Leeds "
-                   f"{LEVEL_LABELS[upload.level]} area(s) matched by {upload.key} in column "
+        st.success(f"Loaded {safe_text(name or 'your file')}: "
+                   f"{count(len(upload.values), f'Leeds {LEVEL_LABELS[upload.level]} area')} matched by {upload.key} in column "
                    f"'{safe_text(upload.key_column)}'.", icon=":material/check_circle:")
         if upload.unmatched:
-            with st.expander(f"{len(upload.unmatched)} row(s) not matched to a Leeds area"):
+            with st.expander(f"{count(len(upload.unmatched), 'row')} not matched to a Leeds area"):
                 st.dataframe(pd.DataFrame({"Not matched (as written in the file)": [str(u) for u in upload.unmatched]}),
                              hide_index=True)
     return upload
@@ -210,7 +211,7 @@ def _map_payload(ind: UserIndicator, committee: str, stamp: str):
     view = map_view(ind.level, committee, stamp)
     rows = legend_rows(classification, colours, fmt=ind.fmt.replace(",", ""))
     hidden = int((table["reason"].fillna("") != "").sum())
-    rows.loc[rows.index[-1], "label"] = f"No data or hidden ([c]: {hidden})" if hidden else "No data"
+    rows.loc[rows.index[-1], "label"] = "Hidden as [c] or no data" if hidden else "No data"   # the count follows
     return area_features, outline_features, labels, view, rows, f"{ind.label} (quantiles)"
 
 

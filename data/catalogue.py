@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
+from data.words import count
 
 
 class Source(BaseModel):
@@ -88,7 +89,13 @@ class Committees(BaseModel):
 class Level(BaseModel):
     label: str
     short: str
+    noun: str
+    nouns: str
     expected: int
+
+    def count(self, n: int) -> str:
+        """'1 ward', '4 wards': the level's own nouns from areas.yaml."""
+        return count(n, self.noun, self.nouns)
 
 
 class NamedArea(BaseModel):

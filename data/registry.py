@@ -200,6 +200,15 @@ class Indicator(BaseModel):
             return "Shown for areas made of several LSOAs; a single LSOA is either 0% or 100%."
         return f"Published for {self.native_level.upper()}s; it cannot be split into smaller areas."
 
+    def titled(self, *details: str) -> str:
+        """The short label with details in one bracket: 'Life expectancy (women, years)', not '(women) (years)'."""
+        extra = ", ".join(d for d in details if d)
+        if not extra:
+            return self.short_label
+        if self.short_label.endswith(")") and "(" in self.short_label:
+            return f"{self.short_label[:-1]}, {extra})"
+        return f"{self.short_label} ({extra})"
+
     def period_label(self, period: str) -> str:
         """'2019 (converted from 2011 LSOAs)' for a converted edition, else the period itself."""
         try:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from data.errors import DataError
+from data.words import count as counted
 from data.store import read_areas, read_store_table
 from geo.lookups import convert_lsoa11_to_lsoa21
 from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
@@ -692,7 +693,8 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
         table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
         n_primary = int((result.reason == "primary").sum())
         n_secondary = int((result.reason == "secondary").sum())
-        notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
+        if n_primary + n_secondary:
+            notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
         if result.unprotected_groups:
             notices.append("Do not publish totals for: " + ", ".join(plain(g) for g in result.unprotected_groups)
                            + " (a hidden count could be worked out from them).")
@@ -713,7 +715,7 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
 def protection_sentence(threshold: int, n_hidden: int) -> str:
     """The one sentence that says exactly what the small-number protection guarantees (see
     metrics.suppression: protection intervals checked by linear programming over every total)."""
-    return (f"{n_hidden} area(s) are shown as \"{CONFIDENTIAL}\": every count from 1 to {threshold - 1} is hidden, and "
+    return (f"{counted(n_hidden, 'area is', 'areas are')} shown as \"{CONFIDENTIAL}\": every count from 1 to {threshold - 1} is hidden, and "
             f"enough other areas are hidden that, from every figure shown and every ward, committee and Leeds total, "
             f"each hidden small count could be any number from 1 to {threshold}.")
 

@@ -120,7 +120,7 @@ def small_multiples(values: pd.DataFrame, areas: pd.DataFrame, registry, pillar:
         leeds = comparator(values, kpi, period, "lad")
         england = comparator(values, kpi, period, "england") if indicator.england else float("nan")
         frame["rank"] = rank_worst_first(frame["value"], indicator.polarity)
-        frame = frame.assign(indicator_id=kpi, label=f"{indicator.short_label} ({period})", leeds=leeds,
+        frame = frame.assign(indicator_id=kpi, label=indicator.titled(period), leeds=leeds,
                              england=england, value_text=frame["value"].map(
                                  lambda v: indicator.format_value(None if pd.isna(v) else float(v))))
         frame["vs_leeds"] = [compare_word(v, leeds, indicator.polarity) for v in frame["value"]]

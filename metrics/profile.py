@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data.catalogue import load_areas
 from data.registry import Indicator, Registry
 from metrics.spine import BETTER, HIGHER, LOWER, SIMILAR_LABEL, WORSE, ci_count, comparison_counts, group_level_values, spine_table
 
@@ -299,6 +300,12 @@ def headline_sentence(name: str, level: str, headlines: list[Headline], spine: p
     return sentence
 
 
+def ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd' ("7th worst of 33" says which end is which)."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame, n: int = 3) -> list[str]:
     """The headline sentence plus the indicators where the area sits at the worst end of Leeds."""
     sentences = [headline_sentence(name, level, headlines, spine)]
@@ -311,7 +318,7 @@ def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.Da
                    & (spine["rank"] <= spine["n_areas"] / 2)]
     worst = ranked.sort_values("rank", kind="stable").head(n)
     if not worst.empty and level != "lad":
-        items = [f"{r.label} {r.value_text} (rank {int(r.rank)} of {int(r.n_areas)}"
+        items = [f"{r.label} {r.value_text} ({ordinal(int(r.rank))} worst of {int(r.n_areas)}"
                  + (f", Leeds {r.leeds_text})" if pd.notna(r.leeds) else ")") for r in worst.itertuples()]
-        sentences.append(f"Where it ranks worst among Leeds {LEVEL_NAMES[level]}s: " + "; ".join(items) + ".")
+        sentences.append(f"Where it ranks worst among Leeds {load_areas().levels[level].nouns}: " + "; ".join(items) + ".")
     return sentences

@@ -199,5 +199,5 @@ def test_compare_link_with_an_unknown_code_keeps_the_rest_and_says_so(processed_
     at.session_state["compare"] = "E05011397,E05011393,E05011414"      # the middle one is not a Leeds ward
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Ignored 1 area code(s)" in i.value and "E05011393" in i.value for i in at.info)
+    assert any("Ignored 1 area code from the link" in i.value and "E05011393" in i.value for i in at.info)
     assert at.session_state["compare"] == "E05011397,E05011414"

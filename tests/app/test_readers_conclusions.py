@@ -137,3 +137,8 @@ def test_diverging_legend_is_of_the_difference_from_leeds(processed_store):
     assert float(ranges[-1][1]) == pytest.approx(round(difference.max(), 1))
     assert all(int(count) > 0 for *_, count in ranges)                       # no empty class
     assert sum(int(count) for *_, count in ranges) == 33
+
+
+def test_committee_caption_counts_wards_with_the_configured_noun(processed_store):
+    at = _page("app_pages/explorer.py", committee="inner-east")
+    assert any(c.value.startswith("3 of 33 wards, in the chosen community committee") for c in at.caption)

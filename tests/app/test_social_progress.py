@@ -40,7 +40,7 @@ def test_scorecard_for_a_ward_shows_index_components_and_peer_verdicts(app, proc
 def test_scorecard_switches_to_equal_weights_and_lsoa_level(app):
     _open(app, "scorecard", level="lsoa21", spi_weighting="equal")
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Rank among Leeds LSOAs"].endswith("of 488")
+    assert metrics["Rank among Leeds neighbourhoods (LSOAs)"].endswith("of 488")
     assert "equal weights" in _text(app)
 
 

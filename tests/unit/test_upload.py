@@ -234,6 +234,14 @@ def test_small_count_and_its_secondary_are_hidden(ref):
     assert table[["value"]].loc[["E05900001", "E05900002"]].isna().all().all()     # not on the map either
     assert (ind.n_primary, ind.n_secondary) == (1, 1)
     assert any("could be any number from 1 to 5" in n for n in ind.notices)
+    notice = next(n for n in ind.notices if "could be any number" in n)
+    assert notice.startswith("2 areas are shown as") and "(s)" not in notice
+
+
+def test_no_suppression_notice_when_nothing_is_hidden(ref):
+    upload = read_upload(csv("ward_code,n\nE05900001,30\nE05900002,10\nE05900003,20\n"), "a.csv", ref)
+    ind = make_indicator(upload, IndicatorOptions("n"), ref)
+    assert not any("0 area" in n or "could be any number" in n for n in ind.notices)
 
 
 def test_secondary_suppression_within_a_ward_of_lsoas(ref):
