@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.legend import legend_markup, show_legend
 from components.map import deck_template, show_map, with_selection
@@ -154,6 +155,13 @@ def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
     return alt.layer(*layers).properties(title=title, height=320)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _line_spec(rows: pd.DataFrame, trend_key: str, _trend: Trend, names: tuple, title: str) -> dict:
+    """``line_chart`` as a finished spec, keyed by the rows' content and the trend's repr (building and
+    validating the chart on every run was most of a rerun)."""
+    return vega_spec(line_chart(rows, _trend, dict(names), title))
+
+
 def chart_table(rows: pd.DataFrame, trend: Trend, names: dict[str, str]) -> pd.DataFrame:
     """The chart's numbers as a table (its text alternative): one row per period, one column per area."""
     data = rows.assign(area=rows["area_code"].map(names).fillna(rows["area_code"]),
@@ -170,7 +178,7 @@ def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
     if rows["value"].notna().sum() == 0:
         st.info("No values to chart for this selection.")
         return
-    st.altair_chart(line_chart(rows, trend, names, title), width="stretch")
+    show_spec(_line_spec(rows, repr(trend), trend, tuple(names.items()), title), width="stretch")
     for mark in break_marks(rows, trend.breaks).itertuples():
         st.caption(f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it.")
     with st.expander("Table of the chart", expanded=False):
