@@ -8,6 +8,7 @@ from components.params import PARAMS
 from components.reconnect import reconnect_notice, rerun_after_reconnect
 from components.sidebar import shared_sidebar
 from components.state import init_from_url, keep_url_state, write_url
+from components.styles import apply_app_styles
 from components.store import ensure_store
 from data.safe_text import safe_text
 
@@ -38,6 +39,7 @@ moved = reconnect_notice()
 ensure_store()
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
+apply_app_styles()
 apply_meeting_mode()
 navigation = app_navigation(PAGES)
 shared_sidebar()

@@ -162,11 +162,19 @@ def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator,
     figures = key_figures(store.values(store.built_at()),
                           [registry.get(i) for i in wanted if registry.get(i).unavailable_reason(level, all_levels) is None],
                           level, code)
-    st.dataframe(figures.drop(columns="source_id"), hide_index=True, width="stretch")
+    st.markdown(key_figures_html(figures), unsafe_allow_html=True)
     st.caption("Latest period of each measure. Sources: " + " ".join(
         dict.fromkeys(source_line(s, p) for s, p in zip(figures["source_id"], figures["Period"]))))
     st.page_link("app_pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
                  query_params={"level": level, "area": code})
+
+
+def key_figures_html(figures: pd.DataFrame) -> str:
+    """The key figures as a small HTML table whose cells wrap (a data grid squeezed into the side column showed
+    one character per value). The period joins the measure's name so four short columns remain."""
+    table = pd.DataFrame({"Measure": figures["Indicator"] + " (" + figures["Period"].astype(str) + ")",
+                          "Here": figures["This area"], "Leeds": figures["Leeds"], "England": figures["England"]})
+    return f'<div class="bca-key-figures">{table.to_html(index=False, escape=True, border=0)}</div>'
 
 
 def user_data_choice(level: str):
