@@ -222,7 +222,9 @@ def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: 
     layer["change_text"] = [html.escape(change_text(trend, r.value_start, r.value_end, r.change, r.judgement, start, end))
                             for r in layer.itertuples()]
     area_features = features(layer, ["code", "name", "fill", "change_text"])
-    outline = features(store.areas("ward24", stamp), ["code"]) if level in ("lsoa21", "msoa") else []
+    # Dark outlines on every area (wards over LSOAs and MSOAs): the near-white "no change" class must not melt
+    # into the page.
+    outline = features(store.areas("ward24" if level in ("lsoa21", "msoa") else level, stamp), ["code"])
     focus = layer if committee == "all" else layer[~dim.to_numpy()]
     template = deck_template(area_features, outline, [], view_for_bounds(tuple(focus.total_bounds)), CHANGE_TOOLTIP)
     rows = legend_rows(classed, colours, "points" if trend.unit == "%" else "" if trend.unit in ("£", "ratio") else trend.unit,
