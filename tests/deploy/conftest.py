@@ -29,7 +29,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(processed_store):
+    """Three warm replicas and the proxy (the real store is built first by the shared fixture, once)."""
     if shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists():
         pytest.skip("haproxy is not installed: apt-get install haproxy (.ci/run does)")
     if not CHROMIUM.exists():
