@@ -5,6 +5,8 @@ from components import inequalities as charts
 from components import store
 from components.footer import source_line
 from components.indicator_map import indicator_map
+from components.params import PARAMS
+from components.state import keep_url_state, write_url
 from data.catalogue import load_council_figures
 from metrics import inequalities as iv
 
@@ -109,30 +111,39 @@ charts.show_table(charts.cached_extreme_gaps_table(iv.LE_IDS[sex], mode, stamp))
 st.caption(f"MSOAs grouped into {le_view.inputs.grouping_label}; each group's value is the weighted mean of its "
            f"MSOAs' life expectancy ({le_view.inputs.weight_label}). " + source_line(*LE_SOURCES))
 
-st.header("The same measure for other indicators")
-sii_level = level if level in iv.SII_LEVELS else "ward24"
-if sii_level != level:
-    st.info("Ten community committees are too few for deprivation deciles: showing wards.")
-candidates = iv.sii_candidates(registry.indicators, sii_level, store.LEVEL_ORDER)
-ids = [i.id for i in candidates]
-if st.session_state.get("sii_indicator") not in ids:
-    st.session_state["sii_indicator"] = ids[0]
-chosen = registry.get(st.selectbox("Indicator", ids, key="sii_indicator",
-                                   format_func=lambda i: registry.get(i).label,
-                                   help="Rates, shares and scores with a value for each area. IMD scores are left "
-                                        "out (they define the deciles); no child-poverty rate is in the open data."))
-period = chosen.latest.period
-other = charts.cached_sii_view(chosen.id, sii_level, period, mode, stamp)
-if other.error:
-    st.warning(f"The SII of {chosen.label} cannot be computed at {levels[sii_level].label.lower()} level: {other.error}")
-else:
-    st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs)}")
-    charts.show_chart_with_table(
-        charts.cached_sii_spec(chosen.id, sii_level, period, mode, f"{chosen.short_label} by deprivation decile ({period})",
-                               stamp), charts.cached_decile_table(chosen.id, sii_level, period, mode, stamp),
-        f"{levels[sii_level].label}, {other.inputs.grouping_label}. Treated as {other.value_type_text}. "
-        f"Weights: {other.inputs.weight_label}.", key="ineq_sii_other")
-st.caption(source_line(chosen.latest.source, period) + " " + source_line(*IMD_SOURCES))
+@st.fragment
+def other_indicators() -> None:
+    """The SII of any indicator, as a fragment: picking one reruns this section only (it keeps and writes
+    its own URL key, as the explorer does)."""
+    keep_url_state(PARAMS, keys=("sii_indicator",))
+    st.header("The same measure for other indicators")
+    sii_level = level if level in iv.SII_LEVELS else "ward24"
+    if sii_level != level:
+        st.info("Ten community committees are too few for deprivation deciles: showing wards.")
+    candidates = iv.sii_candidates(registry.indicators, sii_level, store.LEVEL_ORDER)
+    ids = [i.id for i in candidates]
+    if st.session_state.get("sii_indicator") not in ids:
+        st.session_state["sii_indicator"] = ids[0]
+    chosen = registry.get(st.selectbox("Indicator", ids, key="sii_indicator",
+                                       format_func=lambda i: registry.get(i).label,
+                                       help="Rates, shares and scores with a value for each area. IMD scores are left "
+                                            "out (they define the deciles); no child-poverty rate is in the open data."))
+    period = chosen.latest.period
+    other = charts.cached_sii_view(chosen.id, sii_level, period, mode, stamp)
+    if other.error:
+        st.warning(f"The SII of {chosen.label} cannot be computed at {levels[sii_level].label.lower()} level: {other.error}")
+    else:
+        st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs)}")
+        charts.show_chart_with_table(
+            charts.cached_sii_spec(chosen.id, sii_level, period, mode, f"{chosen.short_label} by deprivation decile ({period})",
+                                   stamp), charts.cached_decile_table(chosen.id, sii_level, period, mode, stamp),
+            f"{levels[sii_level].label}, {other.inputs.grouping_label}. Treated as {other.value_type_text}. "
+            f"Weights: {other.inputs.weight_label}.", key="ineq_sii_other")
+    st.caption(source_line(chosen.latest.source, period) + " " + source_line(*IMD_SOURCES))
+    write_url(PARAMS)
+
+
+other_indicators()
 
 with st.expander("How these figures are made"):
     st.markdown(
