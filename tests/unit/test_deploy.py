@@ -286,3 +286,27 @@ def test_warming_a_replica_that_does_not_answer_is_reported_not_raised():
     url = f"http://127.0.0.1:{free_port()}"                 # nothing listens there
     [problem] = warm([url], ("explorer",))
     assert problem.startswith(f"{url} explorer: ")
+
+
+@pytest.mark.skipif(shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists(),
+                    reason="haproxy is not installed (apt-get install haproxy)")
+def test_a_busy_port_stops_the_cluster_before_anything_starts(capsys):
+    import socket
+
+    from deploy.run import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--replicas", "2", "--port", str(port)]) == 1
+    assert f"port {port} is already in use" in capsys.readouterr().err
+
+
+def test_the_replica_count_is_bounded():
+    from deploy.run import main
+
+    with pytest.raises(SystemExit):
+        main(["--replicas", "0"])
+    with pytest.raises(SystemExit):
+        main(["--replicas", "9"])
