@@ -1,7 +1,9 @@
 """The shared browser harness: one Streamlit server per test session and a Playwright page in Debian chromium.
 
-Fixtures: ``app_url`` (session), ``page`` (function; viewport 1400x900) and the helpers ``wait_for_app(page)``
-and ``screenshot(page, name)`` (PNG in test-artifacts/, git-ignored). Import the helpers with
+Fixtures: ``app_url`` (session), ``page`` (function; viewport 1400x900) and the helpers ``wait_for_app(page)``,
+``wait_until(check)``, ``wait_for_map_drawn(page)``, ``hover_tooltip(page, x, y)`` and ``screenshot(page, name)``
+(PNG in test-artifacts/, git-ignored). Tests wait for conditions (elements, state, URL, pixels), never for a
+fixed time: a busy machine makes fixed waits flaky, generous bounds on a condition do not. Import the helpers with
 ``from tests.browser.conftest import wait_for_app, screenshot``. Tests skip with a reason when
 /usr/bin/chromium or Playwright is missing.
 """
@@ -95,8 +97,76 @@ def wait_for_app(page, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > 1.0:
             return
-        page.wait_for_timeout(150)
+        time.sleep(POLL_S)
     raise TimeoutError(f"the app script was still running after {timeout_ms} ms")
+
+
+CONDITION_TIMEOUT_S = 60
+POLL_S = 0.1
+
+
+def wait_until(check, timeout_s: float = CONDITION_TIMEOUT_S, what: str = "the condition"):
+    """Poll ``check()`` until it returns something truthy (returned); TimeoutError naming ``what`` after
+    ``timeout_s``. The poll interval is only how often to look, never a guess at how long things take."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not happen within {timeout_s:.0f} s")
+        time.sleep(POLL_S)
+
+
+def _distinct_colours(png: bytes) -> int:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").resize((120, 120), Image.NEAREST)
+    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    return len(set(pixels))
+
+
+def wait_for_map_drawn(page, selector: str = '[data-testid="stDeckGlJsonChart"]', min_colours: int = 4,
+                       index: int = 0, timeout_s: float = CONDITION_TIMEOUT_S) -> bytes:
+    """Wait until a deck.gl canvas shows a drawn map (``min_colours`` distinct colours) and two looks in a
+    row give the same picture (deck.gl paints over several animation frames); returns the PNG."""
+    canvas = page.locator(f"{selector} canvas").nth(index)
+    canvas.wait_for(timeout=timeout_s * 1000)
+    last: list[bytes] = []
+
+    def drawn():
+        png = canvas.screenshot()
+        stable = bool(last) and last[-1] == png
+        last.append(png)
+        return png if stable and _distinct_colours(png) >= min_colours else None
+
+    return wait_until(drawn, timeout_s, "the map drawing")
+
+
+def hover_tooltip(page, x: float, y: float, contains: str = "", timeout_s: float = 3) -> str | None:
+    """Move the pointer to (x, y) and wait briefly for deck.gl's tooltip (with ``contains`` in it); its text,
+    or None when no tooltip appears there (the point may be outside every area)."""
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".deck-tooltip").first
+    try:
+        return wait_until(lambda: tooltip.count() and tooltip.is_visible() and contains in tooltip.inner_text()
+                          and tooltip.inner_text(), timeout_s, "the tooltip")
+    except TimeoutError:
+        return None
+
+
+def wait_for_rerun(page, action, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
+    """Do ``action()`` (a click, a key) and wait until the app has run again and gone idle."""
+    app = page.locator('[data-testid="stApp"]')
+    action()
+    try:
+        wait_until(lambda: app.get_attribute("data-test-script-state") == "running", 5, "the rerun to start")
+    except TimeoutError:
+        pass                                   # a fast rerun may have finished before the first look
+    wait_for_app(page, timeout_ms)
 
 
 def screenshot(page, name: str) -> Path:

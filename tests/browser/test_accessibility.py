@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_rerun, wait_until
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["", "explorer", "inequalities", "social-progress", "pillars", "profile", "compare", "change", "warm-spaces", "upload",
@@ -38,7 +38,6 @@ def wait_for_rendered(page) -> None:
     page.locator("h1").first.wait_for(state="visible")
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Accessibility statement").wait_for(state="visible")
     wait_for_app(page)
-    page.wait_for_timeout(500)
 
 
 def describe(violations: list[dict]) -> str:
@@ -91,14 +90,24 @@ def _focused_label(page) -> str:
     }""")
 
 
+def _settled_look(element) -> bytes:
+    """The element's picture once two looks in a row agree (the focus ring fades in over a few frames)."""
+    looks: list[bytes] = []
+
+    def same():
+        looks.append(element.screenshot())
+        return len(looks) > 1 and looks[-1] == looks[-2] and looks[-1]
+
+    return wait_until(same, what="the area picker's look settling")
+
+
 def test_keyboard_only_tab_to_the_area_picker_and_select_an_area(page, app_url):
     # Open the home page first: a fresh server whose first request is a deep link runs the page script
     # without app.py (Streamlit's pages/ fallback; reported to the lead), which this test is not about.
     page.goto(app_url)
     wait_for_app(page)
     page.goto(f"{app_url}/explorer?level=ward24")
-    wait_for_app(page)
-    page.wait_for_timeout(1000)
+    wait_for_rendered(page)
     page.locator("body").focus()
     for _ in range(80):
         page.keyboard.press("Tab")
@@ -109,20 +118,19 @@ def test_keyboard_only_tab_to_the_area_picker_and_select_an_area(page, app_url):
         pytest.fail("Tab never reached the area picker ('Select ward ...') within 80 presses")
     control = page.evaluate_handle("() => document.activeElement.closest('[data-baseweb=\"select\"]') "
                                    "|| document.activeElement")
-    page.wait_for_timeout(300)
-    focused_look = control.as_element().screenshot()
+    element = control.as_element()
+    focused_look = _settled_look(element)
     screenshot(page, "keyboard_area_picker_focused")
     page.keyboard.press("Shift+Tab")
-    page.wait_for_timeout(300)
-    unfocused_look = control.as_element().screenshot()
+    wait_until(lambda: "Select ward" not in _focused_label(page), what="focus leaving the area picker")
+    unfocused_look = _settled_look(element)
     page.keyboard.press("Tab")
-    page.wait_for_timeout(300)
+    wait_until(lambda: "Select ward" in _focused_label(page), what="focus back on the area picker")
     assert focused_look != unfocused_look, "the area picker looks the same with and without keyboard focus"
     page.keyboard.type("Armley")
-    page.wait_for_timeout(400)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
-    page.wait_for_timeout(800)
+    page.locator('[role="option"]', has_text="Armley").first.wait_for()
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
+    wait_until(lambda: "area=E05011385" in page.url, what="Armley in the link")
     screenshot(page, "keyboard_area_selected")
     assert "area=E05011385" in page.url, f"Armley was not selected by keyboard (url {page.url})"
     assert page.locator('[data-testid="stHeading"]', has_text="Armley").count() >= 1

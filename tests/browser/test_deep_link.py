@@ -1,5 +1,5 @@
 """A shared link must reopen the same view even when it is the first request a fresh server sees."""
-from tests.browser.conftest import screenshot, streamlit_server, wait_for_app
+from tests.browser.conftest import screenshot, streamlit_server, wait_for_app, wait_for_map_drawn
 
 LINK = "/explorer?level=lsoa21&indicator=fuel_poverty&scheme=natural_breaks&classes=7&committee=inner-east"
 
@@ -11,8 +11,7 @@ def test_deep_link_as_first_request_to_a_fresh_server(chromium_browser):
         try:
             page.goto(url + LINK)
             wait_for_app(page)
-            page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
-            page.wait_for_timeout(1500)                     # let deck.gl paint before the picture
+            wait_for_map_drawn(page)                        # deck.gl has painted before the picture
             screenshot(page, "deep_link_first_request")
             body = page.locator('[data-testid="stMain"]').inner_text()
             assert "KeyError" not in body and "Traceback" not in body

@@ -1,7 +1,7 @@
 """Real-browser check of the Inequalities page: the sentences, SII charts, scatters and gap map all draw."""
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_until
 
 CHART = '[data-testid="stVegaLiteChart"]'
 
@@ -15,7 +15,7 @@ def test_inequalities_page_draws_its_charts(page, app_url):
     wait_for_app(page, timeout_ms=120_000)
     page.wait_for_selector("text=could expect to live")
     page.wait_for_selector(f"{CHART} canvas, {CHART} svg")
-    page.wait_for_timeout(1500)
+    wait_until(lambda: page.locator(CHART).count() >= 5, what="five charts on the page")
     assert page.locator(CHART).count() >= 5           # 2 SII charts, 2 scatters, 1 indicator SII chart
     assert page.locator("text=Slope Index of Inequality").count() >= 2
     # a traceback, or the fault sentence server.py shows in its place (an st.error)

@@ -6,7 +6,8 @@ import io
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import (hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_for_rerun,
+                                    wait_until)
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
@@ -14,8 +15,7 @@ MAP = '[data-testid="stDeckGlJsonChart"]'
 def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
-    page.wait_for_selector(f"{MAP} canvas")
-    page.wait_for_timeout(1500)  # deck.gl draws on the next animation frames
+    wait_for_map_drawn(page)
 
 
 def _distinct_colours(png: bytes) -> int:
@@ -41,11 +41,9 @@ def test_overview_map_canvas_is_drawn(page, app_url):
 def _hover_until_tooltip(page):
     """Move over the map until deck.gl shows a tooltip; returns (x, y, tooltip text)."""
     for x, y in _hover_points(page):
-        page.mouse.move(x, y)
-        page.wait_for_timeout(300)
-        tooltip = page.locator(".deck-tooltip")
-        if tooltip.count() and tooltip.first.is_visible() and "in Leeds" in tooltip.first.inner_text():
-            return x, y, tooltip.first.inner_text()
+        text = hover_tooltip(page, x, y, contains="in Leeds")
+        if text:
+            return x, y, text
     screenshot(page, "explorer_hover_failed")
     pytest.fail("no tooltip appeared when hovering over the map")
 
@@ -56,25 +54,19 @@ def test_explorer_hover_tooltip_and_click_selects_ward(page, app_url):
     screenshot(page, "explorer_hover")
     assert "Rank" in text and "(1 = worst)" in text and "Committee:" in text, text
     name = text.splitlines()[0].strip()
-    page.mouse.click(x, y)
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-    page.mouse.move(5, 5)  # move away so the tooltip does not cover the screenshot
-    page.wait_for_timeout(500)
-    screenshot(page, "explorer_selected")
+    wait_for_rerun(page, lambda: page.mouse.click(x, y))
     heading = page.locator('[data-testid="stHeading"]', has_text=name)
+    wait_until(lambda: heading.count() >= 1 and "area=E05" in page.url, what=f"the side panel showing {name!r}")
+    page.mouse.move(5, 5)  # move away so the tooltip does not cover the screenshot
+    wait_until(lambda: not page.locator(".deck-tooltip").first.is_visible(), what="the tooltip hiding")
+    screenshot(page, "explorer_selected")
     assert heading.count() >= 1, f"the side panel does not show the clicked ward {name!r}"
     assert "area=E05" in page.url, page.url
 
 
 def _tooltip_name_at(page, x: float, y: float) -> str | None:
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(400)
-    tooltip = page.locator(".deck-tooltip")
-    if tooltip.count() and tooltip.first.is_visible():
-        return tooltip.first.inner_text().splitlines()[0].strip()
-    return None
+    text = hover_tooltip(page, x, y)
+    return text.splitlines()[0].strip() if text else None
 
 
 def test_user_zoom_survives_an_indicator_change(page, app_url):
@@ -88,19 +80,16 @@ def test_user_zoom_survives_an_indicator_change(page, app_url):
     page.mouse.move(cx, cy)
     for _ in range(6):
         page.mouse.wheel(0, -240)
-        page.wait_for_timeout(150)
-    page.wait_for_timeout(800)
-    zoomed = _tooltip_name_at(page, *probe)
-    assert zoomed and zoomed != before, f"zooming in did not change the area under the pointer ({before!r})"
+    wait_for_map_drawn(page)                       # the zoom has settled: two identical pictures in a row
+    zoomed = wait_until(lambda: (name := _tooltip_name_at(page, *probe)) and name != before and name,
+                        what="a different area under the pointer after zooming in")
 
     indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
     indicator.click()
     page.keyboard.type("fuel poverty")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
-    wait_for_app(page)
-    page.wait_for_timeout(1500)
-    assert "indicator=fuel_poverty" in page.url, page.url
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
+    wait_until(lambda: "indicator=fuel_poverty" in page.url, what="the link naming the new indicator")
+    wait_for_map_drawn(page)
     after = _tooltip_name_at(page, *probe)
     screenshot(page, "explorer_zoom_kept")
     assert after == zoomed, f"the view was reset by the indicator change: {zoomed!r} before, {after!r} after"

@@ -1,7 +1,7 @@
 """Meeting mode in a real browser at projector size (1920x1080): no sidebar, large type, Next works."""
 from __future__ import annotations
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_map_drawn
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
@@ -12,9 +12,8 @@ def test_meeting_mode_at_1920x1080(page, app_url):
     wait_for_app(page)
     page.goto(f"{app_url}/profile?meeting=1&committee=inner-east&meeting_step=1")
     wait_for_app(page)
-    page.wait_for_timeout(2500)                      # deck.gl draws on the next animation frames
+    wait_for_map_drawn(page, MAP)                    # deck.gl draws on the next animation frames
     screenshot(page, "meeting_mode_1920")
-    page.wait_for_selector(f"{MAP} canvas")
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     title = page.locator("h1").first
     assert title.inner_text().strip() == "Burmantofts & Richmond Hill"

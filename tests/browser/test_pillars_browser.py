@@ -5,7 +5,7 @@ import io
 
 from PIL import Image
 
-from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app
+from tests.browser.conftest import ARTIFACTS, screenshot, wait_for_app, wait_for_map_drawn
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
@@ -27,7 +27,7 @@ def test_intersection_map_is_drawn_in_category_colours(page, app_url):
     assert maps.count() >= 3          # composite, intersections, bivariate
     intersection = maps.nth(1)
     intersection.scroll_into_view_if_needed()
-    page.wait_for_timeout(2500)       # deck.gl draws on the next animation frames
+    wait_for_map_drawn(page, MAP, index=1)            # deck.gl draws on the next animation frames
     screenshot(page, "pillars_intersection_page")
     png = intersection.screenshot(path=str(ARTIFACTS / "pillars_intersection_map.png"))
     colours = _colours(png)

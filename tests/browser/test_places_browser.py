@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_rerun
 
 
 def _pick(page, label: str, text: str) -> None:
@@ -15,10 +15,8 @@ def _pick(page, label: str, text: str) -> None:
                        has=page.locator("label", has_text=re.compile(f"^{label}$")))
     box.locator("input").click()
     page.keyboard.type(text)
-    page.wait_for_timeout(400)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    wait_for_app(page)
+    page.locator('[role="option"]', has_text=text).first.wait_for()     # the list has filtered to it
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
 
 
 def test_profile_and_compare_keep_what_the_reader_picks(page, app_url):

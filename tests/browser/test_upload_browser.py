@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_rerun
 
 XSS = "<img src=x onerror=alert(1)>"
 CSV = ("ward,clients\nArmley,30\nPudsey,12\nHunslet and Riverside,20\nKillingbeck and Seacroft,3\n"
@@ -33,17 +33,15 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
     polarity = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text="Which way is better?"))
     polarity.locator("input").click()
     page.keyboard.type("Higher is better")
-    page.wait_for_timeout(400)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    page.locator('[role="option"]', has_text="Higher is better").first.wait_for()
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
 
     _go(page, "Area profile")
     ward = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text=re.compile("^Ward$")))
     ward.locator("input").click()
     page.keyboard.type("Armley")
-    page.wait_for_timeout(400)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    page.locator('[role="option"]', has_text="Armley").first.wait_for()
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
     sentence = page.get_by_text(re.compile(r"Your data, clients: 30, ranking 2 of 2 Leeds wards"))
     sentence.wait_for()
     sentence.scroll_into_view_if_needed()

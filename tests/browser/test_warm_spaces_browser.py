@@ -6,7 +6,7 @@ import math
 from data.paths import processed_dir
 from data.store import read_areas, read_store_table
 from geo.features import view_for_bounds
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 SPACE = "Ardsley and Tingley Library"
@@ -40,13 +40,11 @@ def test_search_hover_and_click_a_space(page, app_url):
     canvas = page.locator(f"{MAP} canvas").first
     canvas.wait_for()
     canvas.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)                 # deck.gl draws on the next animation frames
+    wait_for_map_drawn(page, MAP)               # deck.gl draws on the next animation frames
     x, y = _pixel(float(space["lon"]), float(space["lat"]), view, canvas.bounding_box())
     tooltip = page.locator(".deck-tooltip")
     for dx, dy in [(0, 0), (2, 0), (-2, 0), (0, 2), (0, -2)]:
-        page.mouse.move(x + dx, y + dy)
-        page.wait_for_timeout(300)
-        if tooltip.count() and tooltip.first.is_visible() and SPACE in tooltip.first.inner_text():
+        if hover_tooltip(page, x + dx, y + dy, contains=SPACE):
             break
     screenshot(page, "warm_spaces_hover")
     text = tooltip.first.inner_text()
