@@ -36,6 +36,7 @@ PAGES = {
 }
 
 moved = reconnect_notice()
+rerun_after_reconnect()  # first: the browser forgets it on every full run, and a page may stop early
 ensure_store()
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
@@ -50,4 +51,3 @@ for notice in notices:
 navigation.run()
 write_url(PARAMS)
 footer()
-rerun_after_reconnect()
