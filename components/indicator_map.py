@@ -21,8 +21,10 @@ from geo.classify import NO_DATA_CLASS
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
+# Streamlit's deck.gl tooltip escapes each {field} as text, so fields carry plain text (no tags, no entities)
+# and the line breaks live in the template; optional lines come last, where an empty one shows no gap.
 TOOLTIP = ("<b>{name}</b><br/>{value_text} ({period})<br/>Rank {rank_text} in Leeds (1 = worst)"
-           "{coverage_text}{decile_text}<br/>{context_text}")
+           "<br/>{context_text}<br/>{coverage_text}<br/>{decile_text}")
 DEPRIVED_INDICATOR, DEPRIVED_PERIOD = "imd_imd_decile", "2025"
 
 LAYER_BUILDS = {"count": 0}
@@ -91,8 +93,8 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
         value_text=table["value"].map(lambda v: indicator.format_value(None if pd.isna(v) else float(v))),
         rank_text=rank_text(table["rank"], int(table["rank"].notna().sum())),
         decile_text=_decile_text(table),
-        coverage_text=table["coverage"].map(lambda c: _note_html(indicator.coverage_note(c))),
-        name=table["display_name"].map(html.escape),
+        coverage_text=table["coverage"].map(indicator.coverage_note),
+        name=table["display_name"].astype(str),
         context_text=_context(table, level),
     )
     merged = layer[["code", "geometry"]].merge(props, on="code")
@@ -146,15 +148,11 @@ def map_view(level: str, committee: str, stamp: str) -> dict:
     return view_for_bounds(tuple(layer.total_bounds))
 
 
-def _note_html(note: str) -> str:
-    return f"<br/><i>{html.escape(note)}</i>" if note else ""
-
-
 def _decile_text(table: pd.DataFrame) -> pd.Series:
     if "national_decile" not in table:
         return pd.Series("", index=table.index)
     names = dict(zip(range(1, 11), decile_labels(list(range(1, 11)))))
-    return table["national_decile"].map(lambda d: f"<br/>National {names[int(d)].lower()}" if pd.notna(d) else "")
+    return table["national_decile"].map(lambda d: f"National {names[int(d)].lower()}" if pd.notna(d) else "")
 
 
 def tooltip_for(period: str) -> str:
@@ -165,7 +163,7 @@ def tooltip_for(period: str) -> str:
 def _context(table: pd.DataFrame, level: str) -> pd.Series:
     # LSOA and MSOA display names already carry their ward ("Leeds 011A (Otley & Yeadon)")
     if level in ("lsoa21", "msoa", "ward24") and "committee_name" in table:
-        return ("Committee: " + table["committee_name"].fillna("")).map(html.escape)
+        return "Committee: " + table["committee_name"].fillna("")
     return pd.Series("", index=table.index)
 
 
