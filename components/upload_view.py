@@ -16,7 +16,7 @@ from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
 from data.paths import processed_dir
 from data.words import count
-from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
+from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
                          UploadError, UserIndicator, display_properties, load_reference, make_indicator, protection_sentence,
                          read_upload)
 from data.safe_text import safe_text
@@ -74,10 +74,14 @@ def _on_file_change() -> None:
 
 def uploader() -> Upload | None:
     """File picker and its outcome message; returns the current session's parsed upload, if any."""
-    st.file_uploader(f"Choose a CSV or Excel (.xlsx) file, up to {MAX_UPLOAD_MB} MB", type=["csv", "txt", "tsv", "xlsx", "xlsm"],
-                     key=FILE_KEY, on_change=_on_file_change, max_upload_size=MAX_UPLOAD_MB,
+    # Any type and up to MAX_RECEIVE_MB reach the app, which says in an alert (role=alert) why a file is
+    # refused: the widget's own refusal is a red icon with hover-only text (WCAG 3.3.1).
+    st.file_uploader(f"Choose a CSV or Excel (.xlsx) file, up to {MAX_UPLOAD_MB} MB", key=FILE_KEY,
+                     on_change=_on_file_change, max_upload_size=MAX_RECEIVE_MB,
                      help="One row per area: a column of ward, MSOA or LSOA codes (or ward names) and one or more "
                           "columns of numbers.")
+    st.caption(f"Accepted: .csv, .txt, .tsv, .xlsx and .xlsm files up to {MAX_UPLOAD_MB} MB (only the first sheet "
+               f"of a workbook is read). Larger files, or other types, are refused with the reason.")
     name = st.session_state.get(UPLOAD_NAME_KEY)
     if st.session_state.get(ERROR_KEY):
         st.error(f"**{safe_text(name or 'The file')} was not loaded.** "
@@ -89,6 +93,8 @@ def uploader() -> Upload | None:
         st.success(f"Loaded {safe_text(name or 'your file')}: "
                    f"{count(len(upload.values), f'Leeds {LEVEL_LABELS[upload.level]} area')} matched by {upload.key} in column "
                    f"'{safe_text(upload.key_column)}'.", icon=":material/check_circle:")
+        for warning in upload.warnings:
+            st.warning(safe_text(warning, limit=None), icon=":material/warning:")
         if upload.unmatched:
             with st.expander(f"{count(len(upload.unmatched), 'row')} not matched to a Leeds area"):
                 st.dataframe(pd.DataFrame({"Not matched (as written in the file)": [str(u) for u in upload.unmatched]}),

@@ -31,8 +31,11 @@ from geo.lookups import convert_lsoa11_to_lsoa21
 from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
 from metrics.suppression import CONFIDENTIAL, suppress_small_counts
 
-MAX_UPLOAD_MB = 50                      # the same limit as server.maxUploadSize in .streamlit/config.toml
+MAX_UPLOAD_MB = 50                      # the files the app reads
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+# The widget and server receive files up to this size (server.maxUploadSize), so a file between the two
+# limits reaches the app and gets its own message in an alert region, not the widget's hover-only icon.
+MAX_RECEIVE_MB = 100
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200                       # a Leeds file needs an area column and a few value columns
 MAX_CELLS = 500_000                     # a CSV costs a few microseconds per cell: ~2 s at this limit
@@ -292,6 +295,7 @@ def _excel_rows(data: bytes) -> list[list[str]]:
                           f"as .xlsx or as 'CSV UTF-8'.") from None
     try:
         sheet = book.worksheets[0]
+        others = [ws.title for ws in book.worksheets[1:]]
         sheet.reset_dimensions()
         limit, rows = _Limit(min(MAX_EXCEL_CELLS, MAX_CELLS), ", or save it as 'CSV UTF-8' (read faster, so it may be larger)"), []
         for row in sheet.iter_rows(values_only=True):
@@ -300,6 +304,12 @@ def _excel_rows(data: bytes) -> list[list[str]]:
             rows.append(limit.take([_excel_text(v) for v in row[:MAX_COLUMNS]]))
             if len(rows) > MAX_ROWS + 1:
                 break
+        filled = [r for r in rows if any(c.strip() for c in r)]
+        if len(filled) < 2 and others:
+            raise UploadError(f"The first sheet ('{plain(sheet.title, 31)}') has {'no rows' if not filled else 'only a heading row'}: "
+                              f"only the first sheet of a workbook is read, and this one has {len(others) + 1} sheets. "
+                              f"Move the data to the first sheet (drag its tab to the left), or save that sheet as "
+                              f"'CSV UTF-8', and upload again.")
         return rows
     except UploadError:
         raise
@@ -374,6 +384,7 @@ class Upload:
     unmatched: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     n_rows: int = 0
+    warnings: list[str] = field(default_factory=list)     # shown at the top, above the preview
 
     @property
     def value_columns(self) -> list[str]:
@@ -503,12 +514,12 @@ def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series,
     return level, matched, unmatched, notices
 
 
-def _match_names(keys: pd.Series, reference: Reference) -> tuple[pd.Series, list[str]]:
+def _match_names(keys: pd.Series, reference: Reference, quiet: bool = False) -> tuple[pd.Series, list[str]]:
     wards = reference.areas["ward24"]
     code_of = dict(zip(wards["name"].map(normalise_name), wards["code"]))
     matched = keys.map(lambda k: code_of.get(normalise_name(k)))
     unmatched = list(dict.fromkeys(keys[matched.isna()]))
-    if matched.notna().sum() == 0:
+    if matched.notna().sum() == 0 and not quiet:
         raise UploadError(f"None of the names in the file matched a Leeds ward (e.g. '{plain(keys.iloc[0])}'). "
                           f"Use the 2024 ward names, such as 'Gipton & Harehills', or ward codes.")
     return matched, unmatched
@@ -568,10 +579,33 @@ def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
     _refuse_formulas(table, [key_column])
     numeric_like = [c for c in value_candidates if table[c].map(lambda v: _number(v) is not None).any()]
     _refuse_formulas(table, numeric_like)
+    warnings: list[str] = []
     if key == "code":
         level, matched, unmatched, more = _match_codes(keys, reference)
+        not_codes = keys[~keys.str.upper().str.match(CODE_PATTERN.pattern)]
+        if len(not_codes) and level == "ward24":
+            by_name, _ = _match_names(not_codes, reference, quiet=True)
+            matched = matched.fillna(by_name)
+            unmatched = list(dict.fromkeys(keys[matched.isna()]))
+            if by_name.notna().any():
+                warnings.append(f"Column '{plain(key_column)}' mixes ward codes and ward names: "
+                                f"{int(by_name.notna().sum())} row(s) were matched by name (e.g. "
+                                f"'{plain(not_codes[by_name.notna()].iloc[0])}'), the rest by code.")
+        elif len(not_codes):
+            warnings.append(f"Column '{plain(key_column)}' mixes {LEVEL_LABELS[level]} codes with other text: "
+                            f"{len(not_codes)} row(s) that are not codes (e.g. '{plain(not_codes.iloc[0])}') could "
+                            f"not be matched and are left out. Names can be matched only for wards.")
     else:
         level, (matched, unmatched), more = "ward24", _match_names(keys, reference), []
+        codes_given = keys[keys.str.upper().str.match(CODE_PATTERN.pattern)]
+        if len(codes_given):
+            by_code = codes_given.str.upper().where(codes_given.str.upper().isin(reference.codes("ward24")))
+            matched = matched.fillna(by_code)
+            unmatched = list(dict.fromkeys(keys[matched.isna()]))
+            if by_code.notna().any():
+                warnings.append(f"Column '{plain(key_column)}' mixes ward names and ward codes: "
+                                f"{int(by_code.notna().sum())} row(s) were matched by code (e.g. "
+                                f"'{plain(codes_given[by_code.notna()].iloc[0])}'), the rest by name.")
     notices += more
     dupes = matched[matched.notna() & matched.duplicated(keep=False)]
     if len(dupes):
@@ -587,7 +621,7 @@ def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
     if unmatched:
         notices.append(f"{len(unmatched)} row(s) did not match a Leeds {LEVEL_LABELS[level]} and were left out "
                        f"(listed below).")
-    return Upload(level, key, key_column, values, unmatched, notices, n_rows=len(table))
+    return Upload(level, key, key_column, values, unmatched, notices, n_rows=len(table), warnings=warnings)
 
 
 # ---------------------------------------------------------------- the user's indicator

@@ -200,3 +200,10 @@ def test_upload_map_fades_wards_outside_the_chosen_committee(processed_store, re
     inside = set(wards.loc[wards["committee_code"] == "inner-east", "code"])
     assert inside and len(alpha) == 33
     assert {alpha[c] for c in inside} == {FULL_ALPHA} and {a for c, a in alpha.items() if c not in inside} == {DIM_ALPHA}
+
+
+def test_mixed_codes_and_names_are_said_at_the_top_and_limits_are_visible_text(page, ref):
+    upload = read_upload(b"ward,clients\nE05011385,30\nPudsey,12\nHunslet and Riverside,20\n", "mixed.csv", ref)
+    at = seeded(page, upload, name="mixed.csv")
+    assert at.warning and "mixes ward" in shown(at.warning[0].value)
+    assert any("up to 50 MB" in c.value and "first sheet" in c.value for c in at.caption)

@@ -146,3 +146,42 @@ def test_only_ascii_digits_make_a_number(ref, cell):
 def test_huge_number_in_an_excel_cell_gets_the_same_sentence(ref):
     with pytest.raises(UploadError, match="larger than any figure"):
         read_upload(workbook([["ward_code", "n"], ["E05900001", 1e300]]), "a.xlsx", ref)
+
+
+# ---------------------------------------------------------------- messages a person can act on (section 3)
+def test_data_on_the_second_sheet_says_only_the_first_sheet_is_read(ref):
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    data_sheet = book.create_sheet("Data")
+    for row in GOOD:
+        data_sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(UploadError, match=r"first sheet \('Notes'\) has no rows: only the first sheet of a workbook "
+                                          r"is read, and this one has 2 sheets\. Move the data to the first sheet"):
+        read_upload(buffer.getvalue(), "a.xlsx", ref)
+
+
+def test_old_excel_and_other_types_get_the_apps_own_sentence(ref):
+    with pytest.raises(UploadError, match=r"Old Excel \.xls files are not supported"):
+        read_upload(b"\xd0\xcf\x11\xe0 old excel", "a.xls", ref)
+    with pytest.raises(UploadError, match=r"Files of type '\.pdf' are not supported"):
+        read_upload(b"%PDF-1.4", "a.pdf", ref)
+
+
+def test_cells_are_quoted_as_plain_text_without_entities_or_backslashes(ref):
+    cell = "it's \"5\" \\ x"
+    with pytest.raises(UploadError) as caught:
+        read_upload(f"ward_code,n\nE05900001,6\nE05900002,\"{cell.replace(chr(34), chr(34) * 2)}\"\n".encode(),
+                    "a.csv", ref)
+    message = str(caught.value)
+    assert cell in message and "&quot;" not in message and "&#x27;" not in message and "\\'" not in message
+
+
+def test_a_column_mixing_ward_codes_and_names_matches_both_and_says_so(ref):
+    upload = read_upload(b"ward,n\nE05900001,6\nGamma,7\n", "a.csv", ref)
+    assert upload.values["n"].to_dict() == {"E05900001": 6.0, "E05900002": 7.0}
+    assert upload.warnings and "mixes ward codes and ward names: 1 row(s) were matched by name" in upload.warnings[0]
+    upload = read_upload(b"ward,n\nAlpha,6\nNowhere,7\nE05900002,9\n", "a.csv", ref)     # mostly names
+    assert upload.key == "name" and upload.values["n"].to_dict() == {"E05900001": 6.0, "E05900002": 9.0}
+    assert "mixes ward names and ward codes: 1 row(s) were matched by code" in upload.warnings[0]
