@@ -22,13 +22,14 @@ from data.series import ChangeRule, Part, Series, SeriesCatalogue, Trend, load_s
 from data.store import read_series
 from geo.classify import diverging_classes
 from geo.features import features, view_for_bounds
-from geo.palettes import class_colours, hex_to_rgba, legend_rows, no_data_colour
+from geo.palettes import categorical_colours, class_colours, hex_to_rgba, legend_rows, no_data_colour
 from metrics.trends import Rule, break_marks, change_table, line_segments
 
 COMPARATORS = {"lad": "Leeds", "region": "Yorkshire and The Humber", "england": "England"}
 COMPARATOR_CODES = {"E08000035": "Leeds", "E12000003": "Yorkshire and The Humber", "E92000001": "England"}
 LINE_COLOURS = {"Leeds": "#0072b2", "England": "#000000", "Yorkshire and The Humber": "#e69f00"}
 LINE_SHAPES = {"Leeds": "circle", "England": "square", "Yorkshire and The Humber": "triangle-up"}
+OTHER_SHAPES = ["diamond", "cross", "triangle-down", "triangle-right", "triangle-left", "stroke"]
 SMALL_LEVELS = ("lsoa21", "msoa", "ward24", "committee")
 CHANGE_TOOLTIP = "<b>{name}</b><br/>{change_text}"
 
@@ -130,9 +131,14 @@ def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
         series=lambda f: f["series_id"].map(lambda s: series_label(trend, s)),
         shown=lambda f: f["value"].map(trend.format_value))
     areas = list(dict.fromkeys(data["area"]))
-    colours = [LINE_COLOURS.get(a, "#cc79a7") for a in areas]
-    shapes = [LINE_SHAPES.get(a, "diamond") for a in areas]
-    x = alt.X("period_start:T", title="Period")
+    others = [a for a in areas if a not in LINE_COLOURS]
+    taken = {LINE_COLOURS[a] for a in areas if a in LINE_COLOURS}
+    palette = [c for c in categorical_colours() if c not in taken and c != "#f0e442"]   # yellow: too pale on white
+    colours = [LINE_COLOURS.get(a) or palette[others.index(a) % len(palette)] for a in areas]
+    shapes = [LINE_SHAPES.get(a) or OTHER_SHAPES[others.index(a) % len(OTHER_SHAPES)] for a in areas]
+    span_years = (data["period_start"].max() - data["period_start"].min()).days / 365.25 if len(data) else 0
+    x = alt.X("period_start:T", title="Period", axis=alt.Axis(format="%Y", tickCount="year") if span_years >= 3
+                                                  else alt.Axis(format="%b %Y"))
     y = alt.Y("value:Q", title=f"{trend.short_label} ({trend.unit})", scale=alt.Scale(zero=False))
     colour = alt.Color("area:N", title="Area", scale=alt.Scale(domain=areas, range=colours))
     shape = alt.Shape("area:N", title="Area", scale=alt.Scale(domain=areas, range=shapes))

@@ -140,12 +140,23 @@ def summarise(changes: pd.DataFrame) -> dict[str, int]:
 
 
 def line_segments(rows: pd.DataFrame) -> pd.DataFrame:
-    """Rows of one area ready for a line chart: one line per series, never joined across a break.
+    """Rows ready for a line chart: one line per area and series, never joined across a break or a gap.
 
-    Adds ``segment`` (the series id); a chart drawing ``detail=segment`` cannot bridge two series.
+    Adds ``segment``: the series id, plus a counter that moves on where periods are missing (a step more than
+    1.5 times the series' usual step, e.g. months absent from the data), so a chart drawing ``detail=segment``
+    neither bridges two series nor draws a straight line through months it has no figures for.
     """
     out = rows.sort_values("period_start").copy()
     out["segment"] = out["series_id"].astype(str)
+    if out.empty:
+        return out
+    parts = []
+    for _, group in out.groupby(["area_code", "series_id"], sort=False, observed=True):
+        steps = group["period_start"].diff()
+        usual = steps.median()
+        gap = (steps > usual * 1.5) if pd.notna(usual) else pd.Series(False, index=group.index)
+        parts.append(group["series_id"].astype(str) + "/" + gap.cumsum().astype(int).astype(str))
+    out["segment"] = pd.concat(parts).reindex(out.index)
     return out
 
 

@@ -27,7 +27,7 @@ def test_lines_are_drawn_per_series_and_the_break_is_marked():
     assert line["encoding"]["detail"]["field"] == "segment"
     datasets = spec["datasets"].values()
     segments = {row["segment"] for rows in datasets for row in rows if "segment" in row}
-    assert segments == {"old", "new"}
+    assert segments == {"old/0", "new/0"}
     rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
     assert rule["mark"]["strokeDash"] == [6, 4]
     marks = [row for rows in datasets for row in rows if row.get("reason") == "Fake reason."]

@@ -79,7 +79,7 @@ def test_default_pair_monthly_compares_the_same_month_a_year_earlier():
 def test_line_segments_keep_series_apart():
     rows = fake_table()
     seg = line_segments(rows[rows["area_code"] == "A"])
-    assert list(seg["segment"].unique()) == ["old_def", "new_def"]
+    assert list(seg["segment"].unique()) == ["old_def/0", "new_def/0"]
     assert seg["period_start"].is_monotonic_increasing
 
 
@@ -168,3 +168,11 @@ def test_glance_shows_direction_without_colour():
     assert glance(-2.0, IMPROVED) == "↓ improved"
     assert glance(3.0, ROSE) == "↑ rose"
     assert glance(float("nan"), NO_CLEAR) == NO_CLEAR
+
+
+def test_line_segments_break_at_missing_months():
+    months = ["2022-10", "2022-11", "2022-12", "2023-11"]        # January to October 2023 missing
+    rows = pd.DataFrame({"area_code": "A", "series_id": "s", "period": months,
+                         "period_start": pd.to_datetime([m + "-01" for m in months]), "value": [1.0, 2, 3, 4]})
+    segments = line_segments(rows)["segment"].tolist()
+    assert segments[:3] == ["s/0"] * 3 and segments[3] == "s/1"
