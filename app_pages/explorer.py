@@ -11,9 +11,14 @@ from components.footer import source_line
 from components.indicator_map import indicator_map, national_breaks_for, number_format, numbers_behind
 from components.legend import show_legend
 from components.params import PARAMS
+from components.postcode_search import attribution as postcode_attribution
+from components.postcode_search import postcode_box, select_lsoa
 from components.state import keep_url_state, write_url
 
 st.title("Map explorer")
+with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
+    postcode_box("find_postcode", select_lsoa)
+    st.caption(postcode_attribution())
 
 
 @st.fragment

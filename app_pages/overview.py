@@ -6,6 +6,8 @@ from components.downloads import csv_button
 from components.footer import source_line
 from components.headlines import headlines
 from components.indicator_map import indicator_map, table_for_display, with_leeds_row
+from components.postcode_search import attribution as postcode_attribution
+from components.postcode_search import links_for, postcode_box, select_lsoa
 from geo.choropleth import within_committee
 
 level = st.session_state["level"]
@@ -18,6 +20,9 @@ st.title(f"Where deprivation is deepest in {figures.place}")
 if not in_leeds:
     st.caption(f"Figures for the {figures.place} community committee, with Leeds beside them. Choose “All of Leeds” "
                "in the sidebar for the whole city.")
+with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
+    links_for(postcode_box("find_postcode", select_lsoa))
+    st.caption(postcode_attribution())
 
 c1, c2, c3 = st.columns(3)
 c1.metric(f"{figures.place} neighbourhoods in England's most deprived 10%",

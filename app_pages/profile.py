@@ -7,6 +7,8 @@ from components import meeting, store, upload_view
 from components import profile as view
 from components import trend_view
 from components.compare import compare_view
+from components.postcode_search import attribution as postcode_attribution
+from components.postcode_search import postcode_box, select_lsoa
 from components.state import bound_select
 from metrics.profile import LEVELS
 
@@ -36,6 +38,9 @@ else:
     st.title("Area profile")
     meeting.meeting_switch()
     view.place_search(stamp)
+    with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
+        postcode_box("find_postcode", select_lsoa)
+        st.caption(postcode_attribution())
 
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)

@@ -5,12 +5,14 @@ from components import store
 from components.footer import source_line
 from components.legend import show_legend
 from components.warm_spaces_map import draw, gap_layer, need_layer
+from components.postcode_search import attribution as postcode_attribution
+from components.postcode_search import postcode_box
 from components.trend_view import series_table
 from data.safe_text import csv_safe, safe_text
 from data.pipeline.warm_spaces import load_config
 from geo.choropleth import default_scheme, schemes_for
-from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, residents_beyond,
-                                 response_by_area, search_spaces)
+from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
+                                 residents_beyond, response_by_area, search_spaces)
 
 LEVELS = {"ward24": "Wards", "lsoa21": "Neighbourhoods (LSOAs)"}
 DEFAULT_NEED = "fuel_poverty"
@@ -187,5 +189,17 @@ def demand_and_response() -> None:
         st.caption(line)
 
 
+def near_a_postcode() -> None:
+    """Item 4: the spaces nearest a Leeds postcode, by straight line from the postcode's centre."""
+    with st.expander("Warm spaces near a postcode", expanded=bool(st.session_state.get("find_postcode"))):
+        result = postcode_box("find_postcode")
+        if result is not None and result.kind == "leeds":
+            nearby = nearest_spaces(spaces[spaces["duplicate_of"].isna()], result.easting, result.northing, 5)
+            st.dataframe(nearby, hide_index=True, width="stretch")
+            st.caption("Straight-line distances from the postcode's centre, not walking distances.")
+        st.caption(postcode_attribution())
+
+
+near_a_postcode()
 view = st.segmented_control("View", VIEWS, key="ws_view", default=VIEWS[0]) or VIEWS[0]
 {VIEWS[0]: map_and_list, VIEWS[1]: where_missing, VIEWS[2]: demand_and_response}[view]()

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR, REPO_ROOT
@@ -22,12 +23,13 @@ LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England
 # MSOA life expectancy with ONS person-years and population-weighted IMD score (the England SII, Leeds MSOA
 # weights; data/pipeline/england.py); the Leeds LSOA 2011 -> 2021 lookup (uploads keyed by 2011 codes).
-TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "england_le_msoa", "lookup_lsoa11_lsoa21")
+TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "postcodes_leeds", "postcodes_other", "england_le_msoa", "lookup_lsoa11_lsoa21")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",
                  REPO_ROOT / "data" / "pipeline" / "inputs.py", REPO_ROOT / "data" / "pipeline" / "derived.py",
                  REPO_ROOT / "data" / "pipeline" / "warm_spaces.py", CATALOGUE_DIR / "warm_spaces.yaml",
+                 REPO_ROOT / "data" / "pipeline" / "postcodes.py", CATALOGUE_DIR / "postcodes.yaml",
                  REPO_ROOT / "data" / "pipeline" / "england.py",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
 
@@ -121,3 +123,11 @@ def read_store_table(processed: Path, name: str) -> pd.DataFrame:
     if name not in TABLES:
         raise DataError(f"Unknown store table {name!r}; use one of {', '.join(TABLES)}.")
     return _read(processed / f"{name}.parquet", pd.read_parquet)
+
+
+def read_store_rows(processed: Path, name: str, column: str, value: str) -> pd.DataFrame:
+    """The rows of a store table whose ``column`` equals ``value``, reading only the row groups that can hold
+    it (the build writes small row groups), e.g. one postcode out of 2.7 million."""
+    if name not in TABLES:
+        raise DataError(f"Unknown store table {name!r}; use one of {', '.join(TABLES)}.")
+    return _read(processed / f"{name}.parquet", lambda path: pq.read_table(path, filters=[(column, "==", value)]).to_pandas())

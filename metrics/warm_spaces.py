@@ -188,3 +188,14 @@ def demand_table(response: pd.DataFrame, figures: list[Figure], uc_now: Figure |
         out[f"{figure.label} ({figure.period}{', provisional' if figure.provisional else ''})"] = \
             out["Code"].map(figure.values).round(figure.decimals)
     return out
+
+
+def nearest_spaces(spaces: pd.DataFrame, easting: float, northing: float, n: int = 5) -> pd.DataFrame:
+    """The ``n`` spaces nearest a point on the British National Grid, with straight-line metres (plain text)."""
+    metres = np.hypot(spaces["easting"] - easting, spaces["northing"] - northing)
+    order = metres.sort_values(kind="stable").index[:n]
+    return pd.DataFrame({"Name": spaces.loc[order, "title"], "Ward": spaces.loc[order, "ward24_name"],
+                         "Straight-line distance (m)": metres[order].round(-1).astype(int),
+                         "Open on (parsed)": [days_label(d, p) for d, p in zip(spaces.loc[order, "days_open"].fillna(""),
+                                                                               spaces.loc[order, "hours_parsed"])],
+                         "Opening hours as given": spaces.loc[order, "hours_text"].fillna("")}).reset_index(drop=True)

@@ -34,6 +34,7 @@ from data.pipeline.england import england_life_expectancy
 from data.pipeline.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.validate import require_count, require_known_codes
+from data.pipeline.postcodes import leeds_postcodes, other_postcodes, read_package_postcodes
 from data.pipeline.warm_spaces import access_table, clean_spaces, mark_duplicates, place_spaces, read_spaces_file
 from geo.aggregate import aggregate, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
@@ -289,6 +290,18 @@ def warm_spaces_tables(sources: SourceCatalogue, geography: Geography, data_dir:
             "warm_space_access": access_table(spaces, geography.layers["lsoa21"])}
 
 
+def postcode_tables(sources: SourceCatalogue, areas: AreaCatalogue, geography: Geography,
+                    data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Leeds postcodes placed in the atlas' LSOAs, and every other postcode's district, for the offline search."""
+    postcodes = read_package_postcodes()
+    parents = geography.leeds_lsoas[["lsoa21_code", "lsoa21_name", "msoa21_code", "ward24_code", "ward24_name",
+                                     "committee_code", "committee_name"]]
+    summaries = read_table(sources.sources["imd2025_lad_summaries"], data_dir, check_sha=False)
+    names = dict(zip(summaries["ltla24_code"], summaries["ltla24_name"]))
+    return {"postcodes_leeds": leeds_postcodes(postcodes, areas.leeds.code, geography.layers["lsoa21"], parents),
+            "postcodes_other": other_postcodes(postcodes, areas.leeds.code, names)}
+
+
 def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.DataFrame, breaks: pd.DataFrame,
                 manifest: dict, series: pd.DataFrame | None = None,
                 tables: dict[str, pd.DataFrame] | None = None) -> None:
@@ -303,7 +316,7 @@ def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.D
         if series is not None:
             series.to_parquet(tmp / "series.parquet", index=False)
         for name, table in (tables or {}).items():
-            table.to_parquet(tmp / f"{name}.parquet", index=False)
+            table.to_parquet(tmp / f"{name}.parquet", index=False, row_group_size=65_536)   # small groups: a postcode lookup reads one
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         old = out_dir.with_name(out_dir.name + ".old")
         if old.exists():
@@ -355,6 +368,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     layers = area_layers(geography, areas)
     report("Checking the warm spaces list", 0.82)
     tables = warm_spaces_tables(sources, geography, data_dir)
+    report("Placing Leeds postcodes", 0.83)
+    tables |= postcode_tables(sources, areas, geography, data_dir)
     report("Computing derived indicators", 0.85)
     context = DerivedContext(registry, {level: pd.DataFrame(layer.drop(columns="geometry")) for level, layer in layers.items()})
     derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, registry.indicators, context)]
