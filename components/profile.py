@@ -22,6 +22,7 @@ from components.legend import legend
 from components.map import deck_template, show_map, with_selection
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
+from geo.boundaries import best_fit_outlines
 from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
 from metrics.profile import (LEVELS, Headline, area_spine, deprived_neighbourhoods, find_places,
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
@@ -229,21 +230,22 @@ def _decile_payload(level: str, code: str, stamp: str):
     layer["name"] = layer["display_name"].map(html.escape)
     layer["decile_text"] = layer["decile"].map(lambda d: "no data" if pd.isna(d) else f"national decile {int(d)}")
     area_features = features(layer, ["code", "name", "fill", "decile_text"])
-    outline_level = "lsoa21" if level == "lsoa21" else ("ward24" if level in ("ward24", "committee") else level)
-    outline_layer = store.areas(outline_level, stamp)
+    # outlines dissolved from the same LSOA shapes as the fills, so they coincide (an LSOA is its own outline)
     if level == "lsoa21":
-        outline_layer = outline_layer[outline_layer["code"] == code]
-    elif level == "committee":
-        outline_layer = outline_layer[outline_layer["committee_code"] == code]
-    elif level in ("ward24", "msoa"):
-        outline_layer = outline_layer[outline_layer["code"] == code]
+        outline_layer = best_fit_outlines(lsoas[lsoas["code"] == code], "lsoa21")
+    else:
+        outline_layer = best_fit_outlines(members, "ward24" if level in ("committee", "lad") else level)
     outline_features = features(outline_layer, ["code"])
-    labels = representative_points(outline_layer).assign(name=lambda f: f["name"].map(html.escape)).to_dict("records") \
+    labels = representative_points(outline_layer).to_dict("records") \
         if level == "committee" else []
     view = view_for_bounds(tuple(layer.total_bounds))
     counts = layer["decile"].value_counts(dropna=False)
     template = deck_template(area_features, outline_features, labels, view, DECILE_TOOLTIP)
     return template, legend_rows, {("no data" if pd.isna(d) else int(d)): int(n) for d, n in counts.items()}
+
+
+BEST_FIT_CAPTION = ("Neighbourhoods (LSOAs) are placed in wards and committees by the ONS best-fit lookup, so the "
+                    "outlines here are drawn from those LSOAs and can differ slightly from the official boundaries.")
 
 
 def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 480) -> None:
@@ -257,7 +259,7 @@ def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 4
                           "count": [counts.get(int(t.split()[1]) if t.startswith("Decile") else "no data", 0)
                                     for _, t in legend_rows]})
     legend(frame, "National IMD 2025 decile (1 = most deprived 10% in England)")
-    st.caption(source_line("imd2025_lsoa21", "2025"))
+    st.caption(BEST_FIT_CAPTION + " " + source_line("imd2025_lsoa21", "2025"))
 
 
 # ---------- lists, trends and committees ----------

@@ -39,3 +39,20 @@ def simplify_for_display(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.Geo
 def dissolve_by(frame: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
     """Union member polygons into their groups (e.g. wards into committees)."""
     return frame[[by, "geometry"]].dissolve(by=by).reset_index()
+
+
+BEST_FIT_COLUMN = {"lsoa21": "code", "msoa": "msoa21_code", "ward24": "ward24_code", "committee": "committee_code"}
+"""The LSOA layer's column that places each LSOA in an area of that level (ONS best-fit lookup)."""
+
+
+def best_fit_outlines(lsoas: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    """Outlines of ``level``'s areas dissolved from their best-fit LSOAs (columns code, name, geometry).
+
+    LSOA fills drawn inside an official ward boundary (20 m, another generalisation) leave holes and spill
+    over it; outlines made from the very LSOAs that are filled coincide with them exactly.
+    """
+    column = BEST_FIT_COLUMN[level]
+    name_column = {"code": "name", "msoa21_code": "msoa21_name", "ward24_code": "ward24_name",
+                   "committee_code": "committee_name"}[column]
+    dissolved = lsoas[[column, name_column, "geometry"]].dissolve(by=column, aggfunc="first").reset_index()
+    return dissolved.rename(columns={column: "code", name_column: "name"})[["code", "name", "geometry"]]

@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from fpdf import FPDF  # noqa: E402
 
+from geo.boundaries import best_fit_outlines  # noqa: E402
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PAGE_W, MARGIN = 210.0, 12.0
 INK, MUTED, RULE = (20, 20, 20), (80, 80, 80), (150, 150, 150)
@@ -326,8 +328,10 @@ def profile_document(values: pd.DataFrame, registry, sources, layers: dict[str, 
         map_title = "Its ward's neighbourhoods by national IMD 2025 decile (this LSOA outlined)"
     else:
         members = member_lsoas(lsoas, level, code)
-        outline = area if level != "lad" else layers["ward24"]
-        map_title = "Neighbourhoods (LSOAs) by national IMD 2025 decile" + (" (ward outlines)" if level == "lad" else "")
+        # drawn from the filled LSOAs themselves, so fills and outline coincide (best fit, not the official line)
+        outline = best_fit_outlines(members, "ward24" if level in ("lad", "committee") else level)
+        map_title = ("Neighbourhoods (LSOAs) by national IMD 2025 decile" + (" (ward outlines)" if level in ("lad", "committee") else "")
+                     + "; outlines drawn from the best-fit LSOAs")
     map_layer, legend = decile_map_layer(lsoas, values, members["code"].tolist())
     used = list(dict.fromkeys([h.source_id for h in headlines if h.source_id] + spine["source_id"].tolist()))
     source_lines = [f"{sources.sources[s].publisher}: {sources.sources[s].dataset} ({sources.sources[s].period})."
