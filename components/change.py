@@ -41,7 +41,7 @@ def _change_payload(committee: str, stamp: str):
     dimmed = (layer["committee_name"] != _committee_name(committee)) if committee != "all" else pd.Series(False, index=layer.index)
     layer["fill"] = [hex_to_rgba(load_palettes().no_data if pd.isna(k) else colours[int(k)], 70 if d else 235)
                      for k, d in zip(klass, dimmed)]
-    layer["name"] = layer["display_name"].map(html.escape)
+    layer["name"] = layer["display_name"]
     layer["move_text"] = [html.escape(f"decile {_int(a)} → {_int(b)}; percentile {_num(p)} → {_num(q)}; {f}")
                           for a, b, p, q, f in zip(layer["decile_2019"], layer["decile_2025"], layer["percentile_2019"],
                                                    layer["percentile_2025"], layer["lookup_flag"])]

@@ -7,7 +7,9 @@ re-serialised when the reader clicks, and the browser receives byte-identical ar
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Callable
 
 import pydeck as pdk
@@ -19,7 +21,7 @@ SELECTED_LINE = [0, 213, 255, 255]        # cyan: stands out on every step of th
 OUTLINE_LINE, OUTLINE_WIDTH = [30, 30, 30, 220], 1.2    # ward (or committee) boundaries
 DEPRIVED_LINE = [0, 0, 0, 255]            # black line on a white casing: visible on light and dark fills
 TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "15px", "padding": "6px 8px",
-                 "maxWidth": "320px"}
+                 "maxWidth": "320px", "whiteSpace": "pre-line"}    # a "\n" in a field is a line break
 MAP_CREDIT = ("Map: Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
               "Contains OS data © Crown copyright and database right 2024.")
 
@@ -53,7 +55,7 @@ def deck_template(area_features: list[dict], outline_features: list[dict] | None
 
     ``outline_features=None`` means the areas are the outlined units themselves (wards on a ward map):
     the area layer then draws the outline style, instead of sending the same geometry twice."""
-    data = {AREA_LAYER_ID: area_features}
+    data = {AREA_LAYER_ID: _plain_rows(area_features)}
     own_outline = outline_features is None
     layers = [
         pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=_data_sentinel(AREA_LAYER_ID), pickable=True, stroked=True,
@@ -68,7 +70,7 @@ def deck_template(area_features: list[dict], outline_features: list[dict] | None
                                 stroked=True, filled=False, get_line_color=OUTLINE_LINE,
                                 line_width_min_pixels=OUTLINE_WIDTH))
     if deprived_features:
-        data["deprived"] = deprived_features
+        data["deprived"] = _plain_rows(deprived_features)
         layers += [
             pdk.Layer("GeoJsonLayer", id="deprived-casing", data=_data_sentinel("deprived"), pickable=False,
                       stroked=True, filled=False, get_line_color=[255, 255, 255, 255], line_width_min_pixels=4.5),
@@ -78,7 +80,7 @@ def deck_template(area_features: list[dict], outline_features: list[dict] | None
     layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=SELECTION_SENTINEL, pickable=False, stroked=True,
                             filled=False, get_line_color=SELECTED_LINE, line_width_min_pixels=4))
     if labels:
-        data["labels"] = labels
+        data["labels"] = _plain_rows(labels)
         layers.append(pdk.Layer("TextLayer", id="labels", data=_data_sentinel("labels"), get_position="position",
                                 get_text="name", get_size=13, get_color=[20, 20, 20, 235], get_text_anchor='"middle"',
                                 get_alignment_baseline='"center"', font_family='"Arial, sans-serif"',
@@ -91,6 +93,25 @@ def deck_template(area_features: list[dict], outline_features: list[dict] | None
     for layer_id, rows in data.items():
         spec = spec.replace(json.dumps(_data_sentinel(layer_id)), json.dumps(rows, separators=(",", ":")))
     return spec
+
+
+_SKIP = {"type", "geometry", "properties", "position", "fill", "code"}
+
+
+def plain_field(value: object) -> object:
+    """A map field as plain text. Streamlit 1.67 HTML-escapes every {field} it puts into a deck tooltip, and
+    a TextLayer draws text as it is: so fields are escaped exactly once, there, and never here. Text a page
+    escaped itself, or marked up (<br/>, <i>), is brought back to plain text (line breaks become "\n",
+    shown as breaks by the tooltip's white-space style)."""
+    if not isinstance(value, str) or not any(mark in value for mark in "&<"):
+        return value
+    text = re.sub(r"<br\s*/?>", "\n", value)
+    text = re.sub(r"</?(?:i|b|em|strong)>", "", text)
+    return html.unescape(text).lstrip("\n")
+
+
+def _plain_rows(rows: list[dict]) -> list[dict]:
+    return [{key: (value if key in _SKIP else plain_field(value)) for key, value in row.items()} for row in rows]
 
 
 def with_selection(template: str, selected_features: list[dict], tooltip_html: str) -> PreparedDeck:

@@ -236,9 +236,9 @@ def _intersection_template(level: str, basis: str, thresholds: tuple[str, ...], 
         score_text.append("<br/>".join(bits))
     context = ("Ward: " + table.get("ward24_name", pd.Series("", index=table.index)).fillna("").astype(str)) \
         if level != "ward24" else ("Committee: " + table["committee_name"].fillna("").astype(str))
-    props = pd.DataFrame({"code": table["code"].astype(str), "name": table["display_name"].astype(str).map(html.escape),
+    props = pd.DataFrame({"code": table["code"].astype(str), "name": table["display_name"].astype(str),
                           "category": [html.escape(c) for c in category], "fill": fills, "scores_text": score_text,
-                          "context_text": context.map(html.escape).to_numpy()})
+                          "context_text": context.to_numpy()})
     merged = layer[["code", "geometry"]].merge(props, on="code")
     area_features = features(merged, ["code", "name", "category", "fill", "scores_text", "context_text"])
     wards = store.areas("ward24", stamp)
@@ -467,7 +467,7 @@ def _bivariate_deck(result: pv.Bivariate, x_axis: Axis, y_axis: Axis, level: str
     dimmed = dimmed_outside(table, level, committee).to_numpy()
     fills = [hex_to_rgba(c if c else no_data_colour(), DIM_ALPHA if d else 235) for c, d in zip(frame["colour"], dimmed)]
     props = pd.DataFrame({
-        "code": frame["code"], "name": frame["area"].map(html.escape), "fill": fills,
+        "code": frame["code"], "name": frame["area"], "fill": fills,
         "x_text": [html.escape(f"{x_axis.short_label}: {x_axis.format_value(None if pd.isna(v) else float(v))}") for v in frame["x"]],
         "y_text": [html.escape(f"{y_axis.short_label}: {y_axis.format_value(None if pd.isna(v) else float(v))}") for v in frame["y"]],
         "class_text": [f"Third {int(a)} of 3 across, {int(b)} of 3 up (3 = worse)" if pd.notna(a) and pd.notna(b)

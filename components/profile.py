@@ -227,7 +227,7 @@ def _decile_payload(level: str, code: str, stamp: str):
     layer, legend_rows = decile_map_layer(lsoas, store.values(stamp), members["code"].tolist())
     layer = layer.merge(pd.DataFrame(lsoas[["code", "display_name"]]), on="code")
     layer["fill"] = [hex_to_rgba(c, 235) for c in layer["colour"]]
-    layer["name"] = layer["display_name"].map(html.escape)
+    layer["name"] = layer["display_name"]
     layer["decile_text"] = layer["decile"].map(lambda d: "no data" if pd.isna(d) else f"national decile {int(d)}")
     area_features = features(layer, ["code", "name", "fill", "decile_text"])
     # outlines dissolved from the same LSOA shapes as the fills, so they coincide (an LSOA is its own outline)

@@ -224,7 +224,7 @@ def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: 
     dim = (layer["committee_name"] != committee_label(committee)) if committee != "all" else pd.Series(False, index=layer.index)
     layer["fill"] = [hex_to_rgba(no_data_colour() if k < 0 else colours[int(k)], 70 if d else 235)
                      for k, d in zip(classed.class_of.to_numpy(), dim)]
-    layer["name"] = layer["display_name"].fillna(layer["code"]).map(html.escape)
+    layer["name"] = layer["display_name"].fillna(layer["code"])
     layer["change_text"] = [html.escape(change_text(trend, r.value_start, r.value_end, r.change, r.judgement, start, end))
                             for r in layer.itertuples()]
     area_features = features(layer, ["code", "name", "fill", "change_text"])

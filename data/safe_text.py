@@ -9,7 +9,10 @@ Places:
 - ``markdown``: Streamlit Markdown (st.markdown, st.info/error/..., widget labels and help, captions).
   Every ASCII punctuation mark is backslash-escaped (CommonMark shows the mark itself), so no link,
   image, emphasis, HTML tag, entity, ``:material/..:`` icon, ``:red[..]`` colour or ``$`` maths can form.
-- ``html`` / ``deck``: HTML (st.markdown with unsafe_allow_html, deck.gl tooltips, which are HTML).
+- ``html``: HTML the app writes itself (st.markdown with unsafe_allow_html, tooltip templates).
+- ``deck``: fields of a map (tooltip values, labels): plain. Streamlit 1.67 HTML-escapes every {field} it
+  interpolates into a deck tooltip and a TextLayer draws text as it is, so escaping here would show
+  "&amp;" (components.map.plain_field undoes any that slips through; tests pin Streamlit's escaping).
 - ``pdf``: fpdf2's core fonts (Latin-1): characters they cannot draw become "?".
 - ``csv``: a cell a spreadsheet would run as a formula (starts = + - @ tab or CR) gets a leading "'"
   (OWASP's advice for CSV injection); numbers are left alone by the callers (they are not text).
@@ -41,8 +44,10 @@ def safe_text(value: object, into: Place = "markdown", limit: int | None = 60) -
     text = plain(value, limit)
     if into == "markdown":
         return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    if into in ("html", "deck"):
+    if into == "html":
         return html.escape(text, quote=True)
+    if into == "deck":
+        return text
     if into == "pdf":
         return text.encode("latin-1", "replace").decode("latin-1")
     if into == "csv":
