@@ -4,6 +4,7 @@ and area list, IMD-domain intersections and the bivariate map. Numbers come from
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Callable
 from data.safe_text import csv_safe
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from data.safe_text import safe_text
 from data.upload import LEVEL_LABELS
 from geo.choropleth import dimmed_outside
 from geo.features import features, representative_points
-from geo.palettes import class_colours, hex_to_rgba, no_data_colour, text_colour_for
+from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import pillars as pv
 from metrics.intersections import ALL_THREE, intersection_categories
 from metrics.user_data import overlap_sentence, worst_share_flags, worst_word
@@ -104,8 +105,9 @@ def small_multiples(pillar: str, level: str, committee: str) -> None:
     if not specs:
         st.warning("None of this pillar's KPIs has values at this level.")
         return
-    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark bars are "
-                "worse than the Leeds value, light bars better. Solid line: Leeds; dashed line: England.")
+    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark purple bars are "
+                "worse than the Leeds value, pink bars better. Solid line: Leeds; dashed line: England. Where values "
+                "sit close together (life expectancy), dots on a scale that does not start at zero show the differences.")
     for start in range(0, len(specs), 3):
         columns = st.columns(3)
         for column, spec in zip(columns, specs[start:start + 3]):
@@ -126,23 +128,39 @@ def _small_multiple_specs(*, pillar: str, level: str, committee: str, stamp: str
         data = data.assign(in_committee=data["code"].isin(inside))
     else:
         data = data.assign(in_committee=True)
-    dark, light = class_colours(3, "lower_is_better")[-1], class_colours(3, "lower_is_better")[0]
+    dark, light = bar_colours()
     return [vega_spec(_ranked_bars(frame, level, dark, light))
             for _, frame in data.groupby("indicator_id", sort=False)]
+
+
+def bar_colours() -> tuple[str, str]:
+    """'Worse' and 'better' colours: the darkest class, and the lightest class still at 3:1 against the white
+    page (WCAG 1.4.11; the palest class was 1.05:1, so 'better' bars vanished)."""
+    ramp = class_colours(7, "lower_is_better")
+    return ramp[-1], next(c for c in ramp if contrast_ratio(c, "#ffffff") >= 3.0)
+
+
+def dots_not_bars(values: pd.Series) -> bool:
+    """True when bars from zero would look alike (all values well above zero and close together, e.g. life
+    expectancy 75-88 years): the chart then shows dots on a scale that starts near the lowest value."""
+    values = values.dropna()
+    return bool(len(values)) and values.min() > 0 and values.min() / values.max() > 0.6
 
 
 def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.LayerChart:
     frame = frame.sort_values("rank").assign(position=lambda f: range(1, len(f) + 1))
     frame = frame.assign(compared=frame["vs_leeds"].replace({"": "no value", "same": "same as Leeds"}))
-    title = str(frame["label"].iloc[0])
-    bars = alt.Chart(frame).mark_bar().encode(
+    title = textwrap.wrap(str(frame["label"].iloc[0]), 34)     # wrapped, never cut, in a third of the page
+    dots = dots_not_bars(frame["value"])
+    chart = alt.Chart(frame).mark_circle(size=40, opacity=1) if dots else alt.Chart(frame).mark_bar()
+    bars = chart.encode(
         x=alt.X("position:O", axis=None, title=None),
-        y=alt.Y("value:Q", title=None),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=not dots)),
         color=alt.Color("compared:N", scale=alt.Scale(domain=["worse", "better", "same as Leeds", "no value"],
                                                       range=[dark, light, "#7f7f7f", no_data_colour()]),
                         legend=None),
         opacity=alt.condition("datum.in_committee", alt.value(1.0), alt.value(0.25)),
-        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value_text:N", title="Value"),
+    tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("vs_leeds:N", title="vs Leeds"),
                  alt.Tooltip("vs_england:N", title="vs England")],
     )
@@ -154,7 +172,8 @@ def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.
     if pd.notna(england):
         layers.append(alt.Chart(pd.DataFrame({"y": [england]})).mark_rule(color="#0072b2", strokeWidth=2,
                                                                           strokeDash=[6, 4]).encode(y="y:Q"))
-    return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=15), height=200)
+    subtitle = textwrap.wrap("Dots: the scale does not start at zero.", 34) if dots else alt.Undefined
+    return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=15, subtitle=subtitle), height=200)
 
 
 def composite_map(pillar: str, level: str, committee: str) -> None:
