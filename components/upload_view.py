@@ -174,8 +174,10 @@ def profile_panel(level: str, code: str, stamp: str) -> None:
             st.dataframe(place.rows, hide_index=True, width="stretch",
                          column_config={"Rank in Leeds": st.column_config.NumberColumn(
                              help="1 = worst by the direction you chose (highest when neither)")})
-        if ind.n_primary or ind.kind == "count":
+        if ind.n_primary + ind.n_secondary:
             st.caption(safe_text(protection_sentence(ind.threshold, ind.n_primary + ind.n_secondary), limit=None))
+        elif ind.kind == "count":
+            st.caption(f"No count is below {ind.threshold}, so nothing is hidden.")
 
 
 def show(ind: UserIndicator, committee: str = "all") -> None:

@@ -209,6 +209,18 @@ class Indicator(BaseModel):
             return f"{self.short_label[:-1]}, {extra})"
         return f"{self.short_label} ({extra})"
 
+    def coverage_tag(self, coverage: float | None) -> str:
+        """' (partial: 94.8% of residents)' for a table cell beside the value; '' when complete."""
+        if not self.coverage_note(coverage):
+            return ""
+        share = f"{math.floor(coverage * 1000) / 10:.1f}%"
+        return f" (partial: {share} of {self._parts if self.derived else 'residents'})"
+
+    @property
+    def _parts(self) -> str:
+        """What a derived score averages: the SPI's measured components, a pillar composite's KPIs."""
+        return {"pillars": "KPIs"}.get(self.derived or "", "measured components")
+
     def period_label(self, period: str) -> str:
         """'2019 (converted from 2011 LSOAs)' for a converted edition, else the period itself."""
         try:
@@ -227,7 +239,7 @@ class Indicator(BaseModel):
             return ""
         share = f"{math.floor(coverage * 1000) / 10:.1f}%"
         if self.derived:
-            return f"Partial: averages {share} of its measured components (a component has no value here)"
+            return f"Partial: averages {share} of its {self._parts} (one or more has no value here)"
         return f"Partial: the smaller areas with a value hold {share} of residents"
 
     def format_value(self, value: float | None) -> str:

@@ -173,6 +173,11 @@ def area_spine(values: pd.DataFrame, registry: Registry, level: str, code: str,
     for column in ("value", "leeds", "england", "left_value", "right_value"):
         spine[f"{column}_text"] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
                                    for i, v in zip(spine["indicator_id"], spine[column])]
+    own = values[(values["area_level"] == level) & (values["area_code"] == code)]
+    own = own.astype({"indicator_id": str, "period": str}).set_index(["indicator_id", "period"])["coverage"]
+    coverage = [own.get((i, p)) for i, p in zip(spine["indicator_id"], spine["period"])]
+    spine["value_text"] = [text + registry.get(i).coverage_tag(None if c is None or pd.isna(c) else float(c))
+                           for text, i, c in zip(spine["value_text"], spine["indicator_id"], coverage)]
     spine["order"] = spine["indicator_id"].map(order)
     return spine.sort_values("order").drop(columns="order").reset_index(drop=True)
 

@@ -111,3 +111,13 @@ def test_partial_spi_scores_are_marked_not_quiet(values):
     assert len(partial) == 2 and np.allclose(partial["coverage"], 0.5)
     note = load_registry().get("spi_dim_opportunity").coverage_note(0.5)
     assert note.startswith("Partial") and "50.0%" in note
+
+
+def test_profile_table_marks_the_partial_ward_value(values, raw_entry_to_he):
+    from metrics.profile import area_spine
+
+    _, coverage = _expected(raw_entry_to_he[raw_entry_to_he["ward24_code"] == HUNSLET])
+    spine = area_spine(values, load_registry(), "ward24", HUNSLET).set_index("indicator_id")
+    share = f"{int(coverage * 1000) / 10:.1f}%"
+    assert spine.loc["iod_entry_to_he", "value_text"].endswith(f"(partial: {share} of residents)")
+    assert "partial" not in spine.loc["imd_imd_score", "value_text"]
