@@ -26,7 +26,7 @@ POINTS_LAYER_ID = "warm-spaces"
 POINTS_SENTINEL = "__bca_warm_spaces__"
 POINT_FILL = [0, 191, 255, 235]          # cyan dot with a black ring: visible on every step of the ramps
 POINT_LINE = [0, 0, 0, 255]
-TOOLTIP = "<b>{name}</b><br/>{value_text}<br/>{context_text}{decile_text}"
+TOOLTIP = "<b>{name}</b><br/>{value_text}<br/>{context_text}<br/>{decile_text}"
 
 @dataclass(frozen=True)
 class NeedLayer:
