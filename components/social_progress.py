@@ -164,7 +164,17 @@ def sensitivity_table(level: str, stamp: str) -> pd.DataFrame:
         "Rank (PCA)": change["rank_a"].to_numpy(),
         "Rank (equal)": change["rank_b"].to_numpy(),
         "Places gained with equal weights": change["places_gained"].to_numpy(),
+        "Coverage": [thin_note(runs["pca"].result, c) for c in change.index],
     })
+
+
+def thin_note(result, area: str) -> str:
+    """'complete', or which dimension averages fewer components here (a rank on fewer components says so)."""
+    framework = spi_framework()
+    coverage = result.coverage.loc[area]
+    thin = [f"{d.name}: {int(coverage[d.id])} of {len(d.measured_components)} components"
+            for d in framework.dimensions if 0 < coverage[d.id] < len(d.measured_components)]
+    return "Partial (" + "; ".join(thin) + ")" if thin else "complete"
 
 
 def sensitivity_view(level: str, stamp: str) -> None:

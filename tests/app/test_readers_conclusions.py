@@ -142,3 +142,10 @@ def test_diverging_legend_is_of_the_difference_from_leeds(processed_store):
 def test_committee_caption_counts_wards_with_the_configured_noun(processed_store):
     at = _page("app_pages/explorer.py", committee="inner-east")
     assert any(c.value.startswith("3 of 33 wards, in the chosen community committee") for c in at.caption)
+
+
+def test_spi_sensitivity_ranking_says_which_ranks_rest_on_fewer_components(processed_store):
+    at = _page("app_pages/social_progress.py", level="lsoa21", spi_view="sensitivity")
+    table = next(d.value for d in at.dataframe if "Coverage" in d.value.columns)
+    partial = table[table["Coverage"] != "complete"]
+    assert len(partial) == 2 and partial["Coverage"].str.contains("Opportunity: 1 of 2 components").all()
