@@ -29,7 +29,7 @@ from data.words import count as counted
 from data.store import read_areas, read_store_table
 from geo.lookups import convert_lsoa11_to_lsoa21
 from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
-from metrics.suppression import CONFIDENTIAL, suppress_small_counts
+from metrics.suppression import CONFIDENTIAL, WHOLE_TABLE, suppress_small_counts
 
 MAX_UPLOAD_MB = 50                      # the files the app reads
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -95,7 +95,8 @@ def load_reference(processed: Path) -> Reference:
         if "ward24_code" not in frame:
             frame["ward24_code"] = frame["code"]
         columns = ["code", "name", "display_name", "ward24_code", "population"]
-        areas[level] = frame[columns + (["committee_code"] if "committee_code" in frame else [])].copy()
+        extra = [c for c in ("committee_code", "committee_name") if c in frame]
+        areas[level] = frame[columns + extra].copy()
     try:
         lookup = read_store_table(processed, "lookup_lsoa11_lsoa21")
     except DataError as exc:
@@ -296,8 +297,11 @@ def _excel_rows(data: bytes) -> list[list[str]]:
     try:
         sheet = book.worksheets[0]
         others = [ws.title for ws in book.worksheets[1:]]
-        sheet.reset_dimensions()
         limit, rows = _Limit(min(MAX_EXCEL_CELLS, MAX_CELLS), ", or save it as 'CSV UTF-8' (read faster, so it may be larger)"), []
+        claimed = sheet.max_column                   # from the sheet's own <dimension>: free to read
+        if claimed and claimed > MAX_COLUMNS:
+            raise limit.too_wide(claimed)
+        sheet.reset_dimensions()                     # then ignore the claim: a forged one must not pad rows
         for row in sheet.iter_rows(values_only=True):
             if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
                 raise limit.too_wide(len(row))
@@ -720,8 +724,9 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
             bad = given[(given < 0) | (given % 1 != 0)]
             raise UploadError(f"The {name} must be whole numbers of 0 or more; {plain(bad.index[0])} has "
                               f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
-        result = suppress_small_counts(given.astype("int64"), options.threshold, _published_groups(areas, level,
-                                                                                                  given.index))
+        ward_names = dict(zip(reference.areas["ward24"]["code"], reference.areas["ward24"]["name"]))
+        result = suppress_small_counts(given.astype("int64"), options.threshold,
+                                       _published_groups(areas, level, given.index, ward_names))
         hidden = result.mask[result.mask].index
         table.loc[hidden, "value"] = np.nan
         table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
@@ -730,7 +735,8 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
         if n_primary + n_secondary:
             notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
         if result.unprotected_groups:
-            notices.append("Do not publish totals for: " + ", ".join(plain(g) for g in result.unprotected_groups)
+            notices.append("Do not publish totals for: " + ", ".join(plain(_total_name(g)) for g in
+                                                                    result.unprotected_groups)
                            + " (a hidden count could be worked out from them).")
     else:
         notices.append("No counts behind these rates were given, so small numbers could not be checked: choose "
@@ -754,15 +760,28 @@ def protection_sentence(threshold: int, n_hidden: int) -> str:
             f"each hidden small count could be any number from 1 to {threshold}.")
 
 
-def _published_groups(areas: pd.DataFrame, level: str, index: pd.Index) -> dict[str, pd.Series]:
+def _published_groups(areas: pd.DataFrame, level: str, index: pd.Index,
+                      ward_names: dict[str, str] | None = None) -> dict[str, pd.Series]:
     """The totals a reader may know for an upload at ``level``: its ward (LSOAs, and MSOAs by the ONS
-    best fit), its community committee and Leeds (the whole table, added by the suppression)."""
+    best fit), its community committee and Leeds (the whole table, added by the suppression). Groups are
+    named as a reader knows them, so a "do not publish" notice names places, not codes."""
     groups = {}
     if level != "ward24" and "ward24_code" in areas:
-        groups["ward"] = areas.loc[index, "ward24_code"]
-    if "committee_code" in areas and areas.loc[index, "committee_code"].notna().all():
-        groups["committee"] = areas.loc[index, "committee_code"]
+        wards = areas.loc[index, "ward24_code"]
+        groups["ward"] = wards.map(ward_names).fillna(wards) if ward_names else wards
+    for column in ("committee_name", "committee_code"):
+        if column in areas and areas.loc[index, column].notna().all():
+            groups["committee"] = areas.loc[index, column]
+            break
     return groups
+
+
+def _total_name(name: object) -> str:
+    """How a notice names a total: "Leeds" for the whole table, else "<place> <ward|committee>"."""
+    if name == WHOLE_TABLE:
+        return "Leeds"
+    kind, _, place = str(name).partition(" ")
+    return f"{place} {kind}" if place else str(name)
 
 
 def display_properties(ind: UserIndicator) -> pd.DataFrame:

@@ -75,18 +75,28 @@ def test_workbook_with_thousands_of_parts_is_refused(ref, no_openpyxl):
         read_upload(many, "a.xlsx", ref)
 
 
-def test_forged_sheet_dimension_does_not_pad_rows(ref):
-    data = workbook(GOOD)
+def _with_dimension(data: bytes, ref_text: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for member in src.infolist():
             body = src.read(member)
             if member.filename == "xl/worksheets/sheet1.xml":
-                body = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', body)
-                assert b"XFD1048576" in body
+                body = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="' + ref_text + b'"/>', body)
+                assert ref_text in body
             dst.writestr(member, body)
-    upload = read_upload(out.getvalue(), "a.xlsx", ref)
+    return out.getvalue()
+
+
+def test_forged_sheet_dimension_does_not_pad_rows(ref):
+    start = time.perf_counter()
+    upload = read_upload(_with_dimension(workbook(GOOD), b"A1:B1048576"), "a.xlsx", ref)
     assert upload.value_columns == ["n"] and upload.values["n"].tolist() == [6.0, 7.0]
+    assert time.perf_counter() - start < 10                 # a million padded rows would take minutes
+
+
+def test_a_sheet_claiming_thousands_of_columns_is_refused_before_reading_rows(ref):
+    with pytest.raises(UploadError, match=r"16,384 columns or more; the limit is 200"):
+        read_upload(_with_dimension(workbook(GOOD), b"A1:XFD3"), "a.xlsx", ref)
 
 
 # ---------------------------------------------------------------- width and cells
