@@ -5,7 +5,6 @@ break itself is a dashed rule with its reason in the tooltip and in the caption 
 """
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 import altair as alt
@@ -225,7 +224,7 @@ def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: 
     layer["fill"] = [hex_to_rgba(no_data_colour() if k < 0 else colours[int(k)], 70 if d else 235)
                      for k, d in zip(classed.class_of.to_numpy(), dim)]
     layer["name"] = layer["display_name"].fillna(layer["code"])
-    layer["change_text"] = [html.escape(change_text(trend, r.value_start, r.value_end, r.change, r.judgement, start, end))
+    layer["change_text"] = [change_text(trend, r.value_start, r.value_end, r.change, r.judgement, start, end)
                             for r in layer.itertuples()]
     area_features = features(layer, ["code", "name", "fill", "change_text"])
     # Dark outlines on every area (wards over LSOAs and MSOAs): the near-white "no change" class must not melt
