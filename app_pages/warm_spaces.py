@@ -12,7 +12,7 @@ from data.safe_text import csv_safe, safe_text
 from data.pipeline.warm_spaces import load_config
 from geo.choropleth import default_scheme, schemes_for
 from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
-                                 residents_beyond, response_by_area, search_spaces)
+                                 readings, residents_beyond, response_by_area, search_spaces)
 
 LEVELS = {"ward24": "Wards", "lsoa21": "Neighbourhoods (LSOAs)"}
 DEFAULT_NEED = "fuel_poverty"
@@ -171,6 +171,9 @@ def demand_and_response() -> None:
         latest_figure(series, "claimant_rate_ward", level, "Claimants, % of residents 16-64"),
     ) if f is not None]
     table = demand_table(response, figures, uc_now, uc_before)
+    if level == "committee":
+        st.markdown("**Each committee in one line**\n\n" + "\n".join(f"- {safe_text(line, limit=None)}"
+                                                                     for line in readings(table)))
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
                        file_name=f"leeds_warm_spaces_demand_response_{level}.csv", mime="text/csv")

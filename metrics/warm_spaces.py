@@ -199,3 +199,33 @@ def nearest_spaces(spaces: pd.DataFrame, easting: float, northing: float, n: int
                          "Open on (parsed)": [days_label(d, p) for d, p in zip(spaces.loc[order, "days_open"].fillna(""),
                                                                                spaces.loc[order, "hours_parsed"])],
                          "Opening hours as given": spaces.loc[order, "hours_text"].fillna("")}).reset_index(drop=True)
+
+
+def readings(table: pd.DataFrame) -> list[str]:
+    """One plain-English sentence per area of a demand-and-response table: response, then demand, with ranks."""
+    def column(prefix: str) -> str | None:
+        return next((c for c in table.columns if c.startswith(prefix)), None)
+
+    n = len(table)
+    per_1000 = table["Spaces per 1,000 residents"]
+    response_rank = per_1000.rank(ascending=False, method="min")
+    change, fuel = column("UC households, % change"), column("Households in fuel poverty")
+    fuel_rank = table[fuel].rank(ascending=False, method="min") if fuel else None
+    out = []
+    for i, row in table.iterrows():
+        plural = "" if row["Warm spaces"] == 1 else "s"
+        parts = [f"{row['Area']}: {row['Warm spaces']} warm space{plural}, {row['Spaces per 1,000 residents']:.2f} per 1,000 "
+                 f"residents ({_ordinal(response_rank[i])} most of {n})"]
+        if change and pd.notna(row[change]):
+            parts.append(f"households on Universal Credit {'up' if row[change] >= 0 else 'down'} "
+                         f"{abs(row[change]):.1f}% ({change.split('change ')[-1]})")
+        if fuel and pd.notna(row[fuel]):
+            parts.append(f"fuel poverty {row[fuel]:.1f}% ({_ordinal(fuel_rank[i])} highest of {n})")
+        out.append("; ".join(parts) + ".")
+    return out
+
+
+def _ordinal(rank: float) -> str:
+    number = int(rank)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

@@ -88,3 +88,10 @@ def test_demand_and_response_per_ward_and_committee_with_sources_and_periods(pag
     committees = page.dataframe[0].value
     assert len(committees) == 10 and committees["Warm spaces"].sum() == 212
     assert not any(c.startswith("Claimants") for c in committees.columns)
+
+
+def test_each_committee_gets_a_one_line_reading(page):
+    page.button_group(key="ws_view").set_value("Demand and response").run()
+    page.radio(key="ws_dash_level").set_value("committee").run()
+    text = " ".join(m.value for m in page.markdown)
+    assert text.count("highest of 10") == 10 and "Inner East\\: " in text

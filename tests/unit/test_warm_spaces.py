@@ -8,7 +8,7 @@ import pytest
 from data.errors import DataError
 from data.pipeline.warm_spaces import clean_spaces, mark_duplicates, parse_hours, plain_text, read_spaces_file, website
 from metrics.warm_spaces import (band_labels, demand_table, distance_band, latest_figure, list_table, nearest,
-                                 point_rows, residents_beyond, response_by_area, search_spaces)
+                                 point_rows, readings, residents_beyond, response_by_area, search_spaces)
 
 WARDS = {"E05999901": "Fakeward North", "E05999902": "Fakeward South"}
 HEADER = ("title,address,space_type,hours_text,opening_hours_osm,url,accessibility,description,source,"
@@ -207,3 +207,14 @@ def test_latest_figure_and_twelve_months_before():
     table = demand_table(response, [], now, before)
     assert table["UC households, % change 2022-11 to 2023-11"].item() == 20.0
     assert "UC households (2023-11, provisional)" in table.columns
+
+
+def test_one_plain_english_reading_per_area_with_ranks():
+    table = pd.DataFrame({"Area": ["North", "South"], "Warm spaces": [3, 1], "Spaces per 1,000 residents": [0.3, 0.1],
+                          "UC households, % change 2022-11 to 2023-11": [12.5, -2.0],
+                          "Households in fuel poverty, % (LILEE) (2022)": [11.0, 21.0]})
+    assert readings(table) == [
+        "North: 3 warm spaces, 0.30 per 1,000 residents (1st most of 2); households on Universal Credit up 12.5% "
+        "(2022-11 to 2023-11); fuel poverty 11.0% (2nd highest of 2).",
+        "South: 1 warm space, 0.10 per 1,000 residents (2nd most of 2); households on Universal Credit down 2.0% "
+        "(2022-11 to 2023-11); fuel poverty 21.0% (1st highest of 2)."]
