@@ -26,6 +26,7 @@ PAGES = {
         st.Page("app_pages/profile.py", title="Area profile", icon=":material/location_city:", url_path="profile"),
         st.Page("app_pages/compare.py", title="Compare areas", icon=":material/compare_arrows:", url_path="compare"),
         st.Page("app_pages/change.py", title="Change over time", icon=":material/trending_up:", url_path="change"),
+        st.Page("app_pages/cities.py", title="Leeds among England's cities", icon=":material/apartment:", url_path="cities"),
         st.Page("app_pages/warm_spaces.py", title="Warm spaces", icon=":material/fireplace:", url_path="warm-spaces"),
     ],
     "Your data and about": [

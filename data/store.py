@@ -23,7 +23,9 @@ LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England
 # MSOA life expectancy with ONS person-years and population-weighted IMD score (the England SII, Leeds MSOA
 # weights; data/pipeline/england.py); the Leeds LSOA 2011 -> 2021 lookup (uploads keyed by 2011 codes).
-TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "postcodes_leeds", "postcodes_other", "england_le_msoa", "lookup_lsoa11_lsoa21")
+# The cities page's tables (data/pipeline/cities.py): district series, IoD bands per city, similar districts.
+TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "postcodes_leeds", "postcodes_other", "england_le_msoa",
+          "lookup_lsoa11_lsoa21", "cities_series", "cities_deprivation", "cities_neighbours")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",
@@ -31,6 +33,7 @@ FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yam
                  REPO_ROOT / "data" / "pipeline" / "warm_spaces.py", CATALOGUE_DIR / "warm_spaces.yaml",
                  REPO_ROOT / "data" / "pipeline" / "postcodes.py", CATALOGUE_DIR / "postcodes.yaml",
                  REPO_ROOT / "data" / "pipeline" / "england.py",
+                 REPO_ROOT / "data" / "pipeline" / "cities.py", CATALOGUE_DIR / "cities.yaml",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "lookups.py", REPO_ROOT / "geo" / "boundaries.py"]
 
 

@@ -26,6 +26,7 @@ from data.errors import DataError
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.pipeline.compute import native_values
 from data.pipeline.derived import DerivedContext, run_derived
+from data.pipeline.cities import cities_tables
 from data.pipeline.england import england_life_expectancy
 from data.pipeline.inputs import locate, read_geo, read_table
 from data.pipeline.validate import require_count, require_known_codes
@@ -378,6 +379,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     series = build_series(geography, context.areas, sources, data_dir, lookup11)
     report("Storing England-wide inputs and lookups", 0.92)
     tables["england_le_msoa"] = england_life_expectancy(sources, data_dir)
+    report("Comparing Leeds with England's cities", 0.93)
+    tables.update(cities_tables(sources, data_dir, lookup11))
     tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == areas.leeds.code,
                                                   ["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True)
     values["area_level"] = values["area_level"].astype("category")

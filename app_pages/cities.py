@@ -1,0 +1,80 @@
+"""Leeds among England's cities: Leeds beside the core cities or its most similar districts, England and the region."""
+from functools import lru_cache
+
+import streamlit as st
+
+from components import cities_view as cv
+from components import store
+from components.charts import show_spec, vega_spec
+from components.footer import source_line
+from data.pipeline.cities import load_config
+
+
+@lru_cache(maxsize=1)
+def config() -> dict:
+    return load_config()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view(choice: str, dataset: str, indicator: str, stamp: str):
+    """Table and chart spec of one indicator for one comparator group (shared by every session)."""
+    group = cv.group_for(choice, config(), store.table("cities_neighbours", stamp))
+    rows = cv.one_indicator(store.table("cities_series", stamp), dataset, indicator)
+    table, period = cv.latest_table(rows, config(), group)
+    unit = rows["measure"].iloc[0] if len(rows) else ""
+    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, config(), group), indicator, unit)) if len(rows) else None
+    source = rows["source_org"].iloc[0] if len(rows) else ""
+    return table, period, spec, source
+
+
+st.title("Leeds among England's cities")
+stamp = store.built_at()
+series = store.table("cities_series", stamp)
+options = cv.indicator_options(series)
+default = config()["default_indicator"]
+labels = list(options)
+first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
+left, right = st.columns([1, 2])
+choice = left.radio("Compare Leeds with", [cv.CORE, cv.SIMILAR], key="cities_group", horizontal=True,
+                    help="Core cities: Birmingham, Bristol, Liverpool, Manchester, Newcastle upon Tyne, Nottingham "
+                         "and Sheffield. Similar districts: the districts nearest Leeds by the method below.")
+label = right.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
+dataset, indicator = options[label]
+table, period, spec, source = view(choice, dataset, indicator, stamp)
+
+st.subheader(f"{indicator}: latest value for Leeds")
+if table.empty:
+    st.info("Leeds has no value for this indicator in the ONS series.")
+else:
+    st.caption(f"{cv.period_label(period)}. Source: {source}, via {cv.ONS} (OGL v3.0). Rank 1 = the highest value, "
+               "which may be better or worse depending on the measure. Districts without a published value for this "
+               "period are not ranked.")
+    st.dataframe(table, hide_index=True, width="stretch")
+if spec is not None:
+    st.subheader("Each place over time")
+    show_spec(spec, width="content")
+    st.caption(f"Source: {source}, via {cv.ONS} (OGL v3.0); each point is one published period. Leeds in red, "
+               "England dashed blue in every panel. A line stops where the period length changes or a period is "
+               "missing: values either side of a break are not joined.")
+
+st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
+st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp)), hide_index=True, width="stretch")
+st.caption(
+    "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
+    "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
+    + source_line("imd2019_lsoa11", "2019") + " " + source_line("imd2025_lsoa21", "2025"))
+st.warning(
+    "The two editions are on different neighbourhoods: IoD 2019 ranks 32,844 LSOAs (2011 boundaries), IoD 2025 "
+    "ranks 33,755 LSOAs (2021 boundaries). Each share is of the area's own LSOAs in that edition, against England's "
+    "ranking in that edition, so the shares compare *relative position*; they do not show that deprivation rose or "
+    "fell, and a different count of LSOAs is partly a boundary change. The last column is the council's slip test: "
+    "of the LSOAs in England's 3% (but not 1%) most deprived in 2019 whose boundaries did not change in 2021 "
+    "(ONS lookup change code U), how many are in the 1% in 2025.", icon=":material/compare_arrows:")
+
+k = int(config()["neighbours"]["k"])
+st.subheader(f"Similar districts: the {k} districts most like Leeds")
+neighbours = store.table("cities_neighbours", stamp)
+st.dataframe(cv.neighbour_view(neighbours, config(), k), hide_index=True, width="stretch")
+st.caption(f"Method: {config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
+           f"Variables and periods as in the column headings; source: {cv.ONS} (OGL v3.0), each series' original "
+           "publisher as named there. Configured in data/cities.yaml.")

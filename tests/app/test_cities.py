@@ -1,0 +1,55 @@
+"""The cities page (AppTest): Leeds beside the core cities or similar districts, IoD bands, neighbours."""
+import pytest
+
+PAGE = "app_pages/cities.py"
+
+
+@pytest.fixture
+def page(app):
+    app.switch_page(PAGE).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _captions(at):
+    return " ".join(c.value for c in at.caption)
+
+
+def test_core_cities_table_ranks_every_city_with_source_and_period(page):
+    assert page.title[0].value == "Leeds among England's cities"
+    assert page.radio(key="cities_group").value == "Core cities"
+    assert page.selectbox(key="cities_indicator").value.startswith("Children in relative poverty before housing costs")
+    table = page.dataframe[0].value
+    assert list(table["Area"])[-2:] == ["Yorkshire and The Humber", "England"]
+    cities = table.iloc[:-2]
+    assert set(cities["Area"]) == {"Leeds", "Birmingham", "Bristol, City of", "Liverpool", "Manchester",
+                                   "Newcastle upon Tyne", "Nottingham", "Sheffield"}
+    assert sorted(cities["Rank in group (of 8)"]) == sorted(cities["Value"].rank(ascending=False, method="min").astype(int))
+    assert table["Period"].nunique() == 1 and table["Source"].str.contains("ONS Explore Local Statistics").all()
+    assert table.set_index("Area").loc["England", "Source"].startswith("not published")   # ONS gives no England row
+    assert "Source:" in _captions(page) and "from 2024-04-01" in _captions(page)
+    assert page.get("arrow_vega_lite_chart") or page.get("vega_lite_chart"), "the small multiples chart is drawn"
+
+
+def test_similar_districts_replace_the_core_cities(page):
+    page.radio(key="cities_group").set_value("Similar districts").run()
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert "Salford" in set(table["Area"]) and "Birmingham" not in set(table["Area"])
+    assert "Rank in group (of 11)" in table.columns
+
+
+def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
+    box = page.selectbox(key="cities_indicator")
+    box.select_index(next(i for i, o in enumerate(box.options) if o.startswith("Claimant Count"))).run()
+    assert not page.exception
+    assert page.dataframe[0].value["Area"].iloc[0] in {"Leeds", "Birmingham", "Bristol, City of", "Liverpool",
+                                                      "Manchester", "Newcastle upon Tyne", "Nottingham", "Sheffield"}
+    deprivation = page.dataframe[1].value.set_index("Area")
+    assert len(deprivation) == 10 and deprivation.loc["England", "10% 2025"] == pytest.approx(10.0, abs=0.05)
+    assert deprivation.loc["Leeds", "LSOAs 2019 / 2025"] == "482 / 488"
+    assert "different neighbourhoods" in page.warning[0].value
+    neighbours = page.dataframe[2].value
+    assert neighbours["District"].iloc[0] == "Leeds" and neighbours["Distance"].iloc[0] == 0
+    assert neighbours["Distance"].is_monotonic_increasing and len(neighbours) == 11
+    assert "Euclidean distance" in _captions(page)
