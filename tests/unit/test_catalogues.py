@@ -33,7 +33,8 @@ def test_every_registry_source_is_catalogued_and_every_catalogued_source_is_used
     used = {e.source for i in REGISTRY.indicators for e in i.editions} | set(load_series_catalogue().sources())
     app_sources = {s for s, src in load_sources().sources.items() if src.used_by == "app"}
     structural = {"wards24_bgc", "lsoa21_bsc", "msoa21_bsc", "lad24_bsc", "lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21",
-                  "population_mid2020_lsoa11", "imd2025_lad_summaries"}
+                  "population_mid2020_lsoa11", "imd2025_lad_summaries",
+                  "ons_local_statistics_lad", "ons_local_statistics_datasets"}   # the cities page (data/pipeline/cities.py)
     assert used <= app_sources
     assert app_sources - used - structural == set()
 
