@@ -15,12 +15,16 @@ pytestmark = pytest.mark.data
 
 
 @pytest.fixture(scope="module")
+def package():
+    return read_package_postcodes()
+
+
+@pytest.fixture(scope="module")
 def leeds(processed_store):
     return read_store_table(processed_store, "postcodes_leeds")
 
 
-def test_every_leeds_postcode_of_the_package_is_stored_once(leeds):
-    package = read_package_postcodes()
+def test_every_leeds_postcode_of_the_package_is_stored_once(leeds, package):
     expected = package[(package["lad_code"] == "E08000035") & package["easting"].notna()]
     assert len(leeds) == len(expected) == 30_876 and leeds["postcode"].is_unique
     assert set(leeds["postcode"]) == set(expected["postcode"])
