@@ -54,7 +54,8 @@ if spec is not None:
     st.subheader("Each place over time")
     show_spec(spec, width="content")
     st.caption(f"Source: {source}, via {cv.ONS} (OGL v3.0); each point is one published period. Leeds in red, "
-               "England dashed blue in every panel. A line stops where the period length changes or a period is "
+               "England (blue) and Yorkshire and The Humber (green) dashed in every panel where ONS publishes them. "
+               "A line stops where the period length changes or a period is "
                "missing: values either side of a break are not joined.")
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")

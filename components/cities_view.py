@@ -26,7 +26,7 @@ class Group:
 def indicator_options(series: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Label shown in the chooser -> (dataset, indicator), sorted by label."""
     pairs = series[["dataset", "indicator", "measure"]].drop_duplicates(["dataset", "indicator"]).astype(str)
-    labels = {f"{r.indicator} ({r.measure.lower()})": (r.dataset, r.indicator) for r in pairs.itertuples()}
+    labels = {f"{r.indicator} ({r.measure})": (r.dataset, r.indicator) for r in pairs.itertuples()}
     return dict(sorted(labels.items()))
 
 
@@ -94,7 +94,9 @@ def chart_frame(rows: pd.DataFrame, config: dict, group: Group) -> pd.DataFrame:
     places["panel"] = places["area_code"].map(names)
     places["line"] = places["area_code"].map(lambda c: config["home"]["name"] if c == home else "This district")
     england = rows[rows["area_code"] == config["england"]["code"]]
-    repeated = [england.assign(panel=names[c], line="England") for c in codes]
+    region = rows[rows["area_code"] == config["region"]["code"]]
+    repeated = [england.assign(panel=names[c], line="England") for c in codes] + \
+        [region.assign(panel=names[c], line="Yorkshire and The Humber") for c in codes]
     frame = pd.concat([places, *repeated], ignore_index=True)
     frame["run"] = frame["line"] + "-" + frame["area_code"] + "-" + frame["segment"].astype(str)
     frame["year"] = frame["period_start"]
@@ -105,13 +107,15 @@ def chart_frame(rows: pd.DataFrame, config: dict, group: Group) -> pd.DataFrame:
 
 
 def small_multiples(frame: pd.DataFrame, title: str, unit: str) -> alt.FacetChart:
-    """One small chart per place, Leeds' panel in red, England dashed in each; a break starts a new line."""
-    colours = alt.Scale(domain=["Leeds", "This district", "England"], range=[HOME_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR])
+    """One small chart per place, Leeds' panel in red, England and the region dashed in each; a break starts a new line."""
+    colours = alt.Scale(domain=["Leeds", "This district", "England", "Yorkshire and The Humber"],
+                        range=[HOME_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR, REGION_COLOUR])
     base = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(
         x=alt.X("year:T", title=None),
         y=alt.Y("observation:Q", title=unit, scale=alt.Scale(zero=False)),
         color=alt.Color("line:N", scale=colours, title=None, legend=alt.Legend(orient="top")),
-        strokeDash=alt.condition(alt.datum.line == "England", alt.value([4, 3]), alt.value([1, 0])),
+        strokeDash=alt.condition((alt.datum.line == "England") | (alt.datum.line == "Yorkshire and The Humber"),
+                                 alt.value([4, 3]), alt.value([1, 0])),
         detail="run:N",
         tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("period_text:N", title="Period"),
                  alt.Tooltip("observation:Q", title=unit, format=",.2f")],
