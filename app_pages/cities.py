@@ -6,7 +6,6 @@ import streamlit as st
 from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
-from components.footer import source_line
 from data.pipeline.cities import load_config
 
 
@@ -36,6 +35,7 @@ labels = list(options)
 first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
 left, right = st.columns([1, 2])
 choice = left.radio("Compare Leeds with", [cv.CORE, cv.SIMILAR], key="cities_group", horizontal=True,
+                    format_func=cv.GROUP_LABELS.get,
                     help="Core cities: Birmingham, Bristol, Liverpool, Manchester, Newcastle upon Tyne, Nottingham "
                          "and Sheffield. Similar districts: the districts nearest Leeds by the method below.")
 label = right.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
@@ -63,7 +63,8 @@ st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp)), hide
 st.caption(
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
     "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
-    + source_line("imd2019_lsoa11", "2019") + " " + source_line("imd2025_lsoa21", "2025"))
+    + cv.iod_source(store.sources(), "imd2019_lsoa11", "2011 LSOAs") + " "
+    + cv.iod_source(store.sources(), "imd2025_lsoa21", "2021 LSOAs"))
 st.warning(
     "The two editions are on different neighbourhoods: IoD 2019 ranks 32,844 LSOAs (2011 boundaries), IoD 2025 "
     "ranks 33,755 LSOAs (2021 boundaries). Each share is of the area's own LSOAs in that edition, against England's "

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-CORE, SIMILAR = "Core cities", "Similar districts"
+CORE, SIMILAR = "core", "similar"                 # URL values of the comparator group (?benchmark=)
+GROUP_LABELS = {CORE: "Core cities", SIMILAR: "Similar districts"}
 ONS = "ONS Explore Local Statistics"
 HOME_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR, REGION_COLOUR = "#b2182b", "#4d4d4d", "#2166ac", "#5aae61"
 
@@ -28,6 +29,12 @@ def indicator_options(series: pd.DataFrame) -> dict[str, tuple[str, str]]:
     pairs = series[["dataset", "indicator", "measure"]].drop_duplicates(["dataset", "indicator"]).astype(str)
     labels = {f"{r.indicator} ({r.measure})": (r.dataset, r.indicator) for r in pairs.itertuples()}
     return dict(sorted(labels.items()))
+
+
+def iod_source(catalogue, source_id: str, lsoas: str) -> str:
+    """'Source: <publisher>, <dataset> (<edition>, <LSOA vintage>). <attribution>': each edition on its own LSOAs."""
+    source = catalogue.sources[source_id]
+    return f"Source: {source.publisher}, {source.dataset} ({source.edition}, {lsoas}). {catalogue.attribution_text(source_id)}"
 
 
 def group_for(choice: str, config: dict, neighbours: pd.DataFrame) -> Group:

@@ -17,7 +17,7 @@ def _captions(at):
 
 def test_core_cities_table_ranks_every_city_with_source_and_period(page):
     assert page.title[0].value == "Leeds among England's cities"
-    assert page.radio(key="cities_group").value == "Core cities"
+    assert page.radio(key="cities_group").value == "core"
     assert page.selectbox(key="cities_indicator").value.startswith("Children in relative poverty before housing costs")
     table = page.dataframe[0].value
     assert list(table["Area"])[-2:] == ["Yorkshire and The Humber", "England"]
@@ -32,8 +32,8 @@ def test_core_cities_table_ranks_every_city_with_source_and_period(page):
 
 
 def test_similar_districts_replace_the_core_cities(page):
-    page.radio(key="cities_group").set_value("Similar districts").run()
-    assert not page.exception
+    page.radio(key="cities_group").set_value("similar").run()
+    assert not page.exception and page.query_params.get("benchmark") in ("similar", ["similar"])
     table = page.dataframe[0].value
     assert "Salford" in set(table["Area"]) and "Birmingham" not in set(table["Area"])
     assert "Rank in group (of 11)" in table.columns
@@ -49,7 +49,15 @@ def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
     assert len(deprivation) == 10 and deprivation.loc["England", "10% 2025"] == pytest.approx(10.0, abs=0.05)
     assert deprivation.loc["Leeds", "LSOAs 2019 / 2025"] == "482 / 488"
     assert "different neighbourhoods" in page.warning[0].value
+    assert "(IoD2019, 2011 LSOAs)" in _captions(page) and "converted" not in _captions(page)
     neighbours = page.dataframe[2].value
     assert neighbours["District"].iloc[0] == "Leeds" and neighbours["Distance"].iloc[0] == 0
     assert neighbours["Distance"].is_monotonic_increasing and len(neighbours) == 11
     assert "Euclidean distance" in _captions(page)
+
+
+def test_a_link_to_similar_districts_opens_them(app):
+    app.query_params["benchmark"] = "similar"
+    app.switch_page(PAGE).run()
+    assert not app.exception and app.radio(key="cities_group").value == "similar"
+    assert "Salford" in set(app.dataframe[0].value["Area"])
