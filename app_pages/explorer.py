@@ -15,8 +15,9 @@ from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.state import keep_url_state, write_url
 
-st.title("Map explorer")
-with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
+title_col, find_col = st.columns([3, 2], vertical_alignment="bottom")   # one row: the map starts higher
+title_col.title("Map explorer")
+with find_col.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
     postcode_box("find_postcode", select_lsoa)
     st.caption(postcode_attribution())
 
