@@ -40,7 +40,7 @@ def map_and_list() -> None:
             st.session_state["ws_need"] = DEFAULT_NEED if DEFAULT_NEED in labels else next(iter(labels))
         need_id = need_col.selectbox("Measure of need under the points (type to search)", list(labels),
                                      format_func=labels.get, key="ws_need")
-        search_col, ward_col, type_col, day_col = st.columns([3, 2, 2, 2])
+        search_col, ward_col, type_col, day_col, time_col = st.columns([3, 2, 2, 2, 2])
         query = search_col.text_input("Search by name, address, type or ward", key="ws_query", max_chars=80)
         wards = ward_col.multiselect("Wards", sorted(spaces["ward24_name"].unique()), key="ws_wards")
         types = type_col.multiselect("Type of space", sorted(t for t in spaces["space_type"].dropna().unique() if t),
@@ -48,13 +48,16 @@ def map_and_list() -> None:
         days = day_col.multiselect("Open on", DAYS, format_func=DAY_NAMES.get, key="ws_days",
                                    help="By the parsed opening hours; spaces whose hours could not be parsed are left "
                                         "out when a day is chosen (their hours as given are in the list).")
+        at = time_col.time_input("Open at", value=None, key="ws_at", step=1800,
+                                 help="By the parsed opening hours, on the days chosen (or on any day). Spaces whose "
+                                      "hours could not be parsed are left out; their hours as given are in the list.")
 
     indicator = store.registry().get(need_id)
     period = indicator.latest.period
     scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
     layer = need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
                        committee=st.session_state.get("committee", "all"), stamp=stamp)
-    shown = search_spaces(spaces, query, wards, types, days)
+    shown = search_spaces(spaces, query, wards, types, days, at)
 
     map_col, side_col = st.columns([5, 2])
     with map_col:

@@ -7,7 +7,9 @@ text as text, and Streamlit 1.67 HTML-escapes every value it substitutes into a 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import time
 
 import numpy as np
 import pandas as pd
@@ -16,12 +18,69 @@ from scipy.spatial import cKDTree
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 DAY_NAMES = dict(zip(DAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
 SEARCHED = ["title", "address", "space_type", "ward24_name"]
+_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
+_TIME = r"\d{2}:\d{2}-\d{2}:\d{2}"
+_RULE = re.compile(rf"^(?P<days>{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*) (?P<times>{_TIME}(?:,{_TIME})*)$")
+
+
+@dataclass(frozen=True)
+class Hours:
+    parsed: bool
+    days: tuple[str, ...]          # two-letter day codes, Monday first
+    weekly_hours: float | None
+    intervals: dict[str, tuple[tuple[int, int], ...]]   # day -> (start, end) in minutes
+
+
+def parse_hours(osm: str) -> Hours:
+    """Read simple OpenStreetMap rules ('Mo-Fr 09:00-17:00; Sa 10:00-13:00,14:00-16:00').
+
+    Anything else (PH, week numbers, 'off', blank) counts as not parsed: the page then shows only the
+    free text, and says so. An end before its start (past midnight) is not parsed either.
+    """
+    if not osm.strip():
+        return Hours(False, (), None, {})
+    intervals: dict[str, list[tuple[int, int]]] = {}
+    for rule in osm.split(";"):
+        match = _RULE.match(rule.strip())
+        if not match:
+            return Hours(False, (), None, {})
+        spans = []
+        for piece in match["times"].split(","):
+            start, end = (int(t[:2]) * 60 + int(t[3:]) for t in piece.split("-"))
+            if not (0 <= start < end <= 24 * 60):
+                return Hours(False, (), None, {})
+            spans.append((start, end))
+        for day in _expand_days(match["days"]):
+            intervals.setdefault(day, []).extend(spans)
+    days = tuple(d for d in DAYS if d in intervals)
+    minutes = sum(end - start for day in days for start, end in _merge(intervals[day]))
+    return Hours(True, days, round(minutes / 60, 2), {d: tuple(_merge(intervals[d])) for d in days})
+
+
+def _expand_days(text: str) -> list[str]:
+    out = []
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        i, j = DAYS.index(first), DAYS.index(last or first)
+        out += DAYS[i:j + 1] if i <= j else DAYS[i:] + DAYS[:j + 1]
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def search_spaces(spaces: pd.DataFrame, query: str = "", wards: list[str] | None = None,
-                  types: list[str] | None = None, days: list[str] | None = None) -> pd.DataFrame:
+                  types: list[str] | None = None, days: list[str] | None = None, at: time | None = None) -> pd.DataFrame:
     """Spaces whose name, address, type or ward contain every word of ``query`` (any case), in the given
-    wards and types, and open on every one of ``days`` (by the parsed hours: unparsed rows never match a day).
+    wards and types, and open on every one of ``days`` (by the parsed hours: unparsed rows never match a day);
+    with ``at``, open at that time on each of those days (or, with no day chosen, on some day).
     """
     mask = pd.Series(True, index=spaces.index)
     words = query.casefold().split()
@@ -35,7 +94,16 @@ def search_spaces(spaces: pd.DataFrame, query: str = "", wards: list[str] | None
         mask &= spaces["space_type"].fillna("").isin(types)
     for day in days or []:
         mask &= spaces["days_open"].fillna("").str.split(",").map(lambda open_days, d=day: d in open_days)
+    if at is not None:
+        mask &= spaces["opening_hours_osm"].fillna("").map(lambda osm: open_at(parse_hours(osm), days or [], at))
     return spaces[mask]
+
+
+def open_at(hours: Hours, days: list[str], at: time) -> bool:
+    """Whether parsed hours cover the minute ``at`` on every day in ``days`` (on any day when none is given)."""
+    minute = at.hour * 60 + at.minute
+    covered = {d for d, spans in hours.intervals.items() if any(start <= minute < end for start, end in spans)}
+    return bool(covered) and (set(days) <= covered if days else True)
 
 
 def days_label(days_open: str, parsed: bool) -> str:

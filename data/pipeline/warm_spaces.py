@@ -29,12 +29,9 @@ from data.errors import DataError
 from data.paths import CATALOGUE_DIR, data_dir
 from data.safe_text import plain
 from data.pipeline.inputs import read_table
-from metrics.warm_spaces import DAYS, nearest
+from metrics.warm_spaces import nearest, parse_hours
 
 CONFIG_PATH = CATALOGUE_DIR / "warm_spaces.yaml"
-_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su)"
-_TIME = r"\d{2}:\d{2}-\d{2}:\d{2}"
-_RULE = re.compile(rf"^(?P<days>{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*) (?P<times>{_TIME}(?:,{_TIME})*)$")
 STORED_COLUMNS = ["space_id", "title", "address", "space_type", "hours_text", "opening_hours_osm", "hours_parsed",
                   "days_open", "weekly_hours", "website", "url_text", "accessibility", "description", "source",
                   "source_label", "snapshot_date", "ward24_code", "ward24_name", "lon", "lat", "row"]
@@ -81,59 +78,6 @@ def website(url: str) -> str | None:
 
 
 # ---------------------------------------------------------------- hours
-@dataclass(frozen=True)
-class Hours:
-    parsed: bool
-    days: tuple[str, ...]          # two-letter day codes, Monday first
-    weekly_hours: float | None
-    intervals: dict[str, tuple[tuple[int, int], ...]]   # day -> (start, end) in minutes
-
-
-def parse_hours(osm: str) -> Hours:
-    """Read simple OpenStreetMap rules ('Mo-Fr 09:00-17:00; Sa 10:00-13:00,14:00-16:00').
-
-    Anything else (PH, week numbers, 'off', blank) counts as not parsed: the page then shows only the
-    free text, and says so. An end before its start (past midnight) is not parsed either.
-    """
-    if not osm.strip():
-        return Hours(False, (), None, {})
-    intervals: dict[str, list[tuple[int, int]]] = {}
-    for rule in osm.split(";"):
-        match = _RULE.match(rule.strip())
-        if not match:
-            return Hours(False, (), None, {})
-        spans = []
-        for piece in match["times"].split(","):
-            start, end = (int(t[:2]) * 60 + int(t[3:]) for t in piece.split("-"))
-            if not (0 <= start < end <= 24 * 60):
-                return Hours(False, (), None, {})
-            spans.append((start, end))
-        for day in _expand_days(match["days"]):
-            intervals.setdefault(day, []).extend(spans)
-    days = tuple(d for d in DAYS if d in intervals)
-    minutes = sum(end - start for day in days for start, end in _merge(intervals[day]))
-    return Hours(True, days, round(minutes / 60, 2), {d: tuple(_merge(intervals[d])) for d in days})
-
-
-def _expand_days(text: str) -> list[str]:
-    out = []
-    for part in text.split(","):
-        first, _, last = part.partition("-")
-        i, j = DAYS.index(first), DAYS.index(last or first)
-        out += DAYS[i:j + 1] if i <= j else DAYS[i:] + DAYS[:j + 1]
-    return out
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 # ---------------------------------------------------------------- rows
 class SpaceRow(BaseModel):
     """One space as the app needs it; the validators say, in a sentence, what is wrong with a row."""

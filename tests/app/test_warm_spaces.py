@@ -1,4 +1,6 @@
 """The Warm spaces page (AppTest): map and list, search and filters, safe details, credits."""
+from datetime import time
+
 import pytest
 
 PAGE = "app_pages/warm_spaces.py"
@@ -36,6 +38,9 @@ def test_search_and_filters_narrow_the_map_and_the_list(page):
     saturday = _list(page)
     assert 0 < len(saturday) < len(libraries) and saturday["Open on (parsed)"].str.contains("Sat").all()
     assert f"{len(saturday)} of 226 spaces" in " ".join(c.value for c in page.caption)
+    page.time_input(key="ws_at").set_value(time(10, 0)).run()
+    at_ten = _list(page)
+    assert 0 < len(at_ten) <= len(saturday) and not page.exception
 
 
 def test_hostile_search_text_is_harmless(page):

@@ -1,14 +1,16 @@
 """Warm spaces cleaning, hours parsing, search and escaping, on a small obviously fake file."""
 from __future__ import annotations
 
+from datetime import time
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from data.errors import DataError
-from data.pipeline.warm_spaces import clean_spaces, mark_duplicates, parse_hours, plain_text, read_spaces_file, website
-from metrics.warm_spaces import (band_labels, demand_table, distance_band, latest_figure, list_table, nearest,
-                                 point_rows, readings, residents_beyond, response_by_area, search_spaces)
+from data.pipeline.warm_spaces import clean_spaces, mark_duplicates, plain_text, read_spaces_file, website
+from metrics.warm_spaces import (band_labels, demand_table, distance_band, latest_figure, list_table, nearest, open_at,
+                                 parse_hours, point_rows, readings, residents_beyond, response_by_area, search_spaces)
 
 WARDS = {"E05999901": "Fakeward North", "E05999902": "Fakeward South"}
 HEADER = ("title,address,space_type,hours_text,opening_hours_osm,url,accessibility,description,source,"
@@ -140,7 +142,17 @@ def test_search_by_words_ward_type_and_day(cleaned):
     assert list(search_spaces(spaces, types=["Hall"])["row"]) == [1]
     assert list(search_spaces(spaces, days=["Mo", "Fr"])["row"]) == [1]    # unparsed hours never match a day
     assert search_spaces(spaces, days=["Sa"]).empty
+    assert list(search_spaces(spaces, at=time(16, 30))["row"]) == [1]                # Mo-Fr 09:00-17:00
+    assert search_spaces(spaces, at=time(17, 0)).empty                              # closing time is closed
+    assert list(search_spaces(spaces, days=["Fr"], at=time(9, 0))["row"]) == [1]
+    assert search_spaces(spaces, days=["Fr", "Sa"], at=time(9, 0)).empty
     assert len(search_spaces(spaces)) == 2
+
+
+def test_open_at_needs_every_chosen_day():
+    hours = parse_hours("Mo 09:00-12:00; We 11:00-13:00")
+    assert open_at(hours, [], time(11, 30)) and open_at(hours, ["Mo", "We"], time(11, 30))
+    assert not open_at(hours, ["Mo", "We"], time(12, 30)) and not open_at(parse_hours(""), [], time(10, 0))
 
 
 # ---------------------------------------------------------------- M2: duplicates, distances, demand and response
