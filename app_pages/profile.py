@@ -78,6 +78,8 @@ else:
     tab_names = ["Every indicator (spine chart)", "Table", "Map", "Deprived Leeds", "Change over time"]
     if level == "committee":
         tab_names.append("Its wards side by side")
+    if level == "ward24":
+        tab_names.append("Similar wards")
     tabs = st.tabs(tab_names)
     with tabs[0]:
         shown = view.spine_filter(spine, key="_profile_themes")
@@ -103,3 +105,6 @@ else:
             wards = store.areas("ward24", stamp)
             ward_codes = wards[wards["committee_code"] == code].sort_values("name")["code"].astype(str).tolist()
             compare_view("ward24", ward_codes, stamp, key="_committee_wards")
+    if level == "ward24":
+        with tabs[5]:
+            view.similar_wards(code, name, stamp)

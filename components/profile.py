@@ -26,6 +26,7 @@ from geo.boundaries import best_fit_outlines
 from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
 from metrics.profile import (LEVELS, Headline, area_spine, deprived_neighbourhoods, find_places,
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
+from metrics.similar_areas import indicator_matrix, load_config, most_similar, standardise
 from metrics.spine import ci_count, significance_colours
 
 SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
@@ -61,6 +62,20 @@ def cached_key_sentences(level: str, code: str, name: str, stamp: str) -> list[s
     """The profile's key sentences for one area (shared, read-only)."""
     headlines, spine = cached_profile(level, code, stamp)
     return key_sentences(name, level, headlines, spine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_similar_z(stamp: str) -> pd.DataFrame:
+    """The wards' z-scores on the similar-wards indicators, computed once per store (shared, read-only)."""
+    return standardise(indicator_matrix(store.values(stamp), load_config()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_similar_wards(code: str, stamp: str) -> pd.DataFrame:
+    """The wards most like ``code`` (shared, read-only): area_code, name, distance, shared."""
+    config = load_config()
+    return most_similar(cached_similar_z(stamp), code, area_names(config.level, stamp), config.neighbours,
+                        config.min_shared)
 
 
 @lru_cache(maxsize=32)
@@ -322,6 +337,29 @@ def _trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | No
         tooltip=["label:N", "period:N", "series:N", alt.Tooltip("value:Q", format=".1f")],
     ).properties(width=210, height=150).facet(facet=alt.Facet("label:N", title=None), columns=4)
     return vega_spec(chart), trend.pivot_table(index="label", columns=["series", "period"], values="value").round(2)
+
+
+def similar_wards(code: str, name: str, stamp: str) -> None:
+    """'Wards most like X': five links to their profiles with distances, then the method and its sources."""
+    config, registry = load_config(), store.registry()
+    st.subheader(f"Wards most like {name}")
+    similar = cached_similar_wards(code, stamp)
+    if similar.empty:
+        st.info(f"No ward can be compared with {name}: it has too few of the indicators below.")
+    listed = len(config.indicators)
+    for row in similar.itertuples():
+        count = "" if row.shared == listed else f", on {row.shared} of {listed} indicators"
+        st.page_link("app_pages/profile.py", label=f"{row.name} — distance {row.distance:.2f}{count}",
+                     query_params={"level": config.level, "area": row.area_code}, icon=":material/location_city:")
+    measures = "; ".join(f"{registry.get(i.id).short_label} ({i.period})" for i in config.indicators)
+    st.caption(f"How: each of {listed} need indicators is put on a common scale (a z-score: how many standard "
+               "deviations a ward is from the average Leeds ward), and wards are ranked by the straight-line "
+               "(Euclidean) distance between their scores; smaller means more alike, ties go by name. A ward missing "
+               "an indicator is compared on those both have, scaled up to all of them, and its count is shown; "
+               f"wards sharing fewer than {config.min_shared} are left out. Indicators: {measures}.")
+    lines = dict.fromkeys(source_line(registry.get(i.id).edition(i.period).source, i.period)
+                          for i in config.indicators)
+    st.caption("Sources: " + " ".join(lines))
 
 
 def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:

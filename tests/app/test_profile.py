@@ -201,3 +201,28 @@ def test_compare_link_with_an_unknown_code_keeps_the_rest_and_says_so(processed_
     assert not at.exception, [e.value for e in at.exception]
     assert any("Ignored 1 area code from the link" in i.value and "E05011393" in i.value for i in at.info)
     assert at.session_state["compare"] == "E05011397,E05011414"
+
+
+def test_ward_profile_lists_the_wards_most_like_it_with_links_method_and_sources(processed_store, ward_code):
+    from urllib.parse import parse_qsl
+
+    from metrics.similar_areas import load_config, similar_areas
+    from tests.app.test_links import follow
+
+    at = _app(processed_store, area=ward_code)
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"Wards most like {WARD}" in [s.value for s in at.subheader]
+    wards = read_areas(processed_store, "ward24")
+    expected = similar_areas(read_values(processed_store), load_config(), ward_code,
+                             dict(zip(wards["code"].astype(str), wards["name"].astype(str))))
+    links = [link for link in at.get("page_link") if " — distance " in link.proto.label]
+    assert [link.proto.label for link in links] == [f"{r.name} — distance {r.distance:.2f}" for r in expected.itertuples()]
+    assert [dict(parse_qsl(link.proto.query_string))["area"] for link in links] == expected["area_code"].tolist()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Euclidean" in captions and "z-score" in captions
+    assert "Income % (2025)" in captions and "Fuel poverty (2020)" in captions
+    assert "Source: Department for Energy Security and Net Zero" in captions          # fuel poverty's source
+    assert "Source: Office for National Statistics" in captions                        # the census indicators
+    follow(at, links[0])
+    assert [h.value for h in at.header] == [expected["name"].iloc[0]]
