@@ -58,6 +58,13 @@ if spec is not None:
                "A line stops where the period length changes or a period is "
                "missing: values either side of a break are not joined.")
 
+st.subheader("Deprivation across each city: IoD 2025 district summaries")
+file10 = store.table("cities_file10", stamp)
+st.dataframe(cv.file10_view(file10, config()["home"]["code"]), hide_index=True, width="stretch")
+st.caption(f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
+           "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions "
+           "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))
+
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
 st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp)), hide_index=True, width="stretch")
 st.caption(

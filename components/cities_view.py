@@ -158,3 +158,15 @@ def neighbour_view(neighbours: pd.DataFrame, config: dict, k: int) -> pd.DataFra
     for n, var in enumerate(variables):
         out[f"{var['indicator']} ({period_label(var['period'])})"] = near[f"v_{n}"].round(1).to_numpy()
     return out.reset_index(drop=True)
+
+
+def file10_view(file10: pd.DataFrame, home: str) -> pd.DataFrame:
+    """One row per File 10 measure, one column per city (Leeds first): 'value (rank)' as MHCLG publishes them."""
+    cities = [home, *[c for c in dict.fromkeys(file10["area_code"]) if c != home]]
+    names = file10.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    cell = file10.assign(text=[f"{v:,.4g} ({int(r)})" for v, r in zip(file10["value"], file10["rank"])])
+    wide = cell.pivot(index="measure", columns="area_code", values="text")
+    order = list(dict.fromkeys(file10["measure"]))
+    wide = wide.loc[order, cities]
+    wide.columns = [names[c] for c in cities]
+    return wide.rename_axis("Measure (rank of England's districts)").reset_index()

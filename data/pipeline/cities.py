@@ -2,7 +2,8 @@
 
 Read once by the build: the ONS Explore Local Statistics district series (every English district, so ranks of
 all districts and the similar-districts method need no second file), IoD 2019 (LSOA11) and IoD 2025 (LSOA21).
-The app reads only the three tables written here: cities_series, cities_deprivation, cities_neighbours.
+The app reads only the tables written here: cities_series, cities_deprivation, cities_neighbours and cities_file10
+(IoD 2025 File 10 as published, for the core cities).
 """
 from __future__ import annotations
 
@@ -195,6 +196,21 @@ def neighbours_table(series: pd.DataFrame, config: dict) -> pd.DataFrame:
     return out[["area_code", "area_name", "distance", "rank", *[c for c in out if c[:2] in ("v_", "z_")]]]
 
 
+def file10_table(file10: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """The core cities' IoD 2025 district summaries as published (File 10), long: measure, value, rank of 296."""
+    cities = city_codes(config)
+    rows = file10[file10["ltla24_code"].replace(config.get("recode", {})).isin(cities)]
+    if rows["ltla24_code"].replace(config.get("recode", {})).nunique() != len(cities):
+        raise DataError("IoD 2025 File 10 lacks one of the core cities.")
+    out = [pd.DataFrame({"area_code": rows["ltla24_code"].replace(config.get("recode", {})).to_numpy(),
+                         "measure": m["label"], "value": rows[m["value"]].astype(float).to_numpy(),
+                         "rank": rows[m["rank"]].astype(float).to_numpy(), "districts": len(file10)})
+           for m in config["file10"]]
+    table = pd.concat(out, ignore_index=True)
+    table["area_name"] = table["area_code"].map(cities)
+    return table
+
+
 def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The three store tables, from the raw files (checksums were checked by the build)."""
     config = load_config()
@@ -213,4 +229,7 @@ def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFra
     imd19 = read_table(s["imd2019_lsoa11"], data_dir, check_sha=False)
     imd25 = read_table(s["imd2025_lsoa21"], data_dir, check_sha=False)
     deprivation = deprivation_table(imd19, imd25, lookup11, lookup21, config)
-    return {"cities_series": series, "cities_deprivation": deprivation, "cities_neighbours": neighbours}
+    columns = [c for m in config["file10"] for c in (m["value"], m["rank"])]
+    file10 = file10_table(read_table(s["imd2025_lad_summaries"], data_dir, columns=columns, check_sha=False), config)
+    return {"cities_series": series, "cities_deprivation": deprivation, "cities_neighbours": neighbours,
+            "cities_file10": file10}

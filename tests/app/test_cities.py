@@ -45,12 +45,15 @@ def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
     assert not page.exception
     assert page.dataframe[0].value["Area"].iloc[0] in {"Leeds", "Birmingham", "Bristol, City of", "Liverpool",
                                                       "Manchester", "Newcastle upon Tyne", "Nottingham", "Sheffield"}
-    deprivation = page.dataframe[1].value.set_index("Area")
+    file10 = page.dataframe[1].value.set_index("Measure (rank of England's districts)")
+    assert list(file10.columns)[0] == "Leeds" and len(file10.columns) == 8
+    assert file10.loc["IMD average score", "Leeds"] == "24.11 (86)"          # MHCLG File 10 as published
+    deprivation = page.dataframe[2].value.set_index("Area")
     assert len(deprivation) == 10 and deprivation.loc["England", "10% 2025"] == pytest.approx(10.0, abs=0.05)
     assert deprivation.loc["Leeds", "LSOAs 2019 / 2025"] == "482 / 488"
     assert "different neighbourhoods" in page.warning[0].value
     assert "(IoD2019, 2011 LSOAs)" in _captions(page) and "converted" not in _captions(page)
-    neighbours = page.dataframe[2].value
+    neighbours = page.dataframe[3].value
     assert neighbours["District"].iloc[0] == "Leeds" and neighbours["Distance"].iloc[0] == 0
     assert neighbours["Distance"].is_monotonic_increasing and len(neighbours) == 11
     assert "Euclidean distance" in _captions(page)

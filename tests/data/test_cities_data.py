@@ -88,3 +88,16 @@ def test_nearest_neighbour_distance_recomputed(processed_store):
     expected = math.sqrt(sum((z.loc[salford, c] - z.loc[LEEDS, c]) ** 2 for c in z.columns))
     assert neighbours.loc[salford, "distance"] == pytest.approx(expected)
     assert neighbours.loc[LEEDS, "rank"] == 0 and neighbours["rank"].is_unique
+
+
+def test_our_2025_ten_percent_share_equals_file_10_for_every_city(processed_store):
+    """File 10's published share of LSOAs in the most deprived 10% against the share counted from File 7."""
+    deprivation = read_store_table(processed_store, "cities_deprivation")
+    ours = deprivation[deprivation["edition"] == "2025"].set_index("area_code")["share_10pct"]
+    published = {r["ltla24_code"]: float(r["imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"])
+                 for r in _rows("imd/imd2025_lad24_summaries_england.csv")}
+    cities = ["E08000035", "E08000025", "E06000023", "E08000012", "E08000003", "E08000021", "E06000018"]
+    sheffield = published.get("E08000039", published.get("E08000019"))
+    for code in cities:
+        assert ours[code] == pytest.approx(100 * published[code], abs=0.006), code
+    assert ours["E08000019"] == pytest.approx(100 * sheffield, abs=0.006)
