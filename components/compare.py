@@ -79,8 +79,12 @@ def _dots_spec(level: str, codes: tuple[str, ...], stamp: str, pillar: str | Non
     leeds = base.mark_tick(color="#000000", thickness=2, size=18).encode(y=y, x="pos_leeds:Q")
     dots = base.mark_point(size=120, filled=True, opacity=0.95, stroke="#000000", strokeWidth=0.5).encode(
         y=y, x="pos_value:Q", color=alt.Color("area:N", title="Area", scale=alt.Scale(domain=areas,
-                                                                                        range=palette[:len(areas)])),
-        shape=alt.Shape("area:N", legend=None),
+                                                                                        range=palette[:len(areas)]),
+                                              legend=alt.Legend(orient="top", columns=3, labelLimit=260)),
+        # the same field and title merge colour and shape into one key, so each area is named on screen and
+        # in grey print without hovering (the shape's key was switched off)
+        shape=alt.Shape("area:N", title="Area", scale=alt.Scale(domain=areas),
+                        legend=alt.Legend(orient="top", columns=3, labelLimit=260)),
         tooltip=["area:N", "label:N", alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("leeds_text:N", title="Leeds"),
                  alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("n_areas:Q", title="Areas")])
     return vega_spec((track + leeds + dots).properties(height=height_per_row * len(order) + 40))
