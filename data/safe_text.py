@@ -8,7 +8,9 @@ set to that place. Escaping earlier, or twice, is what showed "&amp;" and stray 
 Places:
 - ``markdown``: Streamlit Markdown (st.markdown, st.info/error/..., widget labels and help, captions).
   Every ASCII punctuation mark is backslash-escaped (CommonMark shows the mark itself), so no link,
-  image, emphasis, HTML tag, entity, ``:material/..:`` icon, ``:red[..]`` colour or ``$`` maths can form.
+  image, emphasis, HTML tag, entity, ``:material/..:`` icon, ``:red[..]`` colour or ``$`` maths can form;
+  a word joiner (U+2060, invisible) goes into "://", "www." and before "@", so no bare URL or e-mail
+  address is autolinked either.
 - ``html``: HTML the app writes itself (st.markdown with unsafe_allow_html, tooltip templates).
 - ``deck``: fields of a map (tooltip values, labels): plain. Streamlit 1.67 HTML-escapes every {field} it
   interpolates into a deck tooltip and a TextLayer draws text as it is, so escaping here would show
@@ -43,6 +45,9 @@ def safe_text(value: object, into: Place = "markdown", limit: int | None = 60) -
     """``value`` as plain text (see :func:`plain`), escaped once for ``into``."""
     text = plain(value, limit)
     if into == "markdown":
+        # GFM autolinks bare "https://..", "www." and "a@b.c" even when every mark is escaped: an invisible
+        # word joiner (U+2060) inside each keeps it text.
+        text = re.sub(r"(?i)(www)\.", "\\1\u2060.", text.replace("://", ":\u2060//").replace("@", "\u2060@"))
         return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     if into == "html":
         return html.escape(text, quote=True)

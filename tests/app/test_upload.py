@@ -3,6 +3,7 @@
 AppTest cannot simulate a file upload, so the parsing (data.upload.read_upload, also what the
 uploader's callback calls) runs here and its result is put where the callback would put it.
 """
+import html
 import re
 
 import pandas as pd
@@ -33,7 +34,7 @@ def page(processed_store):
 
 def shown(markdown: str) -> str:
     """Markdown as the reader sees it (user text reaches the page backslash-escaped, data.safe_text)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
 
 
 def seeded(at, upload, name="clients.csv"):

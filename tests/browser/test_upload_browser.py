@@ -28,7 +28,7 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
     page.get_by_text("Loaded clients.csv").wait_for()
     wait_for_app(page)
-    assert page.get_by_text("row(s) not matched to a Leeds area").count() == 1
+    assert page.get_by_text(re.compile(r"rows? not matched to a Leeds area")).count() == 1
     screenshot(page, "upload_loaded")
     polarity = page.locator('[data-testid="stSelectbox"]', has=page.locator("label", has_text="Which way is better?"))
     polarity.locator("input").click()
@@ -56,3 +56,29 @@ def test_an_upload_follows_the_session_to_profile_and_pillars(page, app_url, tmp
 
     _go(page, "Map your own data")                   # the options chosen earlier are still in force
     assert polarity.locator("input").input_value().startswith("Higher is better"), polarity.locator("input").input_value()                      # the script in the unmatched name never ran
+
+
+HOSTILE_HEADING = "[Sign in](https://x.invalid) ![](https://x.invalid/p.png)"
+
+
+def test_an_uploaded_heading_never_becomes_a_link_or_fetches_an_image(page, app_url, tmp_path):
+    """Issue 13: a column heading written as Markdown shows as text on the upload page and on the explorer's
+    toggle; no link to the outside appears and the browser never asks for the image."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "x.invalid" in request.url else None)
+    csv = tmp_path / "hostile.csv"
+    csv.write_text(f"ward,{HOSTILE_HEADING}\nArmley,30\nPudsey,12\nHunslet and Riverside,20\n", encoding="utf-8")
+    page.goto(f"{app_url}/upload")
+    wait_for_app(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    page.get_by_text("Loaded hostile.csv").wait_for()
+    wait_for_app(page)
+    page.get_by_role("link", name="Map explorer").first.click()
+    wait_for_app(page)
+    toggle = page.get_by_text("Show your uploaded data:", exact=False).first
+    toggle.wait_for()
+    screenshot(page, "upload_hostile_heading_explorer")
+    assert "[Sign in](https://x.invalid)" in toggle.inner_text().replace("\u2060", "")   # shown as typed
+    assert page.locator('a[href*="x.invalid"]').count() == 0
+    assert page.locator('img[src*="x.invalid"]').count() == 0
+    assert not asked, asked

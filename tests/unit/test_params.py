@@ -1,6 +1,7 @@
 """URL parameters are parsed strictly and echoed only as escaped text (issue 13)."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -37,7 +38,7 @@ def test_unknown_parameter_name_is_quoted_as_text_never_as_a_link():
     clean, notices = parse_params({"[Sign in again](//ev.il)": "1"}, PARAMS)
     assert clean == {} and notices == ["Ignored unknown link parameter '[Sign in again](//ev.il)'."]
     shown = safe_text(notices[0], limit=None)
-    assert not LINK.search(shown) and re.sub(r"\\(.)", r"\1", shown) == notices[0]
+    assert not LINK.search(shown) and html.unescape(re.sub(r"\\(.)", r"\1", shown)) == notices[0]
 
 
 def test_many_parameters_give_few_notices():

@@ -12,6 +12,7 @@ HOSTILE = "[Sign in](https://x) ![](https://x/p.png) <img src=x onerror=alert(1)
 
 def displayed(markdown: str) -> str:
     """What CommonMark shows for backslash-escaped punctuation: the mark itself."""
+    markdown = markdown.replace("\u2060", "")                                  # the invisible word joiner
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
@@ -20,6 +21,12 @@ def test_markdown_escapes_every_mark_that_could_form_a_link_image_tag_or_directi
     assert displayed(out) == HOSTILE                        # the reader sees exactly what was typed
     for live in ("](", "![", "<img", ":red[", "**", "&amp;"):
         assert live not in out.replace("\\" + live[0], "")  # each opening mark is escaped
+
+
+def test_bare_urls_and_addresses_cannot_be_autolinked():
+    out = safe_text("see https://x.invalid/p.png, www.x.invalid or a@x.invalid", limit=None)
+    assert "://" not in out and "www." not in out and "\u2060\\@" in out
+    assert displayed(out) == "see https://x.invalid/p.png, www.x.invalid or a@x.invalid"
 
 
 def test_markdown_text_cannot_start_a_new_block():
