@@ -131,8 +131,9 @@ def small_multiples(frame: pd.DataFrame, title: str, unit: str) -> alt.FacetChar
         title=title).resolve_scale(y="shared")
 
 
-def deprivation_view(deprivation: pd.DataFrame) -> pd.DataFrame:
-    """IoD 2019 and 2025 side by side per area: share of its LSOAs in England's most deprived 10%, 3% and 1%."""
+def deprivation_view(deprivation: pd.DataFrame, home: str) -> pd.DataFrame:
+    """IoD 2019 and 2025 side by side per area (Leeds first): share of its LSOAs in England's most deprived 10%, 3%
+    and 1%."""
     rows = []
     for code, g in deprivation.groupby("area_code", sort=False):
         e = {r.edition: r for r in g.itertuples()}
@@ -147,7 +148,10 @@ def deprivation_view(deprivation: pd.DataFrame) -> pd.DataFrame:
         row["3% → 1% (2019 → 2025)"] = ("" if pd.isna(new.slip_3_to_1)
                                         else f"{int(new.slip_3_to_1)} of {int(new.slip_base)}")
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    leeds = deprivation.loc[deprivation["area_code"] == home, "area_name"]
+    first = out["Area"].isin(set(leeds))
+    return pd.concat([out[first], out[~first]], ignore_index=True)
 
 
 def neighbour_view(neighbours: pd.DataFrame, config: dict, k: int) -> pd.DataFrame:
@@ -164,7 +168,8 @@ def file10_view(file10: pd.DataFrame, home: str) -> pd.DataFrame:
     """One row per File 10 measure, one column per city (Leeds first): 'value (rank)' as MHCLG publishes them."""
     cities = [home, *[c for c in dict.fromkeys(file10["area_code"]) if c != home]]
     names = file10.drop_duplicates("area_code").set_index("area_code")["area_name"]
-    cell = file10.assign(text=[f"{v:,.4g} ({int(r)})" for v, r in zip(file10["value"], file10["rank"])])
+    cell = file10.assign(text=[f"{v:,.0f} ({int(r)})" if abs(v) >= 1000 else f"{v:.4g} ({int(r)})"
+                               for v, r in zip(file10["value"], file10["rank"])])
     wide = cell.pivot(index="measure", columns="area_code", values="text")
     order = list(dict.fromkeys(file10["measure"]))
     wide = wide.loc[order, cities]

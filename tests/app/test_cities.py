@@ -49,6 +49,7 @@ def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
     assert list(file10.columns)[0] == "Leeds" and len(file10.columns) == 8
     assert file10.loc["IMD average score", "Leeds"] == "24.11 (86)"          # MHCLG File 10 as published
     deprivation = page.dataframe[2].value.set_index("Area")
+    assert deprivation.index[0] == "Leeds" and file10.loc["Income scale (people)", "Leeds"] == "201,408 (3)"
     assert len(deprivation) == 10 and deprivation.loc["England", "10% 2025"] == pytest.approx(10.0, abs=0.05)
     assert deprivation.loc["Leeds", "LSOAs 2019 / 2025"] == "482 / 488"
     assert "different neighbourhoods" in page.warning[0].value
