@@ -359,7 +359,7 @@ def similar_wards(code: str, name: str, stamp: str) -> None:
                f"wards sharing fewer than {config.min_shared} are left out. Indicators: {measures}.")
     lines = dict.fromkeys(source_line(registry.get(i.id).edition(i.period).source, i.period)
                           for i in config.indicators)
-    st.caption("Sources: " + " ".join(lines))
+    st.caption(" ".join(lines))
 
 
 def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:
