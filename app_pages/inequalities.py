@@ -7,7 +7,7 @@ from components.footer import source_line
 from components.indicator_map import indicator_map
 from components.params import PARAMS
 from components.state import keep_url_state, write_url
-from data.catalogue import load_council_figures
+from data.catalogue import level_ids, load_council_figures
 from metrics import inequalities as iv
 
 SEXES = {"female": "Women", "male": "Men"}
@@ -120,7 +120,7 @@ def other_indicators() -> None:
     sii_level = level if level in iv.SII_LEVELS else "ward24"
     if sii_level != level:
         st.info("Ten community committees are too few for deprivation deciles: showing wards.")
-    candidates = iv.sii_candidates(registry.indicators, sii_level, store.LEVEL_ORDER)
+    candidates = iv.sii_candidates(registry.indicators, sii_level, level_ids())
     ids = [i.id for i in candidates]
     if st.session_state.get("sii_indicator") not in ids:
         st.session_state["sii_indicator"] = ids[0]

@@ -10,7 +10,7 @@ from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.state import bound_select
-from metrics.profile import LEVELS
+from data.catalogue import level_ids
 
 stamp = store.built_at()
 levels = store.area_catalogue().levels
@@ -51,7 +51,7 @@ else:
         st.session_state["profile_level"] = found
     c1, c2 = st.columns([1, 2])
     with c1:
-        level = bound_select("Kind of area", LEVELS, "profile_level", format_func=lambda lv: levels[lv].label,
+        level = bound_select("Kind of area", level_ids(), "profile_level", format_func=lambda lv: levels[lv].label,
                                   on_change=_level_changed)
     names = view.area_names(level, stamp)
     with c2:

@@ -20,12 +20,14 @@ from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.legend import legend
 from components.map import deck_template, show_map, with_selection
+from data.catalogue import level_ids
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
 from geo.boundaries import best_fit_outlines
-from geo.profile_pdf import decile_map_layer, profile_document, profile_pdf
-from metrics.profile import (LEVELS, Headline, area_spine, deprived_neighbourhoods, find_places,
+from geo.profile_pdf import profile_pdf
+from metrics.profile import (Headline, area_spine, deprived_neighbourhoods, find_places,
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
+from metrics.profile_document import decile_map_layer, profile_document
 from metrics.similar_areas import indicator_matrix, load_config, most_similar, standardise
 from metrics.spine import ci_count, significance_colours
 
@@ -51,7 +53,7 @@ def cached_profile(level: str, code: str, stamp: str) -> tuple[list[Headline], p
 
 @st.cache_data(show_spinner="Making the PDF…", max_entries=32)
 def cached_profile_pdf(level: str, code: str, stamp: str, date: str) -> bytes:
-    layers = {lv: store.areas(lv, stamp) for lv in LEVELS}
+    layers = {lv: store.areas(lv, stamp) for lv in level_ids()}
     doc = profile_document(store.values(stamp), store.registry(), store.sources(), layers, level, code, date,
                            cached_spine_inputs(level, stamp))
     return profile_pdf(doc)
@@ -90,7 +92,7 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
     """The level whose layer holds ``code`` (None when no layer does)."""
     if not code:
         return None
-    for level in LEVELS:
+    for level in level_ids():
         if code in set(store.areas(level, stamp)["code"].astype(str)):
             return level
     return None

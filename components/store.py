@@ -27,8 +27,6 @@ from data.registry import Registry, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
                         read_manifest, read_store_table, read_values, store_status)
 
-LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]
-
 
 _BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one of them builds at a time
 

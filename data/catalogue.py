@@ -156,6 +156,11 @@ def load_areas(path: Path = CATALOGUE_DIR / "areas.yaml") -> AreaCatalogue:
         raise DataError(describe_validation_error(path.name, exc)) from None
 
 
+def level_ids() -> list[str]:
+    """The geography levels, finest first, as areas.yaml declares them: the one list of levels."""
+    return list(load_areas().levels)
+
+
 class CouncilFigure(BaseModel):
     """A figure the council quotes but the open data cannot reproduce, and how the app's measures relate to it."""
 

@@ -15,11 +15,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data.catalogue import level_ids
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR, REPO_ROOT
 
 MANIFEST = "manifest.json"
-LEVELS = ("lsoa21", "msoa", "ward24", "committee", "lad")
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England
 # MSOA life expectancy with ONS person-years and population-weighted IMD score (the England SII, Leeds MSOA
 # weights; data/pipeline/england.py); the Leeds LSOA 2011 -> 2021 lookup (uploads keyed by 2011 codes).
@@ -66,7 +66,7 @@ class StoreStatus:
 
 
 def expected_files() -> list[str]:
-    return [f"areas_{level}.parquet" for level in LEVELS] + ["values.parquet", "national_breaks.parquet", "series.parquet", MANIFEST] \
+    return [f"areas_{level}.parquet" for level in level_ids()] + ["values.parquet", "national_breaks.parquet", "series.parquet", MANIFEST] \
         + [f"{name}.parquet" for name in TABLES]
 
 
@@ -103,8 +103,8 @@ def _read(path: Path, reader):
 
 def read_areas(processed: Path, level: str) -> gpd.GeoDataFrame:
     """Area layer for one level (EPSG:4326) with code, name, parent codes and population."""
-    if level not in LEVELS:
-        raise DataError(f"Unknown geography level {level!r}; use one of {', '.join(LEVELS)}.")
+    if level not in level_ids():
+        raise DataError(f"Unknown geography level {level!r}; use one of {', '.join(level_ids())}.")
     return _read(processed / f"areas_{level}.parquet", gpd.read_parquet)
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-Z95 = 1.959963984540054
+Z_95 = 1.959963984540054   # the one 95% z (scipy.stats.norm.ppf(0.975)); metrics import it from here
 NATIVE_COLUMNS = ["area_code", "value", "numerator", "denominator", "weight", "lower_ci", "upper_ci", "coverage_weight"]
 
 
-def wilson_interval(numerator: pd.Series, denominator: pd.Series, z: float = Z95) -> tuple[pd.Series, pd.Series]:
-    """Wilson score interval for a proportion (the Fingertips method), as proportions 0-1."""
+def wilson_interval(numerator: pd.Series, denominator: pd.Series, z: float = Z_95) -> tuple[pd.Series, pd.Series]:
+    """Wilson score interval for a proportion (the Fingertips method), as proportions 0-1.
+
+    The one Wilson interval: the build's neighbourhood CIs and the Inequalities page's pooled groups use it.
+    """
     n = denominator.astype(float)
     p = (numerator / n.where(n > 0)).astype(float)
     centre = p + z * z / (2 * n)
@@ -60,11 +63,11 @@ def aggregate(native: pd.DataFrame, members: pd.DataFrame, rule: str, *, scale: 
         result["value"] = (data["value"] * w).groupby(groups).sum(min_count=1) / total_w.where(total_w > 0)
         result["denominator"] = total_w
         if ci == "published":
-            se = (data["upper_ci"] - data["lower_ci"]) / (2 * Z95)
+            se = (data["upper_ci"] - data["lower_ci"]) / (2 * Z_95)
             a = w / w.groupby(groups).transform("sum")
             var = (a * a * se * se).groupby(groups).sum(min_count=1)
-            result["lower_ci"] = result["value"] - Z95 * np.sqrt(var)
-            result["upper_ci"] = result["value"] + Z95 * np.sqrt(var)
+            result["lower_ci"] = result["value"] - Z_95 * np.sqrt(var)
+            result["upper_ci"] = result["value"] + Z_95 * np.sqrt(var)
     else:
         raise ValueError(f"Unknown aggregation rule {rule!r}; use weighted_mean, sum_ratio or sum.")
     result["coverage"] = coverage.reindex(result.index)

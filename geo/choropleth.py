@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data.query import select
 from data.registry import Indicator
 from geo.classify import Classification, classify, difference_classes
 from geo.palettes import class_colours, hex_to_rgba, no_data_colour
@@ -151,12 +152,10 @@ def key_figures(values: pd.DataFrame, indicators: list[Indicator], level: str, c
     rows = []
     for indicator in indicators:
         period = indicator.latest.period
-        subset = values[(values["indicator_id"] == indicator.id) & (values["period"] == period)]
+        subset = select(values, indicator.id, period=period)
 
         def pick(area_level: str, area_code: str | None = None) -> float | None:
-            sel = subset[subset["area_level"] == area_level]
-            if area_code is not None:
-                sel = sel[sel["area_code"] == area_code]
+            sel = select(subset, level=area_level, code=area_code)
             if sel.empty or pd.isna(sel["value"].iloc[0]):
                 return None
             return float(sel["value"].iloc[0])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from data.query import select
+
 BAND_LIMITS = (1.0, 3.0, 10.0)
 BAND_LABELS = ("1% most deprived", "1-3% most deprived", "3-10% most deprived", "Rest of England")
 CHANGE_LABELS = {"U": "Unchanged", "S": "Split from a 2011 LSOA", "M": "Merged from 2011 LSOAs",
@@ -37,9 +39,7 @@ def imd_change(values: pd.DataFrame, lsoas: pd.DataFrame, old: str = "2019", new
     ``decile_change`` and ``percentile_change`` are new minus old, so a negative figure means the
     neighbourhood moved towards the most deprived end of England.
     """
-    sel = values[(values["area_level"] == "lsoa21")
-                 & values["indicator_id"].isin(["imd_imd_decile", "imd_imd_percentile"])
-                 & values["period"].isin([old, new])]
+    sel = select(values, ["imd_imd_decile", "imd_imd_percentile"], "lsoa21", [old, new])
     wide = sel.pivot_table(index="area_code", columns=["indicator_id", "period"], values="value", observed=True)
     wide.columns = [f"{'decile' if 'decile' in str(i) else 'percentile'}_{p}" for i, p in wide.columns]
     keep = [c for c in ("code", "name", "display_name", "ward24_code", "ward24_name", "committee_name", "population",
@@ -94,8 +94,7 @@ def movement_summary(change: pd.DataFrame) -> dict[str, int]:
 
 def ward_share_change(values: pd.DataFrame, wards: pd.DataFrame, old: str = "2019", new: str = "2025") -> pd.DataFrame:
     """Each ward's share of residents in England's most deprived 10% of LSOAs, then and now."""
-    sel = values[(values["area_level"] == "ward24") & (values["indicator_id"] == "imd_imd_pct_most_deprived")
-                 & values["period"].isin([old, new])]
+    sel = select(values, "imd_imd_pct_most_deprived", "ward24", [old, new])
     wide = sel.pivot_table(index="area_code", columns="period", values="value", observed=True)
     wide = wide.reindex(columns=[old, new])
     wide.columns = [f"share_{old}", f"share_{new}"]

@@ -1,7 +1,8 @@
 """Gaps between areas, in the way OHID Fingertips reports them.
 
 Life expectancy and similar measures are read as gaps: an area against a benchmark (Leeds or
-England), the highest against the lowest area, and the most against the least deprived areas.
+England) and the highest against the lowest area. Deprivation groups (the most against the least
+deprived) come from metrics.sii.assign_population_quantiles, the one quantile rule (UKHSA's ties).
 Significance follows Fingertips: an area differs from the benchmark only when its 95%
 confidence interval excludes the benchmark value.
 """
@@ -13,7 +14,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-Z_95 = 1.959964
+from geo.aggregate import Z_95
+
 SIGNIFICANTLY_HIGHER = "Significantly higher"
 SIMILAR = "Similar"
 SIGNIFICANTLY_LOWER = "Significantly lower"
@@ -91,89 +93,6 @@ def range_gap(values: pd.Series) -> RangeGap:
     return RangeGap(max_area, min_area, float(present[max_area] - present[min_area]))
 
 
-def population_quantile_groups(
-    population: pd.Series,
-    deprivation: pd.Series,
-    n: int = 5,
-    higher_is_more_deprived: bool = True,
-) -> pd.Series:
-    """Split areas into ``n`` groups of about equal population, 1 = most deprived.
-
-    Areas are sorted from most to least deprived (ties broken by area code, so the result is
-    reproducible) and laid end to end by population. Group ``g`` holds the areas whose
-    population mid-point (people before the area plus half its own) falls in
-    ``[(g - 1) / n, g / n)`` of the total; a mid-point exactly on a boundary goes to the less
-    deprived group. This is how population-weighted quintiles and deciles are usually built.
-    Groups can be empty when one area holds a large share of the population.
-
-    Returns
-    -------
-    pandas.Series
-        Integer group (1..n) per area, index as ``population``.
-    """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 2:
-        raise ValueError(f"Number of groups n={n!r} is not a whole number of at least 2.")
-    frame = _aligned_frame(population=population, deprivation=deprivation)
-    if frame.isna().any().any():
-        raise ValueError("population or deprivation has missing values.")
-    if (frame["population"] < 0).any():
-        raise ValueError("population has negative values.")
-    total = float(frame["population"].sum())
-    if total <= 0:
-        raise ValueError("population sums to zero, so no population groups can be made.")
-    rank_key = -frame["deprivation"] if higher_is_more_deprived else frame["deprivation"]
-    order = (
-        pd.DataFrame({"key": rank_key, "code": frame.index.astype(str)}, index=frame.index)
-        .sort_values(["key", "code"], kind="stable")
-        .index
-    )
-    people = frame["population"].reindex(order).astype(float)
-    before = people.cumsum() - people
-    group = np.floor((2 * before + people) * n / (2 * total)).astype(int) + 1
-    return group.clip(upper=n).reindex(frame.index).rename("population_group")
-
-
-def quantile_gap(
-    values: pd.Series,
-    population: pd.Series,
-    deprivation: pd.Series,
-    n: int = 5,
-    higher_is_more_deprived: bool = True,
-) -> dict[str, float | int]:
-    """Population-weighted mean in the most and least deprived n-tiles, and the gap.
-
-    Groups come from :func:`population_quantile_groups` (cumulative population, mid-point
-    rule). Areas missing a value, population or deprivation score are left out before the
-    groups are made and counted in ``excluded_areas``.
-
-    Returns
-    -------
-    dict
-        ``most_deprived_mean``, ``least_deprived_mean``, ``gap`` (least minus most deprived,
-        so a positive gap means the least deprived group has the higher value, as with life
-        expectancy), ``most_deprived_population``, ``least_deprived_population``,
-        ``most_deprived_areas``, ``least_deprived_areas``, ``n`` and ``excluded_areas``.
-    """
-    frame = _aligned_frame(values=values, population=population, deprivation=deprivation)
-    complete = frame.dropna()
-    groups = population_quantile_groups(
-        complete["population"], complete["deprivation"], n, higher_is_more_deprived
-    )
-    summary: dict[str, float | int] = {}
-    for label, group_number in (("most_deprived", 1), ("least_deprived", n)):
-        members = complete[groups == group_number]
-        people = float(members["population"].sum())
-        if members.empty or people <= 0:
-            raise ValueError(f"No population falls in the {label.replace('_', ' ')} group; use fewer groups.")
-        summary[f"{label}_mean"] = float((members["values"] * members["population"]).sum() / people)
-        summary[f"{label}_population"] = people
-        summary[f"{label}_areas"] = int(len(members))
-    summary["gap"] = summary["least_deprived_mean"] - summary["most_deprived_mean"]
-    summary["n"] = int(n)
-    summary["excluded_areas"] = int(len(frame) - len(complete))
-    return summary
-
-
 def weighted_mean_with_se(
     values: pd.Series,
     weights: pd.Series,
@@ -182,7 +101,7 @@ def weighted_mean_with_se(
 ) -> WeightedMean:
     """Combine areas' values into one weighted value with a 95% confidence interval.
 
-    Each area's standard error is recovered from its 95% CI as (upper - lower) / (2 * 1.959964);
+    Each area's standard error is recovered from its 95% CI as (upper - lower) / (2 * Z_95);
     areas are assumed independent, so the combined variance is sum((w_i / W)^2 * se_i^2).
     Useful, for example, for a ward figure from MSOA values weighted by person-years; the
     result is an approximation and should be labelled as one. Every input must be complete:

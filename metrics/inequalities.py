@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.query import indicator_frame, national_decile_breaks
+from data.query import indicator_frame, national_decile_breaks, values_by_area
 from data.registry import Indicator
-from metrics.gaps import Z_95, compare_to_benchmark, gap_to_benchmark, range_gap, weighted_mean_with_se
+from geo.aggregate import Z_95, wilson_interval
+from metrics.gaps import compare_to_benchmark, gap_to_benchmark, range_gap, weighted_mean_with_se
 from metrics.sii import (MIN_QUANTILES, VALUE_TYPE_OTHER, VALUE_TYPE_PROPORTION, SiiResult,
                          assign_population_quantiles, slope_index_of_inequality)
 
@@ -77,7 +78,7 @@ def area_inputs(values: pd.DataFrame, areas: pd.DataFrame, breaks: pd.DataFrame,
     frame = frame.set_index("code", drop=False)
     frame.index.name = None
     frame["weight"], label = _weights(frame, indicator, weights, weight_label)
-    frame["imd_score"] = _values_of(values, DEPRIVATION_ID, level, DEPRIVATION_PERIOD).reindex(frame.index)
+    frame["imd_score"] = values_by_area(values, DEPRIVATION_ID, level, DEPRIVATION_PERIOD).astype(float).reindex(frame.index)
     missing = frame["imd_score"].isna()
     if missing.any():
         raise ValueError(f"IMD {DEPRIVATION_PERIOD} score is missing for {int(missing.sum())} areas of level {level}.")
@@ -108,14 +109,9 @@ def _weights(frame: pd.DataFrame, indicator: Indicator, weights: pd.Series | Non
     return frame["population"].astype(float), "Census 2021 usual residents"
 
 
-def _values_of(values: pd.DataFrame, indicator_id: str, level: str, period: str) -> pd.Series:
-    rows = values[(values["indicator_id"] == indicator_id) & (values["area_level"] == level) & (values["period"] == period)]
-    return pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].astype(str).to_numpy())
-
-
 def _national_deciles(values, breaks, deprivation, frame, level) -> pd.Series:
     if level == "lsoa21":
-        deciles = _values_of(values, "imd_imd_decile", level, DEPRIVATION_PERIOD).reindex(frame.index)
+        deciles = values_by_area(values, "imd_imd_decile", level, DEPRIVATION_PERIOD).astype(float).reindex(frame.index)
         if deciles.isna().any():
             raise ValueError(f"The national IMD {DEPRIVATION_PERIOD} decile is missing for some LSOAs.")
         return deciles.astype(int)
@@ -215,7 +211,8 @@ def group_means(inputs: InequalityInputs, value_type: int, group: str = "decile"
 def _pooled(present: pd.DataFrame, value_type: int) -> dict:
     if value_type == VALUE_TYPE_PROPORTION:
         count, denominator = float(present["numerator"].sum()), float(present["denominator"].sum())
-        lower, upper = wilson_limits(count, denominator)
+        low, high = wilson_interval(pd.Series([count]), pd.Series([denominator]))
+        lower, upper = float(low.iloc[0]), float(high.iloc[0])
         return {"value": 100 * count / denominator, "lower": 100 * lower, "upper": 100 * upper,
                 "count": count, "denominator": denominator}
     if present[["lower_ci", "upper_ci"]].notna().all(axis=None):
@@ -241,16 +238,6 @@ def spread_mean(values: pd.Series, weights: pd.Series) -> tuple[float, float]:
         return mean, float("nan")
     se = float(np.sqrt(n / (n - 1) * (w**2 * (x - mean) ** 2).sum()) / total)
     return mean, se
-
-
-def wilson_limits(count: float, denominator: float) -> tuple[float, float]:
-    """Wilson score 95% limits of a proportion (as proportions)."""
-    p = count / denominator
-    z2 = Z_95**2
-    centre = p + z2 / (2 * denominator)
-    half = Z_95 * np.sqrt(p * (1 - p) / denominator + z2 / (4 * denominator**2))
-    scale = 1 + z2 / denominator
-    return float((centre - half) / scale), float((centre + half) / scale)
 
 
 def inequality_slope(groups: pd.DataFrame, value_type: int, *, repetitions: int = SII_REPETITIONS,

@@ -14,9 +14,10 @@ import math
 import numpy as np
 import pandas as pd
 
+from data.catalogue import level_ids
 from data.errors import DataError
+from data.query import select, values_by_area
 
-LEVELS = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 MIN_SHARE = 2 / 3
 
 
@@ -32,7 +33,7 @@ def kpis_at_level(registry, pillar: str, level: str) -> tuple[list[str], dict[st
     """KPIs of a pillar that have values at ``level``, and the reason for each one left out."""
     used, left_out = [], {}
     for kpi in kpi_ids(registry, pillar):
-        reason = registry.get(kpi).unavailable_reason(level, LEVELS)
+        reason = registry.get(kpi).unavailable_reason(level, level_ids())
         if reason is None:
             used.append(kpi)
         else:
@@ -45,8 +46,7 @@ def kpi_table(values: pd.DataFrame, registry, kpis: list[str], level: str, codes
     columns = {}
     for kpi in kpis:
         period = registry.get(kpi).latest.period
-        rows = values[(values["indicator_id"] == kpi) & (values["area_level"] == level) & (values["period"] == period)]
-        columns[kpi] = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].astype(str).to_numpy())
+        columns[kpi] = values_by_area(values, kpi, level, period).astype(float)
     return pd.DataFrame(columns, index=pd.Index(codes, dtype=str)).astype(float)
 
 
@@ -103,7 +103,7 @@ def leeds_composite(values: pd.DataFrame, registry, pillar: str, level: str, cod
     table = kpi_table(values, registry, used, level, codes)
     polarity = {k: registry.get(k).polarity for k in used}
     _, mean, sd = standardise(table, polarity)
-    leeds = kpi_table(values, registry, used, "lad", values.loc[values["area_level"] == "lad", "area_code"].astype(str).unique())
+    leeds = kpi_table(values, registry, used, "lad", select(values, level="lad")["area_code"].astype(str).unique())
     return place_on_scale(leeds.iloc[0] if len(leeds) else pd.Series(dtype=float), mean, sd, polarity)
 
 

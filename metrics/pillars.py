@@ -13,7 +13,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from data.query import rank_worst_first
+from data.query import comparator_value, rank_worst_first, values_by_area
 from data.registry import PILLARS
 from geo.palettes import bivariate_colour, categorical_colours
 from metrics.intersections import (NO_PILLAR, Correlation, ThresholdRule, bivariate_classes,
@@ -62,10 +62,9 @@ def short_pillar(pillar: str) -> str:
 # --- KPI sets and small multiples ------------------------------------------------------------
 
 
-def comparator(values: pd.DataFrame, indicator_id: str, period: str, level: str) -> float:
-    """Leeds (``lad``) or England value, NaN where there is none."""
-    row = values[(values["indicator_id"] == indicator_id) & (values["area_level"] == level) & (values["period"] == period)]
-    return float(row["value"].iloc[0]) if len(row) and pd.notna(row["value"].iloc[0]) else float("nan")
+def _or_nan(value: float | None) -> float:
+    """A comparator from data.query.comparator_value as a float for the tables (NaN where there is none)."""
+    return float("nan") if value is None else value
 
 
 def compare_word(value: float, reference: float, polarity: str) -> str:
@@ -87,8 +86,8 @@ def kpi_overview(values: pd.DataFrame, registry, pillar: str, level: str) -> pd.
     for n, kpi in enumerate(kpi_ids(registry, pillar)):
         indicator = registry.get(kpi)
         period = indicator.latest.period
-        leeds = comparator(values, kpi, period, "lad")
-        england = comparator(values, kpi, period, "england") if indicator.england else float("nan")
+        leeds = _or_nan(comparator_value(values, kpi, period, "lad"))
+        england = _or_nan(comparator_value(values, kpi, period, "england")) if indicator.england else float("nan")
         rows.append({
             "role": "Lead" if n == 0 else "Supporting", "indicator_id": kpi, "label": indicator.short_label,
             "rationale": rationale[kpi], "period": period, "source": indicator.latest.source,
@@ -112,13 +111,11 @@ def small_multiples(values: pd.DataFrame, areas: pd.DataFrame, registry, pillar:
     for kpi in used:
         indicator = registry.get(kpi)
         period = indicator.latest.period
-        rows = values[(values["indicator_id"] == kpi) & (values["area_level"] == level) & (values["period"] == period)]
         frame = pd.DataFrame({"code": areas["code"].astype(str).to_numpy(),
                               "area": areas["display_name"].astype(str).to_numpy()})
-        frame["value"] = frame["code"].map(pd.Series(rows["value"].to_numpy(dtype=float),
-                                                     index=rows["area_code"].astype(str).to_numpy()))
-        leeds = comparator(values, kpi, period, "lad")
-        england = comparator(values, kpi, period, "england") if indicator.england else float("nan")
+        frame["value"] = frame["code"].map(values_by_area(values, kpi, level, period).astype(float))
+        leeds = _or_nan(comparator_value(values, kpi, period, "lad"))
+        england = _or_nan(comparator_value(values, kpi, period, "england")) if indicator.england else float("nan")
         frame["rank"] = rank_worst_first(frame["value"], indicator.polarity)
         frame = frame.assign(indicator_id=kpi, label=indicator.titled(period), leeds=leeds,
                              england=england, value_text=frame["value"].map(
@@ -153,9 +150,8 @@ def pillar_scores(values: pd.DataFrame, areas: pd.DataFrame, registry, level: st
         else:
             indicator_id = registry.pillar_kpis[pillar].lead.id
             period = registry.get(indicator_id).latest.period
-            leeds[pillar] = comparator(values, indicator_id, period, "lad")
-        rows = values[(values["indicator_id"] == indicator_id) & (values["area_level"] == level) & (values["period"] == period)]
-        columns[pillar] = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].astype(str).to_numpy())
+            leeds[pillar] = _or_nan(comparator_value(values, indicator_id, period, "lad"))
+        columns[pillar] = values_by_area(values, indicator_id, level, period).astype(float)
         polarity[pillar] = registry.get(indicator_id).polarity
         ids[pillar] = indicator_id
     scores = pd.DataFrame(columns, index=codes).astype(float)
@@ -236,9 +232,7 @@ def domain_deciles(values: pd.DataFrame, codes: pd.Index, domains: list[str]) ->
     """LSOA x domain table of national IMD 2025 deciles (1 = most deprived 10% of England)."""
     columns = {}
     for domain in domains:
-        rows = values[(values["indicator_id"] == IMD_DOMAINS[domain]) & (values["area_level"] == "lsoa21")
-                      & (values["period"] == IMD_PERIOD)]
-        columns[domain] = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].astype(str).to_numpy())
+        columns[domain] = values_by_area(values, IMD_DOMAINS[domain], "lsoa21", IMD_PERIOD).astype(float)
     return pd.DataFrame(columns, index=pd.Index(codes, dtype=str)).astype(float)
 
 
@@ -275,8 +269,7 @@ class Bivariate:
 
 def indicator_values(values: pd.DataFrame, indicator, level: str, codes: pd.Index) -> pd.Series:
     period = indicator.latest.period
-    rows = values[(values["indicator_id"] == indicator.id) & (values["area_level"] == level) & (values["period"] == period)]
-    series = pd.Series(rows["value"].to_numpy(dtype=float), index=rows["area_code"].astype(str).to_numpy())
+    series = values_by_area(values, indicator.id, level, period).astype(float)
     return series.reindex(pd.Index(codes, dtype=str)).astype(float)
 
 

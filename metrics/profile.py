@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data.catalogue import load_areas
+from data.catalogue import level_ids, load_areas
+from data.query import comparator_value, comparator_values, select
 from data.registry import Indicator, Registry
 from metrics.spine import BETTER, HIGHER, LOWER, SIMILAR_LABEL, WORSE, ci_count, comparison_counts, group_level_values, spine_table
 
-LEVELS = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 LEVEL_NAMES = {"lsoa21": "neighbourhood (LSOA)", "msoa": "MSOA", "ward24": "ward", "committee": "community committee",
                "lad": "Leeds"}
 KEY_INDICATORS = ["census_hh_deprived_1plus", "imd_income_score", "imd_employment_score", "fuel_poverty"]
@@ -43,21 +43,14 @@ class Headline:
 
 def value_row(values: pd.DataFrame, indicator_id: str, level: str, code: str, period: str) -> pd.Series | None:
     """The stored row for one area, indicator and period, or None."""
-    rows = values[(values["indicator_id"] == indicator_id) & (values["area_level"] == level)
-                  & (values["area_code"] == code) & (values["period"] == period)]
+    rows = select(values, indicator_id, level, period, code)
     return None if rows.empty or pd.isna(rows["value"].iloc[0]) else rows.iloc[0]
-
-
-def _comparator(values: pd.DataFrame, indicator_id: str, period: str, level: str) -> float | None:
-    rows = values[(values["indicator_id"] == indicator_id) & (values["area_level"] == level)
-                  & (values["period"] == period)]
-    return None if rows.empty or pd.isna(rows["value"].iloc[0]) else float(rows["value"].iloc[0])
 
 
 def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str, label: str | None = None,
               note: str = "") -> Headline:
     period = indicator.latest.period
-    reason = indicator.unavailable_reason(level, LEVELS)
+    reason = indicator.unavailable_reason(level, level_ids())
     if reason is not None:
         return Headline(indicator.id, label or indicator.short_label, "Not available for this area", None, period,
                         indicator.latest.source, reason, tuple(indicator.pillars))
@@ -65,11 +58,11 @@ def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str,
     value = None if row is None else float(row["value"])
     parts = [note] if note else []
     if level != "lad":
-        leeds = _comparator(values, indicator.id, period, "lad")
+        leeds = comparator_value(values, indicator.id, period, "lad")
         if leeds is not None:
             parts.append(f"Leeds {indicator.format_value(leeds)}")
     if indicator.england:
-        england = _comparator(values, indicator.id, period, "england")
+        england = comparator_value(values, indicator.id, period, "england")
         if england is not None:
             parts.append(f"England {indicator.format_value(england)}")
     return Headline(indicator.id, label or indicator.short_label, indicator.format_value(value), value, period,
@@ -78,8 +71,7 @@ def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str,
 
 def headline_figures(values: pd.DataFrame, registry: Registry, level: str, code: str) -> list[Headline]:
     """Population, IMD, the social progress index, life expectancy by sex and key pillar indicators."""
-    at_level = values[values["area_level"] == level]
-    values = pd.concat([at_level[at_level["area_code"] == code], values[values["area_level"].isin(["lad", "england"])]])
+    values = pd.concat([select(select(values, level=level), code=code), select(values, level=["lad", "england"])])
     cards = [_headline(values, registry.get("population"), level, code, "Residents (Census 2021)"),
              _headline(values, registry.get("imd_imd_score"), level, code, "IMD 2025 score",
                        "higher = more deprived" + ("" if level == "lsoa21" else "; population-weighted average"))]
@@ -118,7 +110,7 @@ def _spi_headline(values: pd.DataFrame, registry: Registry, level: str, code: st
     indicator = registry.get("spi_index")
     card = _headline(values, indicator, level, code, "SPI-method index (open data)",
                      "our open-data index, 0-100, higher = better; not the council's official Leeds SPI")
-    if card.value is None and indicator.unavailable_reason(level, LEVELS) is None:
+    if card.value is None and indicator.unavailable_reason(level, level_ids()) is None:
         return Headline("spi", card.label, "Not available yet", None, card.period, card.source_id,
                         "The SPI-method index has no value for this area in the current data store.")
     return Headline("spi", card.label, card.text, card.value, card.period, card.source_id, card.note, card.pillars)
@@ -127,7 +119,7 @@ def _spi_headline(values: pd.DataFrame, registry: Registry, level: str, code: st
 def latest_level_values(values: pd.DataFrame, registry: Registry, level: str) -> pd.DataFrame:
     """Every indicator's latest-period values for all Leeds areas of ``level`` (for the spine)."""
     latest = pd.DataFrame({"indicator_id": registry.ids, "period": [i.latest.period for i in registry.indicators]})
-    sel = values[values["area_level"] == level][["indicator_id", "area_code", "period", "value", "lower_ci", "upper_ci"]]
+    sel = select(values, level=level)[["indicator_id", "area_code", "period", "value", "lower_ci", "upper_ci"]]
     sel = sel.astype({"indicator_id": str, "period": str})
     return sel.merge(latest, on=["indicator_id", "period"])
 
@@ -150,7 +142,7 @@ def spine_inputs(values: pd.DataFrame, registry: Registry, level: str) -> SpineI
     level_values = latest_level_values(values, registry, level)
     if level == "lad":
         level_values = pd.concat([latest_level_values(values, registry, "ward24"), level_values], ignore_index=True)
-    comparators = values[values["area_level"].isin(["lad", "england"])].astype(
+    comparators = select(values, level=["lad", "england"]).astype(
         {"indicator_id": str, "period": str, "area_level": str})
     latest = {i.id: i.latest.period for i in registry.indicators}
     comparators = comparators[comparators["period"] == comparators["indicator_id"].map(latest)]
@@ -192,8 +184,7 @@ def deprived_neighbourhoods(values: pd.DataFrame, lsoas: pd.DataFrame, level: st
                             period: str = "2025") -> pd.DataFrame:
     """The area's "Deprived Leeds" LSOAs: those in England's most deprived IMD decile, most deprived first."""
     members = member_lsoas(lsoas, level, code)
-    sel = values[(values["area_level"] == "lsoa21") & (values["period"] == period)
-                 & values["indicator_id"].isin(["imd_imd_decile", "imd_imd_percentile", "imd_imd_score"])]
+    sel = select(values, ["imd_imd_decile", "imd_imd_percentile", "imd_imd_score"], "lsoa21", period)
     wide = sel.pivot_table(index="area_code", columns="indicator_id", values="value", observed=True)
     frame = pd.DataFrame(members[["code", "display_name", "population"]]).merge(wide, left_on="code",
                                                                                right_index=True, how="left")
@@ -204,11 +195,9 @@ def deprived_neighbourhoods(values: pd.DataFrame, lsoas: pd.DataFrame, level: st
 
 def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str) -> pd.DataFrame:
     """Values over time for every indicator with more than one period, for the area and for Leeds."""
-    multi = [i for i in registry.indicators if len(i.periods) > 1 and i.unavailable_reason(level, LEVELS) is None]
+    multi = [i for i in registry.indicators if len(i.periods) > 1 and i.unavailable_reason(level, level_ids()) is None]
     ids = [i.id for i in multi]
-    rows = values[values["indicator_id"].isin(ids)
-                  & (((values["area_level"] == level) & (values["area_code"] == code))
-                     | (values["area_level"] == "lad"))].copy()
+    rows = pd.concat([select(select(values, ids, level), code=code), select(values, ids, "lad")])
     rows = rows[rows["value"].notna()].astype({"indicator_id": str, "period": str, "area_level": str})
     rows["series"] = rows["area_level"].map(lambda lv: "Leeds" if lv == "lad" and level != "lad" else "This area")
     rows = rows.drop_duplicates(["indicator_id", "period", "series"])
@@ -217,28 +206,17 @@ def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str)
     return rows[["indicator_id", "label", "period", "series", "value"]].sort_values(["indicator_id", "period", "series"])
 
 
-def _latest_references(values: pd.DataFrame, wanted: list[str], latest: Mapping[str, str],
-                        level: str) -> dict[str, float | None]:
-    """``_comparator`` for many indicators in one pass over the table (one filter per indicator took
-    ~1 ms each, most of a comparison's time): the first stored row of each at its latest period."""
-    rows = values[(values["area_level"] == level) & values["indicator_id"].isin(wanted)]
-    rows = rows[rows["period"].to_numpy() == rows["indicator_id"].map(latest).to_numpy()]
-    first = rows.drop_duplicates("indicator_id")
-    found = dict(zip(first["indicator_id"], first["value"]))
-    return {i: None if i not in found or pd.isna(found[i]) else float(found[i]) for i in wanted}
-
-
 def compare_table(values: pd.DataFrame, registry: Registry, level: str, codes: list[str],
                   names: Mapping[str, str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """Indicators as rows, the chosen areas then Leeds (and England) as columns, latest period each."""
-    wanted = indicator_ids or [i.id for i in registry.indicators if i.unavailable_reason(level, LEVELS) is None]
+    wanted = indicator_ids or [i.id for i in registry.indicators if i.unavailable_reason(level, level_ids()) is None]
     level_values = latest_level_values(values, registry, level)
     level_values = level_values[level_values["indicator_id"].isin(wanted) & level_values["area_code"].isin(codes)]
     wide = level_values.pivot_table(index="indicator_id", columns="area_code", values="value")
     wide = wide.reindex(index=wanted, columns=codes)
     latest = {i.id: i.latest.period for i in registry.indicators}
-    leeds = _latest_references(values, wanted, latest, "lad")
-    england = _latest_references(values, wanted, latest, "england")
+    leeds = comparator_values(values, wanted, latest, "lad")
+    england = comparator_values(values, wanted, latest, "england")
     frame = wide.rename(columns=dict(names))
     frame["Leeds"] = pd.Series(leeds)
     frame["England"] = pd.Series(england)

@@ -47,7 +47,8 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from geo.aggregate import Z_95   # R hard-codes 95% for turning input confidence limits into standard errors
 
 VALUE_TYPE_OTHER = 0
 VALUE_TYPE_RATE = 1
@@ -60,8 +61,6 @@ MAX_QUANTILES = 100
 STABLE_QUANTILE_LIMIT = 10
 RELIABILITY_SAMPLES = 10
 
-# R hard-codes 95% for turning input confidence limits into standard errors.
-_Z_95 = float(stats.norm.ppf(0.975))
 
 
 class SiiWarning(UserWarning):
@@ -577,7 +576,7 @@ def _validate_data(data: pd.DataFrame, s: _Settings, *, allow_duplicate_quantile
         with np.errstate(divide="ignore", invalid="ignore"):
             se_values = (
                 _to_model_scale(upper.to_numpy(), s.value_type) - _to_model_scale(lower.to_numpy(), s.value_type)
-            ) / _Z_95 / 2
+            ) / Z_95 / 2
     bad = ~np.isfinite(se_values) | (se_values < 0)
     if bad.any():
         raise ValueError(
@@ -616,7 +615,7 @@ def _count_based_limits(count: pd.Series, population: pd.Series, value_type: int
     the count give the same standard error as limits on the rate at any scale.
     """
     x = count.to_numpy()
-    z = _Z_95
+    z = Z_95
     if value_type == VALUE_TYPE_PROPORTION:
         n = population.to_numpy()
         spread = z * np.sqrt(z**2 + 4 * x * (1 - x / n))

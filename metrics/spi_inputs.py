@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from data.query import select
+
 
 class IndicatorMatrix(NamedTuple):
     """``matrix``: area code x indicator id (raw values, NaN where missing); ``periods``: id -> period used."""
@@ -63,7 +65,7 @@ def indicator_matrix(
         If an indicator has no value at all at this level (it cannot be standardised).
     """
     ids = list(dict.fromkeys(indicator_ids))
-    rows = values[(values["area_level"].astype(str) == level) & values["indicator_id"].astype(str).isin(ids)]
+    rows = select(values, ids, level)
     rows = rows.assign(indicator_id=rows["indicator_id"].astype(str), period=rows["period"].astype(str),
                        area_code=rows["area_code"].astype(str))
     chosen: dict[str, str] = {}

@@ -21,7 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
+from data.catalogue import AreaCatalogue, SourceCatalogue, level_ids, load_areas, load_sources
 from data.errors import DataError
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.pipeline.compute import native_values
@@ -41,7 +41,6 @@ from geo.aggregate import aggregate, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
 from geo.lookups import convert_lsoa11_to_lsoa21, membership
 
-LEVELS = ["lsoa21", "msoa", "ward24", "committee", "lad"]
 # Tolerances in metres: BGC wards are 20 m generalised; 75 m is below one screen pixel at city zoom.
 SIMPLIFY_METRES = {"lsoa21": 0, "msoa": 0, "ward24": 75, "committee": 100, "lad": 100}
 VALUE_COLUMNS = ["area_level", "area_code", "indicator_id", "period", "value", "lower_ci", "upper_ci",
@@ -130,7 +129,8 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     require_known_codes(layers["msoa"]["msoa21_code"], set(leeds["msoa21_code"]), src["msoa21_bsc"].path, "MSOA")
     for key, layer in layers.items():
         check_geometries(layer, f"{key} boundaries")
-    members = {(a, b): membership(leeds, a, b) for a in ("lsoa21", "msoa") for b in LEVELS[LEVELS.index(a) + 1:]}
+    levels = level_ids()
+    members = {(a, b): membership(leeds, a, b) for a in ("lsoa21", "msoa") for b in levels[levels.index(a) + 1:]}
     members[("lsoa21", "england")] = membership(england, "lsoa21", "england")
     return Geography(leeds, england, layers, members)
 
@@ -215,7 +215,7 @@ def indicator_values(indicator: Indicator, frames: dict[str, tuple[pd.DataFrame,
         if not indicator.aggregated_only:
             pieces.append(leeds_native.assign(area_level=native_level, coverage=leeds_native["value"].notna().astype(float)))
         if agg.rule != "none":
-            for level in indicator.levels(LEVELS):
+            for level in indicator.levels(level_ids()):
                 if level == native_level:
                     continue
                 members = geography.members[(native_level, level)]

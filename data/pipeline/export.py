@@ -18,7 +18,8 @@ import pandas as pd
 from data.errors import DataError
 from data.paths import processed_dir
 from data.registry import load_registry
-from data.store import LEVELS, read_areas, read_values, store_status
+from data.catalogue import level_ids
+from data.store import read_areas, read_values, store_status
 
 
 def registry_csv() -> str:
@@ -66,7 +67,7 @@ def write_atomic(text: str, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data.export", description="Export indicator values as CSV.")
-    parser.add_argument("--level", help=f"one of {', '.join(LEVELS)}")
+    parser.add_argument("--level", help=f"one of {', '.join(level_ids())}")
     parser.add_argument("--out", type=Path, help="CSV file to write")
     parser.add_argument("--period", default="latest", help="period label, e.g. 2019 (default: each indicator's latest)")
     parser.add_argument("--list-indicators", action="store_true", help="print the registry as CSV")
@@ -75,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.list_indicators:
             sys.stdout.write(registry_csv())
             return 0
-        if args.level not in LEVELS:
-            raise DataError(f"--level must be one of {', '.join(LEVELS)} (got {args.level!r}).")
+        if args.level not in level_ids():
+            raise DataError(f"--level must be one of {', '.join(level_ids())} (got {args.level!r}).")
         if args.out is None:
             raise DataError("--out FILE.csv is required with --level.")
         processed = processed_dir()

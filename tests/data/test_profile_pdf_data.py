@@ -10,8 +10,10 @@ import pytest
 from data.catalogue import load_sources
 from data.registry import load_registry
 from data.store import read_areas, read_values
-from geo.profile_pdf import profile_document, profile_pdf
-from metrics.profile import LEVELS, spine_inputs
+from geo.profile_pdf import profile_pdf
+from data.catalogue import level_ids
+from metrics.profile import spine_inputs
+from metrics.profile_document import profile_document
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -30,7 +32,7 @@ def test_pdf_for_every_ward(processed_store, tmp_path):
     if not shutil.which("pdfinfo"):
         pytest.skip("poppler-utils (pdfinfo) not installed")
     values, registry, sources = read_values(processed_store), load_registry(), load_sources()
-    layers = {lv: read_areas(processed_store, lv) for lv in LEVELS}
+    layers = {lv: read_areas(processed_store, lv) for lv in level_ids()}
     inputs = spine_inputs(values, registry, "ward24")
     wards = layers["ward24"]
     assert len(wards) == 33
@@ -54,7 +56,7 @@ def test_pdf_page_one_renders_for_a_known_ward(processed_store):
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils (pdftoppm) not installed")
     values, registry, sources = read_values(processed_store), load_registry(), load_sources()
-    layers = {lv: read_areas(processed_store, lv) for lv in LEVELS}
+    layers = {lv: read_areas(processed_store, lv) for lv in level_ids()}
     code = layers["ward24"].set_index("name").loc["Gipton & Harehills", "code"]
     doc = profile_document(values, registry, sources, layers, "ward24", code, "1 January 2026")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -9,8 +9,6 @@ import pytest
 from metrics.gaps import (
     compare_to_benchmark,
     gap_to_benchmark,
-    population_quantile_groups,
-    quantile_gap,
     range_gap,
     weighted_mean_with_se,
 )
@@ -47,56 +45,6 @@ def test_gap_to_benchmark_and_range_gap():
     assert (max_area, min_area, gap) == ("b", "d", 7.0)
     with pytest.raises(ValueError, match="no non-missing"):
         range_gap(pd.Series([np.nan, np.nan]))
-
-
-def test_population_groups_use_cumulative_population_mid_points():
-    # Sorted most deprived first: a b c d e f; total 1000, five bands of 200 people.
-    # Mid-points 75, 175, 300, 500, 650, 850 -> groups 1, 1, 2, 3, 4, 5.
-    index = list("abcdef")
-    population = pd.Series([150, 50, 200, 200, 100, 300], index=index)
-    deprivation = pd.Series([60.0, 50, 40, 30, 20, 10], index=index)
-    groups = population_quantile_groups(population, deprivation, n=5)
-    assert groups.tolist() == [1, 1, 2, 3, 4, 5]
-
-
-def test_population_group_boundary_mid_point_goes_to_less_deprived_group():
-    # Total 400, two bands of 200; the middle area's mid-point is exactly 200.
-    population = pd.Series([100, 200, 100], index=["a", "b", "c"])
-    deprivation = pd.Series([3.0, 2.0, 1.0], index=["a", "b", "c"])
-    assert population_quantile_groups(population, deprivation, n=2).tolist() == [1, 2, 2]
-
-
-def test_quantile_gap_by_population_on_tiny_frame():
-    index = list("abcdef")
-    population = pd.Series([150, 50, 200, 200, 100, 300], index=index)
-    deprivation = pd.Series([60.0, 50, 40, 30, 20, 10], index=index)
-    values = pd.Series([70.0, 78, 75, 77, 80, 84], index=index)
-    result = quantile_gap(values, population, deprivation, n=5)
-    # Most deprived: (150*70 + 50*78) / 200 = 72; least deprived: f alone = 84.
-    assert result["most_deprived_mean"] == pytest.approx(72.0)
-    assert result["least_deprived_mean"] == pytest.approx(84.0)
-    assert result["gap"] == pytest.approx(12.0)
-    assert result["most_deprived_areas"] == 2
-    assert result["least_deprived_population"] == 300
-    assert result["excluded_areas"] == 0
-
-
-def test_quantile_gap_rank_direction_and_missing_values():
-    # Deprivation as a rank where 1 = most deprived; g has no value and is left out.
-    index = list("abcdefg")
-    population = pd.Series([150, 50, 200, 200, 100, 300, 999], index=index)
-    rank = pd.Series([1.0, 2, 3, 4, 5, 6, 7], index=index)
-    values = pd.Series([70.0, 78, 75, 77, 80, 84, np.nan], index=index)
-    result = quantile_gap(values, population, rank, n=5, higher_is_more_deprived=False)
-    assert result["gap"] == pytest.approx(12.0)
-    assert result["excluded_areas"] == 1
-
-
-def test_quantile_gap_raises_when_an_end_group_is_empty():
-    population = pd.Series([900, 50, 50], index=["a", "b", "c"])
-    deprivation = pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"])
-    with pytest.raises(ValueError, match="fewer groups"):
-        quantile_gap(pd.Series([1.0, 2.0, 3.0], index=["a", "b", "c"]), population, deprivation, n=5)
 
 
 def test_weighted_mean_with_se_from_confidence_intervals():
