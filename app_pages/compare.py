@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import store
 from components import compare as view
-from components.profile import area_names
+from components.profile import cached_area_names
 from components.state import bound_select
 
 COMPARE_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
@@ -20,7 +20,7 @@ st.markdown("Choose **2 to 6** areas of the same kind. Each is shown against Lee
             "browser's address bar reopens exactly this comparison.")
 level = bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
                           on_change=_level_changed)
-names = area_names(level, stamp)
+names = cached_area_names(level, stamp)
 committee = st.session_state.get("committee", "all")
 if not st.session_state.get("compare") and level == "ward24" and committee != "all":
     wards = store.areas("ward24", stamp)

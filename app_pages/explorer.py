@@ -8,7 +8,7 @@ from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, cla
                                           indicator_picker, outline_toggle, period_picker, side_panel,
                                           take_map_click, user_data_choice)
 from components.footer import source_line
-from components.indicator_map import indicator_map, national_breaks_for, number_format, numbers_behind
+from components.indicator_map import indicator_map, cached_national_breaks, number_format, cached_numbers_behind
 from components.legend import show_legend
 from components.params import PARAMS
 from components.postcode_search import attribution as postcode_attribution
@@ -48,7 +48,7 @@ def explore() -> None:
                 indicator = indicator_picker(level)
                 period = period_picker(indicator)
             with classify_col:
-                has_national = national_breaks_for(indicator.id, period, stamp) is not None
+                has_national = cached_national_breaks(indicator.id, period, stamp) is not None
                 leeds_value = store.comparator(indicator.id, period, "lad", stamp)
                 scheme, k = classification_controls(indicator, has_national, leeds_value is not None)
                 outline = outline_toggle()
@@ -70,7 +70,7 @@ def explore() -> None:
             else:
                 st.caption("Click an area on the map, or pick one above, to see its key figures.")
 
-        numbers = numbers_behind(indicator_id=indicator.id, level=level, period=period, scheme=scheme, k=k,
+        numbers = cached_numbers_behind(indicator_id=indicator.id, level=level, period=period, scheme=scheme, k=k,
                                  committee=committee, outline=outline, stamp=stamp)
         st.subheader("The numbers behind the map")
         if committee != "all":

@@ -53,7 +53,7 @@ else:
     with c1:
         level = bound_select("Kind of area", level_ids(), "profile_level", format_func=lambda lv: levels[lv].label,
                                   on_change=_level_changed)
-    names = view.area_names(level, stamp)
+    names = view.cached_area_names(level, stamp)
     with c2:
         code = bound_select(f"{levels[level].short}", list(names), "area", format_func=names.get)
     name = names[code]

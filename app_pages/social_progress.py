@@ -64,7 +64,7 @@ elif view == "sensitivity":
     progress.sensitivity_view(level, stamp)
 
 elif view == "method":
-    framework = progress.spi_framework()
+    framework = progress.cached_spi_framework()
     st.markdown(
         "**What it is.** An index following the Social Progress Imperative method: each indicator is oriented so "
         "higher is better and standardised over the areas of the chosen level; within each component the "

@@ -3,8 +3,6 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from data.store import read_manifest
-from data.paths import processed_dir
 
 st.title("Data sources and methods")
 st.markdown("Every figure in Best City Atlas comes from the open data listed here, checked file by file against the "
@@ -15,7 +13,7 @@ rows = [{"Dataset": s.dataset, "Publisher": s.publisher, "Edition": s.edition, "
          "Geography": f"{s.geography} ({s.vintage})", "Licence": catalogue.licences[s.licence].name if s.licence in catalogue.licences else s.licence,
          "File": s.path, "SHA-256": s.sha256[:12] + "…"} for s in catalogue.sources.values() if s.used_by == "app"]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-manifest = read_manifest(processed_dir())
+manifest = store.manifest()
 st.caption(f"Figures prepared {manifest.get('built_at')} from the files above "
            f"({manifest.get('indicators')} indicators, {manifest.get('value_rows'):,} values).")
 

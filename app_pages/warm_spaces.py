@@ -7,7 +7,7 @@ from components.legend import show_legend
 from components.warm_spaces_map import draw, gap_layer, need_layer
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box
-from components.trend_view import series_table
+from components.trend_view import cached_series_table
 from data.safe_text import csv_safe, safe_text
 from data.pipeline.warm_spaces import load_config
 from geo.choropleth import default_scheme, schemes_for
@@ -164,7 +164,7 @@ def demand_and_response() -> None:
     areas = store.areas(level, stamp)
     ward_committee = dict(zip(store.areas("ward24", stamp)["code"], store.areas("ward24", stamp)["committee_code"]))
     response = response_by_area(spaces, areas, ward_committee if level == "committee" else None)
-    series = series_table(stamp)
+    series = cached_series_table(stamp)
     uc_now = latest_figure(series, "universal_credit_households", level, "UC households")
     uc_before = latest_figure(series, "universal_credit_households", level, "UC households", months_before=12)
     figures = [f for f in (

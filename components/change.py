@@ -29,7 +29,7 @@ def cached_change(stamp: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _change_payload(committee: str, stamp: str):
+def _cached_change_payload(committee: str, stamp: str):
     change = cached_change(stamp)
     colours = list(load_palettes().diverging[5][::-1])      # orange (more deprived) .. purple (less deprived)
     lsoas = store.areas("lsoa21", stamp)
@@ -73,7 +73,7 @@ def _num(value) -> str:
 
 def change_map(committee: str, stamp: str) -> None:
     """LSOAs coloured by movement in national IMD decile 2019 -> 2025, slipped-back ones outlined."""
-    template, rows = _change_payload(committee, stamp)
+    template, rows = _cached_change_payload(committee, stamp)
     show_map(with_selection(template, [], CHANGE_TOOLTIP), key="_change_map",
              alt="Map of the change in each neighbourhood's national IMD decile from 2019 to 2025; the same figures "
                  "are in the tables below.")

@@ -19,13 +19,13 @@ JUDGEMENT_ORDER = [IMPROVED, WORSENED, ROSE, FELL, NO_CLEAR, NOISE, NOT_TESTED]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _summary(stamp: str) -> pd.DataFrame:
-    return summary_table(tv.series_table(stamp), tv.catalogue())
+def _cached_summary(stamp: str) -> pd.DataFrame:
+    return summary_table(tv.cached_series_table(stamp), tv.catalogue())
 
 
 def summary_section(stamp: str) -> None:
     """Is Leeds getting better? One row per measure: Leeds' change over its latest comparable periods."""
-    table = _summary(stamp)
+    table = _cached_summary(stamp)
     judged = table["Judgement"].value_counts()
     st.markdown("For every measure with a time series, Leeds' change between the first and the latest period of its "
                 "**current definition** (monthly series: the latest month against a year earlier). Each judgement "
@@ -51,7 +51,7 @@ def summary_section(stamp: str) -> None:
 def _source_of(trend_id: str, series_id, stamp: str) -> str:
     if not isinstance(series_id, str):
         return ""
-    rows = tv.trend_rows(trend_id, stamp)
+    rows = tv.cached_trend_rows(trend_id, stamp)
     sources = rows[(rows["series_id"] == series_id) & (rows["area_level"] == "lad")]["source"].unique()
     catalogue = store.sources()
     return "; ".join(catalogue.sources[s].publisher for s in sources)
@@ -59,7 +59,7 @@ def _source_of(trend_id: str, series_id, stamp: str) -> str:
 
 def trend_section(trend: Trend, committee: str, stamp: str) -> None:
     """One measure: Leeds against England and the region, then where it improved or worsened."""
-    rows = tv.trend_rows(trend.id, stamp)
+    rows = tv.cached_trend_rows(trend.id, stamp)
     st.header(trend.label)
     st.markdown(" ".join(f"**{tv.series_label(trend, s.id)}:** {s.definition}" if len(trend.series) > 1 else s.definition
                          for s in trend.series))
@@ -87,7 +87,7 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
 def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) -> None:
     """Where it improved and where it worsened: level, definition and two periods of one series."""
     st.subheader("Where it improved and where it worsened")
-    rows = tv.trend_rows(trend.id, stamp)
+    rows = tv.cached_trend_rows(trend.id, stamp)
     c1, c2 = st.columns([2, 3])
     with c1:
         default = levels.index("ward24") if "ward24" in levels else 0
@@ -111,7 +111,7 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
     if start == end:
         st.info("Pick two different periods to see a change.")
         return
-    changes = tv.area_changes(trend.id, series_id, level, start, end, stamp)
+    changes = tv.cached_area_changes(trend.id, series_id, level, start, end, stamp)
     if committee != "all":
         changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     counts = summarise(changes.dropna(subset=["judgement"]))
@@ -162,7 +162,7 @@ def area_chart(trend: Trend, rows: pd.DataFrame, level: str, changes: pd.DataFra
 def demand_section(stamp: str, committee: str) -> None:
     """Monthly Universal Credit households by MSOA: latest month, change over 12 months, where it rose most."""
     trend = tv.catalogue().get("universal_credit_households")
-    rows = tv.trend_rows(trend.id, stamp)
+    rows = tv.cached_trend_rows(trend.id, stamp)
     st.header("Monthly demand: households on Universal Credit")
     st.caption(f"Caveat: {trend.caveat}")
     msoa = rows[rows["area_level"] == "msoa"]
@@ -174,7 +174,7 @@ def demand_section(stamp: str, committee: str) -> None:
     c1.metric(f"Leeds households on UC, {end}", trend.format_value(leeds.get(end)))
     c2.metric(f"Change since {start}", tv.signed(trend, leeds.get(end) - leeds.get(start)))
     c3.metric("Latest month", end + (" (provisional)" if rows[rows["period"] == end]["provisional"].any() else ""))
-    changes = tv.area_changes(trend.id, series_id, "msoa", start, end, stamp)
+    changes = tv.cached_area_changes(trend.id, series_id, "msoa", start, end, stamp)
     if committee != "all":
         changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     top = changes.dropna(subset=["change"]).sort_values("change", ascending=False).head(10)
@@ -197,7 +197,7 @@ def explorer_change(level: str, committee: str, stamp: str) -> None:
     The period picker offers the periods of one series (one definition) at a time, so a change never spans a
     break; the palette diverges from no change (purple better, orange worse; for neutral measures fell / rose).
     """
-    measures = _measures_at(level, stamp)
+    measures = _cached_measures_at(level, stamp)
     if not measures:
         st.info("No measure has two comparable periods at this level: pick another geography in the sidebar.")
         return
@@ -205,7 +205,7 @@ def explorer_change(level: str, committee: str, stamp: str) -> None:
     mid = st.selectbox("Measure with two or more comparable periods (type to search)", measures, format_func=labels.get,
                        key="explorer_change_measure")
     trend = tv.measure(mid)
-    rows = tv.trend_rows(mid, stamp)
+    rows = tv.cached_trend_rows(mid, stamp)
     small = rows[(rows["area_level"] == level) & rows["value"].notna()]
     series_ids = [s.id for s in trend.series if s.id in set(small["series_id"])]
     c1, c2 = st.columns([2, 3])
@@ -223,7 +223,7 @@ def explorer_change(level: str, committee: str, stamp: str) -> None:
     tv.change_map(trend, series_id, level, start, end, committee, stamp)
     st.caption(f"Rule: {trend.change_rule.text} " + _converted_note(rows, series_id, start, end)
                + tv.sources_caption(trend, rows[(rows["series_id"] == series_id) & rows["period"].isin([start, end])]))
-    changes = tv.area_changes(mid, series_id, level, start, end, stamp)
+    changes = tv.cached_area_changes(mid, series_id, level, start, end, stamp)
     if committee != "all":
         changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     counts = summarise(changes.dropna(subset=["judgement"]))
@@ -238,9 +238,9 @@ def explorer_change(level: str, committee: str, stamp: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _measures_at(level: str, stamp: str) -> list[str]:
+def _cached_measures_at(level: str, stamp: str) -> list[str]:
     """Measures with at least two periods of one series at a level: series.yaml trends, then IoD editions."""
-    table = tv.series_table(stamp)
+    table = tv.cached_series_table(stamp)
     rows = table[(table["area_level"] == level) & table["value"].notna()]
     periods = rows.groupby("series_id")["period"].nunique()
     with_two = set(periods[periods >= 2].index)
@@ -254,10 +254,10 @@ def claimant_snapshot(stamp: str, committee: str) -> None:
     """The ward claimant rate, July and October 2023: a four-month snapshot, not a trend."""
     trend = tv.catalogue().get("claimant_rate_ward")
     series_id = trend.series[0].id
-    rows = tv.trend_rows(trend.id, stamp)
+    rows = tv.cached_trend_rows(trend.id, stamp)
     periods = series_periods(rows[rows["area_level"] == "ward24"], series_id)
     start, end = periods[0], periods[-1]
-    changes = tv.area_changes(trend.id, series_id, "ward24", start, end, stamp)
+    changes = tv.cached_area_changes(trend.id, series_id, "ward24", start, end, stamp)
     if committee != "all":
         changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     top = changes.sort_values(["value_end", "change"], ascending=False)

@@ -13,7 +13,7 @@ from data.safe_text import csv_safe
 from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import attribution_lines
-from components.profile import SPINE_HIDDEN_UNITS, area_names, cached_profile
+from components.profile import SPINE_HIDDEN_UNITS, cached_area_names, cached_profile
 from components.state import synced
 from metrics.profile import compare_table
 from data.words import count
@@ -38,14 +38,14 @@ def bound_codes(label: str, options: dict[str, str], state_key: str, max_selecti
 
 def compare_frame(level: str, codes: list[str], stamp: str, indicator_ids: list[str] | None = None) -> pd.DataFrame:
     """Indicators as rows, the areas then Leeds and England as columns (values, not text)."""
-    names = area_names(level, stamp)
+    names = cached_area_names(level, stamp)
     return compare_table(store.values(stamp), store.registry(), level, codes, {c: names.get(c, c) for c in codes},
                          indicator_ids)
 
 
 def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = None, height_per_row: int = 26) -> None:
     """Each area's position on the Leeds range (worst left) for every indicator of a pillar."""
-    spec = _dots_spec(level, tuple(codes), stamp, pillar, height_per_row)
+    spec = _cached_dots_spec(level, tuple(codes), stamp, pillar, height_per_row)
     if spec is None:
         st.info("No figures to chart.")
         return
@@ -53,9 +53,9 @@ def compare_dots(level: str, codes: list[str], stamp: str, pillar: str | None = 
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _dots_spec(level: str, codes: tuple[str, ...], stamp: str, pillar: str | None, height_per_row: int) -> dict | None:
+def _cached_dots_spec(level: str, codes: tuple[str, ...], stamp: str, pillar: str | None, height_per_row: int) -> dict | None:
     """The dots chart of one comparison and pillar as a finished spec (shared, read-only)."""
-    names = area_names(level, stamp)
+    names = cached_area_names(level, stamp)
     frames = []
     for code in codes:
         _, spine = cached_profile(level, code, stamp)
@@ -91,7 +91,7 @@ def _dots_spec(level: str, codes: tuple[str, ...], stamp: str, pillar: str | Non
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _compare_tables(level: str, codes: tuple[str, ...], stamp: str) -> tuple[pd.DataFrame, pa.Table]:
+def _cached_compare_tables(level: str, codes: tuple[str, ...], stamp: str) -> tuple[pd.DataFrame, pa.Table]:
     """The comparison's figures (values, for the CSV) and the same formatted for display as Arrow, per
     comparison (shared, read-only)."""
     registry = store.registry()
@@ -107,7 +107,7 @@ def _compare_tables(level: str, codes: tuple[str, ...], stamp: str) -> tuple[pd.
 def compare_view(level: str, codes: list[str], stamp: str, key: str) -> None:
     """Table of figures (areas, Leeds, England) and a chart per pillar."""
     registry = store.registry()
-    table, shown = _compare_tables(level, tuple(codes), stamp)
+    table, shown = _cached_compare_tables(level, tuple(codes), stamp)
     pillars = list(registry.pillar_kpis) or ["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]
     tabs = st.tabs(["Chart per pillar", "Table"])
     with tabs[0]:

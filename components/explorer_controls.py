@@ -16,6 +16,7 @@ from components import store
 from components.footer import source_line
 from components.map import clicked_code
 from components.state import bound_select
+from components.upload_view import current_indicator
 from data.registry import PILLARS, Indicator
 from data.safe_text import safe_text
 from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
@@ -51,7 +52,7 @@ def indicator_picker(level: str) -> Indicator:
         _reset_for_indicator(registry.get(fallback))
     pillar = st.segmented_control("Pillar", [ALL_PILLARS, *PILLARS], key="explorer_pillar", default=ALL_PILLARS,
                                   help="Narrow the list to one of the Best City Ambition's three pillars.")
-    options, labels, unavailable = _picker_choices(level, pillar or ALL_PILLARS)
+    options, labels, unavailable = _cached_picker_choices(level, pillar or ALL_PILLARS)
     if st.session_state["indicator"] not in options:
         options = [st.session_state["indicator"], *options]
     st.selectbox("Indicator (type to search)", options, key="indicator", format_func=labels.get,
@@ -64,7 +65,7 @@ def indicator_picker(level: str) -> Indicator:
 
 
 @lru_cache(maxsize=32)
-def _picker_choices(level: str, pillar: str) -> tuple[list[str], dict[str, str], str]:
+def _cached_picker_choices(level: str, pillar: str) -> tuple[list[str], dict[str, str], str]:
     """The picker's ids (by theme, then label), their labels, and the 'not available' list as Markdown.
 
     Built once per level and pillar (the registry is fixed per process); callers must not change them.
@@ -134,14 +135,14 @@ def take_map_click() -> None:
 
 def area_picker(level: str) -> str | None:
     """Searchable list of areas: the keyboard path to the same selection as a map click."""
-    names, options = _area_choices(level, store.built_at())
+    names, options = _cached_area_choices(level, store.built_at())
     return bound_select(f"Select {_level_name(level, plural=False)} (type to search, or click the map)", options,
                         "area", format_func=lambda c: "No area selected" if c is None else names[c],
                         placeholder="No area selected")
 
 
 @lru_cache(maxsize=16)
-def _area_choices(level: str, stamp: str) -> tuple[dict[str, str], list[str | None]]:
+def _cached_area_choices(level: str, stamp: str) -> tuple[dict[str, str], list[str | None]]:
     """Code -> name of every area of a level, and the picker's options sorted by name (none first)."""
     layer = store.areas(level, stamp)
     names = dict(zip(layer["code"].astype(str), layer["display_name"].astype(str)))
@@ -183,8 +184,6 @@ def user_data_choice(level: str):
     Uploads stay in the session (never written to disk); the explorer offers them beside the registry's
     indicators so officers can read their own figures on the same map.
     """
-    from components.upload_view import current_indicator
-
     user = current_indicator()
     if user is None:
         return None

@@ -52,7 +52,7 @@ class Payload:
 
 
 @lru_cache(maxsize=256)
-def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[list[float], list[int]] | None:
+def cached_national_breaks(indicator_id: str, period: str, stamp: str) -> tuple[list[float], list[int]] | None:
     """England's LSOA decile breaks of a score for this period, or None where none are published."""
     indicator = store.registry().get(indicator_id)
     if indicator.classify != "national_deciles" or period != indicator.latest.period:
@@ -64,7 +64,7 @@ def national_breaks_for(indicator_id: str, period: str, stamp: str) -> tuple[lis
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, outline: bool,
+def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str, outline: bool,
              stamp: str) -> Payload:
     """Everything the map needs, shared read-only across reruns so the deck JSON is built once per view.
 
@@ -75,7 +75,7 @@ def _payload(*, indicator_id: str, level: str, period: str, scheme: str, k: int,
     indicator = store.registry().get(indicator_id)
     table = store.indicator_table(indicator_id, level, period, stamp).copy()
     layer = store.areas(level, stamp)
-    national = national_breaks_for(indicator_id, period, stamp)
+    national = cached_national_breaks(indicator_id, period, stamp)
     centre = store.comparator(indicator_id, period, "lad", stamp)
     classed = classify_indicator(table["value"], indicator, scheme, k, national, centre)
     class_of = classed.classification.class_of
@@ -174,7 +174,7 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
     """Draw the map (and its legend); returns the table behind it and the clicked area (if any)."""
     stamp = store.built_at()
     indicator = store.registry().get(indicator_id)
-    payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
+    payload = cached_map_payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
                        committee=committee, outline=bool(outline_deprived), stamp=stamp)
     selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
                 for c in (highlight_codes or []) if c in payload.area_features]
@@ -197,10 +197,10 @@ class NumbersTable:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str,
+def cached_numbers_behind(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str,
                    outline: bool, stamp: str) -> NumbersTable:
-    """The accessible table behind a map view, built once per view (same key, keyword-only, as _payload)."""
-    payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
+    """The accessible table behind a map view, built once per view (same key, keyword-only, as cached_map_payload)."""
+    payload = cached_map_payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
                        committee=committee, outline=outline, stamp=stamp)
     shown = within_committee(payload.table, level, committee)
     with_ci = bool(payload.table["lower_ci"].notna().any())

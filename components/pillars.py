@@ -53,18 +53,18 @@ def level_label(level: str, plural: bool = True) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _area_table(level: str, stamp: str) -> pd.DataFrame:
+def _cached_area_table(level: str, stamp: str) -> pd.DataFrame:
     """Areas of a level without geometry (shared, read-only)."""
     return pd.DataFrame(store.areas(level, stamp).drop(columns="geometry"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _scores(level: str, basis: str, stamp: str) -> pv.PillarScores:
-    return pv.pillar_scores(store.values(stamp), _area_table(level, stamp), store.registry(), level, basis)
+def _cached_scores(level: str, basis: str, stamp: str) -> pv.PillarScores:
+    return pv.pillar_scores(store.values(stamp), _cached_area_table(level, stamp), store.registry(), level, basis)
 
 
 def _population(level: str, stamp: str) -> pd.Series:
-    areas = _area_table(level, stamp)
+    areas = _cached_area_table(level, stamp)
     return pd.Series(areas["population"].to_numpy(dtype=float), index=areas["code"].astype(str).to_numpy())
 
 
@@ -73,7 +73,7 @@ def _population(level: str, stamp: str) -> pd.Series:
 
 def kpi_set(pillar: str, level: str) -> None:
     """The pillar's KPI table (rationale, Leeds vs England) and the KPIs left out at this level."""
-    table, notes, sources = _kpi_set(pillar=pillar, level=level, stamp=store.built_at())
+    table, notes, sources = _cached_kpi_set(pillar=pillar, level=level, stamp=store.built_at())
     st.markdown(f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}")
     st.dataframe(table, hide_index=True, width="stretch")
     for note in notes:
@@ -83,7 +83,7 @@ def kpi_set(pillar: str, level: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, list[str], list[str]]:
+def _cached_kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, list[str], list[str]]:
     """The KPI table (as Arrow, converted once), the left-out notes and the source lines, per view."""
     overview = pv.kpi_overview(store.values(stamp), store.registry(), pillar, level)
     table = overview.assign(
@@ -101,7 +101,7 @@ def _kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, list[str
 
 def small_multiples(pillar: str, level: str, committee: str) -> None:
     """One ranked-bar chart per KPI (worst on the left), with Leeds and England lines."""
-    specs = _small_multiple_specs(pillar=pillar, level=level, committee=committee, stamp=store.built_at())
+    specs = _cached_small_multiple_specs(pillar=pillar, level=level, committee=committee, stamp=store.built_at())
     if not specs:
         st.warning("None of this pillar's KPIs has values at this level.")
         return
@@ -116,10 +116,10 @@ def small_multiples(pillar: str, level: str, committee: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _small_multiple_specs(*, pillar: str, level: str, committee: str, stamp: str) -> list[dict]:
+def _cached_small_multiple_specs(*, pillar: str, level: str, committee: str, stamp: str) -> list[dict]:
     """The small multiples' finished specs, per view (keyword-only: cheaper for Streamlit to hash)."""
     registry = store.registry()
-    areas = _area_table(level, stamp)
+    areas = _cached_area_table(level, stamp)
     data = pv.small_multiples(store.values(stamp), areas, registry, pillar, level)
     if data.empty:
         return []
@@ -203,14 +203,14 @@ def composite_map(pillar: str, level: str, committee: str) -> None:
 def intersection_result(level: str, basis: str, thresholds: tuple[str, ...]) -> tuple[pv.PillarScores, pv.Intersections]:
     """Scores and intersections for the chosen level, basis and thresholds (per pillar, in PILLARS order)."""
     stamp = store.built_at()
-    return _scores(level, basis, stamp), _intersections(level=level, basis=basis, thresholds=tuple(thresholds),
+    return _cached_scores(level, basis, stamp), _cached_intersections(level=level, basis=basis, thresholds=tuple(thresholds),
                                                         stamp=stamp)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _intersections(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> pv.Intersections:
+def _cached_intersections(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> pv.Intersections:
     """Shared per (level, basis, thresholds): the same for every session, and read-only."""
-    scores = _scores(level, basis, stamp)
+    scores = _cached_scores(level, basis, stamp)
     rules = {p: pv.threshold_rule(t, scores.leeds[p]) for p, t in zip(PILLARS, thresholds)}
     return pv.intersections(scores.scores, scores.polarity, rules, _population(level, stamp))
 
@@ -230,7 +230,7 @@ def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: 
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _intersection_template(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str,
+def _cached_intersection_template(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str,
                            stamp: str) -> str:
     """Deck JSON for the intersection map, cached per view; the chosen combination gets a black-on-white outline.
 
@@ -240,7 +240,7 @@ def _intersection_template(level: str, basis: str, thresholds: tuple[str, ...], 
     registry = store.registry()
     layer = store.areas(level, stamp)
     colours = pv.category_colours()
-    table = _area_table(level, stamp)
+    table = _cached_area_table(level, stamp)
     category = result.categories.reindex(table["code"].astype(str)).astype(str).to_numpy()
     dimmed = dimmed_outside(table, level, committee).to_numpy()
     fills = [hex_to_rgba(colours[c], DIM_ALPHA if d else pv.category_alpha(c)) for c, d in zip(category, dimmed)]
@@ -275,7 +275,7 @@ def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], commit
     """Every area coloured by the combination of pillars it is weak on; the chosen combination outlined."""
     stamp = store.built_at()
     _, result = intersection_result(level, basis, thresholds)
-    template = _intersection_template(level, basis, thresholds, committee, selected, stamp)
+    template = _cached_intersection_template(level, basis, thresholds, committee, selected, stamp)
     deck = with_selection(template, [], INTERSECTION_TOOLTIP)
     show_map(deck, key="pillar_intersection_map",
              alt=f"Map of Leeds {level_label(level)} coloured by which pillars each is weak on. "
@@ -317,15 +317,15 @@ def category_counts(result: pv.Intersections, level: str) -> None:
 
 def upset_chart(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
     """UpSet-style chart: areas per combination (bars) over a dot matrix naming the pillars in it."""
-    spec = _upset_spec(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at())
+    spec = _cached_upset_spec(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at())
     st.markdown("**Combinations of weak pillars**: each bar counts the areas weak on one combination, and the dots "
                 "below it show which pillars that combination contains (a layout known as an UpSet chart)")
     show_spec(spec, width="content")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _upset_spec(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> dict:
-    result = _intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
+def _cached_upset_spec(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> dict:
+    result = _cached_intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
     colours = {c: pv.pale_hex(h, pv.category_alpha(c)) for c, h in pv.category_colours().items()}
     combos = result.combinations.assign(combination=lambda f: f["combination"].astype(str))
     order = list(combos["combination"])
@@ -352,15 +352,15 @@ def _upset_spec(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: s
 def area_list(level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str) -> pd.DataFrame:
     """Areas in the chosen combination (inside the committee when one is chosen), worst composite first
     (shared and read-only: copy before changing it)."""
-    return _area_list(level=level, basis=basis, thresholds=tuple(thresholds), committee=committee,
+    return _cached_area_list(level=level, basis=basis, thresholds=tuple(thresholds), committee=committee,
                       category=category, stamp=store.built_at())
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _area_list(*, level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str,
+def _cached_area_list(*, level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str,
                stamp: str) -> pd.DataFrame:
     scores, result = intersection_result(level, basis, thresholds)
-    areas = _area_table(level, stamp)
+    areas = _cached_area_table(level, stamp)
     if committee != "all" and "committee_code" in areas:
         areas = areas[areas["committee_code"] == committee]
     codes = areas["code"].astype(str)
@@ -426,7 +426,7 @@ def all_three_callout(result: pv.Intersections, level: str) -> None:
 
 def domain_intersections(domains: list[str], max_decile: int) -> None:
     """Counts per combination of IMD domains (national deciles at LSOA) and the pairwise overlaps."""
-    table, overlaps = _domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())
+    table, overlaps = _cached_domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())
     share = "10%" if max_decile == 1 else f"{max_decile * 10}%"
     c1, c2 = st.columns([3, 2])
     with c1:
@@ -442,9 +442,9 @@ def domain_intersections(domains: list[str], max_decile: int) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _domain_tables(*, domains: tuple[str, ...], max_decile: int, stamp: str) -> tuple[pa.Table, pa.Table]:
+def _cached_domain_tables(*, domains: tuple[str, ...], max_decile: int, stamp: str) -> tuple[pa.Table, pa.Table]:
     """The two domain tables, per choice of domains and decile (shared; Arrow, converted once)."""
-    lsoas = _area_table("lsoa21", stamp)
+    lsoas = _cached_area_table("lsoa21", stamp)
     result = pv.domain_intersections(store.values(stamp), lsoas, list(domains), max_decile)
     overlaps = pv.pair_overlaps(result.flags, _population("lsoa21", stamp))
     overlaps = overlaps.rename(columns={"pair": "Domains", "areas": "LSOAs", "population": "Population"}) \
@@ -482,7 +482,7 @@ def _user_axis(user) -> Axis:
 def _bivariate_deck(result: pv.Bivariate, x_axis: Axis, y_axis: Axis, level: str, committee: str, stamp: str) -> str:
     """Deck JSON of the bivariate map (every label escaped: an upload's label is the user's text)."""
     frame = result.table
-    table = _area_table(level, stamp)
+    table = _cached_area_table(level, stamp)
     dimmed = dimmed_outside(table, level, committee).to_numpy()
     fills = [hex_to_rgba(c if c else no_data_colour(), DIM_ALPHA if d else 235) for c, d in zip(frame["colour"], dimmed)]
     props = pd.DataFrame({
@@ -503,17 +503,17 @@ def _bivariate_deck(result: pv.Bivariate, x_axis: Axis, y_axis: Axis, level: str
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _registry_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate]:
+def _cached_registry_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate]:
     """Two registry indicators: shared by every session, so cached."""
     registry = store.registry()
-    result = pv.bivariate(store.values(stamp), _area_table(level, stamp), registry.get(x_id), registry.get(y_id), level)
+    result = pv.bivariate(store.values(stamp), _cached_area_table(level, stamp), registry.get(x_id), registry.get(y_id), level)
     return _bivariate_deck(result, _registry_axis(x_id), _registry_axis(y_id), level, committee, stamp), result
 
 
 def _user_bivariate(x_id: str, y_id: str, level: str, committee: str, stamp: str) -> tuple[str, pv.Bivariate, Axis, Axis]:
     """With this session's upload on one or both axes: built per run and never cached (caches are shared)."""
     user = current_indicator()
-    areas = _area_table(level, stamp)
+    areas = _cached_area_table(level, stamp)
     codes = pd.Index(areas["code"].astype(str))
     user_values = pd.Series(user.table["value"].to_numpy(dtype=float), index=user.table["code"].astype(str).to_numpy())
     registry = store.registry()
@@ -552,7 +552,7 @@ def bivariate_map(x_id: str, y_id: str, level: str, committee: str) -> None:
     if USER_MEASURE in (x_id, y_id):
         template, result, x_axis, y_axis = _user_bivariate(x_id, y_id, level, committee, stamp)
     else:
-        template, result = _registry_bivariate(x_id, y_id, level, committee, stamp)
+        template, result = _cached_registry_bivariate(x_id, y_id, level, committee, stamp)
         x_axis, y_axis = _registry_axis(x_id), _registry_axis(y_id)
     c1, c2 = st.columns([3, 1])
     with c1:

@@ -19,7 +19,7 @@ from metrics.postcodes import MAX_INPUT, PostcodeResult, classify, tidy
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _leeds(stamp: str):
+def _cached_leeds(stamp: str):
     """Leeds postcodes indexed by postcode (about 31,000 rows; shared, read-only)."""
     return store.table("postcodes_leeds", stamp).set_index("postcode", drop=False)
 
@@ -29,7 +29,7 @@ def find(raw: str, stamp: str) -> PostcodeResult:
     compact = tidy(raw)
     leeds_row = other_row = None
     if compact is not None:
-        leeds = _leeds(stamp)
+        leeds = _cached_leeds(stamp)
         if compact in leeds.index:
             leeds_row = leeds.loc[compact].to_dict()
         else:

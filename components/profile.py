@@ -81,7 +81,7 @@ def cached_similar_wards(code: str, stamp: str) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=32)
-def area_names(level: str, stamp: str) -> dict[str, str]:
+def cached_area_names(level: str, stamp: str) -> dict[str, str]:
     """Code -> display name for a level, in the store's order (wards alphabetical); shared, read-only."""
     layer = store.areas(level, stamp)
     frame = pd.DataFrame(layer[["code", "display_name"]]).sort_values("display_name")
@@ -162,7 +162,7 @@ def spine_filter(spine: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
     """Altair spine: Leeds range (worst left), middle half, Leeds line, England square, the area's dot."""
-    spec = _spine_spec(spine, area_name)
+    spec = _cached_spine_spec(spine, area_name)
     if spec is None:
         st.info("No indicators to chart for this area.")
         return
@@ -171,7 +171,7 @@ def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
+def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
     """The spine as a finished spec, keyed by the rows' content (building it cost ~0.5 s a run)."""
     rows = spine[~spine["unit"].isin(SPINE_HIDDEN_UNITS)].copy()
     if rows.empty:
@@ -234,7 +234,7 @@ def spine_note(spine: pd.DataFrame, level: str) -> None:
 # ---------- maps ----------
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _decile_payload(level: str, code: str, stamp: str):
+def _cached_decile_payload(level: str, code: str, stamp: str):
     lsoas = store.areas("lsoa21", stamp)
     if level == "lsoa21":
         ward = lsoas.loc[lsoas["code"] == code, "ward24_code"].iloc[0]
@@ -267,7 +267,7 @@ BEST_FIT_CAPTION = ("Neighbourhoods (LSOAs) are placed in wards and committees b
 
 def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 480) -> None:
     """The area's LSOAs (or its ward's, for an LSOA) coloured by national IMD 2025 decile."""
-    template, legend_rows, counts = _decile_payload(level, code, stamp)
+    template, legend_rows, counts = _cached_decile_payload(level, code, stamp)
     deck = with_selection(template, [], DECILE_TOOLTIP)
     what = "its ward's neighbourhoods" if level == "lsoa21" else "its neighbourhoods (LSOAs)"
     show_map(deck, key=key, alt=f"Map of {what} by national IMD 2025 decile; the same figures are in the "
@@ -283,7 +283,7 @@ def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 4
 
 def deprived_list(level: str, code: str, stamp: str) -> None:
     """The area's 'Deprived Leeds' neighbourhoods (national IMD decile 1)."""
-    table, residents = _deprived_table(level, code, stamp)
+    table, residents = _cached_deprived_table(level, code, stamp)
     if table is None:
         st.markdown("None of its neighbourhoods is in England's most deprived 10% (IMD 2025).")
         return
@@ -296,7 +296,7 @@ def deprived_list(level: str, code: str, stamp: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _deprived_table(level: str, code: str, stamp: str) -> tuple[pa.Table | None, int]:
+def _cached_deprived_table(level: str, code: str, stamp: str) -> tuple[pa.Table | None, int]:
     """The area's deprived neighbourhoods as Arrow (converted once) and their residents, per area."""
     rows = deprived_neighbourhoods(store.values(stamp), store.areas("lsoa21", stamp), level, code)
     if rows.empty:
@@ -310,7 +310,7 @@ def _deprived_table(level: str, code: str, stamp: str) -> tuple[pa.Table | None,
 
 def trend_charts(level: str, code: str, stamp: str) -> None:
     """A small line chart for every indicator with more than one period (this area and Leeds)."""
-    trends = _trends(level, code, stamp)
+    trends = _cached_trends(level, code, stamp)
     if trends is None:
         st.info("No indicator has more than one period for this kind of area.")
         return
@@ -324,7 +324,7 @@ def trend_charts(level: str, code: str, stamp: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | None:
+def _cached_trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | None:
     """The trend small multiples as a finished spec and their table, per area (shared, read-only)."""
     trend = trend_frame(store.values(stamp), store.registry(), level, code)
     if trend.empty:

@@ -33,7 +33,7 @@ VERDICT_TEXT = {"strength": "Strength", "weakness": "Weakness", "neutral": "Neut
 
 
 @st.cache_resource(show_spinner=False)
-def spi_framework() -> Framework:
+def cached_spi_framework() -> Framework:
     """The validated framework file (a broken file stops the page with its one-sentence error)."""
     try:
         return load_framework(FRAMEWORK_PATH)
@@ -45,7 +45,7 @@ def spi_framework() -> Framework:
 @st.cache_resource(show_spinner="Computing the SPI-method index…")
 def cached_spi_runs(level: str, stamp: str) -> dict[str, LevelSpi]:
     """PCA and equal-weight runs for every area of a level (read-only: copy before changing)."""
-    framework = spi_framework()
+    framework = cached_spi_framework()
     codes = store.areas(level, stamp)["code"].astype(str)
     order = {i.id: i.periods for i in store.registry().indicators}
     return {weighting: spi_for_level(store.values(stamp), level, framework, codes, weighting=weighting,
@@ -84,7 +84,7 @@ def sources_caption(periods: dict[str, str]) -> str:
 
 def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
     """Index, dimensions, components and indicators of one area, with its peers' verdicts."""
-    framework = spi_framework()
+    framework = cached_spi_framework()
     run = cached_spi_runs(level, stamp)[weighting]
     registry = store.registry()
     names = area_names(level, stamp)
@@ -188,7 +188,7 @@ def sensitivity_view(level: str, stamp: str) -> None:
               "(Spearman's rho of the index values).")
     c2.metric("Largest move", f"{int(moved.max())} places")
     c3.metric("Areas that keep their rank", f"{int((moved == 0).sum())} of {len(table)}")
-    show_spec(_sensitivity_spec(level, stamp), width="stretch")
+    show_spec(_cached_sensitivity_spec(level, stamp), width="stretch")
     st.dataframe(table, hide_index=True, width="stretch")
     runs = cached_spi_runs(level, stamp)
     weights = runs["pca"].result.weights
@@ -201,7 +201,7 @@ def sensitivity_view(level: str, stamp: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _sensitivity_spec(level: str, stamp: str) -> dict:
+def _cached_sensitivity_spec(level: str, stamp: str) -> dict:
     """The sensitivity chart as a finished spec, per level (shared, read-only)."""
     return vega_spec(_sensitivity_chart(sensitivity_table(level, stamp)))
 
@@ -231,7 +231,7 @@ def _sensitivity_chart(table: pd.DataFrame) -> alt.Chart:
 
 def framework_table(level: str, stamp: str) -> pd.DataFrame:
     """Every component with its indicators, direction, anchors, reason, period and weight (or why missing)."""
-    framework = spi_framework()
+    framework = cached_spi_framework()
     registry = store.registry()
     run = cached_spi_runs(level, stamp)["pca"]
     weights = run.result.weights.set_index("indicator")
@@ -291,7 +291,7 @@ def official_view(stamp: str) -> None:
         st.error(f"{OFFICIAL_FILE} was found but cannot be used: {exc}")
         return
     run = cached_spi_runs("ward24", stamp)["pca"]
-    ours = scores_table(run.result, spi_framework()).rename(columns={"index": "spi"})[OFFICIAL_SCORES]
+    ours = scores_table(run.result, cached_spi_framework()).rename(columns={"index": "spi"})[OFFICIAL_SCORES]
     table, correlations = compare_official(official, ours)
     columns = st.columns(len(OFFICIAL_SCORES))
     labels = {"spi": "Index", "basic_human_needs": "Basic Human Needs",

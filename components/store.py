@@ -1,4 +1,9 @@
-"""Every cached loader of the app, in one place (shared across sessions with st.cache_resource).
+"""The store's loaders, in one place: the only UI module that reads data/processed/ (shared across sessions
+with st.cache_resource).
+
+The rule for caches (ARCHITECTURE.md): store loaders live here; a feature's cached wrappers sit beside that
+feature in components/ and are named ``cached_*`` (their results are shared read-only across sessions).
+tests/unit/test_architecture.py checks both.
 
 The store is checked on each run with a cheap manifest read; it is rebuilt (with visible progress)
 only when missing, incomplete or stale, and a data problem is shown as one plain sentence.
@@ -25,7 +30,7 @@ from data.paths import data_dir, processed_dir
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
-                        read_manifest, read_store_table, read_values, store_status)
+                        read_manifest, read_series, read_store_table, read_values, store_status)
 
 
 _BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one of them builds at a time
@@ -220,6 +225,17 @@ def values(built_at: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def breaks(built_at: str) -> pd.DataFrame:
     return _guarded(read_breaks, processed_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def series(built_at: str) -> pd.DataFrame:
+    """The tidy long table of every time series (data/series.yaml; shared, read-only: copy before changing)."""
+    return _guarded(read_series, processed_dir())
+
+
+def manifest() -> dict:
+    """The store's manifest (when and from what it was built), for the Data sources page."""
+    return _guarded(read_manifest, processed_dir())
 
 
 @st.cache_resource(show_spinner=False)

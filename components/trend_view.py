@@ -16,13 +16,12 @@ from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.legend import legend_markup, show_legend
 from components.map import deck_template, show_map, with_selection
-from data.paths import processed_dir
+from data.query import select
 from data.series import ChangeRule, Part, Series, SeriesCatalogue, Trend, load_series_catalogue
-from data.store import read_series
 from geo.classify import diverging_classes
 from geo.features import features, view_for_bounds
 from geo.palettes import categorical_colours, class_colours, hex_to_rgba, legend_rows, no_data_colour
-from metrics.trends import Rule, break_marks, change_table, line_segments
+from metrics.trends import Rule, area_trend_rows, break_marks, change_table, kpi_history, line_segments
 
 COMPARATORS = {"lad": "Leeds", "region": "Yorkshire and The Humber", "england": "England"}
 COMPARATOR_CODES = {"E08000035": "Leeds", "E12000003": "Yorkshire and The Humber", "E92000001": "England"}
@@ -44,12 +43,12 @@ def catalogue() -> SeriesCatalogue:
 def measure(measure_id: str) -> Trend:
     """A trend of series.yaml, or a registry indicator with several editions seen as a one-series trend."""
     if measure_id.startswith(REGISTRY_PREFIX):
-        return _registry_trend(measure_id[len(REGISTRY_PREFIX):])
+        return _cached_registry_trend(measure_id[len(REGISTRY_PREFIX):])
     return catalogue().get(measure_id)
 
 
 @lru_cache(maxsize=128)
-def _registry_trend(indicator_id: str) -> Trend:
+def _cached_registry_trend(indicator_id: str) -> Trend:
     ind = store.registry().get(indicator_id)
     mid = REGISTRY_PREFIX + ind.id
     part = Part(source=ind.latest.source, geography="lsoa21", code="code", period="period", period_format="year",
@@ -68,28 +67,27 @@ def registry_measures() -> list[str]:
 
 
 @st.cache_resource(show_spinner=False)
-def series_table(stamp: str) -> pd.DataFrame:
+def cached_series_table(stamp: str) -> pd.DataFrame:
     """The store's series table with plain string keys (shared read-only across sessions)."""
-    table = read_series(processed_dir())
+    table = store.series(stamp).copy()
     for column in ("trend_id", "series_id", "area_level", "period", "source"):
         table[column] = table[column].astype(str)
     return table
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def trend_rows(trend_id: str, stamp: str) -> pd.DataFrame:
+def cached_trend_rows(trend_id: str, stamp: str) -> pd.DataFrame:
     """Rows of one trend, or of a registry indicator's editions in the same shape (shared read-only)."""
     if trend_id.startswith(REGISTRY_PREFIX):
         return _registry_rows(trend_id, stamp)
-    table = series_table(stamp)
+    table = cached_series_table(stamp)
     return table[table["trend_id"] == trend_id].reset_index(drop=True)
 
 
 def _registry_rows(measure_id: str, stamp: str) -> pd.DataFrame:
     indicator = store.registry().get(measure_id[len(REGISTRY_PREFIX):])
     values = store.values(stamp)
-    rows = values[values["indicator_id"] == indicator.id]
-    rows = rows[rows["period"].isin(indicator.periods)]
+    rows = select(values, indicator.id, period=list(indicator.periods))
     periods = rows["period"].astype(str)
     out = pd.DataFrame({
         "trend_id": measure_id, "series_id": measure_id, "area_level": rows["area_level"].astype(str),
@@ -104,7 +102,7 @@ def _registry_rows(measure_id: str, stamp: str) -> pd.DataFrame:
 
 def levels_of(trend_id: str, stamp: str) -> list[str]:
     """Small-area levels (LSOA to committee) at which a trend has values, finest first."""
-    present = set(trend_rows(trend_id, stamp)["area_level"])
+    present = set(cached_trend_rows(trend_id, stamp)["area_level"])
     return [level for level in SMALL_LEVELS if level in present]
 
 
@@ -161,7 +159,7 @@ def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _line_spec(rows: pd.DataFrame, trend_key: str, _trend: Trend, names: tuple, title: str) -> dict:
+def _cached_line_spec(rows: pd.DataFrame, trend_key: str, _trend: Trend, names: tuple, title: str) -> dict:
     """``line_chart`` as a finished spec, keyed by the rows' content and the trend's repr (building and
     validating the chart on every run was most of a rerun)."""
     return vega_spec(line_chart(rows, _trend, dict(names), title))
@@ -183,7 +181,7 @@ def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
     if rows["value"].notna().sum() == 0:
         st.info("No values to chart for this selection.")
         return
-    show_spec(_line_spec(rows, repr(trend), trend, tuple(names.items()), title), width="stretch")
+    show_spec(_cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title), width="stretch")
     for mark in break_marks(rows, trend.breaks).itertuples():
         st.caption(f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it.")
     with st.expander("Table of the chart", expanded=False):
@@ -199,10 +197,10 @@ def _num_format(trend: Trend) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def area_changes(trend_id: str, series_id: str, level: str, start: str, end: str, stamp: str) -> pd.DataFrame:
+def cached_area_changes(trend_id: str, series_id: str, level: str, start: str, end: str, stamp: str) -> pd.DataFrame:
     """Per area of a level: names, committee, both values, change and judgement (one series only)."""
     trend = measure(trend_id)
-    changes = change_table(trend_rows(trend_id, stamp), series_id, level, start, end, trend.polarity,
+    changes = change_table(cached_trend_rows(trend_id, stamp), series_id, level, start, end, trend.polarity,
                            Rule.of(trend.change_rule))
     areas = pd.DataFrame(store.areas(level, stamp).drop(columns="geometry"))
     keep = [c for c in ("code", "display_name", "name", "committee_name") if c in areas.columns]
@@ -213,10 +211,10 @@ def area_changes(trend_id: str, series_id: str, level: str, start: str, end: str
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _change_payload(trend_id: str, series_id: str, level: str, start: str, end: str, committee: str, stamp: str):
+def _cached_change_payload(trend_id: str, series_id: str, level: str, start: str, end: str, committee: str, stamp: str):
     """Deck template and legend rows for a change map (diverging, centred on no change)."""
     trend = measure(trend_id)
-    changes = area_changes(trend_id, series_id, level, start, end, stamp)
+    changes = cached_area_changes(trend_id, series_id, level, start, end, stamp)
     layer = store.areas(level, stamp)[["code", "geometry"]].merge(changes, on="code", how="left")
     classed = diverging_classes(layer["change"], 0.0, k=5)
     colours = class_colours(classed.n_classes, trend.polarity, palette="diverging")
@@ -257,7 +255,7 @@ def committee_label(code: str) -> str:
 
 def change_map(trend: Trend, series_id: str, level: str, start: str, end: str, committee: str, stamp: str) -> None:
     """The change between two periods of one series as a map, with its legend beside it."""
-    template, rows = _change_payload(trend.id, series_id, level, start, end, committee, stamp)
+    template, rows = _cached_change_payload(trend.id, series_id, level, start, end, committee, stamp)
     map_col, legend_col = st.columns([4, 1])
     with map_col:
         show_map(with_selection(template, [], CHANGE_TOOLTIP), key=f"_trend_map_{trend.id}",
@@ -269,13 +267,11 @@ def change_map(trend: Trend, series_id: str, level: str, start: str, end: str, c
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
-    from metrics.trends import area_trend_rows
-
-    rows = area_trend_rows(series_table(stamp), catalogue(), level, code)
+def _cached_area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
+    rows = area_trend_rows(cached_series_table(stamp), catalogue(), level, code)
     if rows.empty:
         return rows
-    table = series_table(stamp)
+    table = cached_series_table(stamp)
     publishers = []
     for trend_id, series_id in zip(rows["trend_id"], rows["series_id"]):
         used = table[(table["series_id"] == series_id) & (table["area_level"] == level)]["source"].unique()
@@ -287,7 +283,7 @@ def _area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
 
 def area_trends(level: str, code: str, stamp: str) -> None:
     """Every time series with values for this area: a sparkline of its current definition and its change."""
-    rows = _area_trends(level, code, stamp)
+    rows = _cached_area_trends(level, code, stamp)
     if rows.empty:
         st.info("No time series is published for this kind of area.")
         return
@@ -300,14 +296,12 @@ def area_trends(level: str, code: str, stamp: str) -> None:
                "in definition starts a new line). Judgement: this area's change from the first to the latest period "
                "by the measure's stated rule (see the Change over time page); Leeds judgement: Leeds' judgement over the same "
                "periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
-                                                    series_table(stamp)["source"].unique())))
+                                                    cached_series_table(stamp)["source"].unique())))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _kpi_history(pillar: str, stamp: str) -> pd.DataFrame:
-    from metrics.trends import kpi_history
-
-    return kpi_history(series_table(stamp), catalogue(), pillar)
+def _cached_kpi_history(pillar: str, stamp: str) -> pd.DataFrame:
+    return kpi_history(cached_series_table(stamp), catalogue(), pillar)
 
 
 def pillar_history(pillar: str, stamp: str) -> None:
@@ -316,13 +310,13 @@ def pillar_history(pillar: str, stamp: str) -> None:
     if history is None:
         st.info(f"No KPI with a history is listed for {pillar} (data/series.yaml, pillar_history).")
         return
-    table = _kpi_history(pillar, stamp)
+    table = _cached_kpi_history(pillar, stamp)
     st.markdown(f"**Proxy KPIs with a history, Leeds against England and Yorkshire and The Humber.** {history.note}")
     st.dataframe(table.reindex(columns=["KPI", "values", "From", "To", "Leeds now", "Leeds", "England",
                                         "Yorkshire and The Humber", "Why"]),
                  hide_index=True, width="stretch",
                  column_config={"values": st.column_config.LineChartColumn("Leeds over time (current definition)")})
-    used = series_table(stamp)
+    used = cached_series_table(stamp)
     used = used[used["trend_id"].isin(table["trend_id"]) & used["area_level"].isin(COMPARATORS)]
     st.caption("↑/↓: the value rose or fell between the two periods; the word says whether that is better, worse or "
                "no clear change by the measure's stated rule (measures in cash terms only rise or fall). “Not "

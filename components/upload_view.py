@@ -40,7 +40,7 @@ POLARITY_LABELS = {"lower_is_better": "Lower is better (high values are worse)",
 
 
 @st.cache_resource(show_spinner=False)
-def reference(stamp: str) -> Reference:
+def cached_reference(stamp: str) -> Reference:
     """Leeds areas and the 2011 LSOA lookup (public reference data, shared across sessions)."""
     try:
         return load_reference(processed_dir())
@@ -64,7 +64,7 @@ def _on_file_change() -> None:
         st.session_state.pop(key, None)
     if uploaded is None:
         return
-    upload, error = parse_file(uploaded.getvalue(), uploaded.name, reference(store.built_at()))
+    upload, error = parse_file(uploaded.getvalue(), uploaded.name, cached_reference(store.built_at()))
     st.session_state[UPLOAD_NAME_KEY] = uploaded.name
     if error:
         st.session_state[ERROR_KEY] = error
@@ -144,7 +144,7 @@ def indicator(upload: Upload, choice: IndicatorOptions) -> UserIndicator | None:
         st.session_state[INDICATOR_KEY] = memo[1]
         return memo[1]
     try:
-        built = make_indicator(upload, choice, reference(store.built_at()))
+        built = make_indicator(upload, choice, cached_reference(store.built_at()))
         st.session_state[MEMO_KEY] = (memo_key, built)
     except UploadError as exc:
         st.session_state.pop(INDICATOR_KEY, None)

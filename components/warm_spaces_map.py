@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 
 from components import store
-from components.indicator_map import _payload
+from components.indicator_map import cached_map_payload
 from components.legend import legend_markup
 from components.map import MAP_CREDIT, deck_template, with_selection
 from data.pipeline.warm_spaces import load_config
@@ -35,10 +35,10 @@ class NeedLayer:
     legend_html: str
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def need_layer(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str,
+def cached_need_layer(*, indicator_id: str, level: str, period: str, scheme: str, k: int, committee: str,
                stamp: str) -> NeedLayer:
     """The choropleth deck for a view with an (empty) points layer on top, serialised once per view."""
-    payload = _payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
+    payload = cached_map_payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
                        committee=committee, outline=False, stamp=stamp)
     return NeedLayer(with_points_layer(payload.template), payload.table, payload.legend_html)
 
@@ -56,7 +56,7 @@ def with_points_layer(template: str) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def gap_layer(stamp: str) -> NeedLayer:
+def cached_gap_layer(stamp: str) -> NeedLayer:
     """LSOAs coloured by straight-line distance band to the nearest space, with ward outlines and the points."""
     config = load_config()
     bands = config.access["bands_metres"]
