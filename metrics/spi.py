@@ -31,7 +31,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import pandas as pd
 
-from metrics.spi_framework import CapTransform, Component, Framework, Indicator
+from metrics.spi_framework import CapTransform, Component, Framework, FrameworkIndicator
 
 WEIGHTING_METHODS = ("pca", "equal")
 MISSING_RULES = ("strict", "mean_of_available")
@@ -325,7 +325,7 @@ def _transform(values: np.ndarray, transform: Literal["log"] | CapTransform | No
     return np.clip(values, low, high)
 
 
-def _standardise_indicator(raw: pd.Series, indicator: Indicator) -> _StandardisedIndicator:
+def _standardise_indicator(raw: pd.Series, indicator: FrameworkIndicator) -> _StandardisedIndicator:
     """Transform, orient (higher = better) and z-score one indicator and its anchors alike."""
     if indicator.transform == "log" and (raw <= 0).any():
         bad = raw[raw <= 0]

@@ -61,8 +61,9 @@ class CapTransform(BaseModel):
         return self
 
 
-class Indicator(BaseModel):
-    """One indicator within a component, with anchors in the indicator's own units.
+class FrameworkIndicator(BaseModel):
+    """One indicator within a component, with anchors in the indicator's own units (the registry's
+    data.registry.Indicator says what the measure is; this says where it sits in the SPI framework).
 
     ``utopia`` and ``dystopia`` are the best and worst plausible raw values; they get the
     same transform and orientation as the data, so a score of 100 means "at utopia".
@@ -100,7 +101,7 @@ class Indicator(BaseModel):
         raise ValueError(f"transform must be 'log' or {{cap: [lower, upper]}}, not {value!r}")
 
     @model_validator(mode="after")
-    def _anchors_make_sense(self) -> Indicator:
+    def _anchors_make_sense(self) -> FrameworkIndicator:
         if self.utopia == self.dystopia:
             raise ValueError(
                 f"indicator {self.id} has utopia equal to dystopia ({self.utopia}), so it cannot be scaled"
@@ -131,7 +132,7 @@ class Component(BaseModel):
 
     id: str
     name: str
-    indicators: tuple[Indicator, ...] = ()
+    indicators: tuple[FrameworkIndicator, ...] = ()
     missing: str | None = None
 
     @model_validator(mode="after")

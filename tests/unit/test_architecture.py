@@ -139,3 +139,13 @@ def test_every_derived_family_is_in_the_store_fingerprint():
 
     files = set(fingerprinted_files())
     assert [name for name, fn in FAMILIES.items() if Path(inspect.getfile(fn)).resolve() not in files] == []
+
+
+def test_class_names_are_unique_across_the_floors():
+    """One Indicator class (data.registry); the SPI framework's is FrameworkIndicator."""
+    seen: dict[str, list[str]] = {}
+    for path in _files(*PURE, "components"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                seen.setdefault(node.name, []).append(_rel(path))
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}
