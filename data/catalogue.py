@@ -115,7 +115,7 @@ class AreaCatalogue(BaseModel):
         return {w: c.code for c in self.community_committees.committees for w in c.wards}
 
 
-def _load_yaml(path: Path) -> dict:
+def load_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
             return yaml.safe_load(fh)
@@ -135,7 +135,7 @@ def describe_validation_error(name: str, exc: ValidationError) -> str:
 
 @lru_cache(maxsize=4)
 def load_sources(path: Path = CATALOGUE_DIR / "sources.yaml") -> SourceCatalogue:
-    raw = _load_yaml(path)
+    raw = load_yaml(path)
     try:
         catalogue = SourceCatalogue.model_validate(raw)
     except ValidationError as exc:
@@ -149,7 +149,7 @@ def load_sources(path: Path = CATALOGUE_DIR / "sources.yaml") -> SourceCatalogue
 
 @lru_cache(maxsize=4)
 def load_areas(path: Path = CATALOGUE_DIR / "areas.yaml") -> AreaCatalogue:
-    raw = _load_yaml(path)
+    raw = load_yaml(path)
     try:
         return AreaCatalogue.model_validate(raw)
     except ValidationError as exc:
@@ -173,6 +173,6 @@ class CouncilFigure(BaseModel):
 @lru_cache(maxsize=4)
 def load_council_figures(path: Path = CATALOGUE_DIR / "council_figures.yaml") -> dict[str, CouncilFigure]:
     try:
-        return {key: CouncilFigure.model_validate(item) for key, item in (_load_yaml(path) or {}).items()}
+        return {key: CouncilFigure.model_validate(item) for key, item in (load_yaml(path) or {}).items()}
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from data.catalogue import _load_yaml, describe_validation_error, load_sources
+from data.catalogue import load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
 
@@ -300,7 +300,7 @@ def load_registry(path: Path = CATALOGUE_DIR / "indicators.yaml") -> Registry:
     """Load and validate the registry (main file plus fragments); every source id must exist in sources.yaml."""
     merged: dict = {"indicators": [], "pillar_kpis": {}}
     for part in registry_files(path):
-        raw = _load_yaml(part) or {}
+        raw = load_yaml(part) or {}
         merged["indicators"] += raw.get("indicators", [])
         merged["pillar_kpis"].update(raw.get("pillar_kpis", {}))
         if "coverage" in raw:

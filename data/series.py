@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from data.catalogue import SourceCatalogue, _load_yaml, describe_validation_error, load_sources
+from data.catalogue import SourceCatalogue, load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
 
@@ -213,7 +213,7 @@ class SeriesCatalogue(BaseModel):
 def load_series_catalogue(path: Path = CATALOGUE_DIR / "series.yaml") -> SeriesCatalogue:
     """Load and validate series.yaml; every source must be catalogued in sources.yaml."""
     try:
-        catalogue = SeriesCatalogue.model_validate(_load_yaml(path) or {})
+        catalogue = SeriesCatalogue.model_validate(load_yaml(path) or {})
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None
     known = load_sources().sources

@@ -149,3 +149,13 @@ def test_class_names_are_unique_across_the_floors():
             if isinstance(node, ast.ClassDef):
                 seen.setdefault(node.name, []).append(_rel(path))
     assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+def test_no_module_imports_another_modules_private_names():
+    """A leading underscore means "this module only": import it and a rename breaks a page at run time."""
+    offenders = []
+    for path in _files(*PURE, *UI):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__":
+                offenders += [f"{_rel(path)}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert offenders == []
