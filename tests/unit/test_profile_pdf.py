@@ -63,7 +63,7 @@ def test_decile_legend_starts_at_decile_1_even_where_it_is_absent():
     import pandas as pd
     from shapely.geometry import box
 
-    from geo.profile_pdf import decile_map_layer
+    from metrics.profile_document import decile_map_layer
 
     lsoas = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
     values = pd.DataFrame({"indicator_id": "imd_imd_decile", "area_level": "lsoa21", "period": "2025",
