@@ -4,7 +4,7 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from components.legend import show_legend
-from components.warm_spaces_map import draw, gap_layer, need_layer
+from components.warm_spaces_map import draw, cached_gap_layer, cached_need_layer
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box
 from components.trend_view import cached_series_table
@@ -55,7 +55,7 @@ def map_and_list() -> None:
     indicator = store.registry().get(need_id)
     period = indicator.latest.period
     scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
-    layer = need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
+    layer = cached_need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
                        committee=st.session_state.get("committee", "all"), stamp=stamp)
     shown = search_spaces(spaces, query, wards, types, days, at)
 
@@ -138,7 +138,7 @@ def where_missing() -> None:
                    f"{row[f'Residents beyond {band:,} m']:,}",
                    help=f"{row[f'LSOAs beyond {band:,} m']} of {row['LSOAs']} LSOAs; Census 2021 usual residents.")
     st.dataframe(summary, hide_index=True, width="stretch")
-    layer = gap_layer(stamp)
+    layer = cached_gap_layer(stamp)
     map_col, side_col = st.columns([5, 2])
     with map_col:
         draw(layer, spaces[spaces["duplicate_of"].isna()], key="ws_gap_map", select_key="ws_space",
