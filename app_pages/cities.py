@@ -10,18 +10,18 @@ from data.pipeline.cities import load_config
 
 
 @lru_cache(maxsize=1)
-def config() -> dict:
+def cached_config() -> dict:
     return load_config()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view(choice: str, dataset: str, indicator: str, stamp: str):
+def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     """Table and chart spec of one indicator for one comparator group (shared by every session)."""
-    group = cv.group_for(choice, config(), store.table("cities_neighbours", stamp))
+    group = cv.group_for(choice, cached_config(), store.table("cities_neighbours", stamp))
     rows = cv.one_indicator(store.table("cities_series", stamp), dataset, indicator)
-    table, period = cv.latest_table(rows, config(), group)
+    table, period = cv.latest_table(rows, cached_config(), group)
     unit = rows["measure"].iloc[0] if len(rows) else ""
-    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, config(), group), indicator, unit)) if len(rows) else None
+    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, cached_config(), group), indicator, unit)) if len(rows) else None
     source = rows["source_org"].iloc[0] if len(rows) else ""
     return table, period, spec, source
 
@@ -30,7 +30,7 @@ st.title("Leeds among England's cities")
 stamp = store.built_at()
 series = store.table("cities_series", stamp)
 options = cv.indicator_options(series)
-default = config()["default_indicator"]
+default = cached_config()["default_indicator"]
 labels = list(options)
 first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
 left, right = st.columns([1, 2])
@@ -40,7 +40,7 @@ choice = left.radio("Compare Leeds with", [cv.CORE, cv.SIMILAR], key="cities_gro
                          "and Sheffield. Similar districts: the districts nearest Leeds by the method below.")
 label = right.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
 dataset, indicator = options[label]
-table, period, spec, source = view(choice, dataset, indicator, stamp)
+table, period, spec, source = cached_view(choice, dataset, indicator, stamp)
 
 st.subheader(f"{indicator}: latest value for Leeds")
 if table.empty:
@@ -80,10 +80,10 @@ st.warning(
     "of the LSOAs in England's 3% (but not 1%) most deprived in 2019 whose boundaries did not change in 2021 "
     "(ONS lookup change code U), how many are in the 1% in 2025.", icon=":material/compare_arrows:")
 
-k = int(config()["neighbours"]["k"])
+k = int(cached_config()["neighbours"]["k"])
 st.subheader(f"Similar districts: the {k} districts most like Leeds")
 neighbours = store.table("cities_neighbours", stamp)
-st.dataframe(cv.neighbour_view(neighbours, config(), k), hide_index=True, width="stretch")
-st.caption(f"Method: {config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
+st.dataframe(cv.neighbour_view(neighbours, cached_config(), k), hide_index=True, width="stretch")
+st.caption(f"Method: {cached_config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
            f"Variables and periods as in the column headings; source: {cv.ONS} (OGL v3.0), each series' original "
            "publisher as named there. Configured in data/cities.yaml.")

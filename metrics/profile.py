@@ -165,7 +165,7 @@ def area_spine(values: pd.DataFrame, registry: Registry, level: str, code: str,
     for column in ("value", "leeds", "england", "left_value", "right_value"):
         spine[f"{column}_text"] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
                                    for i, v in zip(spine["indicator_id"], spine[column])]
-    own = values[(values["area_level"] == level) & (values["area_code"] == code)]
+    own = select(select(values, level=level), code=code)
     own = own.astype({"indicator_id": str, "period": str}).set_index(["indicator_id", "period"])["coverage"]
     coverage = [own.get((i, p)) for i, p in zip(spine["indicator_id"], spine["period"])]
     spine["value_text"] = [text + registry.get(i).coverage_tag(None if c is None or pd.isna(c) else float(c))
