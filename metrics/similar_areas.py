@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from data.catalogue import _load_yaml, describe_validation_error
+from data.catalogue import describe_validation_error, load_yaml
+from data.query import select
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
 
@@ -55,7 +56,7 @@ class SimilarConfig(BaseModel):
 def load_config(path: Path = CONFIG_PATH) -> SimilarConfig:
     """The method from data/similar_wards.yaml; a bad file is a DataError naming it."""
     try:
-        return SimilarConfig.model_validate(_load_yaml(path))
+        return SimilarConfig.model_validate(load_yaml(path))
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None
 
@@ -63,8 +64,9 @@ def load_config(path: Path = CONFIG_PATH) -> SimilarConfig:
 def indicator_matrix(values: pd.DataFrame, config: SimilarConfig) -> pd.DataFrame:
     """Area code x indicator id of the listed indicators at their periods (NaN where the store has none)."""
     wanted = pd.DataFrame([(i.id, i.period) for i in config.indicators], columns=["indicator_id", "period"])
-    rows = values[values["area_level"] == config.level].merge(wanted, on=["indicator_id", "period"])
-    codes = values.loc[values["area_level"] == config.level, "area_code"].astype(str).unique()
+    at_level = select(values, level=config.level)
+    rows = at_level.merge(wanted, on=["indicator_id", "period"])
+    codes = at_level["area_code"].astype(str).unique()
     matrix = rows.pivot_table(index="area_code", columns="indicator_id", values="value", aggfunc="first", dropna=False)
     return matrix.reindex(index=sorted(codes), columns=[i.id for i in config.indicators]).astype(float)
 
