@@ -60,7 +60,7 @@ if spec is not None:
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
 file10 = store.table("cities_file10", stamp)
-st.dataframe(cv.file10_view(file10, config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.file10_view(file10, cached_config()["home"]["code"]), hide_index=True, width="stretch")
 st.caption(f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
            "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions "
            "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))

@@ -76,7 +76,7 @@ def cached_similar_z(stamp: str) -> pd.DataFrame:
 def cached_similar_wards(code: str, stamp: str) -> pd.DataFrame:
     """The wards most like ``code`` (shared, read-only): area_code, name, distance, shared."""
     config = load_config()
-    return most_similar(cached_similar_z(stamp), code, area_names(config.level, stamp), config.neighbours,
+    return most_similar(cached_similar_z(stamp), code, cached_area_names(config.level, stamp), config.neighbours,
                         config.min_shared)
 
 

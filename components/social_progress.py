@@ -170,7 +170,7 @@ def sensitivity_table(level: str, stamp: str) -> pd.DataFrame:
 
 def thin_note(result, area: str) -> str:
     """'complete', or which dimension averages fewer components here (a rank on fewer components says so)."""
-    framework = spi_framework()
+    framework = cached_spi_framework()
     coverage = result.coverage.loc[area]
     thin = [f"{d.name}: {int(coverage[d.id])} of {len(d.measured_components)} components"
             for d in framework.dimensions if 0 < coverage[d.id] < len(d.measured_components)]
