@@ -66,7 +66,7 @@ st.caption(f"Each cell: the measure as published (rank of England's {int(file10[
            "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
-st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), cached_config()["home"]["code"]), hide_index=True, width="stretch")
 st.caption(
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
     "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
