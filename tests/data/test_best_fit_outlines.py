@@ -2,12 +2,12 @@
 dissolved from the very LSOAs that are filled, on the profile map, in the PDF and on meeting slides."""
 import pytest
 
-from data.catalogue import load_sources
+from data.catalogue import level_ids, load_sources
 from data.registry import load_registry
 from data.store import read_areas, read_values
 from geo.boundaries import best_fit_outlines
-from geo.profile_pdf import profile_document
-from metrics.profile import LEVELS, member_lsoas
+from metrics.profile_document import profile_document
+from metrics.profile import member_lsoas
 
 pytestmark = pytest.mark.data
 BNG = 27700
@@ -21,7 +21,7 @@ def _mismatch_m2(fills, outline) -> float:
 
 @pytest.fixture(scope="module")
 def layers(processed_store):
-    return {lv: read_areas(processed_store, lv) for lv in LEVELS}
+    return {lv: read_areas(processed_store, lv) for lv in level_ids()}
 
 
 @pytest.mark.parametrize("level", ["ward24", "committee", "msoa"])
