@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import SourceCatalogue, load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
+from data.registry import PillarKpis  # a pillar's history has the same shape: a lead and its basket
 from data.paths import CATALOGUE_DIR
 
 SERIES_COLUMNS = ["trend_id", "series_id", "area_level", "area_code", "period", "period_start", "value", "lower_ci",
@@ -158,25 +159,10 @@ class Trend(BaseModel):
         return f"{text}%" if self.unit == "%" else text if self.unit in ("£", "ratio") else f"{text} {self.unit}"
 
 
-class TrendKpi(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    rationale: str
-
-
-class PillarHistory(BaseModel):
-    """One pillar's KPIs with a history for Leeds (proxies, swappable here): a lead and supporting trends."""
-
-    model_config = ConfigDict(extra="forbid")
-    lead: TrendKpi
-    supporting: list[TrendKpi]
-    note: str = ""
-
-
 class SeriesCatalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
     trends: list[Trend]
-    pillar_history: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarHistory] = \
+    pillar_history: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarKpis] = \
         Field(default_factory=dict)
 
     @model_validator(mode="after")
