@@ -10,7 +10,7 @@ pytestmark = pytest.mark.data
 def test_compare_dots_have_one_key_for_colour_and_shape(processed_store):
     wards = read_areas(processed_store, "ward24")
     codes = tuple(wards["code"].astype(str).head(3))
-    spec = compare._dots_spec("ward24", codes, store.built_at(), None, 26)
+    spec = compare._cached_dots_spec("ward24", codes, store.built_at(), None, 26)
     dots = next(layer for layer in spec["layer"] if "shape" in layer.get("encoding", {}))
     colour, shape = dots["encoding"]["color"], dots["encoding"]["shape"]
     assert shape.get("legend", {}) is not None and colour.get("legend", {}) is not None
