@@ -20,7 +20,7 @@ def _title(spec: dict) -> str:
 
 @pytest.fixture(scope="module")
 def specs(processed_store):
-    return pillars._small_multiple_specs(pillar="Health and Wellbeing", level="ward24", committee="all",
+    return pillars._cached_small_multiple_specs(pillar="Health and Wellbeing", level="ward24", committee="all",
                                          stamp=store.built_at())
 
 
