@@ -13,7 +13,7 @@ def test_inequalities_page_draws_its_charts(page, app_url):
     page.set_viewport_size({"width": 1400, "height": 6200})   # the whole page in one picture
     page.goto(f"{app_url}/inequalities")
     wait_for_app(page, timeout_ms=120_000)
-    page.wait_for_selector("text=could expect to live")
+    page.get_by_text("the fitted line puts").first.wait_for(timeout=120_000)   # the SII sentence (issue 14, item 2)
     page.wait_for_selector(f"{CHART} canvas, {CHART} svg")
     wait_until(lambda: page.locator(CHART).count() >= 5, what="five charts on the page")
     assert page.locator(CHART).count() >= 5           # 2 SII charts, 2 scatters, 1 indicator SII chart
