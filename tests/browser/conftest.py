@@ -58,20 +58,6 @@ def app_url():
         yield url
 
 
-@pytest.fixture(scope="session")
-def chromium_browser():
-    """One chromium for the session (Playwright's bundled browsers are not used: Debian's chromium is)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def page(chromium_browser, app_url):
     """A fresh page (own context: no shared session state) at 1400x900."""

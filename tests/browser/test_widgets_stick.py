@@ -79,7 +79,7 @@ def _segment_shown(page, label: str) -> str:
 
 def _nav(page, title: str) -> None:
     """Switch pages inside the session (loading a URL would start a new session)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
     wait_for_app(page)
 
 
@@ -119,7 +119,7 @@ INDICATOR = "Indicator (type to search)"
 STEPS = {
     "explorer": [
         ("select", INDICATOR, "fuel poverty", "Households in fuel poverty", "indicator", "fuel_poverty"),
-        ("select", INDICATOR, "Income deprivation: % of people (IoD", "Income deprivation: % of people", "indicator",
+        ("select", INDICATOR, "Income deprivation: % of people on a low income", "Income deprivation: % of people", "indicator",
          "imd_income_score"),
         ("select", "Classes by", "Natural breaks", "Natural breaks", "scheme", "natural_breaks"),
     ],

@@ -14,7 +14,7 @@ import pytest
 
 from bench.server import free_port
 from deploy.run import ClusterError, start_cluster
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, chromium_browser  # noqa: F401 - a fixture, re-exported
+from tests.browser.conftest import ARTIFACTS, CHROMIUM  # noqa: F401 - chromium_browser comes from tests/conftest.py
 
 HERE = Path(__file__).parent
 
