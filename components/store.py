@@ -41,11 +41,13 @@ def _rebuild_with_progress(processed: Path, reason: str) -> None:
 
     Sessions are threads of one server: they queue on the lock, and each checks again after taking it,
     so only the first builds; the others find the fresh store and go on (without the check each rebuilt
-    in turn, > 150 s each under load).
+    in turn, > 150 s each under load). "Fresh" means its manifest was rewritten while this session waited:
+    a store that merely looks usable may be the corrupt one this session was asked to rebuild.
     """
+    seen = _manifest_stamp(processed)
     with _BUILD_LOCK:
-        if store_status(processed).usable:
-            st.cache_resource.clear()
+        if _manifest_stamp(processed) != seen and store_status(processed).usable:
+            st.cache_resource.clear()            # another session built it while this one waited
             st.cache_data.clear()
             return
         with st.status(f"Preparing the data store: {public_text(reason)}", expanded=True) as box:
@@ -65,6 +67,15 @@ def _rebuild_with_progress(processed: Path, reason: str) -> None:
             box.update(label="Data store ready", state="complete", expanded=False)
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+def _manifest_stamp(processed: Path) -> tuple | None:
+    """Size and date of the store's manifest, which every build rewrites last (None when there is none)."""
+    try:
+        stat = os.stat(processed / MANIFEST)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _input_signature() -> tuple:

@@ -14,6 +14,7 @@ def test_waiting_sessions_do_not_rebuild_a_store_that_was_just_built(monkeypatch
     def fake_build(out_dir, progress):
         built["calls"] += 1
         time.sleep(0.3)                                   # a slow build, so the others queue on the lock
+        (out_dir / store.MANIFEST).write_text(str(built["calls"]))   # a build rewrites the manifest last
         built["done"] = True
 
     monkeypatch.setattr(store, "build", fake_build)
@@ -33,3 +34,19 @@ def test_waiting_sessions_do_not_rebuild_a_store_that_was_just_built(monkeypatch
     for thread in threads:
         thread.join(timeout=30)
     assert not errors and built["calls"] == 1
+
+
+def test_a_store_that_looks_usable_but_was_found_corrupt_is_rebuilt(monkeypatch, tmp_path):
+    """The herd check must not take 'usable' for 'rebuilt': a truncated file leaves the manifest in order,
+    and returning early there sent the app round a rebuild-rerun loop instead of rebuilding once."""
+    (tmp_path / store.MANIFEST).write_text("old build")
+    calls = []
+
+    def fake_build(out_dir, progress):
+        calls.append(out_dir)
+        (out_dir / store.MANIFEST).write_text("new build, written later than the old one and longer")
+
+    monkeypatch.setattr(store, "build", fake_build)
+    monkeypatch.setattr(store, "store_status", lambda processed: StoreStatus("ok", "x"))
+    store._rebuild_with_progress(tmp_path, "values.parquet in the processed store cannot be read.")
+    assert calls == [tmp_path]
