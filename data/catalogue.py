@@ -126,6 +126,15 @@ def load_yaml(path: Path) -> dict:
                         f"{getattr(getattr(exc, 'problem_mark', None), 'line', '?')}).") from None
 
 
+def load_dataclass(path: Path, cls):
+    """A YAML file's top-level keys as a dataclass (the fields it names, nothing else); one sentence if unreadable."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls(**{k: raw[k] for k in cls.__dataclass_fields__})
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise DataError(f"{path.name}: cannot be read ({exc.__class__.__name__}).") from None
+
+
 def describe_validation_error(name: str, exc: ValidationError) -> str:
     """Reduce a pydantic error to one sentence naming the first bad field."""
     first = exc.errors()[0]

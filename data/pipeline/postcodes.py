@@ -15,8 +15,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 
+from data.catalogue import load_dataclass
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
 
@@ -38,11 +38,7 @@ class PostcodeConfig:
 
 @lru_cache(maxsize=2)
 def load_postcode_config(path: Path = CONFIG_PATH) -> PostcodeConfig:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return PostcodeConfig(**{k: raw[k] for k in PostcodeConfig.__dataclass_fields__})
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise DataError(f"{path.name}: cannot be read ({exc.__class__.__name__}).") from None
+    return load_dataclass(path, PostcodeConfig)
 
 
 def read_package_postcodes(config: PostcodeConfig | None = None) -> pd.DataFrame:

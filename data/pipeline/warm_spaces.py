@@ -21,10 +21,9 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from data.catalogue import load_areas, load_sources
+from data.catalogue import load_areas, load_dataclass, load_sources
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR, data_dir
 from data.safe_text import plain
@@ -56,11 +55,7 @@ class Config:
 @lru_cache(maxsize=2)
 def load_config(path: Path = CONFIG_PATH) -> Config:
     """The points file's columns, checks and caveat (data/warm_spaces.yaml)."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Config(**{k: raw[k] for k in Config.__dataclass_fields__})
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise DataError(f"{path.name}: cannot be read ({exc.__class__.__name__}).") from None
+    return load_dataclass(path, Config)
 
 
 # ---------------------------------------------------------------- text
