@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from components.state import Param, choice, code_like, code_list, int_in
 from data.catalogue import load_areas
+from data.deck import CONFIG as DECK_CONFIG
+from data.deck import DeckError, decode_link
 from data.registry import PILLARS, load_registry
 from metrics.intersections import intersection_categories
 
@@ -64,4 +67,39 @@ PARAMS: dict[str, Param] = {
     # Leeds among England's cities (app_pages/cities.py): the comparator group (core cities or similar districts)
     "benchmark": Param("cities_group", "core", choice(lambda: ["core", "similar"])),
     "meeting_step": Param("meeting_step", 0, int_in(0, 40)),
+    # Meeting deck (app_pages/deck.py, components/deck.py): the whole deck in one bounded value (data/deck.py)
+    "deck": Param("deck", "", lambda raw: raw if deck_refusal(raw) is None else None,
+                  max_length=DECK_CONFIG.max_link_chars, why=lambda raw: deck_refusal(raw) or ""),
 }
+
+SCENE_EXCLUDED = ("deck", "meeting", "meeting_step")
+"""Parameters a scene may not carry: a scene is a view, not a deck or a presentation of one."""
+
+
+def scene_param_notices(raw: dict[str, str]) -> list[str]:
+    """One plain sentence per scene parameter the app's link rules refuse (empty when all are valid)."""
+    notices = []
+    for name, value in raw.items():
+        param = PARAMS.get(name)
+        if name in SCENE_EXCLUDED or param is None:
+            notices.append(f"'{name[:30]}' is not a parameter a scene can carry.")
+        elif len(value) > param.max_length or param.parse(value) is None:
+            notices.append(f"'{value[:30]}' is not a valid value for '{name}'.")
+    return notices
+
+
+def deck_refusal(raw: str) -> str | None:
+    """Why a link's deck value is refused (one sentence), or None when it is a valid deck."""
+    if len(raw) > DECK_CONFIG.max_link_chars:
+        return (f"the deck in this link is too long ({len(raw):,} characters; at most "
+                f"{DECK_CONFIG.max_link_chars:,}).")
+    return _cached_refusal(raw)
+
+
+@lru_cache(maxsize=64)
+def _cached_refusal(raw: str) -> str | None:
+    try:
+        decode_link(raw, scene_param_notices)
+    except DeckError as exc:
+        return str(exc)
+    return None

@@ -14,16 +14,23 @@ import streamlit as st
 from data.safe_text import plain
 
 
+MAX_VALUE_LENGTH = 100          # longer than any code, id or label a link carries
+
+
 @dataclass(frozen=True)
 class Param:
-    """One URL parameter: its session key, default and validator (returns the clean value or None)."""
+    """One URL parameter: its session key, default and validator (returns the clean value or None).
+
+    ``max_length`` bounds the raw value before it is parsed (a few parameters, like a meeting deck, carry more
+    than a code); ``why``, when given, says in one plain sentence why a value was refused (its notice)."""
 
     key: str
     default: object
     parse: Callable[[str], object | None]
+    max_length: int = MAX_VALUE_LENGTH
+    why: Callable[[str], str] | None = None
 
 
-MAX_VALUE_LENGTH = 100          # longer than any code, id or label a link carries
 MAX_PARAMS = 60                 # more than the app has; a link with more is not one the app wrote
 MAX_NOTICES = 5
 _ASCII_DIGITS = re.compile(r"[0-9]{1,3}")
@@ -73,8 +80,10 @@ def parse_params(raw: Mapping[str, str], params: Mapping[str, Param]) -> tuple[d
             ignored.append(f"Ignored unknown link parameter '{plain(name, 30)}'.")
             continue
         text = str(value)
-        parsed = param.parse(text) if len(text) <= MAX_VALUE_LENGTH else None
-        if parsed is None:
+        parsed = param.parse(text) if len(text) <= param.max_length else None
+        if parsed is None and param.why is not None:
+            ignored.append(f"Ignored link parameter '{name}': {plain(param.why(text), 200)}")
+        elif parsed is None:
             ignored.append(f"Ignored link parameter '{name}': '{plain(text, 30)}' is not a valid value.")
         else:
             clean[param.key] = parsed
