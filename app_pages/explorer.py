@@ -1,7 +1,7 @@
 """Map explorer: any indicator at any level, classified, selectable, shareable (URL) and exportable."""
 import streamlit as st
 
-from components import store, upload_view
+from components import store, user_upload_view
 from components.change_trends import explorer_change
 from components.downloads import export_buttons
 from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, classification_controls,
@@ -40,7 +40,7 @@ def explore() -> None:
     user_indicator = user_data_choice(level)
 
     if user_indicator is not None:
-        upload_view.show(user_indicator, committee)
+        user_upload_view.show(user_indicator, committee)
     else:
         with st.container(border=True):
             pick, classify_col = st.columns([3, 2])

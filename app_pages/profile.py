@@ -3,7 +3,7 @@ import html
 
 import streamlit as st
 
-from components import meeting, store, upload_view
+from components import meeting, store, user_upload_view
 from components import profile as view
 from components import trend_view
 from components.compare import compare_view
@@ -72,7 +72,7 @@ else:
     for sentence in view.cached_key_sentences(level, code, name, stamp):
         st.markdown(f"- {html.escape(sentence)}")
     view.headline_cards(headlines)
-    upload_view.profile_panel(level, code, stamp)
+    user_upload_view.profile_panel(level, code, stamp)
     view.profile_pdf_button(level, code, name, stamp)
 
     tab_names = ["Every indicator (spine chart)", "Table", "Map", "Deprived Leeds", "Change over time"]

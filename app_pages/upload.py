@@ -1,8 +1,8 @@
 """Map your own data: upload a file keyed by Leeds areas, choose what it means, see it mapped (this session only)."""
 import streamlit as st
 
-from components import upload_view
-from data.upload import DEFAULT_THRESHOLD, MAX_UPLOAD_MB
+from components import user_upload_view
+from data.user_upload import DEFAULT_THRESHOLD, MAX_UPLOAD_MB
 
 st.title("Map your own data")
 st.markdown(
@@ -15,14 +15,14 @@ st.markdown(
     f"each hidden small count could be any number from 1 to {DEFAULT_THRESHOLD} (ONS disclosure guidance). "
     f"Formulas in the file are never run.")
 
-upload = upload_view.uploader()
+upload = user_upload_view.uploader()
 if upload is None:
     st.info("No data loaded yet. Example layout: `ward_code,clients` then one line per ward, such as "
             "`E05011384,42`.", icon=":material/upload_file:")
 else:
     st.subheader("What does the column mean?")
-    choice = upload_view.options(upload)
-    indicator = upload_view.indicator(upload, choice)
+    choice = user_upload_view.options(upload)
+    indicator = user_upload_view.indicator(upload, choice)
     if indicator is not None:
-        st.subheader(f"Map of your data by {upload_view.LEVEL_LABELS[indicator.level]}")
-        upload_view.show(indicator, st.session_state["committee"])
+        st.subheader(f"Map of your data by {user_upload_view.LEVEL_LABELS[indicator.level]}")
+        user_upload_view.show(indicator, st.session_state["committee"])

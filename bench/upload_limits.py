@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from data.upload import MAX_CELLS, MAX_COLUMNS, MAX_EXCEL_CELLS, Reference, UploadError, read_upload  # noqa: E402
+from data.user_upload import MAX_CELLS, MAX_COLUMNS, MAX_EXCEL_CELLS, Reference, UploadError, read_upload  # noqa: E402
 
 WARDS = [f"E0590{i:04d}" for i in range(1, 34)]
 LSOAS = [f"E0190{i:04d}" for i in range(1, 5001)]

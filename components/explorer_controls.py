@@ -16,7 +16,7 @@ from components import store
 from components.footer import source_line
 from components.map import clicked_code
 from components.state import bound_select
-from components.upload_view import current_indicator
+from components.user_upload_view import current_indicator
 from data.registry import PILLARS, Indicator
 from data.safe_text import safe_text
 from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for

@@ -19,16 +19,16 @@ from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.indicator_map import indicator_map, map_view
 from components.map import deck_template, show_map, with_selection
-from components.upload_view import current_indicator
+from components.user_upload_view import current_indicator
 from data.registry import PILLARS
 from data.safe_text import safe_text
-from data.upload import LEVEL_LABELS
+from data.user_upload import LEVEL_LABELS
 from geo.choropleth import dimmed_outside
 from geo.features import features, representative_points
 from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import pillars as pv
 from metrics.intersections import ALL_THREE, intersection_categories
-from metrics.user_data import overlap_sentence, worst_share_flags, worst_word
+from metrics.user_upload import overlap_sentence, worst_share_flags, worst_word
 
 PILLAR_LEVELS = ("lsoa21", "msoa", "ward24")
 THRESHOLD_KEYS = {"Health and Wellbeing": "pillar_thr_health", "Inclusive Growth": "pillar_thr_growth",

@@ -29,7 +29,7 @@ def _watch(event: str, args: tuple) -> None:
 
 
 def main() -> int:
-    from data.upload import load_reference
+    from data.user_upload import load_reference
 
     sys.addaudithook(_watch)
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)

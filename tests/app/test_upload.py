@@ -1,6 +1,6 @@
 """The 'map your own data' page, driven by seeding session state with a parsed upload.
 
-AppTest cannot simulate a file upload, so the parsing (data.upload.read_upload, also what the
+AppTest cannot simulate a file upload, so the parsing (data.user_upload.read_upload, also what the
 uploader's callback calls) runs here and its result is put where the callback would put it.
 """
 import html
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
+from components.user_upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
 from data.paths import REPO_ROOT
-from data.upload import UploadError, load_reference, read_upload
+from data.user_upload import UploadError, load_reference, read_upload
 from geo.choropleth import DIM_ALPHA, FULL_ALPHA
 
 pytestmark = pytest.mark.data

@@ -11,14 +11,6 @@ from pathlib import Path
 
 from tools.import_graph import ROOT, collect, problems
 
-# Known exceptions, each with the reason it stands and what removes it. Keep this list short.
-ALLOWED_PROBLEMS = {
-    # The upload parser sits in data/ but converts 2011 codes (geo.lookups) and suppresses small counts
-    # (metrics.suppression): it belongs in data/pipeline/ or its own feature package. It was being rewritten
-    # for security during issue 15, so it was not moved; move it and drop these two lines.
-    "upward: data.upload:{} imports geo.lookups (data is below geo)",
-    "upward: data.upload:{} imports metrics.suppression (data is below metrics)",
-}
 PURE = ("data", "geo", "metrics")
 UI = ("components", "app_pages")
 LONG_TABLE_FILTER = re.compile(r"""\bvalues(?:\.loc)?\[\s*values\[\s*["'](?:indicator_id|area_level|period|area_code)["']"""
@@ -47,8 +39,7 @@ def _rel(path: Path) -> str:
 
 def test_no_import_runs_upward_hides_in_a_function_or_goes_by_name_string():
     imports, strings = collect()
-    found = [re.sub(r":\d+ ", ":{} ", line) for line in problems(imports, strings)]
-    assert [p for p in found if p not in ALLOWED_PROBLEMS] == []
+    assert problems(imports, strings) == []
 
 
 def test_the_import_graph_check_reports_an_upward_import():

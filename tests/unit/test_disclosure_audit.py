@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
-from components.upload_view import table_for_display
-from data.upload import IndicatorOptions, Reference, make_indicator, read_upload
+from components.user_upload_view import table_for_display
+from data.user_upload import IndicatorOptions, Reference, read_upload
+from metrics.user_upload import make_indicator
 
 WARDS = [f"E0590000{i}" for i in range(1, 7)]                      # 6 wards, 3 committees of 2
 COMMITTEE = {w: f"committee-{i // 2 + 1}" for i, w in enumerate(WARDS)}

@@ -10,8 +10,10 @@ import time
 import pandas as pd
 import pytest
 
-from data.upload import (MAX_UPLOAD_BYTES, IndicatorOptions, Reference, UploadError, check_size, display_properties,
-                         is_formula, make_indicator, normalise_name, read_upload, safe_text)
+from data.safe_text import safe_text
+from data.user_upload import (MAX_UPLOAD_BYTES, IndicatorOptions, Reference, UploadError, check_size, is_formula,
+                              normalise_name, read_upload)
+from metrics.user_upload import display_properties, make_indicator
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -298,7 +300,7 @@ def test_script_in_label_is_escaped_in_tooltip_properties(ref):
 
 def test_script_in_label_is_escaped_in_legend_and_plain_in_table(ref, monkeypatch):
     from components import legend as legend_module
-    from components.upload_view import table_for_display
+    from components.user_upload_view import table_for_display
 
     upload = read_upload(csv("ward_code,n\nE05900001,9\nE05900002,8\n"), "a.csv", ref)
     ind = make_indicator(upload, IndicatorOptions("n", label=XSS), ref)

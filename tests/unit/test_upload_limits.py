@@ -10,8 +10,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from data import upload as up
-from data.upload import Reference, UploadError, read_upload
+from data import user_upload as up
+from data.user_upload import Reference, UploadError, read_upload
 
 openpyxl = pytest.importorskip("openpyxl")
 

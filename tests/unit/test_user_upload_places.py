@@ -1,10 +1,10 @@
-"""Uploaded figures meeting places and intersections (metrics.user_data), on small fake areas."""
+"""Uploaded figures meeting places and intersections (metrics.user_upload), on small fake areas."""
 import math
 
 import pandas as pd
 import pytest
 
-from metrics.user_data import overlap_sentence, user_data_for_place, worst_share_flags
+from metrics.user_upload import overlap_sentence, user_data_for_place, worst_share_flags
 
 LSOAS = pd.DataFrame({"code": ["L1", "L2", "L3", "L4"], "msoa21_code": ["M1", "M1", "M2", "M2"],
                       "ward24_code": ["W1", "W1", "W1", "W2"], "committee_code": ["C1", "C1", "C1", "C2"]})

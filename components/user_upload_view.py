@@ -16,22 +16,21 @@ from components.map import deck_template, show_map, with_selection
 from data.errors import DataError
 from data.paths import processed_dir
 from data.words import count
-from data.upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, MAX_UPLOAD_MB, IndicatorOptions, Reference, Upload,
-                         UploadError, UserIndicator, display_properties, load_reference, make_indicator, protection_sentence,
-                         read_upload)
+from data.user_upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, MAX_UPLOAD_MB, IndicatorOptions, Reference,
+                              Upload, UploadError, UserIndicator, load_reference, read_upload)
 from data.safe_text import safe_text
 from geo.classify import classify
 from geo.choropleth import dimmed_outside, fill_colours
 from geo.features import features, representative_points
 from geo.palettes import class_colours, legend_rows
-from metrics.user_data import user_data_for_place
+from metrics.user_upload import display_properties, make_indicator, protection_sentence, user_data_for_place
 
 FILE_KEY = "user_file"
-UPLOAD_KEY = "user_upload"              # data.upload.Upload (session only)
+UPLOAD_KEY = "user_upload"              # data.user_upload.Upload (session only)
 UPLOAD_NAME_KEY = "user_upload_name"
 ERROR_KEY = "user_upload_error"
 MEMO_KEY = "user_indicator_memo"         # (upload id, options, store) -> indicator, this session only
-INDICATOR_KEY = "user_indicator"        # data.upload.UserIndicator (session only), for other pages
+INDICATOR_KEY = "user_indicator"        # data.user_upload.UserIndicator (session only), for other pages
 HIDDEN_REASON = "Hidden to protect small numbers"
 TOOLTIP = "<b>{name}</b><br/>{label}: {shown}<br/>{note}"
 POLARITY_LABELS = {"lower_is_better": "Lower is better (high values are worse)",

@@ -1,4 +1,4 @@
-"""Read a user's own CSV or Excel file into a validated, disclosure-checked indicator (no Streamlit here).
+"""The upload feature's reading floor: a user's own CSV or Excel file, read and validated (no Streamlit here).
 
 Officers upload service data keyed by Leeds ward, MSOA or LSOA codes (or ward names). Nothing here
 writes to disk: the file arrives as bytes and leaves as frames held in the user's session. Every
@@ -6,9 +6,11 @@ problem a user can fix raises :class:`UploadError` with one specific, plain mess
 never evaluated, and any text taken from the file is quoted plainly (:func:`data.safe_text.plain`) in
 messages, which the page escapes once where it shows them, so HTML or Markdown in a file shows as text.
 
-Steps: :func:`read_upload` (bytes -> :class:`Upload`: cells, key column, matched areas, numbers),
-then :func:`make_indicator` (an :class:`Upload` plus the user's choices -> :class:`UserIndicator`,
-with 2011 LSOAs converted when asked and small counts suppressed as "[c]").
+Steps: :func:`read_upload` (bytes -> :class:`Upload`: cells, key column, matched areas, numbers) here,
+then ``metrics.user_upload.make_indicator`` (an :class:`Upload` plus the user's choices ->
+:class:`UserIndicator`, with 2011 LSOAs converted when asked and small counts suppressed as "[c]").
+The feature has one word on every floor: data/user_upload.py reads, metrics/user_upload.py computes,
+components/user_upload_view.py draws.
 """
 from __future__ import annotations
 
@@ -21,15 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from data.errors import DataError
-from data.words import count as counted
+from data.safe_text import plain
 from data.store import read_areas, read_store_table
-from geo.lookups import convert_lsoa11_to_lsoa21
-from data.safe_text import plain, safe_text  # noqa: F401  (re-exported)
-from metrics.suppression import CONFIDENTIAL, WHOLE_TABLE, suppress_small_counts
 
 MAX_UPLOAD_MB = 50                      # the files the app reads
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -106,7 +104,7 @@ def load_reference(processed: Path) -> Reference:
 
 # ---------------------------------------------------------------- text safety
 # Messages quote the file's text plainly (data.safe_text.plain); the page escapes the whole message once,
-# for the place it lands (data.safe_text.safe_text). safe_text is re-exported for existing callers.
+# for the place it lands (data.safe_text.safe_text).
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 NUMBER_STARTS = frozenset("0123456789+-.£nNiI")
 SPECIAL = {"nan": "nan", "+nan": "nan", "-nan": "nan", "inf": "inf", "+inf": "inf", "infinity": "inf",
@@ -666,132 +664,3 @@ class UserIndicator:
         if value is None or value != value:
             return "no data"
         return self.fmt.format(value)
-
-
-def _convert_2011(values: pd.Series, options: IndicatorOptions, reference: Reference) -> tuple[pd.Series, list[str]]:
-    if reference.lsoa11 is None:
-        raise UploadError("The file uses 2011 LSOA codes, and the ONS 2011 -> 2021 lookup is not available to "
-                          "convert them" + (f" ({reference.lsoa11_problem})" if reference.lsoa11_problem else "") + ".")
-    if not options.convert_2011:
-        raise UploadError("The file uses 2011 LSOA codes. The app maps 2021 LSOAs: tick 'Convert 2011 LSOAs to "
-                          "2021' to convert them with the ONS lookup.")
-    population = reference.areas["lsoa21"].set_index("code")["population"].astype(float)
-    frame = values.rename("v").rename_axis("lsoa11_code").reset_index().dropna()
-    counts = ["v"] if options.kind == "count" else []
-    converted = convert_lsoa11_to_lsoa21(frame, reference.lsoa11, count_columns=counts, child_weight=population,
-                                         parent_weight=pd.Series(dtype=float))
-    out = converted.set_index("lsoa21_code")["v"]
-    out = out[out.index.isin(population.index)]
-    if options.kind == "count":
-        out = out.round()
-        how = ("Counts were shared among the 2021 LSOAs each 2011 LSOA became, by Census 2021 population, and "
-               "rounded to whole numbers: they are estimates.")
-    else:
-        how = ("Rates were carried to 2021 LSOAs with the ONS lookup; a 2021 LSOA formed by merging 2011 LSOAs gets "
-               "the simple average of their rates (an approximation).")
-    return out, [f"Converted from 2011 to 2021 LSOAs with the ONS lookup. {how}"]
-
-
-def make_indicator(upload: Upload, options: IndicatorOptions, reference: Reference) -> UserIndicator:
-    """Apply the user's choices: convert 2011 LSOAs if asked, check counts, suppress small counts."""
-    if options.value_column not in upload.values:
-        raise UploadError(f"There is no value column '{plain(options.value_column)}' in the file.")
-    if isinstance(options.threshold, bool) or not isinstance(options.threshold, int) or not 1 <= options.threshold <= 100:
-        raise UploadError("The suppression threshold must be a whole number from 1 to 100.")
-    notices: list[str] = []
-    values = upload.values[options.value_column]
-    numerators = upload.values[options.numerator_column] if options.numerator_column else None
-    level = upload.level
-    if level == "lsoa11":
-        values, more = _convert_2011(values, options, reference)
-        notices += more
-        if numerators is not None:
-            numerators, _ = _convert_2011(numerators, IndicatorOptions(options.numerator_column, "count",
-                                                                       convert_2011=True), reference)
-        level = "lsoa21"
-    areas = reference.areas[level].set_index("code")
-    values = values.reindex(areas.index)
-    checked = values if options.kind == "count" else numerators
-    table = areas[["name", "display_name", "ward24_code"]].copy()
-    table["value"] = values
-    table["reason"] = ""
-    n_primary = n_secondary = 0
-    if checked is not None:
-        name = "counts" if options.kind == "count" else f"counts in '{plain(options.numerator_column)}'"
-        checked = checked.reindex(areas.index)
-        given = checked.dropna()
-        if (given < 0).any() or (given % 1 != 0).any():
-            bad = given[(given < 0) | (given % 1 != 0)]
-            raise UploadError(f"The {name} must be whole numbers of 0 or more; {plain(bad.index[0])} has "
-                              f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
-        ward_names = dict(zip(reference.areas["ward24"]["code"], reference.areas["ward24"]["name"]))
-        result = suppress_small_counts(given.astype("int64"), options.threshold,
-                                       _published_groups(areas, level, given.index, ward_names))
-        hidden = result.mask[result.mask].index
-        table.loc[hidden, "value"] = np.nan
-        table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
-        n_primary = int((result.reason == "primary").sum())
-        n_secondary = int((result.reason == "secondary").sum())
-        if n_primary + n_secondary:
-            notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
-        if result.unprotected_groups:
-            notices.append("Do not publish totals for: " + ", ".join(plain(_total_name(g)) for g in
-                                                                    result.unprotected_groups)
-                           + " (a hidden count could be worked out from them).")
-    else:
-        notices.append("No counts behind these rates were given, so small numbers could not be checked: choose "
-                       "the column of counts (numerators) if you have one.")
-    fmt = "{:,.0f}" if options.kind == "count" else "{:,.1f}"
-    table["shown"] = [CONFIDENTIAL if r else ("no data" if pd.isna(v) else fmt.format(v))
-                      for v, r in zip(table["value"], table["reason"])]
-    missing = int((table["value"].isna() & (table["reason"] == "")).sum())
-    if missing:
-        notices.append(f"{missing} of {len(table)} Leeds areas have no value in the file and show as no data.")
-    label = (options.label or options.value_column).strip()[:80] or options.value_column
-    return UserIndicator(level, label, options.kind, options.polarity, options.threshold, fmt,
-                         table.reset_index(), upload.notices + notices, n_primary, n_secondary)
-
-
-def protection_sentence(threshold: int, n_hidden: int) -> str:
-    """The one sentence that says exactly what the small-number protection guarantees (see
-    metrics.suppression: protection intervals checked by linear programming over every total)."""
-    return (f"{counted(n_hidden, 'area is', 'areas are')} shown as \"{CONFIDENTIAL}\": every count from 1 to {threshold - 1} is hidden, and "
-            f"enough other areas are hidden that, from every figure shown and every ward, committee and Leeds total, "
-            f"each hidden small count could be any number from 1 to {threshold}.")
-
-
-def _published_groups(areas: pd.DataFrame, level: str, index: pd.Index,
-                      ward_names: dict[str, str] | None = None) -> dict[str, pd.Series]:
-    """The totals a reader may know for an upload at ``level``: its ward (LSOAs, and MSOAs by the ONS
-    best fit), its community committee and Leeds (the whole table, added by the suppression). Groups are
-    named as a reader knows them, so a "do not publish" notice names places, not codes."""
-    groups = {}
-    if level != "ward24" and "ward24_code" in areas:
-        wards = areas.loc[index, "ward24_code"]
-        groups["ward"] = wards.map(ward_names).fillna(wards) if ward_names else wards
-    for column in ("committee_name", "committee_code"):
-        if column in areas and areas.loc[index, column].notna().all():
-            groups["committee"] = areas.loc[index, column]
-            break
-    return groups
-
-
-def _total_name(name: object) -> str:
-    """How a notice names a total: "Leeds" for the whole table, else "<place> <ward|committee>"."""
-    if name == WHOLE_TABLE:
-        return "Leeds"
-    kind, _, place = str(name).partition(" ")
-    return f"{place} {kind}" if place else str(name)
-
-
-def display_properties(ind: UserIndicator) -> pd.DataFrame:
-    """Per-area text for the map tooltip, HTML-escaped (deck.gl tooltips are HTML): code, name, label,
-    shown ("[c]", "no data" or the figure) and note (why a figure is hidden)."""
-    table = ind.table
-    return pd.DataFrame({
-        "code": table["code"].to_numpy(),
-        "name": table["display_name"].fillna(table["name"]).map(lambda v: safe_text(v, "deck", None)).to_numpy(),
-        "label": safe_text(ind.label, "deck", None),
-        "shown": table["shown"].map(lambda v: safe_text(v, "deck", None)).to_numpy(),
-        "note": ["Hidden to protect privacy" if r else "" for r in table["reason"]],
-    })
