@@ -1,27 +1,21 @@
 """Leeds among England's cities: Leeds beside the core cities or its most similar districts, England and the region."""
-from functools import lru_cache
-
 import streamlit as st
 
+from components import benchmark
 from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
-from data.pipeline.cities import load_config
-
-
-@lru_cache(maxsize=1)
-def cached_config() -> dict:
-    return load_config()
+from data.catalogue import load_cities_config
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     """Table and chart spec of one indicator for one comparator group (shared by every session)."""
-    group = cv.group_for(choice, cached_config(), store.table("cities_neighbours", stamp))
+    group = cv.group_for(choice, load_cities_config(), store.table("cities_neighbours", stamp))
     rows = cv.one_indicator(store.table("cities_series", stamp), dataset, indicator)
-    table, period = cv.latest_table(rows, cached_config(), group)
+    table, period = cv.latest_table(rows, load_cities_config(), group)
     unit = rows["measure"].iloc[0] if len(rows) else ""
-    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, cached_config(), group), indicator, unit)) if len(rows) else None
+    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, load_cities_config(), group), indicator, unit)) if len(rows) else None
     source = rows["source_org"].iloc[0] if len(rows) else ""
     return table, period, spec, source
 
@@ -30,15 +24,14 @@ st.title("Leeds among England's cities")
 stamp = store.built_at()
 series = store.table("cities_series", stamp)
 options = cv.indicator_options(series)
-default = cached_config()["default_indicator"]
+default = load_cities_config()["default_indicator"]
 labels = list(options)
 first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
-left, right = st.columns([1, 2])
-choice = left.radio("Compare Leeds with", [cv.CORE, cv.SIMILAR], key="cities_group", horizontal=True,
-                    format_func=cv.GROUP_LABELS.get,
-                    help="Core cities: Birmingham, Bristol, Liverpool, Manchester, Newcastle upon Tyne, Nottingham "
-                         "and Sheffield. Similar districts: the districts nearest Leeds by the method below.")
-label = right.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
+choice = benchmark.current()
+st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sidebar, “Compare Leeds with”). "
+            + ("Choose core cities or similar districts to see Leeds beside a group of districts."
+               if choice == cv.ENGLAND else ""))
+label = st.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
 dataset, indicator = options[label]
 table, period, spec, source = cached_view(choice, dataset, indicator, stamp)
 
@@ -60,13 +53,13 @@ if spec is not None:
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
 file10 = store.table("cities_file10", stamp)
-st.dataframe(cv.file10_view(file10, cached_config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.file10_view(file10, load_cities_config()["home"]["code"]), hide_index=True, width="stretch")
 st.caption(f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
            "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions "
            "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
-st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), cached_config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), load_cities_config()["home"]["code"]), hide_index=True, width="stretch")
 st.caption(
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
     "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
@@ -80,10 +73,10 @@ st.warning(
     "of the LSOAs in England's 3% (but not 1%) most deprived in 2019 whose boundaries did not change in 2021 "
     "(ONS lookup change code U), how many are in the 1% in 2025.", icon=":material/compare_arrows:")
 
-k = int(cached_config()["neighbours"]["k"])
+k = int(load_cities_config()["neighbours"]["k"])
 st.subheader(f"Similar districts: the {k} districts most like Leeds")
 neighbours = store.table("cities_neighbours", stamp)
-st.dataframe(cv.neighbour_view(neighbours, cached_config(), k), hide_index=True, width="stretch")
-st.caption(f"Method: {cached_config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
+st.dataframe(cv.neighbour_view(neighbours, load_cities_config(), k), hide_index=True, width="stretch")
+st.caption(f"Method: {load_cities_config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
            f"Variables and periods as in the column headings; source: {cv.ONS} (OGL v3.0), each series' original "
            "publisher as named there. Configured in data/cities.yaml.")

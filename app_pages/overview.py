@@ -1,7 +1,7 @@
 """Deprivation map: where Leeds' most deprived neighbourhoods are (IoD2025), by LSOA or larger area."""
 import streamlit as st
 
-from components import store
+from components import benchmark, store
 from components.downloads import csv_button
 from components.footer import source_line
 from components.headlines import headlines
@@ -36,6 +36,7 @@ c2.metric(f"{figures.place} residents living in them" + ("" if in_leeds else f" 
 c3.metric(f"Average IMD score, {figures.place} (" + ("England" if in_leeds else "Leeds") + ")",
           f"{figures.score:.1f} ({figures.england_score if in_leeds else figures.leeds_score:.1f})",
           help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
+st.caption(benchmark.headline_sentence("imd_imd_score", "2025", "Average IMD score", figures.leeds_score, stamp))
 
 if level == "lsoa21":
     indicator_id, scheme = "imd_imd_decile", "national"

@@ -86,7 +86,7 @@ else:
         view.spine_note(spine, level)
         view.spine_chart(shown, name)
     with tabs[1]:
-        view.spine_table(spine)
+        view.spine_table(spine, level)
     with tabs[2]:
         if level == "lad":
             st.info("For all of Leeds, use the Deprivation map page; this tab maps a ward's, committee's or MSOA's "

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-CORE, SIMILAR = "core", "similar"                 # URL values of the comparator group (?benchmark=)
-GROUP_LABELS = {CORE: "Core cities", SIMILAR: "Similar districts"}
+ENGLAND, CORE, SIMILAR = "england", "core", "similar"     # URL values of the comparator group (?benchmark=)
+GROUP_LABELS = {ENGLAND: "England", CORE: "Core cities", SIMILAR: "Similar districts"}
 ONS = "ONS Explore Local Statistics"
 HOME_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR, REGION_COLOUR = "#b2182b", "#4d4d4d", "#2166ac", "#5aae61"
 
@@ -38,7 +38,10 @@ def iod_source(catalogue, source_id: str, lsoas: str) -> str:
 
 
 def group_for(choice: str, config: dict, neighbours: pd.DataFrame) -> Group:
-    """The peers of Leeds in the chosen group: the seven core cities or the k most similar districts."""
+    """The peers of Leeds in the chosen group: the seven core cities or the k most similar districts (England: none,
+    Leeds is ranked among all England's districts)."""
+    if choice == ENGLAND:
+        return Group("England's districts", {})
     if choice == SIMILAR:
         k = int(config["neighbours"]["k"])
         near = neighbours[neighbours["rank"].between(1, k)]
@@ -86,6 +89,8 @@ def latest_table(rows: pd.DataFrame, config: dict, group: Group) -> tuple[pd.Dat
         "Period": period_label(period),
         "Source": table["source_org"] + " via " + ONS,
     })
+    if not group.peers:
+        out = out.drop(columns=f"Rank in group (of {len(wanted)})")
     names = {config["region"]["code"]: config["region"]["name"], config["england"]["code"]: config["england"]["name"]}
     missing = [{"Area": names[c], "Period": period_label(period), "Source": f"not published in {ONS} for this period"}
                for c in names if c not in set(others["area_code"])]

@@ -64,8 +64,8 @@ PARAMS: dict[str, Param] = {
     "compare": Param("compare", "", code_list(_area_code, most=6)),
     "compare_level": Param("compare_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee"])),
     "meeting": Param("meeting", "0", choice(lambda: ["0", "1"])),
-    # Leeds among England's cities (app_pages/cities.py): the comparator group (core cities or similar districts)
-    "benchmark": Param("cities_group", "core", choice(lambda: ["core", "similar"])),
+    # The benchmark on every page (sidebar; components/benchmark.py): England, core cities or similar districts
+    "benchmark": Param("benchmark", "england", choice(lambda: ["england", "core", "similar"])),
     "meeting_step": Param("meeting_step", 0, int_in(0, 40)),
     # Meeting deck (app_pages/deck.py, components/deck.py): the whole deck in one bounded value (data/deck.py)
     "deck": Param("deck", "", lambda raw: raw if deck_refusal(raw) is None else None,

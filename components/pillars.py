@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from components import store
+from components import benchmark, store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.indicator_map import indicator_map, map_view
@@ -72,10 +72,14 @@ def _population(level: str, stamp: str) -> pd.Series:
 
 
 def kpi_set(pillar: str, level: str) -> None:
-    """The pillar's KPI table (rationale, Leeds vs England) and the KPIs left out at this level."""
-    table, notes, sources = _cached_kpi_set(pillar=pillar, level=level, stamp=store.built_at())
+    """The pillar's KPI table (rationale, Leeds vs England and the chosen benchmark group) and the KPIs left out at
+    this level."""
+    stamp = store.built_at()
+    table, notes, sources = _cached_kpi_set(pillar=pillar, level=level, stamp=stamp, choice=benchmark.current())
     st.markdown(f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}")
     st.dataframe(table, hide_index=True, width="stretch")
+    if benchmark.current() != benchmark.ENGLAND:
+        st.caption(benchmark.note("lad", stamp))
     for note in notes:
         st.info(note)
     for line in sources:
@@ -83,8 +87,8 @@ def kpi_set(pillar: str, level: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _cached_kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, list[str], list[str]]:
-    """The KPI table (as Arrow, converted once), the left-out notes and the source lines, per view."""
+def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> tuple[pa.Table, list[str], list[str]]:
+    """The KPI table (as Arrow, converted once), the left-out notes and the source lines, per view and benchmark."""
     overview = pv.kpi_overview(store.values(stamp), store.registry(), pillar, level)
     table = overview.assign(
         KPI=overview["role"] + ": " + overview["label"],
@@ -93,6 +97,7 @@ def _cached_kpi_set(*, pillar: str, level: str, stamp: str) -> tuple[pa.Table, l
         Period=overview["period"], Why=overview["rationale"],
         **{"Used at this level": overview["available"].map({True: "yes", False: "no"})},
     )[["KPI", "Period", "Leeds", "England", "Leeds vs England", "Used at this level", "Why"]]
+    table = benchmark.add_column(table, overview["indicator_id"], overview["period"], stamp, after="England", choice=choice)
     notes = [f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}"
              for row in overview[~overview["available"]].itertuples()]
     sources = [source_line(source, period) for source, period in dict.fromkeys(zip(overview["source"], overview["period"]))]

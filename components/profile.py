@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from components import store
+from components import benchmark, store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.legend import legend
@@ -161,7 +161,9 @@ def spine_filter(spine: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def spine_chart(spine: pd.DataFrame, area_name: str) -> None:
-    """Altair spine: Leeds range (worst left), middle half, Leeds line, England square, the area's dot."""
+    """Altair spine: Leeds range (worst left), middle half, Leeds line, England square, the area's dot (and the
+    chosen benchmark group's average as a diamond)."""
+    spine = benchmark.with_spine_group(spine, store.built_at())
     spec = _cached_spine_spec(spine, area_name)
     if spec is None:
         st.info("No indicators to chart for this area.")
@@ -194,7 +196,12 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
         y=y, x="pos_england:Q")
     dot = base.mark_circle(size=190, stroke="#000000", strokeWidth=1, opacity=1).encode(
         y=y, x="pos_value:Q", color=alt.Color("colour:N", scale=None), tooltip=tooltip)
-    return vega_spec((track + middle + leeds + england + dot).properties(height=24 * len(rows), width="container"))
+    layers = [track, middle, leeds, england]
+    if "pos_group" in rows:
+        layers.append(base.mark_point(shape="diamond", filled=True, color="#7b3294", size=90).encode(
+            y=y, x="pos_group:Q", tooltip=[alt.Tooltip("label:N", title="Indicator"),
+                                           alt.Tooltip("group_text:N", title="Group average (range)")]))
+    return vega_spec(alt.layer(*layers, dot).properties(height=24 * len(rows), width="container"))
 
 
 def _spine_key() -> None:
@@ -208,17 +215,23 @@ def _spine_key() -> None:
                     f"{html.escape(r.label)}</li>" for r in frame.itertuples())
     st.markdown('<ul style="list-style:none;padding-left:0;display:flex;flex-wrap:wrap;gap:1.2rem">' + items +
                 '<li>▮ black line = Leeds</li><li>□ square = England</li><li>grey band = middle half of Leeds areas</li>'
-                "</ul>", unsafe_allow_html=True)
+                + (f"<li>◆ purple diamond = {html.escape(benchmark.CHOICES[benchmark.current()])} average</li>"
+                   if benchmark.current() != benchmark.ENGLAND else "") + "</ul>", unsafe_allow_html=True)
 
 
-def spine_table(spine: pd.DataFrame) -> None:
-    """The accessible alternative to the spine chart."""
+def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
+    """The accessible alternative to the spine chart (with the chosen benchmark group's column)."""
+    stamp = store.built_at()
+    spine = benchmark.add_column(spine, spine["indicator_id"], spine["period"], stamp, after="england_text")
     table = spine.rename(columns={"label": "Indicator", "period": "Period", "value_text": "This area",
                                   "leeds_text": "Leeds", "england_text": "England", "rank": "Rank (1 = worst)",
                                   "n_areas": "Areas compared", "comparison": "Compared with Leeds", "method": "By",
                                   "theme": "Theme"})
-    st.dataframe(table[["Indicator", "Period", "This area", "Leeds", "England", "Rank (1 = worst)", "Areas compared",
-                        "Compared with Leeds", "By", "Theme"]], hide_index=True, width="stretch")
+    group = [c for c in table.columns if c == benchmark.column_name(benchmark.current())]
+    st.dataframe(table[["Indicator", "Period", "This area", "Leeds", "England", *group, "Rank (1 = worst)",
+                        "Areas compared", "Compared with Leeds", "By", "Theme"]], hide_index=True, width="stretch")
+    if group:
+        st.caption(benchmark.note(level, stamp))
 
 
 def spine_note(spine: pd.DataFrame, level: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import benchmark
 from components.params import MAP_LEVELS
 from components.store import area_catalogue
 
@@ -17,3 +18,4 @@ def shared_sidebar() -> None:
                      help="Neighbourhoods (LSOAs, ~1,500 people), MSOAs (~7,500), wards or community committees.")
         st.selectbox("Community committee", list(committees), key="committee", format_func=committees.get,
                      help="Zoom to a committee's wards and dim the rest of Leeds. " + catalogue.community_committees.caveat)
+        benchmark.picker()

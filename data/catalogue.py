@@ -185,3 +185,20 @@ def load_council_figures(path: Path = CATALOGUE_DIR / "council_figures.yaml") ->
         return {key: CouncilFigure.model_validate(item) for key, item in (load_yaml(path) or {}).items()}
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None
+
+
+CITIES_KEYS = ("home", "region", "england", "core_cities", "neighbours", "deprivation_shares")
+
+
+@lru_cache(maxsize=4)
+def load_cities_config(path: Path = CATALOGUE_DIR / "cities.yaml") -> dict:
+    """cities.yaml: the comparison's settings (areas, bands, neighbour variables); a clear sentence when malformed.
+    Shared and cached: callers must not change it."""
+    try:
+        config = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataError(f"{path.name} cannot be read ({exc.__class__.__name__}).") from None
+    for key in CITIES_KEYS:
+        if key not in (config or {}):
+            raise DataError(f"{path.name} lacks the setting {key!r}.")
+    return config

@@ -26,7 +26,7 @@ MANIFEST = "manifest.json"
 # The cities page's tables (data/pipeline/cities.py): district series, IoD bands per city, similar districts.
 TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "postcodes_leeds", "postcodes_other", "england_le_msoa",
           "lookup_lsoa11_lsoa21", "cities_series", "cities_deprivation", "cities_neighbours",
-          "cities_file10")
+          "cities_file10", "district_values")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py", REPO_ROOT / "data" / "pipeline" / "compute.py",

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 LEVEL_COLUMNS = {"lsoa21": "lsoa21_code", "msoa": "msoa21_code", "ward24": "ward24_code",
-                 "committee": "committee_code", "lad": "lad_code", "england": "england_code"}
+                 "committee": "committee_code", "lad": "lad_code", "england": "england_code",
+                 "district": "district_code"}
 
 
 def membership(lsoas: pd.DataFrame, from_level: str, to_level: str, population: str = "population") -> pd.DataFrame:

@@ -116,6 +116,7 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     leeds["lad_name"] = areas.leeds.name
     england = population[population["lsoa21_code"].str.startswith("E01")].copy()
     england["england_code"] = areas.england.code
+    england["district_code"] = england["lsoa21_code"].map(lookup.set_index("lsoa21_code")["lad24_code"])
 
     layers = {
         "lsoa21": read_geo(src["lsoa21_bsc"], data_dir, check_sha=False),
@@ -132,6 +133,7 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     levels = level_ids()
     members = {(a, b): membership(leeds, a, b) for a in ("lsoa21", "msoa") for b in levels[levels.index(a) + 1:]}
     members[("lsoa21", "england")] = membership(england, "lsoa21", "england")
+    members[("lsoa21", "district")] = membership(england.dropna(subset=["district_code"]), "lsoa21", "district")
     return Geography(leeds, england, layers, members)
 
 
@@ -225,6 +227,10 @@ def indicator_values(indicator: Indicator, frames: dict[str, tuple[pd.DataFrame,
                 england_native = native[native["in_england"]]
                 pieces.append(aggregate(england_native, geography.members[("lsoa21", "england")], agg.rule, scale=edition.value.scale,
                                         min_coverage=min_share, ci=indicator.ci).assign(area_level="england"))
+                # every English district by the same rule, for the benchmark groups (stored apart: district_values)
+                pieces.append(aggregate(england_native, geography.members[("lsoa21", "district")], agg.rule,
+                                        scale=edition.value.scale, min_coverage=min_share,
+                                        ci=indicator.ci).assign(area_level="district"))
         for piece in pieces:
             out.append(piece.assign(indicator_id=indicator.id, period=edition.period).reindex(columns=VALUE_COLUMNS))
     return out
@@ -365,6 +371,9 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
         if indicator.classify == "national_deciles":
             breaks.append(national_breaks(indicator, frames))
     values = pd.concat(pieces, ignore_index=True)
+    districts = values["area_level"] == "district"
+    district_values = values.loc[districts, ["area_code", "indicator_id", "period", "value"]].reset_index(drop=True)
+    values = values[~districts].reset_index(drop=True)
     report("Preparing map layers", 0.8)
     layers = area_layers(geography, areas)
     report("Checking the warm spaces list", 0.82)
@@ -381,6 +390,7 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     tables["england_le_msoa"] = england_life_expectancy(sources, data_dir)
     report("Comparing Leeds with England's cities", 0.93)
     tables.update(cities_tables(sources, data_dir, lookup11))
+    tables["district_values"] = district_values
     tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == areas.leeds.code,
                                                   ["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True)
     values["area_level"] = values["area_level"].astype("category")

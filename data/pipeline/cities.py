@@ -12,27 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from data.catalogue import SourceCatalogue
+from data.catalogue import SourceCatalogue, load_cities_config
 from data.errors import DataError
-from data.paths import CATALOGUE_DIR
 from data.pipeline.inputs import read_table
 
-CONFIG = CATALOGUE_DIR / "cities.yaml"
 DROPPED_STATUS = {"x", "z", "c"}     # ONS status codes: not available, not applicable, confidential
 
 
-def load_config(path: Path = CONFIG) -> dict:
-    """The comparison's settings (areas, bands, neighbour variables); a clear sentence when malformed."""
-    try:
-        config = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(f"{path.name} cannot be read ({exc.__class__.__name__}).") from None
-    for key in ("home", "region", "england", "core_cities", "neighbours", "deprivation_shares"):
-        if key not in (config or {}):
-            raise DataError(f"{path.name} lacks the setting {key!r}.")
-    return config
 
 
 def city_codes(config: dict) -> dict[str, str]:
@@ -213,7 +200,7 @@ def file10_table(file10: pd.DataFrame, config: dict) -> pd.DataFrame:
 
 def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The three store tables, from the raw files (checksums were checked by the build)."""
-    config = load_config()
+    config = load_cities_config()
     s = sources.sources
     lookup21 = read_table(s["lookup_lsoa21_ward24"], data_dir, check_sha=False)
     lookup21 = lookup21[lookup21["lad24_code"].str.startswith("E")]

@@ -15,9 +15,14 @@ def _captions(at):
     return " ".join(c.value for c in at.caption)
 
 
-def test_core_cities_table_ranks_every_city_with_source_and_period(page):
+def test_england_by_default_then_the_core_cities_from_the_sidebar(page):
     assert page.title[0].value == "Leeds among England's cities"
-    assert page.radio(key="cities_group").value == "core"
+    assert page.radio(key="benchmark").value == "england"
+    alone = page.dataframe[0].value
+    assert list(alone["Area"]) == ["Leeds", "Yorkshire and The Humber", "England"]
+    assert not any(c.startswith("Rank in group") for c in alone.columns)
+    page.radio(key="benchmark").set_value("core").run()
+    assert not page.exception and page.query_params.get("benchmark") in ("core", ["core"])
     assert page.selectbox(key="cities_indicator").value.startswith("Children in relative poverty before housing costs")
     table = page.dataframe[0].value
     assert list(table["Area"])[-2:] == ["Yorkshire and The Humber", "England"]
@@ -32,7 +37,7 @@ def test_core_cities_table_ranks_every_city_with_source_and_period(page):
 
 
 def test_similar_districts_replace_the_core_cities(page):
-    page.radio(key="cities_group").set_value("similar").run()
+    page.radio(key="benchmark").set_value("similar").run()
     assert not page.exception and page.query_params.get("benchmark") in ("similar", ["similar"])
     table = page.dataframe[0].value
     assert "Salford" in set(table["Area"]) and "Birmingham" not in set(table["Area"])
@@ -40,6 +45,7 @@ def test_similar_districts_replace_the_core_cities(page):
 
 
 def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
+    page.radio(key="benchmark").set_value("core").run()
     box = page.selectbox(key="cities_indicator")
     box.select_index(next(i for i, o in enumerate(box.options) if o.startswith("Claimant Count"))).run()
     assert not page.exception
@@ -63,5 +69,5 @@ def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
 def test_a_link_to_similar_districts_opens_them(app):
     app.query_params["benchmark"] = "similar"
     app.switch_page(PAGE).run()
-    assert not app.exception and app.radio(key="cities_group").value == "similar"
+    assert not app.exception and app.radio(key="benchmark").value == "similar"
     assert "Salford" in set(app.dataframe[0].value["Area"])
