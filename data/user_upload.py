@@ -659,6 +659,9 @@ class UserIndicator:
     notices: list[str]
     n_primary: int
     n_secondary: int
+    # the totals a reader may know (ward, committee, Leeds), as (name, member codes, total), without those
+    # the suppression could not protect: metrics.custom_area shows a custom area's total only when they fix it
+    known_totals: tuple = ()
 
     def format_value(self, value: float | None) -> str:
         if value is None or value != value:

@@ -20,7 +20,7 @@ from data.safe_text import plain, safe_text
 from data.user_upload import IndicatorOptions, Reference, Upload, UploadError, UserIndicator
 from data.words import count as counted
 from geo.lookups import convert_lsoa11_to_lsoa21
-from metrics.suppression import CONFIDENTIAL, WHOLE_TABLE, suppress_small_counts
+from metrics.suppression import CONFIDENTIAL, WHOLE_TABLE, published_totals, suppress_small_counts
 
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]      # smallest first
 PARENT_COLUMN = {"msoa": "msoa21_code", "ward24": "ward24_code", "committee": "committee_code"}
@@ -210,6 +210,7 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
     table["value"] = values
     table["reason"] = ""
     n_primary = n_secondary = 0
+    known_totals: tuple = ()
     if checked is not None:
         name = "counts" if options.kind == "count" else f"counts in '{plain(options.numerator_column)}'"
         checked = checked.reindex(areas.index)
@@ -219,8 +220,12 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
             raise UploadError(f"The {name} must be whole numbers of 0 or more; {plain(bad.index[0])} has "
                               f"{bad.iloc[0]:g}. Choose 'rate' if the column holds rates or percentages.")
         ward_names = dict(zip(reference.areas["ward24"]["code"], reference.areas["ward24"]["name"]))
-        result = suppress_small_counts(given.astype("int64"), options.threshold,
-                                       _published_groups(areas, level, given.index, ward_names))
+        groups = _published_groups(areas, level, given.index, ward_names)
+        result = suppress_small_counts(given.astype("int64"), options.threshold, groups)
+        if options.kind == "count":
+            known_totals = tuple((name, tuple(map(str, members)), float(given[members].sum()))
+                                 for name, members in published_totals(given.index, groups)
+                                 if name not in result.unprotected_groups)
         hidden = result.mask[result.mask].index
         table.loc[hidden, "value"] = np.nan
         table.loc[hidden, "reason"] = result.reason[hidden].astype(str)
@@ -243,7 +248,7 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
         notices.append(f"{missing} of {len(table)} Leeds areas have no value in the file and show as no data.")
     label = (options.label or options.value_column).strip()[:80] or options.value_column
     return UserIndicator(level, label, options.kind, options.polarity, options.threshold, fmt,
-                         table.reset_index(), upload.notices + notices, n_primary, n_secondary)
+                         table.reset_index(), upload.notices + notices, n_primary, n_secondary, known_totals)
 
 
 def protection_sentence(threshold: int, n_hidden: int) -> str:
