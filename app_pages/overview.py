@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import benchmark, store
+from components.committee import committee_home, committee_picker, pack_button, wards_section
 from components.downloads import csv_button
 from components.footer import source_line
 from components.headlines import headlines
@@ -16,10 +17,18 @@ stamp = store.built_at()
 levels = store.area_catalogue().levels
 figures = headlines(committee, stamp)
 in_leeds = figures.place == "Leeds"
-st.title(f"Where deprivation is deepest in {figures.place}")
+if in_leeds:
+    st.title(f"Where deprivation is deepest in {figures.place}")
+else:
+    st.title(f"{figures.place} community committee")
+    st.caption(f"The home page for the {figures.place} community committee: its wards against Leeds, what changed, "
+               "where needs overlap and its warm spaces. Choose “All of Leeds” below for the whole city.")
+picker, pack = st.columns([3, 2], vertical_alignment="bottom")
+with picker:
+    committee_picker()
 if not in_leeds:
-    st.caption(f"Figures for the {figures.place} community committee, with Leeds beside them. Choose “All of Leeds” "
-               "in the sidebar for the whole city.")
+    with pack:
+        pack_button(committee, figures.place, stamp)
 with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
     links_for(postcode_box("find_postcode", select_lsoa))
     st.caption(postcode_attribution())
@@ -38,6 +47,10 @@ c3.metric(f"Average IMD score, {figures.place} (" + ("England" if in_leeds else 
           help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
 st.caption(benchmark.headline_sentence("imd_imd_score", "2025", "Average IMD score", figures.leeds_score, stamp))
 
+if not in_leeds:
+    wards_section(committee, figures.place, stamp)
+    st.subheader(f"Where deprivation is deepest in {figures.place}")
+
 if level == "lsoa21":
     indicator_id, scheme = "imd_imd_decile", "national"
     st.markdown("Each neighbourhood (LSOA) coloured by its **national IMD 2025 decile**: decile 1 is the most "
@@ -51,6 +64,9 @@ else:
 indicator = store.registry().get(indicator_id)
 view = indicator_map(indicator_id, level, "2025", scheme=scheme, committee=committee, key="overview_map")
 st.caption(source_line(indicator.latest.source, "2025"))
+
+if not in_leeds:
+    committee_home(committee, figures.place, stamp)
 
 st.subheader("The numbers behind the map")
 table = table_for_display(within_committee(view.table, level, committee), indicator.short_label, with_ci=False,

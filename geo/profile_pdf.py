@@ -224,17 +224,13 @@ def needs_unicode(doc: ProfileDocument) -> bool:
                and any(ord(ch) > 255 and ch not in LATIN_FALLBACKS for ch in str(t)) for t in texts)
 
 
-def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
-    """The profile as PDF bytes (two A4 pages). ``unicode`` forces or forbids the embedded font."""
-    pdf = _Profile(footer_text=f"{doc.title} · Best City Atlas · {doc.date}",
-                   unicode=needs_unicode(doc) if unicode is None else unicode)
-    pdf.set_title(pdf.t(doc.title))
-    pdf.set_creator("Best City Atlas")
+def _front_page(pdf: _Profile, doc: ProfileDocument, made: str = "Profile made") -> None:
+    """Title, headline figures, key points and the static map: the profile's first page (and a pack's ward page)."""
     pdf.add_page()
     pdf.font(20, bold=True)
     pdf.multi_cell(0, 9, pdf.t(doc.title), new_x="LMARGIN", new_y="NEXT")
     pdf.font(9.5, colour=MUTED)
-    pdf.multi_cell(0, 4.6, pdf.t(f"{doc.subtitle} · Profile made {doc.date}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.6, pdf.t(f"{doc.subtitle} · {made} {doc.date}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _headlines(pdf, doc.headlines)
     pdf.font(11, bold=True)
@@ -267,6 +263,15 @@ def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
             pdf.multi_cell(60, 2.8, align="L", text=pdf.t("Map: Source: Office for National Statistics licensed under the Open "
                                           "Government Licence v3.0. Contains OS data © Crown copyright and "
                                           "database right 2024."))
+
+
+def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
+    """The profile as PDF bytes (two A4 pages). ``unicode`` forces or forbids the embedded font."""
+    pdf = _Profile(footer_text=f"{doc.title} · Best City Atlas · {doc.date}",
+                   unicode=needs_unicode(doc) if unicode is None else unicode)
+    pdf.set_title(pdf.t(doc.title))
+    pdf.set_creator("Best City Atlas")
+    _front_page(pdf, doc)
     pdf.add_page()
     pdf.font(13, bold=True)
     pdf.cell(0, 7, pdf.t(f"{doc.title}: every indicator on the Leeds range"), new_x="LMARGIN", new_y="NEXT")
@@ -285,4 +290,120 @@ def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
     pdf.font(6.3, colour=MUTED)
     for line in doc.sources + doc.licence:
         pdf.multi_cell(0, 2.8, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+# ---------- committee pack: a summary page, then one page per ward ----------
+
+JUDGEMENT_FILLS = {"worse": (253, 217, 181), "better": (216, 208, 234), "similar": (240, 240, 240)}
+
+
+@dataclass
+class PackCell:
+    """One cell of the pack's summary table: the figure and, where one was tested, the word against Leeds."""
+
+    text: str
+    word: str = ""            # "worse", "better", "similar" or ""
+
+
+@dataclass
+class CommitteePack:
+    """Everything the committee pack prints; every figure is already formatted by the caller."""
+
+    title: str
+    subtitle: str
+    date: str
+    sentences: list[str]
+    columns: list[str]                              # area names (committee, wards, Leeds)
+    rows: list[tuple[str, list[PackCell]]]          # measure label (period), one cell per column
+    table_note: str
+    sections: list[tuple[str, list[str]]]           # heading, lines
+    wards: list[ProfileDocument]
+    sources: list[str]
+    footer: str                                     # the short source line printed on every page
+
+
+class _Pack(_Profile):
+    def footer(self) -> None:
+        self.set_y(-12.5)
+        self.font(6.5, colour=MUTED)
+        self.multi_cell(0, 3, self.t(f"{self.footer_text} · page {self.page_no()} of {{nb}}"), align="C")
+
+
+def _pack_table(pdf: _Pack, pack: CommitteePack) -> None:
+    """Measures as rows, areas as columns; tested cells shaded and worded (never colour alone)."""
+    width = PAGE_W - 2 * MARGIN
+    label_w = 52.0
+    col_w = (width - label_w) / max(len(pack.columns), 1)
+    top = pdf.get_y()
+    pdf.font(6.8, bold=True)
+    for n, name in enumerate(pack.columns):
+        pdf.set_xy(MARGIN + label_w + n * col_w, top)
+        pdf.multi_cell(col_w, 3, pdf.t(name), align="C", max_line_height=3)
+    y = top + 10
+    pdf.set_draw_color(*RULE)
+    pdf.line(MARGIN, y - 0.5, MARGIN + width, y - 0.5)
+    row_h = 8.0
+    for label, cells in pack.rows:
+        pdf.set_xy(MARGIN, y + 0.5)
+        pdf.font(6.8)
+        pdf.multi_cell(label_w - 2, 3.2, pdf.t(label), align="L", max_line_height=3.2)
+        for n, cell in enumerate(cells):
+            x = MARGIN + label_w + n * col_w
+            if cell.word in JUDGEMENT_FILLS:
+                pdf.set_fill_color(*JUDGEMENT_FILLS[cell.word])
+                pdf.rect(x + 0.4, y + 0.3, col_w - 0.8, row_h - 0.6, style="F")
+            pdf.set_xy(x, y + 0.8)
+            pdf.font(7.5, bold=True)
+            pdf.cell(col_w, 3.6, pdf.t(cell.text), align="C")
+            if cell.word:
+                pdf.set_xy(x, y + 4.3)
+                pdf.font(6.3)
+                pdf.cell(col_w, 3, pdf.t(cell.word), align="C")
+        y += row_h
+        pdf.line(MARGIN, y, MARGIN + width, y)
+    pdf.set_xy(MARGIN, y + 1.5)
+    pdf.font(6.5, colour=MUTED)
+    pdf.multi_cell(0, 3, pdf.t(pack.table_note), align="L", new_x="LMARGIN", new_y="NEXT")
+
+
+def committee_pack_pdf(pack: CommitteePack, unicode: bool | None = None) -> bytes:
+    """The committee pack as PDF bytes: page 1 the committee against Leeds, then one page per ward."""
+    texts = [pack.title, pack.subtitle, pack.footer, pack.table_note, *pack.sentences, *pack.columns, *pack.sources,
+             *(label for label, _ in pack.rows), *(c.text for _, cells in pack.rows for c in cells),
+             *(line for _, lines in pack.sections for line in lines)]
+    wants_unicode = any(needs_unicode(doc) for doc in pack.wards) or any(
+        any(ord(ch) > 255 and ch not in LATIN_FALLBACKS for ch in str(t)) for t in texts)
+    pdf = _Pack(footer_text=pack.footer, unicode=wants_unicode if unicode is None else unicode)
+    pdf.set_title(pdf.t(pack.title))
+    pdf.set_creator("Best City Atlas")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.font(18, bold=True)
+    pdf.multi_cell(0, 8, pdf.t(pack.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9, colour=MUTED)
+    pdf.multi_cell(0, 4.4, pdf.t(f"{pack.subtitle} · Pack made {pack.date}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+    pdf.font(10.5, bold=True)
+    pdf.cell(0, 5.5, pdf.t("Its wards against Leeds"), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(8.3)
+    for sentence in pack.sentences:
+        pdf.multi_cell(0, 3.9, pdf.t(f"• {sentence}" if pdf.unicode else f"- {sentence}"), align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+    _pack_table(pdf, pack)
+    for heading, lines in pack.sections:
+        pdf.ln(1.5)
+        pdf.font(10.5, bold=True)
+        pdf.cell(0, 5.5, pdf.t(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.font(8.3)
+        for line in lines:
+            pdf.multi_cell(0, 3.9, pdf.t(f"• {line}" if pdf.unicode else f"- {line}"), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1.5)
+    pdf.font(6, colour=MUTED)
+    for line in pack.sources:
+        pdf.multi_cell(0, 2.7, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
+    for doc in pack.wards:
+        _front_page(pdf, doc, made="Page of the committee pack made")
     return bytes(pdf.output())
