@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components import trend_view as tv
 from components.cities_view import CORE, ENGLAND, SIMILAR, group_for
 from data.catalogue import load_cities_config
-from metrics.benchmark import group_summary, summary_text
+from metrics.benchmark import group_summary, group_then_now, summary_text
 from metrics.spine import oriented_position
 
 CHOICES = {ENGLAND: "England", CORE: "Core cities", SIMILAR: "Similar districts"}
@@ -143,3 +144,54 @@ def headline_sentence(indicator_id: str, period: str, label: str, leeds: float, 
     mean, low, high, n, of = found
     return (f"{label}, {period}: Leeds {leeds:,.1f}; {CHOICES[choice].lower()} ({name}, district figures) "
             f"average {summary_text(mean, low, high, n, of)}.")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_trend_cells(choice: str, rows: tuple[tuple[str, str, str, str], ...], stamp: str) -> list[str]:
+    """For each (trend id, series id, from, to) of the change page's summary: the group's average then -> now from
+    the ONS district series, where the trend's series comes from ONS Explore Local Statistics; otherwise a sentence."""
+    _, peers = cached_group(choice, stamp)
+    table, catalogue = tv.cached_series_table(stamp), tv.catalogue()
+    series = store.table("cities_series", stamp)
+    home = load_cities_config()["home"]["code"]
+    out = []
+    for trend_id, series_id, start, end in rows:
+        trend = next((t for t in catalogue.trends if t.id == trend_id), None)
+        where = next((p.where for s in (trend.series if trend else []) if s.id == series_id for p in s.parts
+                      if {"dataset", "indicator"} <= set(p.where)), None)
+        if where is None:
+            out.append("no district series")
+            continue
+        lad = table[(table["series_id"] == series_id) & (table["area_level"] == "lad")].set_index("period")
+        if start not in lad.index or end not in lad.index:
+            out.append("no district series")
+            continue
+        found = group_then_now(series, peers, where["dataset"], where["indicator"], lad.loc[start, "period_start"],
+                               lad.loc[end, "period_start"], home, float(lad.loc[start, "value"]))
+        out.append("no district figures for these periods" if found is None else
+                   f"{trend.format_value(found[0])} → {trend.format_value(found[1])} ({found[2]} of {len(peers)} districts)")
+    return out
+
+
+def trend_column(table: pd.DataFrame, stamp: str, after: str) -> pd.DataFrame:
+    """The change page's summary with the group's average then -> now beside England (unchanged for England)."""
+    choice = current()
+    if choice == ENGLAND or table.empty:
+        return table
+    keys = tuple((str(t), str(s), str(a), str(b)) for t, s, a, b in
+                 zip(table["trend_id"], table.get("series_id", ""), table.get("From", ""), table.get("To", "")))
+    out = table.copy()
+    out.insert(out.columns.get_loc(after) + 1, f"{CHOICES[choice]} then → now (average)",
+               cached_trend_cells(choice, keys, stamp))
+    return out
+
+
+def trend_note(stamp: str) -> str:
+    """What the change page's group column is, and where it has no figure."""
+    choice = current()
+    name, peers = cached_group(choice, stamp)
+    return (f"{CHOICES[choice]}: district figures. {name[0].upper() + name[1:]} ({', '.join(peers.values())}): "
+            "the plain average of the districts with a figure at both periods, over Leeds' periods, from ONS Explore "
+            "Local Statistics' England-wide file (the same release as the Leeds series). Measures whose Leeds series comes from another "
+            "source (ward or neighbourhood data, DWP, Land Registry) have no district series in the atlas: “no "
+            "district series”.")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data.safe_text import csv_safe
-from components import store
+from components import benchmark, store
 from components import trend_view as tv
 from data.series import Trend
 from metrics.trends import (FELL, IMPROVED, NO_CLEAR, NOISE, NOT_TESTED, ROSE, WORSENED, default_pair,
@@ -40,7 +40,11 @@ def summary_section(stamp: str) -> None:
                                  for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
                          Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
     columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
-    st.dataframe(shown.reindex(columns=columns), hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3)
+    shown = benchmark.trend_column(shown.reindex(columns=[*columns, "trend_id", "series_id"]), stamp, after="England")
+    st.dataframe(shown.drop(columns=["trend_id", "series_id"]), hide_index=True, width="stretch",
+                 height=36 * (len(shown) + 1) + 3)
+    if benchmark.current() != benchmark.ENGLAND:
+        st.caption(benchmark.trend_note(stamp))
     with st.expander("How each change is judged", expanded=False):
         for trend in tv.catalogue().trends:
             st.markdown(f"**{trend.short_label}.** {trend.change_rule.text}")

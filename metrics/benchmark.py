@@ -39,3 +39,27 @@ def summary_text(mean: float, low: float, high: float, n: int, of: int, decimals
     counted = f"{n} of {of} districts" if n != of else f"{n} districts"
     return f"{mean:,.{decimals}f} (range {low:,.{decimals}f}–{high:,.{decimals}f}; {counted})"
 
+
+
+def group_then_now(series: pd.DataFrame, codes: Iterable[str], dataset: str, indicator: str, start, end,
+                   home: str, home_then: float | None = None) -> tuple[float, float, int] | None:
+    """The group's average at two periods of an ONS district series (``cities_series``): (then, now, n), counting
+    only the districts with a figure at both (so the two averages cover the same districts); None when none has.
+
+    ``start``/``end`` are period starts. Where ONS publishes two period lengths starting on the same day, the
+    length whose ``home`` figure equals ``home_then`` (the home figure the page shows) is used."""
+    rows = series[(series["dataset"].astype(str) == dataset) & (series["indicator"].astype(str) == indicator)]
+    rows = rows[rows["period_start"].isin([pd.Timestamp(start), pd.Timestamp(end)])].dropna(subset=["observation"])
+    durations = rows["duration"].astype(str)
+    if durations.nunique() > 1 and home_then is not None:
+        home_rows = rows[(rows["area_code"].astype(str) == home) & (rows["period_start"] == pd.Timestamp(start))]
+        match = home_rows[(home_rows["observation"] - home_then).abs() < 1e-9]["duration"].astype(str)
+        if len(match):
+            rows = rows[durations == match.iloc[0]]
+    rows = rows[rows["area_code"].astype(str).isin(set(codes))]
+    then = rows[rows["period_start"] == pd.Timestamp(start)].groupby(rows["area_code"].astype(str))["observation"].first()
+    now = rows[rows["period_start"] == pd.Timestamp(end)].groupby(rows["area_code"].astype(str))["observation"].first()
+    both = then.index.intersection(now.index)
+    if both.empty:
+        return None
+    return float(then[both].mean()), float(now[both].mean()), int(len(both))

@@ -27,6 +27,8 @@ def test_profile_from_the_url_shows_the_core_cities_column_and_says_district_fig
     assert imd[CORE].str.contains(r"\(range [\d.]+–[\d.]+; 7 districts\)").all() and len(imd)
     assert "Core cities: district figures; no ward comparator" in _captions(app)
     assert (table[CORE] == "no district figure").any()       # Leeds-only sources (e.g. MSOA files) have none
+    charts = app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+    assert any('"diamond"' in c.proto.spec for c in charts), "the spine marks the group's average"
 
 
 def test_sidebar_change_to_similar_districts_on_the_pillars_kpis(app):
@@ -49,3 +51,16 @@ def test_home_headline_sentence_and_england_leaves_pages_as_they_were(app):
     assert not any(c.value.startswith("Average IMD score, 2025: Leeds") for c in app.caption)
     app.switch_page("app_pages/profile.py").run()
     assert not app.exception and _with_column(app, CORE) is None
+    charts = app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+    assert charts and not any('"diamond"' in c.proto.spec for c in charts)
+
+
+def test_change_page_summary_has_the_groups_then_and_now_where_ons_publishes_districts(app):
+    app.query_params["benchmark"] = "core"
+    app.switch_page("app_pages/change.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    column = "Core cities then → now (average)"
+    table = _with_column(app, column).set_index("Measure")
+    assert table.loc["Employment rate", column].endswith("(7 of 7 districts)") and "→" in table.loc["Employment rate", column]
+    assert table.loc["Fuel poverty", column] == "no district series"    # the Leeds series is not an ONS district series
+    assert "Core cities: district figures." in _captions(app)

@@ -58,3 +58,30 @@ def test_similar_districts_private_renting_from_census_counts(processed_store):
     got = _summary(processed_store, similar, "census_private_rented", "2021")
     assert got["n"] == 10 and got["mean"] == pytest.approx(sum(shares) / 10, abs=1e-9)
     assert got["low"] == pytest.approx(min(shares)) and got["high"] == pytest.approx(max(shares))
+
+
+@pytest.mark.parametrize("dataset,indicator,start,end", [
+    ("employment-rate", "Employment rate", "2004", "2023"),
+    ("greenhouse-gas-emissions", "Greenhouse gas emissions", "2005", "2023")])
+def test_core_cities_then_and_now_from_the_raw_district_file(processed_store, dataset, indicator, start, end):
+    """The change page's group column: each core city's figure at both years from ONS's England-wide district
+    file (csv module; Sheffield under either code), averaged by hand."""
+    from metrics.benchmark import group_then_now
+    import pandas as pd
+
+    found = defaultdict(dict)
+    for r in _rows("timeseries/ons_explore_local_statistics_lad_england.csv"):
+        code = {"E08000039": "E08000019"}.get(r["area_code"], r["area_code"])
+        if r["dataset"] == dataset and r["indicator"] == indicator and code in CORE and r["observation"]:
+            year = r["period"][:4]
+            if year in (start, end) and r["period"][4:].startswith("-01-01/P1Y"):
+                value = float(r["observation"])
+                assert found[code].get(year, value) == value, (code, year)   # Sheffield: both codes, one figure
+                found[code][year] = value
+    both = [c for c in CORE if {start, end} <= set(found[c])]
+    series = read_store_table(processed_store, "cities_series")
+    got = group_then_now(series, CORE, dataset, indicator, pd.Timestamp(f"{start}-01-01"), pd.Timestamp(f"{end}-01-01"),
+                         "E08000035")
+    assert got is not None and got[2] == len(both) == 7
+    assert got[0] == pytest.approx(sum(found[c][start] for c in both) / 7)
+    assert got[1] == pytest.approx(sum(found[c][end] for c in both) / 7)
