@@ -9,7 +9,8 @@ from components import trend_view
 from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
-from components.state import bound_select
+from components.params import PARAMS
+from components.state import bound_select, keep_url_state, synced, write_url
 from data.catalogue import level_ids
 
 stamp = store.built_at()
@@ -23,6 +24,47 @@ def _level_changed() -> None:
 def _meeting_committee_changed() -> None:
     st.session_state["committee"] = st.session_state["_w_meeting_committee"]
     st.session_state["meeting_step"] = 0
+
+
+@st.fragment
+def profile_tabs(level: str, code: str, name: str, spine) -> None:
+    """The tabs, drawing only the open one (st.tabs with state), in a fragment: a "Ward" change builds one
+    view, not five, and switching tabs reruns this part alone. The open tab is URL state (profile_tab)."""
+    keep_url_state(PARAMS, keys=("profile_tab",))
+    ids = view.tab_ids(level)
+    if st.session_state.get("profile_tab") not in ids:
+        st.session_state["profile_tab"] = ids[0]
+    st.session_state["_w_profile_tab"] = view.PROFILE_TABS[st.session_state["profile_tab"]]
+    tabs = dict(zip(ids, st.tabs([view.PROFILE_TABS[t] for t in ids], key="_w_profile_tab", on_change=synced(
+        "profile_tab", "_w_profile_tab", encode=view.tab_id))))
+    opened = next(t for t, tab in tabs.items() if tab.open)
+    with tabs[opened]:
+        if opened == "spine":
+            shown = view.spine_filter(spine, key="_profile_themes")
+            view.spine_note(spine, level)
+            view.spine_chart(shown, name)
+        elif opened == "table":
+            view.spine_table(spine, level)
+        elif opened == "map":
+            if level == "lad":
+                st.info("For all of Leeds, use the Deprivation map page; this tab maps a ward's, committee's or "
+                        "MSOA's neighbourhoods.")
+            else:
+                view.area_decile_map(level, code, stamp, key="_profile_map")
+        elif opened == "deprived":
+            view.deprived_list(level, code, stamp)
+        elif opened == "trends":
+            st.subheader("Time series for this area")
+            trend_view.area_trends(level, code, stamp)
+            st.subheader("Deprivation, 2019 and 2025")
+            view.trend_charts(level, code, stamp)
+        elif opened == "wards":
+            wards = store.areas("ward24", stamp)
+            ward_codes = wards[wards["committee_code"] == code].sort_values("name")["code"].astype(str).tolist()
+            compare_view("ward24", ward_codes, stamp, key="_committee_wards")
+        elif opened == "similar":
+            view.similar_wards(code, name, stamp)
+    write_url(PARAMS)
 
 
 if meeting.is_on():
@@ -75,36 +117,4 @@ else:
     user_upload_view.profile_panel(level, code, stamp)
     view.profile_pdf_button(level, code, name, stamp)
 
-    tab_names = ["Every indicator (spine chart)", "Table", "Map", "Deprived Leeds", "Change over time"]
-    if level == "committee":
-        tab_names.append("Its wards side by side")
-    if level == "ward24":
-        tab_names.append("Similar wards")
-    tabs = st.tabs(tab_names)
-    with tabs[0]:
-        shown = view.spine_filter(spine, key="_profile_themes")
-        view.spine_note(spine, level)
-        view.spine_chart(shown, name)
-    with tabs[1]:
-        view.spine_table(spine, level)
-    with tabs[2]:
-        if level == "lad":
-            st.info("For all of Leeds, use the Deprivation map page; this tab maps a ward's, committee's or MSOA's "
-                    "neighbourhoods.")
-        else:
-            view.area_decile_map(level, code, stamp, key="_profile_map")
-    with tabs[3]:
-        view.deprived_list(level, code, stamp)
-    with tabs[4]:
-        st.subheader("Time series for this area")
-        trend_view.area_trends(level, code, stamp)
-        st.subheader("Deprivation, 2019 and 2025")
-        view.trend_charts(level, code, stamp)
-    if level == "committee":
-        with tabs[5]:
-            wards = store.areas("ward24", stamp)
-            ward_codes = wards[wards["committee_code"] == code].sort_values("name")["code"].astype(str).tolist()
-            compare_view("ward24", ward_codes, stamp, key="_committee_wards")
-    if level == "ward24":
-        with tabs[5]:
-            view.similar_wards(code, name, stamp)
+    profile_tabs(level, code, name, spine)

@@ -29,10 +29,27 @@ class LocalServer:
         return self.process.pid
 
 
+PORTS_ENV = "BCA_PORTS"  # e.g. "9000-9099": take free ports from this range (several people share one machine)
+_handed_out: set[int] = set()  # a port given but not yet listened on is not free for the next caller
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free 127.0.0.1 port: any (the OS picks) or, with $BCA_PORTS = "LOW-HIGH", the first free one in it."""
+    span = os.environ.get(PORTS_ENV, "")
+    low, _, high = span.partition("-")
+    candidates = range(int(low), int(high) + 1) if low.isdigit() and high.isdigit() else [0]
+    for port in candidates:
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            if port:
+                _handed_out.add(port)
+            return sock.getsockname()[1]
+    raise ServerStartError(f"no free port in ${PORTS_ENV}={span}")
 
 
 def healthy(url: str) -> bool:

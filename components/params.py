@@ -62,6 +62,8 @@ PARAMS: dict[str, Param] = {
     # Area profile, compare, change, meeting mode (app_pages/profile.py, compare.py, change.py; components/meeting.py)
     "profile_level": Param("profile_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee", "lad"])),
     "compare": Param("compare", "", code_list(_area_code, most=6)),
+    "profile_tab": Param("profile_tab", "spine", choice(lambda: ["spine", "table", "map", "deprived", "trends", "wards",
+                                                                "similar"])),
     "compare_level": Param("compare_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee"])),
     "meeting": Param("meeting", "0", choice(lambda: ["0", "1"])),
     # The benchmark on every page (sidebar; components/benchmark.py): England, core cities or similar districts

@@ -32,6 +32,9 @@ from metrics.similar_areas import indicator_matrix, load_config, most_similar, s
 from metrics.spine import ci_count, significance_colours
 
 SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
+# The profile's tabs: URL id -> label (components/params.py lists the same ids for the link's profile_tab).
+PROFILE_TABS = {"spine": "Every indicator (spine chart)", "table": "Table", "map": "Map", "deprived": "Deprived Leeds",
+                "trends": "Change over time", "wards": "Its wards side by side", "similar": "Similar wards"}
 DECILE_TOOLTIP = "<b>{name}</b><br/>IMD 2025: {decile_text}"
 
 
@@ -96,6 +99,17 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
         if code in set(store.areas(level, stamp)["code"].astype(str)):
             return level
     return None
+
+
+def tab_ids(level: str) -> list[str]:
+    """The profile tabs a kind of area has: a committee adds its wards, a ward its most similar wards."""
+    extra = {"committee": ["wards"], "ward24": ["similar"]}.get(level, [])
+    return ["spine", "table", "map", "deprived", "trends"] + extra
+
+
+def tab_id(label: str) -> str:
+    """The URL id of a tab label (the tabs widget's value)."""
+    return next(t for t, text in PROFILE_TABS.items() if text == label)
 
 
 # ---------- place search ----------

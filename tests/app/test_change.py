@@ -120,6 +120,7 @@ def test_explorer_change_mode_offers_iod_editions_for_neighbourhoods(app):
 def test_profile_lists_every_time_series_for_a_ward_with_its_current_definition(app):
     from data.series import load_series_catalogue
 
+    app.session_state["profile_tab"] = "trends"             # only the open tab is drawn
     app.switch_page("app_pages/profile.py").run()
     assert not app.exception, [e.value for e in app.exception]
     table = next(d.value for d in app.dataframe if "Measure" in d.value.columns and "values" in d.value.columns)

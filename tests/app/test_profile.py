@@ -42,7 +42,7 @@ def exported(processed_store, tmp_path_factory):
 
 
 def test_profile_figures_match_the_export_cli(processed_store, ward_code, exported):
-    at = _app(processed_store, area=ward_code)
+    at = _app(processed_store, area=ward_code, profile_tab="table")
     at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert [h.value for h in at.header] == [WARD]
@@ -64,7 +64,7 @@ def test_profile_figures_match_the_export_cli(processed_store, ward_code, export
 
 
 def test_profile_lists_deprived_leeds_neighbourhoods(processed_store, ward_code):
-    at = _app(processed_store, area=ward_code)
+    at = _app(processed_store, area=ward_code, profile_tab="deprived")
     at.switch_page("app_pages/profile.py").run()
     values = read_values(processed_store)
     lsoas = read_areas(processed_store, "lsoa21")
@@ -88,7 +88,7 @@ def test_place_search_by_code_and_postcode(processed_store):
 
 
 def test_committee_profile_shows_its_wards_side_by_side(processed_store):
-    at = _app(processed_store, area="inner-east")
+    at = _app(processed_store, area="inner-east", profile_tab="wards")
     at.switch_page("app_pages/profile.py").run()
     assert at.header[0].value == "Inner East"
     side = next(d.value for d in at.dataframe if "Leeds" in d.value.columns and "This area" not in d.value.columns)
@@ -209,7 +209,7 @@ def test_ward_profile_lists_the_wards_most_like_it_with_links_method_and_sources
     from metrics.similar_areas import load_config, similar_areas
     from tests.app.test_links import follow
 
-    at = _app(processed_store, area=ward_code)
+    at = _app(processed_store, area=ward_code, profile_tab="similar")
     at.switch_page("app_pages/profile.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert f"Wards most like {WARD}" in [s.value for s in at.subheader]

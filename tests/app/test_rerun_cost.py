@@ -4,12 +4,14 @@ Caches are per process, so the first session warms them and a second, fresh sess
 view: it must still show its charts, and convert none (Altair's ``to_dict`` is the 20-100 ms per chart
 that made Pillars, Inequalities, Profile and Compare cost 0.3-0.8 s a rerun; bench/pages.py --profile).
 """
+from contextlib import ExitStack
 from unittest import mock
 
 import altair as alt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import profile as components_profile
 from data.paths import REPO_ROOT
 
 VIEWS = {
@@ -42,3 +44,38 @@ def test_a_view_drawn_before_builds_no_chart(processed_store, name):
         at = _render(page, state)
     assert _charts(at) > 0
     assert to_dict.call_count == 0, f"{name}: {to_dict.call_count} Altair conversions on a cached view"
+
+
+# The profile's tabs: each draws through one of these; only the open tab's may run.
+PROFILE_DRAWERS = {"spine": "components.profile.spine_chart", "table": "components.profile.spine_table",
+                   "map": "components.profile.area_decile_map", "deprived": "components.profile.deprived_list",
+                   "trends": "components.profile.trend_charts", "similar": "components.profile.similar_wards",
+                   "wards": "components.compare.compare_view"}
+
+
+def _profile_drawn(tab: str, level: str = "ward24") -> tuple[AppTest, set[str]]:
+    import importlib
+    mocks = {}
+    with ExitStack() as stack:
+        for name, target in PROFILE_DRAWERS.items():
+            module, attr = target.rsplit(".", 1)
+            mocks[name] = stack.enter_context(mock.patch(target, wraps=getattr(importlib.import_module(module), attr)))
+        at = _render("app_pages/profile.py", {"profile_level": level, "profile_tab": tab})
+    return at, {name for name, m in mocks.items() if m.called}
+
+
+@pytest.mark.parametrize("tab", ["spine", "table", "map", "deprived", "trends", "similar"])
+def test_profile_draws_only_the_open_tab(processed_store, tab):
+    at, drawn = _profile_drawn(tab)
+    assert drawn == {tab}
+    open_tab = [t for t in at.tabs if t.children]
+    assert [t.label for t in open_tab] == [components_profile.PROFILE_TABS[tab]]
+    assert at.query_params.get("profile_tab", "spine") == tab             # the link reopens this tab
+
+
+def test_profile_committee_wards_tab_and_fallback(processed_store):
+    _, drawn = _profile_drawn("wards", level="committee")
+    assert drawn == {"wards"}
+    at, drawn = _profile_drawn("similar", level="lsoa21")                 # no similar wards for an LSOA
+    assert drawn == {"spine"}
+    assert "profile_tab" not in at.query_params

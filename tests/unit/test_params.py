@@ -45,3 +45,13 @@ def test_many_parameters_give_few_notices():
     raw = {f"junk{i}": "1" for i in range(MAX_PARAMS + 40)}
     clean, notices = parse_params(raw, PARAMS)
     assert clean == {} and len(notices) == MAX_NOTICES + 1 and "more link parameters" in notices[-1]
+
+
+def test_the_profile_tab_link_parameter_names_exactly_the_profile_tabs():
+    from components.profile import PROFILE_TABS, tab_id, tab_ids
+
+    param = PARAMS["profile_tab"]
+    assert all(param.parse(t) == t for t in PROFILE_TABS) and param.parse("Map") is None
+    assert param.default == tab_ids("ward24")[0] == "spine"
+    assert set(tab_ids("ward24")) | set(tab_ids("committee")) == set(PROFILE_TABS)
+    assert [tab_id(label) for label in PROFILE_TABS.values()] == list(PROFILE_TABS)

@@ -535,3 +535,11 @@ def test_a_revision_is_resolved_or_refused_before_any_checkout():
     assert len(resolve("HEAD")) == 40
     with pytest.raises(WorktreeError):
         resolve("no-such-revision-for-the-bench")
+
+
+def test_free_port_stays_in_the_given_range_and_never_repeats(monkeypatch):
+    from bench.server import PORTS_ENV, free_port
+
+    monkeypatch.setenv(PORTS_ENV, "9090-9099")
+    ports = [free_port() for _ in range(3)]
+    assert len(set(ports)) == 3 and all(9090 <= p <= 9099 for p in ports)
