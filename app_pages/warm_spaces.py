@@ -9,7 +9,7 @@ from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box
 from components.trend_view import cached_series_table
 from data.safe_text import csv_safe, safe_text
-from data.pipeline.warm_spaces import load_config
+from data.catalogue import load_warm_spaces_config
 from geo.choropleth import default_scheme, schemes_for
 from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
                                  readings, residents_beyond, response_by_area, search_spaces)
@@ -19,7 +19,7 @@ DEFAULT_NEED = "fuel_poverty"
 
 st.title("Warm and welcome spaces")
 stamp = store.built_at()
-config = load_config()
+config = load_warm_spaces_config()
 catalogue = store.sources()
 spaces = store.table("warm_spaces", stamp)
 rejected = store.table("warm_spaces_rejected", stamp)

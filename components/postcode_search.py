@@ -11,10 +11,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import store
-from data.paths import processed_dir
-from data.pipeline.postcodes import load_postcode_config
+from data.catalogue import load_postcode_config
 from data.safe_text import safe_text
-from data.store import read_store_rows
 from metrics.postcodes import MAX_INPUT, PostcodeResult, classify, tidy
 
 
@@ -33,7 +31,7 @@ def find(raw: str, stamp: str) -> PostcodeResult:
         if compact in leeds.index:
             leeds_row = leeds.loc[compact].to_dict()
         else:
-            rows = read_store_rows(processed_dir(), "postcodes_other", "postcode", compact)
+            rows = store.rows("postcodes_other", "postcode", compact)
             other_row = rows.iloc[0].to_dict() if len(rows) else None
     return classify(raw, leeds_row, other_row)
 

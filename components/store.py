@@ -30,7 +30,7 @@ from data.paths import data_dir, processed_dir
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
-                        read_manifest, read_series, read_store_table, read_values, store_status)
+                        read_manifest, read_series, read_store_rows, read_store_table, read_values, store_status)
 
 
 _BUILD_LOCK = threading.Lock()   # sessions are threads of one server: only one of them builds at a time
@@ -253,6 +253,12 @@ def manifest() -> dict:
 def table(name: str, built_at: str) -> pd.DataFrame:
     """One of the store's plain tables, e.g. ``warm_spaces`` (shared, read-only: copy before changing)."""
     return _guarded(read_store_table, processed_dir(), name)
+
+
+def rows(name: str, column: str, value: str) -> pd.DataFrame:
+    """The rows of a store table where ``column`` equals ``value``, read from only the row groups that can hold
+    it; not cached (one postcode out of 2.7 million: a cache would hold every lookup)."""
+    return _guarded(read_store_rows, processed_dir(), name, column, value)
 
 
 def built_at() -> str:

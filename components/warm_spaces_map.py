@@ -17,7 +17,7 @@ from components import store
 from components.indicator_map import cached_map_payload
 from components.legend import legend_markup
 from components.map import MAP_CREDIT, deck_template, with_selection
-from data.pipeline.warm_spaces import load_config
+from data.catalogue import load_warm_spaces_config
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
 from metrics.warm_spaces import band_labels, distance_band, point_rows
@@ -58,7 +58,7 @@ def with_points_layer(template: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_gap_layer(stamp: str) -> NeedLayer:
     """LSOAs coloured by straight-line distance band to the nearest space, with ward outlines and the points."""
-    config = load_config()
+    config = load_warm_spaces_config()
     bands = config.access["bands_metres"]
     access = store.table("warm_space_access", stamp).set_index("lsoa21_code")
     lsoas = store.areas("lsoa21", stamp)

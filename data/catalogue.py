@@ -1,10 +1,13 @@
-"""Typed loaders for the declarative catalogues: sources.yaml and areas.yaml.
+"""Typed loaders for the declarative catalogues: sources.yaml and areas.yaml, and the feature configs the
+pipeline and the app both read (warm_spaces.yaml, postcodes.yaml, cities.yaml).
 
 Validating the YAML with pydantic turns a typo in a catalogue into one clear sentence at build time
-instead of a KeyError deep inside the pipeline.
+instead of a KeyError deep inside the pipeline. The feature configs live here, on the vocabulary floor,
+so a page reads them without importing the build pipeline.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -185,6 +188,43 @@ def load_council_figures(path: Path = CATALOGUE_DIR / "council_figures.yaml") ->
         return {key: CouncilFigure.model_validate(item) for key, item in (load_yaml(path) or {}).items()}
     except ValidationError as exc:
         raise DataError(describe_validation_error(path.name, exc)) from None
+
+
+@dataclass(frozen=True)
+class WarmSpacesConfig:
+    columns: dict[str, str]
+    required: list[str]
+    sources: dict[str, str]
+    bounds: dict[str, float]
+    max_text: int
+    caveat: str
+    source: str
+    dedupe: dict
+    access: dict
+
+
+@lru_cache(maxsize=2)
+def load_warm_spaces_config(path: Path = CATALOGUE_DIR / "warm_spaces.yaml") -> WarmSpacesConfig:
+    """The warm spaces points file's columns, checks and caveat."""
+    return load_dataclass(path, WarmSpacesConfig)
+
+
+@dataclass(frozen=True)
+class PostcodeConfig:
+    package: str
+    version: str
+    edition: str
+    publisher: str
+    licence: str
+    attribution: str
+    excluded_areas: list[str]
+    caveat: str
+
+
+@lru_cache(maxsize=2)
+def load_postcode_config(path: Path = CATALOGUE_DIR / "postcodes.yaml") -> PostcodeConfig:
+    """The pinned postcode package, its edition and its attribution."""
+    return load_dataclass(path, PostcodeConfig)
 
 
 CITIES_KEYS = ("home", "region", "england", "core_cities", "neighbours", "deprivation_shares")

@@ -20,8 +20,6 @@ from data.pipeline.inputs import read_table
 DROPPED_STATUS = {"x", "z", "c"}     # ONS status codes: not available, not applicable, confidential
 
 
-
-
 def city_codes(config: dict) -> dict[str, str]:
     """Leeds first, then the seven other core cities: code -> name."""
     return {config["home"]["code"]: config["home"]["name"], **config["core_cities"]}

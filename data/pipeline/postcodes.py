@@ -8,37 +8,16 @@ reads only the store.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from data.catalogue import load_dataclass
+from data.catalogue import PostcodeConfig, load_postcode_config
 from data.errors import DataError
-from data.paths import CATALOGUE_DIR
 
-CONFIG_PATH = CATALOGUE_DIR / "postcodes.yaml"
 BNG = "EPSG:27700"
-
-
-@dataclass(frozen=True)
-class PostcodeConfig:
-    package: str
-    version: str
-    edition: str
-    publisher: str
-    licence: str
-    attribution: str
-    excluded_areas: list[str]
-    caveat: str
-
-
-@lru_cache(maxsize=2)
-def load_postcode_config(path: Path = CONFIG_PATH) -> PostcodeConfig:
-    return load_dataclass(path, PostcodeConfig)
 
 
 def read_package_postcodes(config: PostcodeConfig | None = None) -> pd.DataFrame:

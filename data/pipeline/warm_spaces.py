@@ -16,46 +16,25 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from data.catalogue import load_areas, load_dataclass, load_sources
+from data.catalogue import WarmSpacesConfig, load_areas, load_sources, load_warm_spaces_config
 from data.errors import DataError
-from data.paths import CATALOGUE_DIR, data_dir
+from data.paths import data_dir
 from data.safe_text import plain
 from data.pipeline.inputs import read_table
 from metrics.warm_spaces import nearest, parse_hours
 
-CONFIG_PATH = CATALOGUE_DIR / "warm_spaces.yaml"
 STORED_COLUMNS = ["space_id", "title", "address", "space_type", "hours_text", "opening_hours_osm", "hours_parsed",
                   "days_open", "weekly_hours", "website", "url_text", "accessibility", "description", "source",
                   "source_label", "snapshot_date", "ward24_code", "ward24_name", "lon", "lat", "row"]
 PLACED_COLUMNS = ["lsoa21_code", "easting", "northing"]
 BNG = "EPSG:27700"   # British National Grid: distances in metres
 REJECTED_COLUMNS = ["row", "title", "problem"]
-
-
-@dataclass(frozen=True)
-class Config:
-    columns: dict[str, str]
-    required: list[str]
-    sources: dict[str, str]
-    bounds: dict[str, float]
-    max_text: int
-    caveat: str
-    source: str
-    dedupe: dict
-    access: dict
-
-
-@lru_cache(maxsize=2)
-def load_config(path: Path = CONFIG_PATH) -> Config:
-    """The points file's columns, checks and caveat (data/warm_spaces.yaml)."""
-    return load_dataclass(path, Config)
 
 
 # ---------------------------------------------------------------- text
@@ -123,12 +102,12 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def clean_spaces(raw: pd.DataFrame, leeds_wards: dict[str, str], config: Config | None = None) -> Cleaned:
+def clean_spaces(raw: pd.DataFrame, leeds_wards: dict[str, str], config: WarmSpacesConfig | None = None) -> Cleaned:
     """Check every row and clean its text; rows that fail are returned in ``rejected`` with the reason.
 
     ``leeds_wards`` maps ward code -> name (the app's own wards): a space must be in one of them.
     """
-    config = config or load_config()
+    config = config or load_warm_spaces_config()
     box = config.bounds
     kept, rejected = [], []
     for index, record in enumerate(raw.to_dict("records"), start=1):
@@ -172,9 +151,9 @@ def _number(value: object) -> float | None:
     return number if pd.notna(number) and abs(number) != float("inf") else None
 
 
-def read_spaces_file(path: Path, config: Config | None = None) -> pd.DataFrame:
+def read_spaces_file(path: Path, config: WarmSpacesConfig | None = None) -> pd.DataFrame:
     """The raw file as text columns; a file that cannot be read or lacks a required column is a DataError."""
-    config = config or load_config()
+    config = config or load_warm_spaces_config()
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
@@ -214,12 +193,12 @@ def _normalised(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.casefold())
 
 
-def mark_duplicates(spaces: pd.DataFrame, config: Config | None = None) -> pd.DataFrame:
+def mark_duplicates(spaces: pd.DataFrame, config: WarmSpacesConfig | None = None) -> pd.DataFrame:
     """Add ``duplicate_of``: the id of the entry a listing repeats (None for a space counted in its own right).
 
     The rule and its parameters are in data/warm_spaces.yaml (dedupe); it needs easting/northing.
     """
-    rule = (config or load_config()).dedupe
+    rule = (config or load_warm_spaces_config()).dedupe
     common = set(rule["common_words"])
     keep = spaces[spaces["source"] == rule["keep"]]
     out = spaces.copy()

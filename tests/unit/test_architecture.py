@@ -67,14 +67,7 @@ def test_pages_and_components_reach_the_store_only_through_components_store():
                or m == "data.pipeline" or m.startswith("data.pipeline.")}
         if bad:
             offenders.append(f"{_rel(path)}: {sorted(bad)}")
-    # Known exceptions, to be emptied: the warm spaces page and map import their YAML loaders
-    # from the pipeline (move load_config to data/); the postcode box reads store rows and its config itself (give it a
-    # loader in components/store.py and move its config loader to data/).
-    assert sorted(offenders) == [
-        "app_pages/warm_spaces.py: ['data.pipeline.warm_spaces', 'data.pipeline.warm_spaces.load_config']",
-        "components/postcode_search.py: ['data.pipeline.postcodes', 'data.pipeline.postcodes.load_postcode_config', "
-        "'data.store', 'data.store.read_store_rows']",
-        "components/warm_spaces_map.py: ['data.pipeline.warm_spaces', 'data.pipeline.warm_spaces.load_config']"]
+    assert offenders == []
 
 
 def test_only_the_query_module_filters_the_long_table():
