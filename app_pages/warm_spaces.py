@@ -24,9 +24,21 @@ catalogue = store.sources()
 spaces = store.table("warm_spaces", stamp)
 rejected = store.table("warm_spaces_rejected", stamp)
 st.markdown("Where Leeds' warm and welcome spaces are, over a measure of need you choose. Search the list by "
-            "name, ward, type or the day a space is open; click a point, or pick a space below, for its details.")
+            "name, ward, type or the day a space is open; click a point, or pick a space below, for its details. "
+            "The link in your browser's address bar reopens exactly this view, filters and search.")
 st.info(config.caveat, icon=":material/info:")
-VIEWS = ["Map and list", "Where response is missing", "Demand and response"]
+VIEWS = {"map": "Map and list", "gaps": "Where response is missing", "dashboard": "Demand and response"}
+
+
+def known_only(state_key: str, options, what: str) -> None:
+    """Keep only the choices (from a link) that the widget offers, and say which were dropped."""
+    chosen = list(st.session_state.get(state_key) or [])
+    kept = [c for c in chosen if c in options]
+    if kept != chosen:
+        dropped = [c for c in chosen if c not in options]
+        st.info(f"Ignored {len(dropped)} {what}{'s' if len(dropped) > 1 else ''} from the link that this list does "
+                f"not have: {safe_text(', '.join(dropped[:3]), limit=60)}.", icon=":material/link_off:")
+        st.session_state[state_key] = kept
 
 
 def map_and_list() -> None:
@@ -42,9 +54,14 @@ def map_and_list() -> None:
                                      format_func=labels.get, key="ws_need")
         search_col, ward_col, type_col, day_col, time_col = st.columns([3, 2, 2, 2, 2])
         query = search_col.text_input("Search by name, address, type or ward", key="ws_query", max_chars=80)
-        wards = ward_col.multiselect("Wards", sorted(spaces["ward24_name"].unique()), key="ws_wards")
-        types = type_col.multiselect("Type of space", sorted(t for t in spaces["space_type"].dropna().unique() if t),
-                                     key="ws_types")
+        ward_names = dict(sorted(zip(spaces["ward24_code"], spaces["ward24_name"]), key=lambda kv: kv[1]))
+        known_only("ws_wards", ward_names, "ward code")
+        ward_codes = ward_col.multiselect("Wards", list(ward_names), key="ws_wards", format_func=ward_names.get,
+                                          max_selections=10)
+        wards = [ward_names[c] for c in ward_codes]
+        type_options = sorted(t for t in spaces["space_type"].dropna().unique() if t)
+        known_only("ws_types", type_options, "type of space")
+        types = type_col.multiselect("Type of space", type_options, key="ws_types", max_selections=6)
         days = day_col.multiselect("Open on", DAYS, format_func=DAY_NAMES.get, key="ws_days",
                                    help="By the parsed opening hours; spaces whose hours could not be parsed are left "
                                         "out when a day is chosen (their hours as given are in the list).")
@@ -207,5 +224,7 @@ def near_a_postcode() -> None:
 
 
 near_a_postcode()
-view = st.segmented_control("View", VIEWS, key="ws_view", default=VIEWS[0]) or VIEWS[0]
-{VIEWS[0]: map_and_list, VIEWS[1]: where_missing, VIEWS[2]: demand_and_response}[view]()
+if st.session_state.get("ws_view") not in VIEWS:
+    st.session_state["ws_view"] = "map"
+view = st.segmented_control("View", list(VIEWS), key="ws_view", format_func=VIEWS.get) or "map"
+{"map": map_and_list, "gaps": where_missing, "dashboard": demand_and_response}[view]()

@@ -11,9 +11,14 @@ import html
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import pydeck as pdk
 import streamlit as st
+
+from components import store
+from components.state import synced
+from metrics.warm_spaces import overlay_rows
 
 AREA_LAYER_ID = "areas"
 SELECTION_SENTINEL = "__bca_selection__"
@@ -37,9 +42,11 @@ class PreparedDeck:
     width = None
     mapbox_key = None
 
-    def __init__(self, spec: str, tooltip: dict):
+    def __init__(self, spec: str, tooltip: dict, template: str | None = None, selection: str = "[]"):
         self._spec = spec
         self._tooltip = tooltip
+        self.template = template        # the cached template and the selection filled into it (with_selection)
+        self.selection = selection
 
     def to_json(self) -> str:
         return self._spec
@@ -116,27 +123,128 @@ def _plain_rows(rows: list[dict]) -> list[dict]:
 
 def with_selection(template: str, selected_features: list[dict], tooltip_html: str) -> PreparedDeck:
     """The deck for this run: the cached template with the (small) selected-area outline filled in."""
-    spec = template.replace(json.dumps(SELECTION_SENTINEL), json.dumps(selected_features, separators=(",", ":")))
-    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE})
+    selection = json.dumps(selected_features, separators=(",", ":"))
+    spec = template.replace(json.dumps(SELECTION_SENTINEL), selection)
+    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE}, template, selection)
+
+
+# ---------- the warm spaces layer any choropleth can show (issue 18) ----------
+
+WARM_SPACES_KEY = "warm_spaces_layer"     # session key ("1" = shown), URL parameter "warm" (components/params.py)
+WARM_LAYER_ID = "warm-spaces"
+WARM_TOOLTIP = "<b>{tip_head}</b><br/>{tip_body}"
+POINT_FILL = [0, 191, 255, 235]          # cyan dot with a black ring: visible on every step of the ramps
+POINT_LINE = [0, 0, 0, 255]
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def points_layer(data: object) -> dict:
+    """The warm spaces as a deck.gl layer (JSON), the same style on every map and on the Warm spaces page."""
+    layer = pdk.Layer("ScatterplotLayer", id=WARM_LAYER_ID, data=data, pickable=True, stroked=True, filled=True,
+                      get_position="position", get_fill_color=POINT_FILL, get_line_color=POINT_LINE, get_radius=70,
+                      radius_min_pixels=5, radius_max_pixels=14, line_width_min_pixels=1.5, auto_highlight=True)
+    return json.loads(pdk.Deck(layers=[layer], map_provider=None).to_json())["layers"][0]
+
+
+def tooltip_text(template_html: str, row: dict) -> tuple[str, str]:
+    """What ``template_html`` shows for ``row``, as plain text: its first line and the others ("\n"-joined,
+    blank ones dropped). A deck has one tooltip for all its layers, so a map showing the points rewrites its
+    areas' tooltips into the two fields the points have too (values stay plain: Streamlit escapes them)."""
+    parts = _FIELD.split(template_html)
+    text = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            value = row.get(part)
+            text.append("" if value is None else str(value))
+        else:
+            part = re.sub(r"<br\s*/?>", "\n", part)
+            text.append(html.unescape(re.sub(r"<[^>]*>", "", part)))
+    lines = [line.strip() for line in "".join(text).split("\n")]
+    lines = [line for line in lines if line]
+    return (lines[0] if lines else ""), "\n".join(lines[1:])
+
+
+@lru_cache(maxsize=8)
+def cached_warm_spaces_template(template: str, tooltip_html: str, stamp: str) -> str:
+    """A map's template with the warm spaces on top, built once per view (the template string is the cached
+    one, so the lookup costs a hash already computed). Only drawn when the reader turns the layer on."""
+    spaces = store.table("warm_spaces", stamp)
+    return points_template(template, tooltip_html, overlay_rows(spaces[spaces["duplicate_of"].isna()]))
+
+
+def points_template(template: str, tooltip_html: str, rows: list[dict]) -> str:
+    """Pure: ``template`` with a points layer of ``rows`` on top, and every pickable layer's rows given the
+    two tooltip fields (``tip_head``, ``tip_body``) of ``WARM_TOOLTIP``, rendered from ``tooltip_html``."""
+    deck = json.loads(template)
+    for layer in deck["layers"]:
+        if layer.get("pickable") and isinstance(layer.get("data"), list):
+            for row in layer["data"]:
+                row["tip_head"], row["tip_body"] = tooltip_text(tooltip_html, row)
+    deck["layers"].append(points_layer(rows))
+    return json.dumps(deck, separators=(",", ":"))
+
+
+def with_warm_spaces(deck: PreparedDeck, stamp: str) -> PreparedDeck:
+    """The same deck (and selection) with the warm spaces layer and the shared two-field tooltip."""
+    template = cached_warm_spaces_template(deck.template, deck._tooltip["html"], stamp)
+    spec = template.replace(json.dumps(SELECTION_SENTINEL), deck.selection)
+    return PreparedDeck(spec, {"html": WARM_TOOLTIP, "style": TOOLTIP_STYLE}, template, deck.selection)
+
+
+def warm_spaces_toggle(key: str) -> bool:
+    """The reader's switch for the points; one choice for every map (and the link), one widget per map."""
+    widget_key = f"_w_warm_{key}"
+    st.session_state[widget_key] = st.session_state.get(WARM_SPACES_KEY) == "1"
+    return st.toggle("Show warm and welcome spaces", key=widget_key,
+                     on_change=synced(WARM_SPACES_KEY, widget_key, encode=lambda on: "1" if on else "0"),
+                     help="Leeds' warm and welcome spaces as cyan points (duplicates counted once); search them on "
+                          "the Warm spaces page.")
+
+
+def warm_spaces_credit() -> str:
+    """The layer's credit line: where the points come from, and that no licence is stated."""
+    return f"Cyan points: warm and welcome spaces. {store.sources().attribution_text('warm_spaces')}"
+
+
+def _ignoring_points(on_select: Callable[[], None], key: str) -> Callable[[], None]:
+    """An area map's click callback that leaves the selection alone when the click picked only a point."""
+    def callback() -> None:
+        if clicked_code(st.session_state.get(key)) is None and _picked(st.session_state.get(key), WARM_LAYER_ID):
+            return
+        on_select()
+    return callback
 
 
 def show_map(deck: pdk.Deck | PreparedDeck, key: str, alt: str, height: int = 560,
-             on_select: Callable[[], None] | None = None) -> str | None:
+             on_select: Callable[[], None] | None = None, warm_spaces: bool = True) -> str | None:
     """Draw the deck; returns the code of the area the user clicked, if any.
 
     ``on_select`` runs before the rerun (so it can set session state that widgets drawn later read).
+    A choropleth built by ``with_selection`` gets the warm spaces toggle under it (``warm_spaces=False`` to
+    leave it out); while the toggle is off the deck is drawn exactly as given, at no extra cost.
     """
-    event = st.pydeck_chart(deck, height=height, on_select=on_select or "rerun", selection_mode="single-object",
-                            key=key, alt=alt)
-    st.caption(MAP_CREDIT)
+    slot = st.container()
+    points = (warm_spaces and isinstance(deck, PreparedDeck) and deck.template is not None
+              and warm_spaces_toggle(key))
+    if points:
+        deck = with_warm_spaces(deck, store.built_at())
+        alt += " Warm and welcome spaces are drawn as cyan points; the Warm spaces page lists them."
+    with slot:
+        event = st.pydeck_chart(deck, height=height, selection_mode="single-object", key=key, alt=alt,
+                                on_select=_ignoring_points(on_select, key) if on_select else "rerun")
+    st.caption(MAP_CREDIT + (" " + warm_spaces_credit() if points else ""))
     return clicked_code(event)
 
 
-def clicked_code(event) -> str | None:
-    """The area code in a pydeck selection event or its session-state value (None when nothing is picked)."""
+def _picked(event, layer_id: str) -> list:
     selection = getattr(event, "selection", None) if event is not None else None
     if selection is None and isinstance(event, dict):
         selection = event.get("selection")
     objects = (selection or {}).get("objects", {}) or {}
-    picked = objects.get(AREA_LAYER_ID) or []
+    return objects.get(layer_id) or []
+
+
+def clicked_code(event) -> str | None:
+    """The area code in a pydeck selection event or its session-state value (None when nothing is picked)."""
+    picked = _picked(event, AREA_LAYER_ID)
     return picked[0].get("code") if picked else None

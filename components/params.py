@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from components.state import Param, choice, code_like, code_list, int_in
+from components.state import (Param, choice, choice_list, clock, clock_text, code_like, code_list, codes, int_in,
+                              search_text, words_list)
 from data.catalogue import load_areas
 from data.deck import CONFIG as DECK_CONFIG
 from data.deck import DeckError, decode_link
@@ -24,6 +25,18 @@ ONS_CODE = re.compile(r"[EWSNK]\d{8}")
 def _area_code(code: str) -> bool:
     """An ONS area code (LSOA, MSOA, ward, Leeds, England) or a Leeds community committee."""
     return bool(ONS_CODE.fullmatch(code)) or code in _committees()
+
+
+def _ward_code(code: str) -> bool:
+    return code.startswith("E05") and bool(ONS_CODE.fullmatch(code))
+
+
+def _joined(values: object) -> str:
+    return ",".join(values) if isinstance(values, (list, tuple)) else str(values)
+
+
+WARM_SPACES_VIEWS = ["map", "gaps", "dashboard"]
+WARM_SPACES_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 
 
 def _indicators() -> list[str]:
@@ -72,6 +85,18 @@ PARAMS: dict[str, Param] = {
     # Meeting deck (app_pages/deck.py, components/deck.py): the whole deck in one bounded value (data/deck.py)
     "deck": Param("deck", "", lambda raw: raw if deck_refusal(raw) is None else None,
                   max_length=DECK_CONFIG.max_link_chars, why=lambda raw: deck_refusal(raw) or ""),
+    # Warm spaces (issue 18): the layer on every map, and the Warm spaces page's own view, filters and search
+    "warm": Param("warm_spaces_layer", "0", choice(lambda: ["0", "1"])),
+    "ws_view": Param("ws_view", "map", choice(lambda: WARM_SPACES_VIEWS)),
+    "ws_level": Param("ws_level", "ward24", choice(lambda: ["ward24", "lsoa21"])),
+    "ws_need": Param("ws_need", "fuel_poverty", choice(_indicators)),
+    "ws_q": Param("ws_query", "", search_text(80)),
+    "ws_wards": Param("ws_wards", [], codes(_ward_code, most=10), encode=_joined),
+    "ws_types": Param("ws_types", [], words_list(most=6, longest=15), encode=_joined),
+    "ws_days": Param("ws_days", [], choice_list(lambda: WARM_SPACES_DAYS, most=7), encode=_joined),
+    "ws_at": Param("ws_at", None, clock, encode=clock_text),
+    "ws_space": Param("ws_space", None, code_like(lambda code: bool(re.fullmatch(r"ws\d{4,5}", code)))),
+    "ws_areas": Param("ws_dash_level", "ward24", choice(lambda: ["ward24", "committee"])),
 }
 
 SCENE_EXCLUDED = ("deck", "meeting", "meeting_step")

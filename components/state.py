@@ -6,7 +6,8 @@ the query string; unknown or malformed parameters are ignored with a short notic
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 import re
 
 import streamlit as st
@@ -29,6 +30,7 @@ class Param:
     parse: Callable[[str], object | None]
     max_length: int = MAX_VALUE_LENGTH
     why: Callable[[str], str] | None = None
+    encode: Callable[[object], str] = field(default=str)   # the value as the link writes it (parse's inverse)
 
 
 MAX_PARAMS = 60                 # more than the app has; a link with more is not one the app wrote
@@ -62,6 +64,64 @@ def code_list(known: Callable[[str], bool] = lambda code: True, most: int = 6) -
     """Up to ``most`` comma-separated area codes (empty allowed), each as :func:`code_like`."""
     one = code_like(known)
     return lambda raw: raw if raw == "" or (raw.count(",") < most and all(one(p) for p in raw.split(","))) else None
+
+
+def choice_list(options: Callable[[], list[str]], most: int) -> Callable[[str], list[str] | None]:
+    """Up to ``most`` comma-separated values, each from a known list, none twice (empty: none chosen)."""
+    def parse(raw: str) -> list[str] | None:
+        if raw == "":
+            return []
+        parts = raw.split(",")
+        known = options()
+        ok = len(parts) <= most and len(set(parts)) == len(parts) and all(p in known for p in parts)
+        return parts if ok else None
+    return parse
+
+
+def words_list(most: int, longest: int) -> Callable[[str], list[str] | None]:
+    """Up to ``most`` comma-separated labels (letters, digits, spaces and & ' / . ( ) -), each at most
+    ``longest`` characters: values the page then checks against its own options (e.g. types of a stored list)."""
+    label = re.compile(rf"[A-Za-z0-9 &'/.()\-]{{1,{longest}}}")
+    def parse(raw: str) -> list[str] | None:
+        if raw == "":
+            return []
+        parts = raw.split(",")
+        ok = len(parts) <= most and len(set(parts)) == len(parts) and all(label.fullmatch(p) for p in parts)
+        return parts if ok else None
+    return parse
+
+
+def codes(known: Callable[[str], bool], most: int) -> Callable[[str], list[str] | None]:
+    """Up to ``most`` comma-separated codes (as :func:`code_like`), none twice, as a list."""
+    one = code_like(known)
+    def parse(raw: str) -> list[str] | None:
+        if raw == "":
+            return []
+        parts = raw.split(",")
+        return parts if len(parts) <= most and len(set(parts)) == len(parts) and all(one(p) for p in parts) else None
+    return parse
+
+
+_TEXT = re.compile(r"[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]*")
+
+
+def search_text(longest: int) -> Callable[[str], str | None]:
+    """Search words as typed: at most ``longest`` characters, no control, bidi or invisible characters (a
+    link must not hide text from its reader); shown only inside a text box, never as Markdown."""
+    return lambda raw: raw if len(raw) <= longest and _TEXT.fullmatch(raw) else None
+
+
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def clock(raw: str) -> time | None:
+    """A time of day written HH:MM (24-hour, ASCII digits)."""
+    match = _CLOCK.fullmatch(raw)
+    return time(int(match[1]), int(match[2])) if match else None
+
+
+def clock_text(value: object) -> str:
+    return value.strftime("%H:%M") if isinstance(value, time) else str(value)
 
 
 def parse_params(raw: Mapping[str, str], params: Mapping[str, Param]) -> tuple[dict, list[str]]:
@@ -167,8 +227,10 @@ def write_url(params: Mapping[str, Param]) -> None:
     wanted = {}
     for name, param in params.items():
         value = st.session_state.get(param.key, param.default)
-        if value != param.default and value is not None and param.parse(str(value)) is not None:
-            wanted[name] = str(value)
+        if value != param.default and value is not None:
+            text = param.encode(value)
+            if len(text) <= param.max_length and param.parse(text) is not None:
+                wanted[name] = text
     current = {name: str(value) for name, value in st.query_params.items()}
     if current != wanted:
         st.query_params.from_dict(wanted)

@@ -10,22 +10,19 @@ import json
 from dataclasses import dataclass
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from components import store
 from components.indicator_map import cached_map_payload
 from components.legend import legend_markup
-from components.map import MAP_CREDIT, deck_template, with_selection
+from components.map import MAP_CREDIT, WARM_LAYER_ID, deck_template, points_layer, with_selection
 from data.catalogue import load_warm_spaces_config
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
 from metrics.warm_spaces import band_labels, distance_band, point_rows
 
-POINTS_LAYER_ID = "warm-spaces"
+POINTS_LAYER_ID = WARM_LAYER_ID
 POINTS_SENTINEL = "__bca_warm_spaces__"
-POINT_FILL = [0, 191, 255, 235]          # cyan dot with a black ring: visible on every step of the ramps
-POINT_LINE = [0, 0, 0, 255]
 TOOLTIP = "<b>{name}</b><br/>{value_text}<br/>{context_text}<br/>{decile_text}"
 
 @dataclass(frozen=True)
@@ -46,12 +43,7 @@ def cached_need_layer(*, indicator_id: str, level: str, period: str, scheme: str
 def with_points_layer(template: str) -> str:
     """A deck template with the (empty) warm spaces layer added on top, its data left as a placeholder."""
     deck = json.loads(template)
-    layer = pdk.Layer("ScatterplotLayer", id=POINTS_LAYER_ID, data=POINTS_SENTINEL, pickable=True, stroked=True,
-                      filled=True, get_position="position", get_fill_color=POINT_FILL, get_line_color=POINT_LINE,
-                      get_radius=70, radius_min_pixels=5, radius_max_pixels=14, line_width_min_pixels=1.5,
-                      auto_highlight=True)
-    layer_json = json.loads(pdk.Deck(layers=[layer], map_provider=None).to_json())["layers"][0]
-    deck["layers"].append(layer_json)
+    deck["layers"].append(points_layer(POINTS_SENTINEL))
     return json.dumps(deck, separators=(",", ":"))
 
 

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from data.safe_text import safe_text
+
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 DAY_NAMES = dict(zip(DAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
 SEARCHED = ["title", "address", "space_type", "ward24_name"]
@@ -139,6 +141,24 @@ def point_rows(spaces: pd.DataFrame) -> list[dict]:
              "value_text": f"{k} · {h}", "context_text": f"Ward: {w}", "decile_text": ""}
             for sid, x, y, name, k, h, w in zip(spaces["space_id"], spaces["lon"], spaces["lat"], text(spaces["title"]),
                                                 text(kind), text(hours), text(spaces["ward24_name"]))]
+
+
+def overlay_rows(spaces: pd.DataFrame) -> list[dict]:
+    """One record per space for the warm-spaces layer any choropleth can show: a position and the two tooltip
+    fields that layer's tooltip reads (a title, and type, hours and ward on separate lines). Text goes through
+    data.safe_text for the deck (plain and shortened: Streamlit escapes tooltip values itself)."""
+    def text(series: pd.Series) -> list[str]:
+        return [str(v) for v in series.fillna("")]
+
+    rows = []
+    for sid, x, y, name, kind, hours, ward in zip(spaces["space_id"], spaces["lon"], spaces["lat"],
+                                                  text(spaces["title"]), text(spaces["space_type"]),
+                                                  text(spaces["hours_text"]), text(spaces["ward24_name"])):
+        body = [f"Warm space: {safe_text(kind or 'warm or welcome space', 'deck', 60)}",
+                f"Hours: {safe_text(hours or 'not given', 'deck', 120)}", f"Ward: {safe_text(ward, 'deck', 60)}"]
+        rows.append({"space_id": str(sid), "position": [round(float(x), 5), round(float(y), 5)],
+                     "tip_head": safe_text(name, "deck", 80), "tip_body": "\n".join(body)})
+    return rows
 
 
 def nearest(x: np.ndarray, y: np.ndarray, target_x: np.ndarray, target_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -31,3 +31,34 @@ def test_every_page_opens_with_plain_notices_for_a_hostile_link(processed_store)
         assert not LIVE.search(everything), page
     assert at.session_state["classes"] == 5 and at.session_state["meeting_step"] == 0
     assert at.session_state["benchmark"] == "england"
+
+
+WARM_HOSTILE = {"ws_q": "\u202etxt.exe [x](//ev.il)", "ws_at": "25:00", "ws_days": "Mo,Mo", "ws_view": "../etc",
+                "ws_wards": "E05011384,<b>", "ws_types": "Church,=cmd()", "ws_space": "ws1;drop",
+                "ws_level": "lad", "ws_need": "x" * 101, "warm": "yes"}
+
+
+def test_the_warm_spaces_page_ignores_each_hostile_parameter_with_a_plain_notice(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(WARM_HOSTILE)
+    at.run()
+    at.switch_page("app_pages/warm_spaces.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = " ".join(html.unescape(re.sub(r"\\(.)", r"\1", i.value)) for i in at.info)
+    assert notices.count("Ignored link parameter") == 5 and "more link parameters that were not valid" in notices
+    everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(i.value for i in at.info)
+    assert not LIVE.search(everything) and "\u202e" not in everything
+    state = at.session_state
+    assert (state["ws_query"], state["ws_at"], state["ws_days"], state["ws_wards"], state["ws_types"]) == ("", None, [], [], [])
+    assert (state["ws_view"], state["ws_level"], state["warm_spaces_layer"]) == ("map", "ward24", "0")
+
+
+def test_a_link_known_in_form_but_not_in_the_list_is_trimmed_with_a_notice(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"ws_wards": "E05011384,E05999999", "ws_types": "Library,Nowhere"})
+    at.run()
+    at.switch_page("app_pages/warm_spaces.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="ws_wards").value == ["E05011384"] and at.multiselect(key="ws_types").value == ["Library"]
+    notices = " ".join(i.value for i in at.info)
+    assert "Ignored 1 ward code" in notices and "Ignored 1 type of space" in notices

@@ -1,7 +1,11 @@
 """The Warm spaces page (AppTest): map and list, search and filters, safe details, credits."""
 from datetime import time
 
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.paths import REPO_ROOT
 
 PAGE = "app_pages/warm_spaces.py"
 
@@ -66,7 +70,7 @@ def test_neighbourhood_level_and_another_need_measure(page):
 
 
 def test_where_response_is_missing_maps_and_lists_every_lsoa(page):
-    page.button_group(key="ws_view").set_value("Where response is missing").run()
+    page.button_group(key="ws_view").set_value("gaps").run()
     assert not page.exception, [e.value for e in page.exception]
     assert "not walking or travel distances" in page.warning[0].value
     summary, gaps = page.dataframe[0].value, page.dataframe[1].value
@@ -80,7 +84,7 @@ def test_where_response_is_missing_maps_and_lists_every_lsoa(page):
 
 
 def test_demand_and_response_per_ward_and_committee_with_sources_and_periods(page):
-    page.button_group(key="ws_view").set_value("Demand and response").run()
+    page.button_group(key="ws_view").set_value("dashboard").run()
     assert not page.exception, [e.value for e in page.exception]
     wards = page.dataframe[0].value
     assert len(wards) == 33 and wards["Warm spaces"].sum() == 212
@@ -96,7 +100,61 @@ def test_demand_and_response_per_ward_and_committee_with_sources_and_periods(pag
 
 
 def test_each_committee_gets_a_one_line_reading(page):
-    page.button_group(key="ws_view").set_value("Demand and response").run()
+    page.button_group(key="ws_view").set_value("dashboard").run()
     page.radio(key="ws_dash_level").set_value("committee").run()
     text = " ".join(m.value for m in page.markdown)
     assert text.count("highest of 10") == 10 and "Inner East\\: " in text
+
+
+
+def _reopen(link: dict):
+    fresh = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    fresh.query_params.update(link)
+    fresh.run()
+    fresh.switch_page(PAGE).run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert all("Ignored" not in i.value for i in fresh.info)
+    return fresh
+
+
+def _link(at) -> dict:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in dict(at.query_params).items()}
+
+
+
+def test_a_link_reopens_exactly_the_same_view_filters_search_and_space(page, processed_store):
+    """Every widget of the map view goes into the address bar; a new session opening that link shows the
+    same widgets, the same spaces and the same space's details."""
+    page.radio(key="ws_level").set_value("lsoa21").run()
+    page.selectbox(key="ws_need").set_value("imd_imd_score").run()
+    page.text_input(key="ws_query").set_value("church").run()
+    page.multiselect(key="ws_days").set_value(["Su"]).run()
+    page.time_input(key="ws_at").set_value(time(11, 0)).run()
+    stored = pd.read_parquet(processed_store / "warm_spaces.parquet")
+    code = dict(zip(stored["ward24_name"], stored["ward24_code"]))[_list(page).iloc[0]["Ward"]]
+    page.multiselect(key="ws_wards").set_value([code]).run()
+    space = page.selectbox(key="ws_space").options[0]
+    page.selectbox(key="ws_space").select(space).run()
+    listed = _list(page)
+    details = [m.value for m in page.markdown if m.value.startswith("**")]
+    before = next(c.value for c in page.caption if " of 226 spaces" in c.value)
+    link = _link(page)
+    assert {"ws_level": "lsoa21", "ws_need": "imd_imd_score", "ws_q": "church", "ws_days": "Su", "ws_at": "11:00",
+            "ws_wards": code}.items() <= link.items() and link["ws_space"].startswith("ws")
+    fresh = _reopen(link)
+    assert fresh.radio(key="ws_level").value == "lsoa21" and fresh.selectbox(key="ws_need").value == "imd_imd_score"
+    assert fresh.text_input(key="ws_query").value == "church" and fresh.multiselect(key="ws_days").value == ["Su"]
+    assert fresh.time_input(key="ws_at").value == time(11, 0) and fresh.multiselect(key="ws_wards").value == [code]
+    assert next(c.value for c in fresh.caption if " of 226 spaces" in c.value) == before
+    assert _list(fresh).equals(listed)
+    assert [m.value for m in fresh.markdown if m.value.startswith("**")] == details and details
+
+
+def test_a_link_reopens_the_dashboard_by_committee(page):
+    page.button_group(key="ws_view").set_value("dashboard").run()
+    page.radio(key="ws_dash_level").set_value("committee").run()
+    link = _link(page)
+    assert link["ws_view"] == "dashboard" and link["ws_areas"] == "committee"
+    fresh = _reopen(link)
+    assert fresh.radio(key="ws_dash_level").value == "committee"
+    assert len(fresh.dataframe[0].value) == 10
