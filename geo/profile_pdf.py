@@ -386,9 +386,9 @@ def committee_pack_pdf(pack: CommitteePack, unicode: bool | None = None) -> byte
     pdf.ln(1.5)
     pdf.font(10.5, bold=True)
     pdf.cell(0, 5.5, pdf.t("Its wards against Leeds"), new_x="LMARGIN", new_y="NEXT")
-    pdf.font(8.3)
+    pdf.font(8)
     for sentence in pack.sentences:
-        pdf.multi_cell(0, 3.9, pdf.t(f"• {sentence}" if pdf.unicode else f"- {sentence}"), align="L",
+        pdf.multi_cell(0, 3.7, pdf.t(f"• {sentence}" if pdf.unicode else f"- {sentence}"), align="L",
                        new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
     _pack_table(pdf, pack)
@@ -396,9 +396,9 @@ def committee_pack_pdf(pack: CommitteePack, unicode: bool | None = None) -> byte
         pdf.ln(1.5)
         pdf.font(10.5, bold=True)
         pdf.cell(0, 5.5, pdf.t(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.font(8.3)
+        pdf.font(8)
         for line in lines:
-            pdf.multi_cell(0, 3.9, pdf.t(f"• {line}" if pdf.unicode else f"- {line}"), align="L",
+            pdf.multi_cell(0, 3.7, pdf.t(f"• {line}" if pdf.unicode else f"- {line}"), align="L",
                            new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
     pdf.font(6, colour=MUTED)

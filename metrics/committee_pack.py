@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo.profile_pdf import CommitteePack, PackCell
 from metrics import committee as cm
+from metrics.profile import key_indicator_ids
 from metrics.profile_document import profile_document
 
 WORDS = {cm.WORSE: "worse", cm.BETTER: "better", cm.SIMILAR_WORDS: "similar", cm.HIGHER: "higher", cm.LOWER: "lower"}
@@ -75,7 +76,7 @@ def committee_pack(values: pd.DataFrame, registry, sources, layers: dict[str, gp
 
     used = list(dict.fromkeys(list(ward_rows["source_id"]) + [s for r in changes.itertuples() for s in r.sources]
                               + ["warm_spaces", "population_census2021"]
-                              + [s for doc in ward_docs for s in _doc_sources(doc, sources)]))
+                              + _card_sources(registry)))
     used = [s for s in used if s in sources.sources]
     lines = ["Sources: " + " ".join(f"{sources.sources[s].publisher}: {sources.sources[s].dataset} "
                                     f"({sources.sources[s].period})." for s in used)]
@@ -90,7 +91,8 @@ def committee_pack(values: pd.DataFrame, registry, sources, layers: dict[str, gp
         footer=pack_footer(sources, used, name, date))
 
 
-def _doc_sources(doc, sources) -> list[str]:
-    """Source ids named in a ward page's source lines (by their dataset text)."""
-    text = " ".join(doc.sources)
-    return [s for s, src in sources.sources.items() if f"{src.publisher}: {src.dataset} ({src.period})" in text]
+def _card_sources(registry) -> list[str]:
+    """Sources of the headline cards printed on each ward page (the profile's cards: metrics.profile.headline_figures)."""
+    ids = ["population", "imd_imd_score", "imd_imd_pct_most_deprived", "spi_index", "life_expectancy_female",
+           "life_expectancy_male", *key_indicator_ids(registry)]
+    return [registry.get(i).latest.source for i in dict.fromkeys(ids) if i in registry.ids]
