@@ -1,124 +1,155 @@
-"""Pillars and intersections: proxy KPI sets, pillar composites, where weak pillars meet, bivariate map.
+"""Pillars and intersections, one view at a time (issue 19: the page was ~6,600 px; each view now fits two screens).
 
-Each numbered section is an st.fragment, as the explorer's body: a widget reruns its own section only
-(the page's cost was a full run per click). A fragment run skips app.py, so each keeps and writes its
-own URL keys itself."""
+Every view shows its answer first: a headline sentence computed from the data (metrics.captions), then the map
+or chart, then the table; method, caveats and full sources one click away under one merged source line. Only
+the chosen view (URL parameter ``pillar_view``) is computed and drawn. Each view is an st.fragment, as before: a
+widget reruns its own view only; a fragment run skips app.py, so each keeps and writes its own URL keys."""
 import streamlit as st
 
 from components import pillars as view
 from components import store, trend_view
-from components.params import PARAMS
+from components.footer import sources_and_method
+from components.params import PARAMS, PILLAR_VIEWS
 from components.state import keep_url_state, write_url
 from data.registry import PILLARS
 from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar
 
+DOMAIN_DEFAULTS = ["Health", "Income", "Living environment"]
+
 st.title("The three pillars and where they meet")
-st.markdown("Leeds' Best City Ambition says the biggest problems sit where **Health and Wellbeing**, **Inclusive "
-            "Growth** and **Zero Carbon** overlap. This page finds those places. The KPIs are **proxies** chosen "
-            "from open data, standing in for the council's own Best City KPIs.")
 level, level_note = view.pillar_level(st.session_state["level"])
 if level_note:
     st.info(level_note)
 committee = st.session_state["committee"]
 committees = {c.code: c.name for c in store.area_catalogue().community_committees.committees}
+chosen = st.segmented_control("Show", list(PILLAR_VIEWS), format_func=PILLAR_VIEWS.get, key="pillar_view",
+                              required=True)
+for i, domain in enumerate(DOMAIN_DEFAULTS):      # the domain choices survive a visit to another view
+    key = f"pillar_domain_{i}"
+    st.session_state[key] = st.session_state.get(key, domain)
+
+
+def _thresholds() -> tuple[str, ...]:
+    return tuple(st.session_state[view.THRESHOLD_KEYS[p]] for p in PILLARS)
 
 
 @st.fragment
-def kpis() -> None:
-    """Section 1 (a fragment: its pillar picker reruns only this section; URL kept and written here)."""
-    keep_url_state(PARAMS, keys=("pillar_kpi_pillar",))
-    st.header("1. The KPIs of each pillar")
-    pillar = st.segmented_control("Pillar", list(PILLARS), key="pillar_kpi_pillar", required=True)
-    view.kpi_set(pillar, level)
-    with st.expander(f"{pillar}: KPIs with their history (Leeds, England, Yorkshire and The Humber)", expanded=True):
-        trend_view.pillar_history(pillar, store.built_at())
-    view.small_multiples(pillar, level, committee)
-    st.subheader(f"{pillar} composite")
-    view.composite_map(pillar, level, committee)
-    write_url(PARAMS)
-
-
-kpis()
-
-
-@st.fragment
-def intersections() -> None:
-    """Section 2 (a fragment: thresholds and the combination rerun only this section)."""
+def meet() -> None:
+    """Where the pillars meet: headline, map with its legend and counts, the list of areas; thresholds one click away."""
     keep_url_state(PARAMS, keys=("pillar_basis", *view.THRESHOLD_KEYS.values(), "pillar_combo"))
-    st.header("2. Where the pillars meet")
-    st.markdown("Choose when an area counts as **weak** on each pillar. Every area then falls in exactly one of eight "
-                "groups: weak on none, on one pillar, on a pair, or on all three.")
-    basis = st.radio("Judge each pillar by", list(BASES), format_func=BASES.get, key="pillar_basis", horizontal=True)
-    columns = st.columns(3)
-    for column, name in zip(columns, PILLARS):
-        column.selectbox(f"{name}: weak means", list(THRESHOLDS), key=view.THRESHOLD_KEYS[name],
-                         format_func=lambda t: THRESHOLDS[t][0])
-    thresholds = tuple(st.session_state[view.THRESHOLD_KEYS[p]] for p in PILLARS)
+    basis, thresholds = st.session_state["pillar_basis"], _thresholds()
     scores, result = view.intersection_result(level, basis, thresholds)
-    st.markdown(view.threshold_note(scores, thresholds, basis))
-    view.all_three_callout(result, level)
-    selected = st.selectbox("Show the areas weak on", view.category_options(), key="pillar_combo",
-                            help="These areas are outlined in black and white on the map and listed below it.")
+    st.subheader(view.all_three_headline(result, level))
+    pick, weak = st.columns([2, 3], vertical_alignment="bottom")
+    selected = pick.selectbox("Show the areas weak on", view.category_options(), key="pillar_combo",
+                              help="These areas are outlined in black and white on the map and listed below it.")
+    with weak.expander(view.threshold_summary(thresholds)):
+        st.radio("Judge each pillar by", list(BASES), format_func=BASES.get, key="pillar_basis", horizontal=True)
+        for column, name in zip(st.columns(3), PILLARS):
+            column.selectbox(f"{name}: weak means", list(THRESHOLDS), key=view.THRESHOLD_KEYS[name],
+                             format_func=lambda t: THRESHOLDS[t][0])
     map_column, count_column = st.columns([3, 2])
     with map_column:
         view.intersection_map(level, basis, thresholds, committee, selected)
     with count_column:
-        st.markdown("**Areas and residents in each group** (all of Leeds)")
-        view.category_counts(result, level)
-    view.upset_chart(level, basis, thresholds)
+        view.category_legend(result)
     areas = view.with_user_data(view.area_list(level, basis, thresholds, committee, selected), selected, level)
     view.show_area_list(areas, selected, level, committees.get(committee), key="pillar_list_download")
+    chart_column, all_three_column = st.columns(2)
+    with chart_column.expander("All eight groups: chart and table"):
+        view.upset_chart(level, basis, thresholds)
+        st.markdown("**Areas and residents in each group** (all of Leeds)")
+        view.category_counts(result, level)
     if selected != "All three":
-        with st.expander("Areas weak on all three pillars", expanded=False):
+        with all_three_column.expander("Areas weak on all three pillars", expanded=False):
             view.show_area_list(view.area_list(level, basis, thresholds, committee, "All three"), "All three", level,
                                 committees.get(committee), key="pillar_all_three_download")
+    sources_and_method(view.intersection_sources(level, basis), [
+        "Every area falls in exactly one of eight groups: weak on none, on one pillar, on a pair, or on all three.",
+        view.threshold_note(scores, thresholds, basis), view.missing_note(result, level)])
     write_url(PARAMS)
 
 
-intersections()
+def _pillar_picker() -> str:
+    keep_url_state(PARAMS, keys=("pillar_kpi_pillar",))
+    return st.segmented_control("Pillar", list(PILLARS), key="pillar_kpi_pillar", required=True)
+
+
+@st.fragment
+def pillar_map() -> None:
+    """One pillar's composite: headline, map, the numbers behind it."""
+    pillar = _pillar_picker()
+    st.subheader(view.composite_headline(pillar, level, committee))
+    view.composite_map(pillar, level, committee)
+    sources_and_method(view.kpi_sources(pillar, level), view.composite_method(pillar, level))
+    write_url(PARAMS)
+
+
+@st.fragment
+def kpis() -> None:
+    """One pillar's KPIs: headline (Leeds against England), one small chart per KPI, the KPI table; history a click away."""
+    pillar = _pillar_picker()
+    kpi_set = view.kpi_set(pillar, level)
+    st.subheader(kpi_set.headline)
+    view.small_multiples(pillar, level, committee)
+    view.kpi_table(kpi_set)
+    with st.expander(f"{pillar}: KPIs with their history (Leeds, England, Yorkshire and The Humber)"):
+        trend_view.pillar_history(pillar, store.built_at())
+    sources_and_method(kpi_set.sources, [f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}",
+                                         *kpi_set.notes])
+    write_url(PARAMS)
 
 
 @st.fragment
 def domains() -> None:
-    """Section 3 (a fragment)."""
+    """Where deprivation domains meet (national deciles, LSOAs)."""
     keep_url_state(PARAMS, keys=("pillar_imd_decile",))
-    st.header("3. Where deprivation domains meet")
-    domain_columns = st.columns(4)
-    domains = [domain_columns[i].selectbox(f"Domain {i + 1}", list(IMD_DOMAINS), index=list(IMD_DOMAINS).index(d),
-                                           key=f"pillar_domain_{i}")
-               for i, d in enumerate(["Health", "Income", "Living environment"])]
-    max_decile = domain_columns[3].selectbox("In England's most deprived", [1, 2, 3], key="pillar_imd_decile",
-                                             format_func=lambda d: f"{d * 10}%")
-    if len(set(domains)) < 3:
-        st.warning("Choose three different domains.")
+    chosen_domains = [st.session_state[f"pillar_domain_{i}"] for i in range(3)]
+    max_decile = st.session_state["pillar_imd_decile"]
+    distinct = len(set(chosen_domains)) == 3
+    if distinct:
+        st.subheader(view.domain_headline(chosen_domains, max_decile))
+    columns = st.columns(4)
+    for i in range(3):
+        columns[i].selectbox(f"Domain {i + 1}", list(IMD_DOMAINS), key=f"pillar_domain_{i}")
+    columns[3].selectbox("In England's most deprived", [1, 2, 3], key="pillar_imd_decile",
+                         format_func=lambda d: f"{d * 10}%")
+    if distinct:
+        view.domain_intersections(chosen_domains, max_decile)
     else:
-        view.domain_intersections(domains, max_decile)
+        st.warning("Choose three different domains.")
+    sources_and_method(view.DOMAIN_SOURCES, view.DOMAIN_METHOD)
     write_url(PARAMS)
 
 
-domains()
-
-
 @st.fragment
-def bivariate() -> None:
-    """Section 4 (a fragment)."""
+def two_measures() -> None:
+    """Two measures on one map (bivariate): headline, map with its square legend; correlation and method a click away."""
     keep_url_state(PARAMS, keys=("bivar_x", "bivar_y"))
-    st.header("4. Two measures on one map")
     options = view.bivariate_options(level)
     for key, default in (("bivar_x", "imd_income_score"), ("bivar_y", "fuel_poverty")):
         if st.session_state.get(key) not in options:
             st.session_state[key] = default
+    x_id, y_id = st.session_state["bivar_x"], st.session_state["bivar_y"]
+    bv = view.bivariate_view(x_id, y_id, level, committee) if x_id != y_id else None
+    if bv is not None:
+        st.subheader(bv.headline)
     labels = view.bivariate_labels(options)
     x_column, y_column = st.columns(2)
-    x_id = x_column.selectbox("Across (red)", options, key="bivar_x", format_func=labels.get)
-    y_id = y_column.selectbox("Up (blue)", options, key="bivar_y", format_func=labels.get)
-    if x_id == y_id:
+    x_column.selectbox("Across (red)", options, key="bivar_x", format_func=labels.get)
+    y_column.selectbox("Up (blue)", options, key="bivar_y", format_func=labels.get)
+    if bv is None:
         st.warning("Choose two different measures.")
     else:
-        view.bivariate_map(x_id, y_id, level, committee)
+        view.bivariate_map(bv, level)
+        sources_and_method(bv.sources, bv.method)
     write_url(PARAMS)
 
 
-bivariate()
+{"meet": meet, "map": pillar_map, "kpis": kpis, "domains": domains, "two": two_measures}[chosen]()
 
-st.caption(f"Pillars: {', '.join(short_pillar(p) for p in PILLARS)} are short names for the three pillars.")
+with st.expander("About this page: the three pillars and their proxy KPIs"):
+    st.markdown("Leeds' Best City Ambition says the biggest problems sit where **Health and Wellbeing**, **Inclusive "
+                "Growth** and **Zero Carbon** overlap. This page finds those places. The KPIs are **proxies** chosen "
+                "from open data, standing in for the council's own Best City KPIs.")
+    st.caption(f"Pillars: {', '.join(short_pillar(p) for p in PILLARS)} are short names for the three pillars.")

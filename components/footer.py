@@ -1,6 +1,8 @@
 """Footer with the attributions the Open Government Licence asks for, generated from sources.yaml."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from components.store import sources
@@ -31,3 +33,30 @@ def source_line(source_id: str, period: str) -> str:
     conversion = catalogue.conversion(source_id)
     when = f"{period}, {conversion.label}" if conversion else period
     return f"Source: {source.publisher}, {source.dataset} ({when}). {catalogue.attribution_text(source_id)}"
+
+
+def merged_source_line(pairs) -> str:
+    """One 'Sources:' line for a section (issue 19: one merged line instead of a paragraph per source): each
+    publisher once with its datasets (their parenthesised details left to the full lines) and periods, then each
+    distinct attribution text once."""
+    catalogue = sources()
+    by_publisher: dict[str, list[str]] = {}
+    for source_id, period in dict.fromkeys((str(s), str(p)) for s, p in pairs):
+        source = catalogue.sources[source_id]
+        dataset = re.sub(r"\s*\([^)]*\)", "", source.dataset).strip()
+        by_publisher.setdefault(source.publisher, []).append(f"{dataset} ({period})")
+    attributions = dict.fromkeys(catalogue.attribution_text(s) for s, _ in pairs)
+    return ("Sources: " + "; ".join(f"{publisher}: {', '.join(dict.fromkeys(items))}"
+                                    for publisher, items in by_publisher.items()) + ". " + " ".join(attributions))
+
+
+def sources_and_method(pairs, method: list[str] | tuple[str, ...] = (), label: str = "Method, caveats and full sources") -> None:
+    """A section's foot: the merged source line, and the method, caveats and full source lines one click away."""
+    pairs = list(dict.fromkeys(pairs))
+    if pairs:
+        st.caption(merged_source_line(pairs))
+    with st.expander(label):
+        for paragraph in filter(None, method):
+            st.markdown(paragraph)
+        for source, period in pairs:
+            st.caption(source_line(source, period))

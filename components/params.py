@@ -13,6 +13,9 @@ from data.registry import PILLARS, load_registry
 from metrics.intersections import intersection_categories
 
 MAP_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
+# The Pillars page's views (issue 19: one view at a time, each within two screens), id -> label
+PILLAR_VIEWS = {"meet": "Where the pillars meet", "map": "One pillar on a map", "kpis": "A pillar's KPIs",
+                "domains": "Deprivation domains together", "two": "Two measures on one map"}
 
 
 def _committees() -> list[str]:
@@ -63,6 +66,7 @@ PARAMS: dict[str, Param] = {
     "spi_measure": Param("spi_measure", "spi_index", choice(lambda: [i for i in _indicators() if i.startswith("spi_")])),
     "spi_weighting": Param("spi_weighting", "pca", choice(lambda: ["pca", "equal"])),
     # Pillars page (app_pages/pillars.py): KPI pillar, weak-pillar thresholds, basis, combination, bivariate pair
+    "pillar_view": Param("pillar_view", "meet", choice(lambda: list(PILLAR_VIEWS))),
     "pillar": Param("pillar_kpi_pillar", "Health and Wellbeing", choice(lambda: list(PILLARS))),
     "thr_health": Param("pillar_thr_health", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),
     "thr_growth": Param("pillar_thr_growth", "worst20", choice(lambda: ["worst10", "worst20", "worst25", "leeds"])),

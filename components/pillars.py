@@ -15,17 +15,20 @@ import pyarrow as pa
 import streamlit as st
 
 from components import benchmark, store
+from components import legend as legend_view
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
-from components.indicator_map import indicator_map, map_view
+from components.indicator_map import cached_map_payload, committee_name, indicator_map, map_view
 from components.map import deck_template, show_map, with_selection
 from components.user_upload_view import current_indicator
 from data.registry import PILLARS
 from data.safe_text import safe_text
 from data.user_upload import LEVEL_LABELS
-from geo.choropleth import dimmed_outside
+from data.words import count
+from geo.choropleth import dimmed_outside, within_committee
 from geo.features import features, representative_points
 from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
+from metrics import captions
 from metrics import pillars as pv
 from metrics.intersections import ALL_THREE, intersection_categories
 from metrics.user_upload import overlap_sentence, worst_share_flags, worst_word
@@ -45,6 +48,11 @@ def pillar_level(level: str) -> tuple[str, str | None]:
         return level, None
     return "ward24", ("Pillar composites are computed for neighbourhoods (LSOAs), MSOAs and wards, not for community "
                       "committees, so this page shows wards.")
+
+
+def level_nouns(level: str) -> tuple[str, str]:
+    """Plain nouns for a level in headline sentences: LSOAs are 'neighbourhoods' to a reader."""
+    return {"lsoa21": ("neighbourhood", "neighbourhoods"), "msoa": ("MSOA", "MSOAs"), "ward24": ("ward", "wards")}[level]
 
 
 def level_label(level: str, plural: bool = True) -> str:
@@ -71,24 +79,31 @@ def _population(level: str, stamp: str) -> pd.Series:
 # --- KPI sets, small multiples and composite -------------------------------------------------
 
 
-def kpi_set(pillar: str, level: str) -> None:
-    """The pillar's KPI table (rationale, Leeds vs England and the chosen benchmark group) and the KPIs left out at
-    this level."""
-    stamp = store.built_at()
-    table, notes, sources = _cached_kpi_set(pillar=pillar, level=level, stamp=stamp, choice=benchmark.current())
-    st.markdown(f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}")
-    st.dataframe(table, hide_index=True, width="stretch")
+@dataclass(frozen=True)
+class KpiSet:
+    """A pillar's KPI table at a level, with what the page says around it (shared, read-only)."""
+
+    table: pa.Table                      # converted to Arrow once
+    headline: str                        # metrics.captions.kpi_sentence
+    notes: list[str]                     # KPIs left out at this level
+    sources: list[tuple[str, str]]       # (source id, period) of each KPI
+
+
+def kpi_set(pillar: str, level: str) -> KpiSet:
+    return _cached_kpi_set(pillar=pillar, level=level, stamp=store.built_at(), choice=benchmark.current())
+
+
+def kpi_table(kpis: KpiSet) -> None:
+    """The pillar's KPI table (rationale, Leeds vs England and the chosen benchmark group)."""
+    st.dataframe(kpis.table, hide_index=True, width="stretch")
     if benchmark.current() != benchmark.ENGLAND:
-        st.caption(benchmark.note("lad", stamp))
-    for note in notes:
-        st.info(note)
-    for line in sources:
-        st.caption(line)
+        st.caption(benchmark.note("lad", store.built_at()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> tuple[pa.Table, list[str], list[str]]:
-    """The KPI table (as Arrow, converted once), the left-out notes and the source lines, per view and benchmark."""
+def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> KpiSet:
+    """The KPI table (as Arrow, converted once), its headline, the left-out notes and the sources, per view and
+    benchmark."""
     overview = pv.kpi_overview(store.values(stamp), store.registry(), pillar, level)
     table = overview.assign(
         KPI=overview["role"] + ": " + overview["label"],
@@ -100,8 +115,9 @@ def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> tupl
     table = benchmark.add_column(table, overview["indicator_id"], overview["period"], stamp, after="England", choice=choice)
     notes = [f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}"
              for row in overview[~overview["available"]].itertuples()]
-    sources = [source_line(source, period) for source, period in dict.fromkeys(zip(overview["source"], overview["period"]))]
-    return pa.Table.from_pandas(table, preserve_index=False), notes, sources
+    sources = list(dict.fromkeys(zip(overview["source"], overview["period"])))
+    return KpiSet(pa.Table.from_pandas(table, preserve_index=False), captions.kpi_sentence(overview, pillar), notes,
+                  sources)
 
 
 def small_multiples(pillar: str, level: str, committee: str) -> None:
@@ -110,14 +126,19 @@ def small_multiples(pillar: str, level: str, committee: str) -> None:
     if not specs:
         st.warning("None of this pillar's KPIs has values at this level.")
         return
-    st.markdown(f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark purple bars are "
-                "worse than the Leeds value, pink bars better. Solid line: Leeds; dashed line: England. Where values "
-                "sit close together (life expectancy), dots on a scale that does not start at zero show the differences.")
+    st.caption(small_multiples_key(level))
     for start in range(0, len(specs), 3):
         columns = st.columns(3)
         for column, spec in zip(columns, specs[start:start + 3]):
             with column:
                 show_spec(spec, width="stretch")
+
+
+def small_multiples_key(level: str) -> str:
+    """How to read the small multiples, in one line beside them."""
+    return (f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark purple: worse than the "
+            "Leeds value; pink: better. Solid line: Leeds; dashed line: England. Where values sit close together "
+            "(life expectancy), dots on a scale that does not start at zero show the differences.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -181,25 +202,49 @@ def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.
     return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=15, subtitle=subtitle), height=200)
 
 
+def composite_headline(pillar: str, level: str, committee: str) -> str:
+    """The composite map's headline: where the pillar is weakest and strongest (from the map's own cached table)."""
+    table = cached_map_payload(indicator_id=pv.composite_id(pillar), level=level, period=pv.COMPOSITE_PERIOD,
+                               scheme="quantiles", k=5, committee=committee, outline=False, stamp=store.built_at()).table
+    shown = within_committee(table, level, committee)
+    used, _ = pv.kpis_at_level(store.registry(), pillar, level)
+    where = "Leeds'" if committee == "all" else f"{committee_name(committee)}'s"
+    return captions.extremes_sentence(shown, measure=f"{pillar} (the average of its {len(used)} KPIs)",
+                                      polarity="higher_is_better", nouns=level_nouns(level), where=where,
+                                      name_col="display_name")
+
+
 def composite_map(pillar: str, level: str, committee: str) -> None:
-    """The pillar composite as a choropleth (the generic indicator map), with its method stated."""
+    """The pillar composite as a choropleth (the generic indicator map), its legend and the numbers beside it."""
+    indicator = store.registry().get(pv.composite_id(pillar))
+    map_column, table_column = st.columns([3, 2])
+    with map_column:
+        view = indicator_map(indicator.id, level, pv.COMPOSITE_PERIOD, scheme="quantiles", k=5, committee=committee,
+                             key=f"pillar_composite_map_{pv.short_pillar(pillar)}", height=500, show_legend=False)
+    with table_column:
+        legend_view.show_legend(view.legend_html)
+        table = view.table[["display_name", "value", "rank"]].rename(columns={
+            "display_name": "Area", "value": "Score (0 = Leeds average)", "rank": "Rank (1 = worst)"})
+        st.dataframe(table.sort_values("Rank (1 = worst)"), hide_index=True, width="stretch", height=320,
+                     column_config={"Score (0 = Leeds average)": st.column_config.NumberColumn(format="%+.2f")})
+
+
+def composite_method(pillar: str, level: str) -> list[str]:
+    """How the composite is made, in plain words (the technical terms explained where they appear)."""
     registry = store.registry()
     indicator = registry.get(pv.composite_id(pillar))
     used, left_out = pv.kpis_at_level(registry, pillar, level)
-    view = indicator_map(indicator.id, level, pv.COMPOSITE_PERIOD, scheme="quantiles", k=5, committee=committee,
-                         key=f"pillar_composite_map_{pv.short_pillar(pillar)}")
     names = ", ".join(registry.get(k).short_label for k in used)
     missing = (" Left out at this level: " + ", ".join(registry.get(k).short_label for k in left_out) + ".") \
         if left_out else ""
-    st.caption(f"{indicator.short_label}: the average of {len(used)} KPIs ({names}), each first put on a common "
-               f"scale, how far an area sits above or below the average of Leeds' {level_label(level)} in standard "
-               f"deviations (a 'z-score'), turned so that higher = better; 0 = the average Leeds "
-               f"{level_label(level, plural=False)}.{missing} {indicator.caveat}")
-    with st.expander("The numbers behind this map"):
-        table = view.table[["display_name", "code", "value", "rank"]].rename(columns={
-            "display_name": "Area", "code": "Code", "value": "Composite (z)", "rank": "Rank (1 = worst)"})
-        st.dataframe(table.sort_values("Rank (1 = worst)"), hide_index=True, width="stretch",
-                     column_config={"Composite (z)": st.column_config.NumberColumn(format="%+.2f")})
+    return [f"{indicator.short_label}: the average of {len(used)} KPIs ({names}), each first put on a common "
+            f"scale, how far an area sits above or below the average of Leeds' {level_label(level)} in standard "
+            f"deviations (a 'z-score'), turned so that higher = better; 0 = the average Leeds "
+            f"{level_label(level, plural=False)}.{missing} {indicator.caveat}"]
+
+
+def kpi_sources(pillar: str, level: str) -> list[tuple[str, str]]:
+    return kpi_set(pillar, level).sources
 
 
 # --- intersections ------------------------------------------------------------------------
@@ -218,6 +263,14 @@ def _cached_intersections(*, level: str, basis: str, thresholds: tuple[str, ...]
     scores = _cached_scores(level, basis, stamp)
     rules = {p: pv.threshold_rule(t, scores.leeds[p]) for p, t in zip(PILLARS, thresholds)}
     return pv.intersections(scores.scores, scores.polarity, rules, _population(level, stamp))
+
+
+def threshold_summary(thresholds: tuple[str, ...]) -> str:
+    """The thresholds expander's label: what counts as weak now, in a few words."""
+    words = [pv.THRESHOLDS[t][0].lower() for t in thresholds]
+    if len(set(words)) == 1:
+        return f"Change what counts as weak (now: {words[0]} on each pillar)"
+    return "Change what counts as weak (now: " + "; ".join(f"{pv.short_pillar(p)} {w}" for p, w in zip(PILLARS, words)) + ")"
 
 
 def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: str) -> str:
@@ -284,11 +337,10 @@ def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], commit
     deck = with_selection(template, [], INTERSECTION_TOOLTIP)
     show_map(deck, key="pillar_intersection_map",
              alt=f"Map of Leeds {level_label(level)} coloured by which pillars each is weak on. "
-                 "The same counts are in the table beside the map.")
-    _category_legend(result)
+                 "The same counts are in the table beside the map.", height=420)
 
 
-def _category_legend(result: pv.Intersections) -> None:
+def category_legend(result: pv.Intersections) -> None:
     colours = pv.category_colours()
     items = []
     for category, row in result.summary.iterrows():
@@ -296,8 +348,9 @@ def _category_legend(result: pv.Intersections) -> None:
         items.append(f'<li style="display:flex;align-items:center;gap:.5rem;margin:.1rem 0">'
                      f'<span aria-hidden="true" style="display:inline-block;width:1.4rem;height:1rem;'
                      f'background:{swatch};border:1px solid #555"></span>'
-                     f'<span>{html.escape(str(category))} ({int(row["areas"])})</span></li>')
-    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas)</strong>'
+                     f'<span>{html.escape(str(category))}: {count(int(row["areas"]), "area")}, '
+                     f'{count(int(round(float(row["population"]))), "resident")}</span></li>')
+    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas and residents, all of Leeds)</strong>'
                 f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{"".join(items)}</ul></div>',
                 unsafe_allow_html=True)
 
@@ -313,11 +366,27 @@ def category_table(result: pv.Intersections) -> pd.DataFrame:
 def category_counts(result: pv.Intersections, level: str) -> None:
     st.dataframe(category_table(result), hide_index=True, width="stretch",
                  column_config={"People": st.column_config.NumberColumn(format="localized")})
+
+
+def missing_note(result: pv.Intersections, level: str) -> str:
+    """A sentence for the method when some areas lack a pillar score ('' when none do)."""
     missing = int(result.missing.sum())
-    if missing:
-        st.caption(f"{missing} {level_label(level)} lack a score on at least one pillar and are counted as not weak "
-                   "on it.")
-    st.caption("Population: Census 2021 usual residents. " + source_line("population_census2021", "2021"))
+    return (f"{missing} {level_label(level)} lack a score on at least one pillar and are counted as not weak on it."
+            if missing else "")
+
+
+def intersection_sources(level: str, basis: str) -> list[tuple[str, str]]:
+    """Every KPI source behind the three pillars' scores, and the population the shares are of."""
+    registry = store.registry()
+    pairs = []
+    for pillar in PILLARS:
+        ids = pv.kpis_at_level(registry, pillar, level)[0] if basis == "composite" else \
+            [_cached_scores(level, basis, store.built_at()).indicator_ids[pillar]]
+        for kpi in ids:
+            indicator = registry.get(kpi)
+            if not indicator.derived:
+                pairs.append((indicator.latest.source, indicator.latest.period))
+    return pairs + [("population_census2021", "2021")]
 
 
 def upset_chart(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
@@ -413,25 +482,33 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
     number_format = {c: st.column_config.NumberColumn(format="%.2f") for c in table.columns
                      if c.split(":")[0] in {pv.short_pillar(p) for p in PILLARS}}
     number_format["Population"] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(table, hide_index=True, width="stretch", column_config=number_format)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=number_format,
+                 height=min(300, 38 + 35 * len(table)))
     st.download_button(f"Download these {len(table)} areas (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
                        file_name=f"leeds_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
                        mime="text/csv", key=key)
 
 
-def all_three_callout(result: pv.Intersections, level: str) -> None:
-    row = result.summary.loc[ALL_THREE]
-    st.warning(f"**Weak on all three pillars: {int(row['areas'])} {level_label(level)}, home to "
-             f"{int(round(row['population'])):,} people ({row['population_share'] * 100:.1f}% of Leeds' residents).** "
-             "They are drawn in black on the map.", icon=":material/warning:")
+def all_three_headline(result: pv.Intersections, level: str) -> str:
+    """'3 wards, home to ... people (...% of Leeds' residents), are weak on all three pillars: A, B and C.'"""
+    codes = result.categories.index[result.categories.astype(str) == ALL_THREE]
+    names = _cached_area_table(level, store.built_at()).set_index(
+        _cached_area_table(level, store.built_at())["code"].astype(str))["display_name"]
+    return captions.all_three_sentence(result.summary, names.reindex(codes).astype(str).tolist(), level_nouns(level))
 
 
 # --- IMD domains --------------------------------------------------------------------------
 
 
+def domain_headline(domains: list[str], max_decile: int) -> str:
+    """Neighbourhoods in England's most deprived tenth(s) on all three chosen domains, in one sentence."""
+    summary = _cached_domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())[2]
+    return captions.domains_sentence(summary, domains, max_decile)
+
+
 def domain_intersections(domains: list[str], max_decile: int) -> None:
     """Counts per combination of IMD domains (national deciles at LSOA) and the pairwise overlaps."""
-    table, overlaps = _cached_domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())
+    table, overlaps, _ = _cached_domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())
     share = "10%" if max_decile == 1 else f"{max_decile * 10}%"
     c1, c2 = st.columns([3, 2])
     with c1:
@@ -442,20 +519,26 @@ def domain_intersections(domains: list[str], max_decile: int) -> None:
     with c2:
         st.markdown("**In both** (whatever the third domain):")
         st.dataframe(overlaps, hide_index=True, width="stretch")
-    st.caption(source_line("imd2025_lsoa21", pv.IMD_PERIOD) + " Deciles are national (1 = most deprived 10% of "
-               "England's 33,755 LSOAs) and exist only for LSOAs. Population: Census 2021 usual residents.")
+
+
+DOMAIN_SOURCES = [("imd2025_lsoa21", pv.IMD_PERIOD), ("population_census2021", "2021")]
+DOMAIN_METHOD = ["Each neighbourhood (an LSOA, about 1,500 residents) has a national decile on each of the seven "
+                 "deprivation domains of the English Indices of Deprivation 2025: 1 = England's most deprived 10% of "
+                 "its 33,755 LSOAs. Deciles exist only for LSOAs. Population: Census 2021 usual residents."]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_domain_tables(*, domains: tuple[str, ...], max_decile: int, stamp: str) -> tuple[pa.Table, pa.Table]:
-    """The two domain tables, per choice of domains and decile (shared; Arrow, converted once)."""
+def _cached_domain_tables(*, domains: tuple[str, ...], max_decile: int, stamp: str) -> tuple[pa.Table, pa.Table,
+                                                                                              pd.DataFrame]:
+    """The two domain tables (shared; Arrow, converted once) and the category summary, per choice of domains and
+    decile."""
     lsoas = _cached_area_table("lsoa21", stamp)
     result = pv.domain_intersections(store.values(stamp), lsoas, list(domains), max_decile)
     overlaps = pv.pair_overlaps(result.flags, _population("lsoa21", stamp))
     overlaps = overlaps.rename(columns={"pair": "Domains", "areas": "LSOAs", "population": "Population"}) \
         .astype({"Population": "int64"})
     return (pa.Table.from_pandas(category_table(result), preserve_index=False),
-            pa.Table.from_pandas(overlaps, preserve_index=False))
+            pa.Table.from_pandas(overlaps, preserve_index=False), result.summary)
 
 
 # --- bivariate ---------------------------------------------------------------------------
@@ -470,13 +553,15 @@ class Axis:
     polarity: str
     format_value: Callable[[float | None], str]
     note: str
+    source: tuple[str, str] | None = None      # (source id, period) of a registry indicator that is not derived
 
 
 def _registry_axis(indicator_id: str) -> Axis:
     indicator = store.registry().get(indicator_id)
     note = ("computed from the pillar's proxy KPIs (see above)." if indicator.derived
             else source_line(indicator.latest.source, indicator.latest.period))
-    return Axis(indicator.short_label, indicator.label, indicator.polarity, indicator.format_value, note)
+    source = None if indicator.derived else (indicator.latest.source, indicator.latest.period)
+    return Axis(indicator.short_label, indicator.label, indicator.polarity, indicator.format_value, note, source)
 
 
 def _user_axis(user) -> Axis:
@@ -551,24 +636,47 @@ def bivariate_labels(options: list[str]) -> dict[str, str]:
             else registry.get(m).short_label for m in options}
 
 
-def bivariate_map(x_id: str, y_id: str, level: str, committee: str) -> None:
-    """The 3x3 bivariate choropleth with its square legend and the correlation in words."""
+@dataclass(frozen=True)
+class BivariateView:
+    """Everything the two-measure view shows: headline first, then the map, then method and sources."""
+
+    template: str
+    result: pv.Bivariate
+    x_axis: Axis
+    y_axis: Axis
+    headline: str
+    method: list[str]
+    sources: list[tuple[str, str]]
+
+
+def bivariate_view(x_id: str, y_id: str, level: str, committee: str) -> BivariateView:
+    """The bivariate map's deck and classes, its headline (areas in the worse third on both) and its method."""
     stamp = store.built_at()
     if USER_MEASURE in (x_id, y_id):
         template, result, x_axis, y_axis = _user_bivariate(x_id, y_id, level, committee, stamp)
     else:
         template, result = _cached_registry_bivariate(x_id, y_id, level, committee, stamp)
         x_axis, y_axis = _registry_axis(x_id), _registry_axis(y_id)
+    x_label, y_label = safe_text(x_axis.short_label, limit=90), safe_text(y_axis.short_label, limit=90)
+    headline = captions.both_worse_sentence(result.table, x_label, y_label, level_nouns(level))
+    method = [pv.correlation_sentence(result.correlation, x_label, y_label, level_label(level)) +
+              " (Pearson's r measures how closely the two rise and fall together in a straight line, from -1 to +1; "
+              "Spearman's does the same on the areas' ranks.)",
+              "Classes are thirds of the areas with both values. For \"higher is better\" measures the axis is turned, "
+              "so the dark corner is always worse on both."]
+    method += [f"{safe_text(a.short_label, limit=90)}: {a.note}" for a in (x_axis, y_axis) if a.source is None]
+    sources = [a.source for a in (x_axis, y_axis) if a.source is not None]
+    return BivariateView(template, result, x_axis, y_axis, headline, method, sources)
+
+
+def bivariate_map(bv: BivariateView, level: str) -> None:
+    """The 3x3 bivariate choropleth with its square legend beside it."""
     c1, c2 = st.columns([3, 1])
     with c1:
-        show_map(with_selection(template, [], BIVARIATE_TOOLTIP), key="pillar_bivariate_map",
-                 alt=f"Bivariate map of {x_axis.label} against {y_axis.label} by {level_label(level)}.")
+        show_map(with_selection(bv.template, [], BIVARIATE_TOOLTIP), key="pillar_bivariate_map",
+                 alt=f"Bivariate map of {bv.x_axis.label} against {bv.y_axis.label} by {level_label(level)}.")
     with c2:
-        _bivariate_legend(x_axis, y_axis, result)
-    st.markdown(pv.correlation_sentence(result.correlation, safe_text(x_axis.short_label, limit=90),
-                                        safe_text(y_axis.short_label, limit=90), level_label(level)))
-    for axis in (x_axis, y_axis):
-        st.caption(f"{safe_text(axis.short_label, limit=90)}: {axis.note}")
+        _bivariate_legend(bv.x_axis, bv.y_axis, bv.result)
 
 
 def _axis_words(indicator) -> str:
@@ -599,8 +707,6 @@ def _bivariate_legend(x_ind: Axis, y_ind: Axis, result: pv.Bivariate) -> None:
         f'<div style="margin-top:.4rem;display:flex;gap:.4rem;align-items:center"><span style="display:inline-block;'
         f'width:1.4rem;height:1rem;background:{no_data_colour()};border:1px solid #555"></span>No data ({no_data})</div>'
         '</div>', unsafe_allow_html=True)
-    st.caption("Classes are thirds of the areas with both values. For \"higher is better\" indicators the axis is "
-               "turned, so the dark corner is always worse on both.")
 
 
 def category_options() -> list[str]:

@@ -46,7 +46,8 @@ def test_default_view_counts_every_ward_once_and_lists_all_three(worst20):
     counts = _counts(worst20)
     assert len(counts) == 8 and sum(counts.values()) == 33
     assert len(_area_list(worst20)) == counts["All three"] > 0
-    assert any("Weak on all three pillars" in w.value for w in worst20.warning)
+    headline = worst20.subheader[0].value                       # issue 19: the answer first, as a sentence
+    assert headline.startswith(f"{counts['All three']} wards, home to ") and "weak on all three pillars" in headline
     assert any("Download these" in b.label for b in worst20.get("download_button"))
 
 

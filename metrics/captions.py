@@ -1,0 +1,123 @@
+"""Plain-English headline sentences generated from the figures a page shows (issue 19, item 3).
+
+Each function takes the table a map, chart or profile draws and returns one sentence. Every number in
+the sentence is computed here from that table (tests/data/test_captions_data.py recomputes them from the
+store independently), counts use data.words so nouns agree, and no technical term appears unexplained:
+a page puts the sentence above its map or chart, and the method one click away.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from data.words import count, join_names, ordinal
+
+Nouns = tuple[str, str]            # (singular, plural), e.g. ("ward", "wards")
+MAX_NAMES = 5                      # list the areas by name only when there are this few
+
+
+def _values(table: pd.DataFrame, name_col: str, value_col: str) -> pd.DataFrame:
+    """Areas with a value, in name order (so ties are broken by name, the same on every run)."""
+    frame = table[[name_col, value_col]].rename(columns={name_col: "name", value_col: "value"})
+    frame = frame.assign(value=pd.to_numeric(frame["value"], errors="coerce")).dropna(subset=["value"])
+    return frame.sort_values("name", kind="stable")
+
+
+def extremes_sentence(table: pd.DataFrame, *, measure: str, polarity: str, nouns: Nouns,
+                      fmt: Callable[[float], str] | None = None, leeds: float | None = None, where: str = "Leeds'",
+                      name_col: str = "name", value_col: str = "value") -> str:
+    """'Measure: worst in A (23.1%) and best in B (6.0%) of Leeds' 33 wards; 14 of the 33 are worse than Leeds as a
+    whole (13.4%).' Worst/best follow the measure's polarity; a neutral measure says highest/lowest and no
+    'worse than Leeds'. ``fmt`` formats a value (values are left out when None, e.g. for a composite score)."""
+    frame = _values(table, name_col, value_col)
+    n = len(frame)
+    if n == 0:
+        return f"{measure}: no {nouns[1]} have a value."
+    show = (lambda v: f" ({fmt(float(v))})") if fmt else (lambda v: "")
+    high = frame.loc[frame["value"].idxmax()]
+    low = frame.loc[frame["value"].idxmin()]
+    if n == 1:
+        return f"{measure}: {high['name']}{show(high['value'])} is the only one of {where} {nouns[1]} with a value."
+    if polarity == "neutral":
+        text = (f"{measure}: highest in {high['name']}{show(high['value'])} and lowest in "
+                f"{low['name']}{show(low['value'])} of {where} {count(n, *nouns)}")
+        return text + "."
+    worst, best = (high, low) if polarity == "lower_is_better" else (low, high)
+    text = (f"{measure}: worst in {worst['name']}{show(worst['value'])} and best in {best['name']}"
+            f"{show(best['value'])} of {where} {count(n, *nouns)}")
+    if leeds is not None and not pd.isna(leeds):
+        worse = int((frame["value"] > leeds).sum() if polarity == "lower_is_better" else (frame["value"] < leeds).sum())
+        text += f"; {worse} of the {n} are worse than Leeds as a whole{show(leeds)}"
+    return text + "."
+
+
+def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Series, code: str, nouns: Nouns) -> str:
+    """'Gipton & Harehills: 9 of its 10 neighbourhoods are in England's most deprived 10%; the 2nd most deprived of
+    Leeds' 33 wards.'
+
+    ``lsoa_deciles``: the national deprivation decile (1 = most deprived tenth of England) of each of the
+    area's neighbourhoods (LSOAs); ``area_scores``: the average deprivation score of every area of the level
+    (higher = more deprived), indexed by code. The rank counts areas with a higher score, plus one."""
+    deciles = pd.to_numeric(lsoa_deciles, errors="coerce").dropna()
+    inside = int((deciles == 1).sum())
+    text = (f"{name}: {inside} of its {count(len(deciles), 'neighbourhood')} "
+            f"{'is' if inside == 1 else 'are'} in England's most deprived 10%")
+    scores = pd.to_numeric(area_scores, errors="coerce").dropna()
+    if code in scores.index and len(scores) > 1:
+        rank = int((scores > scores[code]).sum()) + 1
+        text += f"; the {'most' if rank == 1 else ordinal(rank) + ' most'} deprived of Leeds' {count(len(scores), *nouns)}"
+    return text + "."
+
+
+def all_three_sentence(summary: pd.DataFrame, names: Sequence[str], nouns: Nouns, category: str = "All three") -> str:
+    """'3 wards, home to 72,345 people (9.0% of Leeds' residents), are weak on all three pillars: A, B and C.'
+
+    ``summary``: areas, population and population_share per category (metrics.intersections.category_summary);
+    ``names``: the areas in the category (named when there are at most five)."""
+    row = summary.loc[category]
+    areas = int(row["areas"])
+    if areas == 0:
+        return f"No {nouns[0]} is weak on all three pillars with these thresholds."
+    people = int(round(float(row["population"])))
+    verb = "is" if areas == 1 else "are"
+    text = (f"{count(areas, *nouns)}, home to {count(people, 'person', 'people')} "
+            f"({float(row['population_share']) * 100:.1f}% of Leeds' residents), {verb} weak on all three pillars")
+    return text + (f": {join_names(sorted(names))}." if len(names) <= MAX_NAMES else ".")
+
+
+def kpi_sentence(overview: pd.DataFrame, pillar: str) -> str:
+    """'Leeds is worse than England on 3 of the 5 Health and Wellbeing KPIs that have an England figure: A, B and C.'
+
+    ``overview``: metrics.pillars.kpi_overview (label, leeds_vs_england: better / worse / same / '')."""
+    compared = overview[overview["leeds_vs_england"] != ""]
+    if compared.empty:
+        return f"None of the {pillar} KPIs has an England figure to compare Leeds with."
+    worse = compared.loc[compared["leeds_vs_england"] == "worse", "label"].tolist()
+    text = (f"Leeds is worse than England on {len(worse)} of the {count(len(compared), f'{pillar} KPI')} "
+            f"that {'has' if len(compared) == 1 else 'have'} an England figure")
+    return text + (f": {join_names(worse)}." if worse else ".")
+
+
+def domains_sentence(summary: pd.DataFrame, domains: Sequence[str], max_decile: int) -> str:
+    """'12 neighbourhoods, home to 20,000 people, are in England's most deprived 10% on all three of Health,
+    Income and Living environment.' (``summary`` as category_summary, over the three domains.)"""
+    row = summary.loc["All three"]
+    areas, people = int(row["areas"]), int(round(float(row["population"])))
+    where = f"England's most deprived {max_decile * 10}%"
+    if areas == 0:
+        return f"No Leeds neighbourhood is in {where} on all three of {join_names(domains)}."
+    verb = "is" if areas == 1 else "are"
+    return (f"{count(areas, 'neighbourhood')}, home to {count(people, 'person', 'people')}, {verb} in {where} "
+            f"on all three of {join_names(domains)}.")
+
+
+def both_worse_sentence(table: pd.DataFrame, x_label: str, y_label: str, nouns: Nouns) -> str:
+    """'9 of 33 wards are in the worse third on both A and B: ...' (``table``: metrics.pillars.Bivariate.table,
+    x_class / y_class 1-3 with 3 = the worse third; areas missing either value are not counted)."""
+    both = table.dropna(subset=["x_class", "y_class"])
+    hit = both[(both["x_class"] == 3) & (both["y_class"] == 3)]
+    names = sorted(hit["area"].astype(str))
+    text = (f"{len(hit)} of {count(len(both), *nouns)} {'is' if len(hit) == 1 else 'are'} in the worse third on both "
+            f"{x_label} and {y_label}")
+    return text + (f": {join_names(names)}." if 0 < len(names) <= MAX_NAMES else ".")

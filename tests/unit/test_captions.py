@@ -1,0 +1,89 @@
+"""Headline sentences (metrics.captions, issue 19 item 3) on tiny, obviously fake tables: each figure the
+sentence states is the one the table gives, nouns agree with their counts, ties break by name."""
+import pandas as pd
+import pytest
+
+from data.words import join_names, ordinal
+from metrics import captions
+
+WARDS = ("ward", "wards")
+
+
+def _table(values: dict) -> pd.DataFrame:
+    return pd.DataFrame({"name": list(values), "value": list(values.values())})
+
+
+def test_ordinals_and_joined_names():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 102, 111)] == \
+        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "102nd", "111th"]
+    assert (join_names(["A"]), join_names(["A", "B"]), join_names(["A", "B", "C"]), join_names([])) == \
+        ("A", "A and B", "A, B and C", "")
+
+
+def test_extremes_follow_polarity_and_count_the_areas_worse_than_leeds():
+    table = _table({"Fakeham": 30.0, "Testby": 10.0, "Mockton": 20.0, "Nowhere": None})
+    text = captions.extremes_sentence(table, measure="Fake rate", polarity="lower_is_better", nouns=WARDS,
+                                      fmt=lambda v: f"{v:.0f}%", leeds=15.0)
+    assert text == ("Fake rate: worst in Fakeham (30%) and best in Testby (10%) of Leeds' 3 wards; "
+                    "2 of the 3 are worse than Leeds as a whole (15%).")
+    better = captions.extremes_sentence(table, measure="Fake score", polarity="higher_is_better", nouns=WARDS)
+    assert better == "Fake score: worst in Testby and best in Fakeham of Leeds' 3 wards."
+    neutral = captions.extremes_sentence(table, measure="Fake share", polarity="neutral", nouns=WARDS, leeds=15.0)
+    assert neutral == "Fake share: highest in Fakeham and lowest in Testby of Leeds' 3 wards."
+
+
+def test_extremes_break_ties_by_name_and_handle_one_or_no_area():
+    tied = _table({"Zed": 5.0, "Abe": 5.0, "Mid": 1.0})
+    assert captions.extremes_sentence(tied, measure="M", polarity="lower_is_better", nouns=WARDS).startswith(
+        "M: worst in Abe and best in Mid")
+    assert captions.extremes_sentence(_table({"Solo": 1.0}), measure="M", polarity="neutral", nouns=WARDS) == \
+        "M: Solo is the only one of Leeds' wards with a value."
+    assert captions.extremes_sentence(_table({"A": None}), measure="M", polarity="neutral", nouns=WARDS) == \
+        "M: no wards have a value."
+
+
+def test_deprivation_sentence_counts_decile_one_and_ranks_by_score():
+    deciles = pd.Series([1, 1, 1, 2, None])
+    scores = pd.Series({"W1": 40.0, "W2": 55.0, "W3": 10.0})
+    assert captions.deprivation_sentence("Fakeham", deciles, scores, "W1", WARDS) == \
+        "Fakeham: 3 of its 4 neighbourhoods are in England's most deprived 10%; the 2nd most deprived of Leeds' 3 wards."
+    assert captions.deprivation_sentence("Top", pd.Series([1]), scores, "W2", WARDS) == \
+        "Top: 1 of its 1 neighbourhood is in England's most deprived 10%; the most deprived of Leeds' 3 wards."
+
+
+def _summary(areas: int, people: float, share: float) -> pd.DataFrame:
+    return pd.DataFrame({"areas": [areas], "population": [people], "population_share": [share]}, index=["All three"])
+
+
+def test_all_three_sentence_names_few_areas_and_agrees_in_number():
+    assert captions.all_three_sentence(_summary(2, 2500.4, 0.125), ["Zed", "Abe"], WARDS) == \
+        "2 wards, home to 2,500 people (12.5% of Leeds' residents), are weak on all three pillars: Abe and Zed."
+    assert captions.all_three_sentence(_summary(1, 1.0, 0.001), ["Abe"], WARDS).startswith(
+        "1 ward, home to 1 person (0.1% of Leeds' residents), is weak")
+    assert "pillars." in captions.all_three_sentence(_summary(6, 6000, 0.5), list("ABCDEF"), WARDS)
+    assert captions.all_three_sentence(_summary(0, 0, 0), [], WARDS) == \
+        "No ward is weak on all three pillars with these thresholds."
+
+
+def test_kpi_sentence_counts_only_kpis_with_an_england_figure():
+    overview = pd.DataFrame({"label": ["A", "B", "C"], "leeds_vs_england": ["worse", "better", ""]})
+    assert captions.kpi_sentence(overview, "Fake") == \
+        "Leeds is worse than England on 1 of the 2 Fake KPIs that have an England figure: A."
+    assert captions.kpi_sentence(overview.iloc[[2]], "Fake") == \
+        "None of the Fake KPIs has an England figure to compare Leeds with."
+
+
+def test_domains_and_both_worse_sentences():
+    assert captions.domains_sentence(_summary(3, 4500, 0.1), ["Health", "Income", "Crime"], 2) == \
+        "3 neighbourhoods, home to 4,500 people, are in England's most deprived 20% on all three of Health, Income and Crime."
+    table = pd.DataFrame({"area": ["A", "B", "C", "D"], "x_class": [3, 3, 1, None], "y_class": [3, 2, 1, 3]})
+    assert captions.both_worse_sentence(table, "X", "Y", WARDS) == "1 of 3 wards is in the worse third on both X and Y: A."
+
+
+@pytest.mark.parametrize("jargon", ["z-score", "SII", "UpSet", "IoD", "decile"])
+def test_sentences_use_no_unexplained_terms(jargon):
+    texts = [captions.all_three_sentence(_summary(2, 2500, 0.1), ["A", "B"], WARDS),
+             captions.deprivation_sentence("F", pd.Series([1, 2]), pd.Series({"W": 1.0, "V": 2.0}), "W", WARDS),
+             captions.domains_sentence(_summary(3, 4500, 0.1), ["H", "I", "L"], 1),
+             captions.extremes_sentence(_table({"A": 1.0, "B": 2.0}), measure="M", polarity="neutral", nouns=WARDS)]
+    assert not any(jargon.lower() in t.lower() for t in texts)
