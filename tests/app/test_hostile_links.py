@@ -62,3 +62,22 @@ def test_a_link_known_in_form_but_not_in_the_list_is_trimmed_with_a_notice(proce
     assert at.multiselect(key="ws_wards").value == ["E05011384"] and at.multiselect(key="ws_types").value == ["Library"]
     notices = " ".join(i.value for i in at.info)
     assert "Ignored 1 ward code" in notices and "Ignored 1 type of space" in notices
+
+
+@pytest.mark.parametrize("value", ["[Sign in](//ev.il)", "inner-east<script>", "ｉnner-east",
+                                   "outer-nowhere", "inner-east" * 20])
+def test_a_hostile_committee_link_gets_a_plain_message_and_the_leeds_home(processed_store, value):
+    """?committee= with markup, look-alike letters, a path, an unknown code or an over-long value: the committee home
+    is not opened, a plain notice says the value was ignored, and nothing from the value becomes a link."""
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["committee"] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [html.unescape(re.sub(r"\\(.)", r"\1", i.value)) for i in at.info]
+    assert any("Ignored link parameter 'committee'" in n and "not a valid value" in n for n in notices), notices
+    assert at.title[0].value == "Where deprivation is deepest in Leeds"
+    assert at.session_state["committee"] == "all"
+    picker = next(s for s in at.selectbox if s.label.startswith("Choose a community committee"))
+    assert picker.value == "all"
+    everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(i.value for i in at.info)
+    assert not LIVE.search(everything) and "<script>" not in everything
