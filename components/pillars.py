@@ -337,7 +337,7 @@ def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], commit
     deck = with_selection(template, [], INTERSECTION_TOOLTIP)
     show_map(deck, key="pillar_intersection_map",
              alt=f"Map of Leeds {level_label(level)} coloured by which pillars each is weak on. "
-                 "The same counts are in the table beside the map.", height=420)
+                 "The same counts are in the table beside the map.", height=380)
 
 
 def category_legend(result: pv.Intersections) -> None:
