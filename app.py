@@ -1,6 +1,7 @@
 """Best City Atlas: the frame. Page config, navigation (the app's own links: components/navigation.py), shared sidebar, URL state and footer."""
 import streamlit as st
 
+from components.deck import add_view_control
 from components.footer import footer
 from components.meeting import apply_meeting_mode
 from components.navigation import app_navigation
@@ -28,6 +29,7 @@ PAGES = {
         st.Page("app_pages/change.py", title="Change over time", icon=":material/trending_up:", url_path="change"),
         st.Page("app_pages/cities.py", title="Leeds among England's cities", icon=":material/apartment:", url_path="cities"),
         st.Page("app_pages/warm_spaces.py", title="Warm spaces", icon=":material/fireplace:", url_path="warm-spaces"),
+        st.Page("app_pages/deck.py", title="Meeting deck", icon=":material/slideshow:", url_path="deck"),
     ],
     "Your data and about": [
         st.Page("app_pages/upload.py", title="Map your own data", icon=":material/upload_file:", url_path="upload"),
@@ -42,13 +44,15 @@ ensure_store()
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
 apply_app_styles()
-apply_meeting_mode()
 navigation = app_navigation(PAGES)
+apply_meeting_mode(exit_button=navigation.url_path != "deck")     # the deck's presenter draws its own exit
 shared_sidebar()
+add_view_control(navigation.url_path)
 if moved:
     st.warning(moved, icon=":material/sync_problem:")
 for notice in notices:
     st.info(safe_text(notice, limit=None), icon=":material/link_off:")
 navigation.run()
 write_url(PARAMS)
-footer()
+if not (navigation.url_path == "deck" and st.session_state.get("meeting") == "1"):
+    footer()            # a presented scene carries its own source line and map credit, and must fit the screen

@@ -57,7 +57,8 @@ def _data_sentinel(layer_id: str) -> str:
 
 
 def deck_template(area_features: list[dict], outline_features: list[dict] | None, labels: list[dict], view: dict,
-                  tooltip_html: str, deprived_features: list[dict] | None = None) -> str:
+                  tooltip_html: str, deprived_features: list[dict] | None = None, label_size: int = 13,
+                  selected_line: list[int] | None = None) -> str:
     """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``).
 
     ``outline_features=None`` means the areas are the outlined units themselves (wards on a ward map):
@@ -85,11 +86,11 @@ def deck_template(area_features: list[dict], outline_features: list[dict] | None
                       filled=False, get_line_color=DEPRIVED_LINE, line_width_min_pixels=2),
         ]
     layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=SELECTION_SENTINEL, pickable=False, stroked=True,
-                            filled=False, get_line_color=SELECTED_LINE, line_width_min_pixels=4))
+                            filled=False, get_line_color=selected_line or SELECTED_LINE, line_width_min_pixels=4))
     if labels:
         data["labels"] = _plain_rows(labels)
         layers.append(pdk.Layer("TextLayer", id="labels", data=_data_sentinel("labels"), get_position="position",
-                                get_text="name", get_size=13, get_color=[20, 20, 20, 235], get_text_anchor='"middle"',
+                                get_text="name", get_size=label_size, get_color=[20, 20, 20, 235], get_text_anchor='"middle"',
                                 get_alignment_baseline='"center"', font_family='"Arial, sans-serif"',
                                 outline_width=2, outline_color=[255, 255, 255, 230], font_settings={"sdf": True},
                                 extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True,

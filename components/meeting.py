@@ -42,12 +42,20 @@ def _set(value: str) -> None:
     st.session_state["meeting_step"] = 0 if value == "1" else st.session_state.get("meeting_step", 0)
 
 
-def apply_meeting_mode() -> None:
-    """Called by app.py on every run: in meeting mode, inject the CSS and offer a way out."""
+def apply_meeting_mode(exit_button: bool = True) -> None:
+    """Called by app.py on every run: in meeting mode, inject the CSS and offer a way out (Esc, as presenters
+    expect; a page that draws its own exit, like the meeting deck, passes ``exit_button=False``)."""
     if not is_on():
         return
     st.markdown(MEETING_CSS, unsafe_allow_html=True)
-    st.button("Exit meeting mode", key="_meeting_exit", on_click=_set, args=("0",), icon=":material/close:")
+    if exit_button:
+        exit_control()
+
+
+def exit_control(label: str = "Exit meeting mode", **kwargs) -> None:
+    """The 'Exit meeting mode' button; the Esc key presses it."""
+    st.button(label, key="_meeting_exit", on_click=_set, args=("0",), icon=":material/close:",
+              shortcut="Esc", **kwargs)
 
 
 def meeting_switch() -> None:
@@ -76,16 +84,36 @@ def _step(delta: int, total: int) -> None:
     st.session_state["meeting_step"] = (int(st.session_state.get("meeting_step", 0)) + delta) % total
 
 
-def stepper(views: list[tuple[str, str, str]]) -> tuple[str, str, str]:
-    """Previous / Next buttons and 'step i of n'; returns the view to show."""
-    total = len(views)
+KEYS_HIDDEN_CSS = "<style>.st-key-_meeting_keys {display: none !important;}</style>"
+
+
+def step_controls(labels: list[str], noun: str = "Step", with_exit: bool = False) -> int:
+    """Previous / Next buttons and '<noun> i of n: label'; returns the index to show.
+
+    The arrow keys press Previous / Next, and Page Up / Page Down (what presenter remotes send) press two
+    hidden twins of them; with ``with_exit`` the row ends with 'Exit meeting mode' (Esc)."""
+    total = len(labels)
     step = int(st.session_state.get("meeting_step", 0) or 0)
     if not 0 <= step < total:
         step = 0
         st.session_state["meeting_step"] = 0
-    cols = st.columns([1, 3, 1], vertical_alignment="center")
-    cols[0].button("◀ Previous", key="_meeting_prev", on_click=_step, args=(-1, total), width="stretch")
-    cols[1].markdown(f"<p style='text-align:center;margin:0'>Step {step + 1} of {total}: "
-                     f"<strong>{html.escape(views[step][2])}</strong></p>", unsafe_allow_html=True)
-    cols[2].button("Next ▶", key="_meeting_next", on_click=_step, args=(1, total), width="stretch", type="primary")
-    return views[step]
+    cols = st.columns([1, 3, 1, 1] if with_exit else [1, 3, 1], vertical_alignment="center")
+    cols[0].button("◀ Previous", key="_meeting_prev", on_click=_step, args=(-1, total), width="stretch",
+                   shortcut="Left", help="Left arrow or Page Up")
+    cols[1].markdown(f"<p class='meeting-counter' style='text-align:center;margin:0'>{noun} {step + 1} of {total}: "
+                     f"<strong>{html.escape(labels[step])}</strong></p>", unsafe_allow_html=True)
+    cols[2].button("Next ▶", key="_meeting_next", on_click=_step, args=(1, total), width="stretch", type="primary",
+                   shortcut="Right", help="Right arrow or Page Down")
+    if with_exit:
+        with cols[3]:
+            exit_control("Exit", width="stretch", help="Esc leaves the presentation")
+    with st.container(key="_meeting_keys"):
+        st.html(KEYS_HIDDEN_CSS)
+        st.button("Previous (Page Up)", key="_meeting_pgup", on_click=_step, args=(-1, total), shortcut="PageUp")
+        st.button("Next (Page Down)", key="_meeting_pgdn", on_click=_step, args=(1, total), shortcut="PageDown")
+    return step
+
+
+def stepper(views: list[tuple[str, str, str]]) -> tuple[str, str, str]:
+    """Previous / Next buttons and 'step i of n'; returns the view to show."""
+    return views[step_controls([name for _, _, name in views])]

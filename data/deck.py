@@ -43,6 +43,8 @@ class DeckConfig(BaseModel):
     max_json_bytes: int = Field(ge=1000, le=100_000)
     max_file_bytes: int = Field(ge=1000, le=1_000_000)
     pages: dict[str, PageConfig]
+    trend_measures: list[str] = Field(min_length=1)
+    default_indicator: str
 
 
 @lru_cache(maxsize=2)

@@ -46,6 +46,27 @@ class ProfileDocument:
     licence: list[str] = field(default_factory=list)
 
 
+@dataclass
+class SceneDocument:
+    """One meeting-deck slide (metrics/deck_scenes.py): drawn on screen by components/deck.py, printed here."""
+
+    kind: str                                      # map | gap | place | trend | against
+    title: str
+    headline: str
+    figures: list[tuple[str, str, str]]            # label, figure, note (period)
+    sources: str                                   # one line
+    map_layer: gpd.GeoDataFrame | None = None      # code, name, colour (hex), focal (bool), value_text
+    map_outline: gpd.GeoDataFrame | None = None    # the focal area's outline
+    map_legend: list[tuple[str, str]] = field(default_factory=list)
+    map_title: str = ""
+    chart: pd.DataFrame | None = None              # lines: panel, period, order, value, series; bars: name, value, focal, leeds
+    chart_kind: str = ""
+    chart_title: str = ""
+    page: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    focal_code: str | None = None
+
+
 def safe_text(text: object, unicode_font: bool) -> str:
     """Text the chosen font can print: control characters dropped; Latin-1 only for core fonts."""
     clean = "".join(ch if ch.isprintable() else " " for ch in str(text))
@@ -94,8 +115,8 @@ def static_map_png(layer: gpd.GeoDataFrame, outline: gpd.GeoDataFrame | None = N
 
 
 class _Profile(FPDF):
-    def __init__(self, footer_text: str, unicode: bool):
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, footer_text: str, unicode: bool, orientation: str = "P"):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
         self.footer_text = footer_text
         self.unicode = unicode and (FONT_DIR / "DejaVuSans.ttf").is_file() and (FONT_DIR / "DejaVuSans-Bold.ttf").is_file()
         if self.unicode:
@@ -407,3 +428,124 @@ def committee_pack_pdf(pack: CommitteePack, unicode: bool | None = None) -> byte
     for doc in pack.wards:
         _front_page(pdf, doc, made="Page of the committee pack made")
     return bytes(pdf.output())
+
+
+def _scene_page(pdf: _Profile, doc: SceneDocument, number: int, total: int) -> None:
+    """One landscape page: title, headline, the map (or chart) with its key, the figures, sources in the footer."""
+    width = 297.0 - 2 * MARGIN
+    pdf.add_page()              # fpdf2 draws a page's footer when the next page starts: set its text after
+    pdf.footer_text = f"Scene {number} of {total}. {doc.sources}"
+    pdf.font(18, bold=True)
+    pdf.multi_cell(width, 8, pdf.t(doc.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(11)
+    pdf.multi_cell(width, 5, pdf.t(doc.headline), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    top = pdf.get_y()
+    visual_w, gap = 165.0, 6.0
+    height = 210 - 22 - top
+    if doc.map_layer is not None and not doc.map_layer.empty:
+        layer = doc.map_layer.copy()
+        layer["colour"] = [c if f else _faded(c) for c, f in zip(layer["colour"], layer["focal"])]
+        png = static_map_png(layer, doc.map_outline, width_in=visual_w / 25.4, height_in=(height - 14) / 25.4)
+        pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=visual_w, h=height - 14, keep_aspect_ratio=True)
+        pdf.set_xy(MARGIN, top + height - 13)
+        pdf.font(7, colour=MUTED)
+        pdf.multi_cell(visual_w, 3, pdf.t(doc.map_title + ": " + "; ".join(label for _, label in doc.map_legend)),
+                       align="L", new_x="LMARGIN", new_y="NEXT")
+        x = MARGIN
+        for colour, _ in doc.map_legend[:12]:
+            pdf.set_fill_color(*_hex(colour))
+            pdf.rect(x, pdf.get_y() + 0.5, 8, 3, style="F")
+            x += 9
+    elif doc.chart is not None and not doc.chart.empty:
+        png = chart_png(doc, width_in=visual_w / 25.4, height_in=(height - 8) / 25.4)
+        pdf.image(io.BytesIO(png), x=MARGIN, y=top, w=visual_w, h=height - 8, keep_aspect_ratio=True)
+        pdf.set_xy(MARGIN, top + height - 7)
+        pdf.font(7, colour=MUTED)
+        pdf.multi_cell(visual_w, 3, pdf.t(doc.chart_title), align="L")
+    x0, y = MARGIN + visual_w + gap, top
+    col_w = width - visual_w - gap
+    for label, figure, note in doc.figures:
+        pdf.set_draw_color(*RULE)
+        pdf.rect(x0, y, col_w, 24)
+        pdf.set_xy(x0 + 2, y + 1.5)
+        pdf.font(9, colour=MUTED)
+        pdf.cell(col_w - 4, 4, _fit(pdf, label, col_w - 4))
+        pdf.set_xy(x0 + 2, y + 6.5)
+        pdf.font(18, bold=True)
+        pdf.cell(col_w - 4, 8, _fit(pdf, figure, col_w - 4))
+        pdf.set_xy(x0 + 2, y + 15.5)
+        pdf.font(7, colour=MUTED)
+        pdf.multi_cell(col_w - 4, 3, pdf.t(note), align="L", max_line_height=3)
+        y += 27
+
+
+def _faded(colour: str, keep: float = 0.25) -> str:
+    """A colour mixed towards white: the areas around the spotlit one."""
+    red, green, blue = _hex(colour)
+    return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in (red, green, blue))
+
+
+def chart_png(doc: SceneDocument, width_in: float, height_in: float, dpi: int = 120, font: float = 8) -> bytes:
+    """The slide's chart as a picture (paper, and the screen, where it scales to fit): horizontal bars with the
+    Leeds line, or small line charts of the area and Leeds. Every mark is labelled, nothing needs hovering."""
+    chart = doc.chart
+    fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
+    plt.rcParams.update({"font.size": font})
+    if doc.chart_kind == "bars":
+        rows = chart.head(12).iloc[::-1]
+        ax = fig.add_axes((0.32, 0.08, 0.64, 0.88))
+        ax.barh(rows["name"], rows["value"], color=["#08306b" if f else "#9ecae1" for f in rows["focal"]])
+        for y, value in enumerate(rows["value"]):
+            ax.text(value, y, f" {value:.1f}", va="center", fontsize=font)
+        if rows["leeds"].notna().any():
+            ax.axvline(float(rows["leeds"].iloc[0]), color="black", linestyle="--", linewidth=1.5)
+        ax.tick_params(labelsize=font)
+        ax.spines[["top", "right"]].set_visible(False)
+    else:
+        panels = list(dict.fromkeys(chart["panel"]))
+        columns = 2
+        for n, panel in enumerate(panels):
+            ax = fig.add_subplot((len(panels) + 1) // columns, columns, n + 1)
+            for series, group in chart[chart["panel"] == panel].groupby("series", sort=False):
+                ax.plot(group["period"], group["value"], marker="o", linewidth=1.8,
+                        linestyle="--" if series == "Leeds" else "-", color="black" if series == "Leeds" else "#0072b2",
+                        label=series)
+            ax.set_title(panel, fontsize=font * 1.1, fontweight="bold")
+            ax.tick_params(labelsize=font * 0.8)
+            ax.spines[["top", "right"]].set_visible(False)
+            ticks = list(dict.fromkeys(chart[chart["panel"] == panel]["period"]))
+            step = max(1, len(ticks) // 5)
+            ax.set_xticks(range(0, len(ticks), step))
+            ax.set_xticklabels(ticks[::step], rotation=30, ha="right")
+            if n == 0:
+                ax.legend(fontsize=font * 0.9)
+        fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def deck_pdf(name: str, scenes: list[SceneDocument], date: str, unicode: bool = True) -> bytes:
+    """The meeting papers: one A4 landscape page per scene, its sources in the page's footer."""
+    pdf = _DeckPages(footer_text="", unicode=unicode, orientation="L")
+    pdf.heading = f"{name} · Best City Atlas · {date}"
+    pdf.set_auto_page_break(False)
+    pdf.set_title(pdf.t(name))
+    pdf.set_creator("Best City Atlas")
+    for number, doc in enumerate(scenes, 1):
+        _scene_page(pdf, doc, number, len(scenes))
+    return bytes(pdf.output())
+
+
+class _DeckPages(_Profile):
+    """Landscape pages whose footer is the scene's source line (it can run to two lines) and the deck's name."""
+
+    heading = ""
+
+    def footer(self) -> None:
+        self.set_y(-17)
+        self.font(7, colour=MUTED)
+        self.multi_cell(0, 3.2, self.t(f"{self.footer_text} {self.heading} · page {self.page_no()} of {{nb}}"),
+                        align="L")
