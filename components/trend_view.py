@@ -17,6 +17,7 @@ from components.footer import source_line
 from components.legend import legend_markup, show_legend
 from components.map import deck_template, show_map, with_selection
 from data.query import select
+from data.registry import unit_after
 from data.series import ChangeRule, Part, Series, SeriesCatalogue, Trend, load_series_catalogue
 from geo.classify import diverging_classes
 from geo.features import features, view_for_bounds
@@ -230,7 +231,7 @@ def _cached_change_payload(trend_id: str, series_id: str, level: str, start: str
     outline = features(store.areas("ward24" if level in ("lsoa21", "msoa") else level, stamp), ["code"])
     focus = layer if committee == "all" else layer[~dim.to_numpy()]
     template = deck_template(area_features, outline, [], view_for_bounds(tuple(focus.total_bounds)), CHANGE_TOOLTIP)
-    rows = legend_rows(classed, colours, "points" if trend.unit == "%" else "" if trend.unit in ("£", "ratio") else trend.unit,
+    rows = legend_rows(classed, colours, "points" if trend.unit == "%" else unit_after(trend.unit).strip(),
                        "{:+,.0f}" if ",.0f" in trend.format else "{:+.2f}" if ".2f" in trend.format else "{:+.1f}")
     return template, rows
 

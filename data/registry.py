@@ -243,11 +243,26 @@ class Indicator(BaseModel):
         return f"Partial: the smaller areas with a value hold {share} of residents"
 
     def format_value(self, value: float | None) -> str:
-        """The value with its format and unit, or 'no data'."""
-        if value is None or value != value:
-            return "no data"
-        text = self.format.format(value)
-        return f"{text}%" if self.unit == "%" else f"{text} {self.unit}" if self.unit in ("years",) else text
+        return format_figure(value, self.format, self.unit)
+
+
+# Units that name a scale, not a quantity: the label already says what the number is ('IMD score', 'decile'),
+# and £ is in the format itself. Every other unit is written after the figure.
+SCALE_UNITS = frozenset({"", "£", "decile", "percentile", "rank", "score", "score 0-100", "index", "z-score", "ratio",
+                         "rate"})
+
+
+def unit_after(unit: str) -> str:
+    """What follows a figure: '%' attached, nothing for a scale, else the unit after a space ('80.1 years')."""
+    return "%" if unit == "%" else "" if unit in SCALE_UNITS else f" {unit}"
+
+
+def format_figure(value: float | None, fmt: str, unit: str) -> str:
+    """The one number-formatting rule for indicators, trends and uploads: the catalogue's format, then
+    :func:`unit_after`; 'no data' for a missing value."""
+    if value is None or value != value:
+        return "no data"
+    return fmt.format(value) + unit_after(unit)
 
 
 class Kpi(BaseModel):

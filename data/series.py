@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import SourceCatalogue, load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
-from data.registry import PillarKpis  # a pillar's history has the same shape: a lead and its basket
+from data.registry import PillarKpis, format_figure  # a pillar's history has the same shape: a lead and its basket
 from data.paths import CATALOGUE_DIR
 
 SERIES_COLUMNS = ["trend_id", "series_id", "area_level", "area_code", "period", "period_start", "value", "lower_ci",
@@ -153,10 +153,7 @@ class Trend(BaseModel):
         return next(s for s in self.series if s.id == series_id)
 
     def format_value(self, value: float | None) -> str:
-        if value is None or value != value:
-            return "no data"
-        text = self.format.format(value)
-        return f"{text}%" if self.unit == "%" else text if self.unit in ("£", "ratio") else f"{text} {self.unit}"
+        return format_figure(value, self.format, self.unit)
 
 
 class SeriesCatalogue(BaseModel):

@@ -26,6 +26,7 @@ from typing import Literal
 import pandas as pd
 
 from data.errors import DataError
+from data.registry import format_figure
 from data.safe_text import plain
 from data.store import read_areas, read_store_table
 
@@ -664,6 +665,4 @@ class UserIndicator:
     known_totals: tuple = ()
 
     def format_value(self, value: float | None) -> str:
-        if value is None or value != value:
-            return "no data"
-        return self.fmt.format(value)
+        return format_figure(value, self.fmt, "")

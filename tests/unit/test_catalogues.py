@@ -91,3 +91,18 @@ def test_neutral_context_measures_state_why():
     assert registry.get("census_disabled").polarity == "neutral"
     assert "need, not a failure" in registry.get("census_disabled").polarity_reason
     assert all(i.polarity_reason for i in registry.indicators if i.polarity == "neutral")
+
+
+def test_indicators_trends_and_uploads_format_a_figure_by_one_rule():
+    """One number-formatting rule: the same unit and format read the same on a map, a trend and an upload."""
+    from data.registry import Indicator, format_figure
+    from data.series import Trend
+
+    for unit in ("%", "years", "per 1,000", "people", "households", "score", "rank", "£", "ratio", "kWh"):
+        assert (Indicator.model_construct(unit=unit, format="{:.1f}").format_value(12.34)
+                == Trend.model_construct(unit=unit, format="{:.1f}").format_value(12.34)
+                == format_figure(12.34, "{:.1f}", unit)), unit
+    assert format_figure(1.5, "{:.2f}", "per 1,000") == "1.50 per 1,000"
+    assert format_figure(12.34, "{:.1f}", "%") == "12.3%"
+    assert format_figure(23.4, "{:.1f}", "score") == "23.4"
+    assert format_figure(float("nan"), "{:.1f}", "years") == format_figure(None, "{:.1f}", "years") == "no data"
