@@ -583,32 +583,27 @@ def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
     numeric_like = [c for c in value_candidates if table[c].map(lambda v: _number(v) is not None).any()]
     _refuse_formulas(table, numeric_like)
     warnings: list[str] = []
+    is_code = keys.str.upper().str.match(CODE_PATTERN.pattern)
     if key == "code":
         level, matched, unmatched, more = _match_codes(keys, reference)
-        not_codes = keys[~keys.str.upper().str.match(CODE_PATTERN.pattern)]
-        if len(not_codes) and level == "ward24":
-            by_name, _ = _match_names(not_codes, reference, quiet=True)
-            matched = matched.fillna(by_name)
-            unmatched = list(dict.fromkeys(keys[matched.isna()]))
-            if by_name.notna().any():
-                warnings.append(f"Column '{plain(key_column)}' mixes ward codes and ward names: "
-                                f"{int(by_name.notna().sum())} row(s) were matched by name (e.g. "
-                                f"'{plain(not_codes[by_name.notna()].iloc[0])}'), the rest by code.")
-        elif len(not_codes):
+        others = keys[~is_code]
+        if len(others) and level != "ward24":
             warnings.append(f"Column '{plain(key_column)}' mixes {LEVEL_LABELS[level]} codes with other text: "
-                            f"{len(not_codes)} row(s) that are not codes (e.g. '{plain(not_codes.iloc[0])}') could "
+                            f"{len(others)} row(s) that are not codes (e.g. '{plain(others.iloc[0])}') could "
                             f"not be matched and are left out. Names can be matched only for wards.")
+            others = others.iloc[0:0]
+        by_other = _match_names(others, reference, quiet=True)[0]
     else:
         level, (matched, unmatched), more = "ward24", _match_names(keys, reference), []
-        codes_given = keys[keys.str.upper().str.match(CODE_PATTERN.pattern)]
-        if len(codes_given):
-            by_code = codes_given.str.upper().where(codes_given.str.upper().isin(reference.codes("ward24")))
-            matched = matched.fillna(by_code)
-            unmatched = list(dict.fromkeys(keys[matched.isna()]))
-            if by_code.notna().any():
-                warnings.append(f"Column '{plain(key_column)}' mixes ward names and ward codes: "
-                                f"{int(by_code.notna().sum())} row(s) were matched by code (e.g. "
-                                f"'{plain(codes_given[by_code.notna()].iloc[0])}'), the rest by name.")
+        others = keys[is_code].str.upper()
+        by_other = others.where(others.isin(reference.codes("ward24")))
+    if by_other.notna().any():                      # a ward column may mix codes and names: match each its way
+        matched = matched.fillna(by_other)
+        unmatched = list(dict.fromkeys(keys[matched.isna()]))
+        other = "name" if key == "code" else "code"
+        warnings.append(f"Column '{plain(key_column)}' mixes ward {key}s and ward {other}s: "
+                        f"{int(by_other.notna().sum())} row(s) were matched by {other} (e.g. "
+                        f"'{plain(keys[by_other.first_valid_index()])}'), the rest by {key}.")
     notices += more
     dupes = matched[matched.notna() & matched.duplicated(keep=False)]
     if len(dupes):

@@ -192,6 +192,8 @@ def test_a_column_mixing_ward_codes_and_names_matches_both_and_says_so(ref):
     upload = read_upload(b"ward,n\nE05900001,6\nGamma,7\n", "a.csv", ref)
     assert upload.values["n"].to_dict() == {"E05900001": 6.0, "E05900002": 7.0}
     assert upload.warnings and "mixes ward codes and ward names: 1 row(s) were matched by name" in upload.warnings[0]
+    assert "(e.g. 'Gamma')" in upload.warnings[0]
     upload = read_upload(b"ward,n\nAlpha,6\nNowhere,7\nE05900002,9\n", "a.csv", ref)     # mostly names
     assert upload.key == "name" and upload.values["n"].to_dict() == {"E05900001": 6.0, "E05900002": 9.0}
     assert "mixes ward names and ward codes: 1 row(s) were matched by code" in upload.warnings[0]
+    assert "(e.g. 'E05900002')" in upload.warnings[0]
