@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from deploy.run import ROOT, start_streamlit, stop_process
 
 
 class ServerStartError(RuntimeError):
@@ -71,10 +70,7 @@ def streamlit_server(log_path: Path | None = None, start_timeout_s: float = 90, 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py" if (root / "server.py").is_file() else "app.py", "--server.address", "127.0.0.1", "--server.port",
-         str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    process = start_streamlit(port, log, root, env)
     try:
         deadline = time.monotonic() + start_timeout_s
         while not healthy(url):
@@ -85,11 +81,6 @@ def streamlit_server(log_path: Path | None = None, start_timeout_s: float = 90, 
             time.sleep(0.3)
         yield LocalServer(url, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         if log_path:
             log.close()

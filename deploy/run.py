@@ -145,19 +145,27 @@ def ensure_store(log=print) -> None:
         raise ClusterError("the data store could not be built: " + (result.stderr.strip().splitlines() or ["?"])[-1])
 
 
+def start_streamlit(port: int, log, root: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run server.py` (`app.py` in an older checkout without it), headless on 127.0.0.1:``port``, output
+    to ``log``: the one way the replicas, the benches and the browser tests start the app. ``root`` is the checkout
+    to serve; ``env`` is added to this process's environment."""
+    script = "server.py" if (root / "server.py").is_file() else "app.py"
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+
+
 def _spawn(replica: ReplicaProcess, env: dict[str, str]) -> None:
     log = open(replica.log_path, "ab")
     try:
-        replica.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "127.0.0.1",
-             "--server.port", str(replica.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", load_config().replicas.name_env: replica.name, **env})
+        replica.process = start_streamlit(replica.port, log, env={load_config().replicas.name_env: replica.name, **env})
     finally:
         log.close()  # the child holds its own descriptor
 
 
-def _stop(process: subprocess.Popen | None) -> None:
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Terminate a child, then kill it if it lingers (15 s)."""
     if process is None or process.poll() is not None:
         return
     process.terminate()
@@ -237,9 +245,9 @@ def start_cluster(replicas: int = 3, port: int = 8080, *, replica_ports: list[in
                        check=proxy_died)
             yield Cluster(url, members, proxy, log_dir, dict(env or {}))
         finally:
-            _stop(proxy)
+            stop_process(proxy)
             for member in members:
-                _stop(member.process)
+                stop_process(member.process)
 
 
 def _interrupt(signum, frame) -> None:
