@@ -25,6 +25,7 @@ PAGES = {
     ],
     "Places": [
         st.Page("app_pages/profile.py", title="Area profile", icon=":material/location_city:", url_path="profile"),
+        st.Page("app_pages/custom_area.py", title="Custom area", icon=":material/draw:", url_path="custom-area"),
         st.Page("app_pages/compare.py", title="Compare areas", icon=":material/compare_arrows:", url_path="compare"),
         st.Page("app_pages/change.py", title="Change over time", icon=":material/trending_up:", url_path="change"),
         st.Page("app_pages/cities.py", title="Leeds among England's cities", icon=":material/apartment:", url_path="cities"),

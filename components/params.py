@@ -4,12 +4,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from components import store
 from components.state import (Param, choice, choice_list, clock, clock_text, code_like, code_list, codes, int_in,
                               search_text, words_list)
 from data.catalogue import load_areas
 from data.deck import CONFIG as DECK_CONFIG
 from data.deck import DeckError, decode_link
 from data.registry import PILLARS, load_registry
+from metrics.custom_area import MAX_NAME, clean_name, decode_selection
 from metrics.intersections import intersection_categories
 
 MAP_LEVELS = ["lsoa21", "msoa", "ward24", "committee"]
@@ -101,6 +103,12 @@ PARAMS: dict[str, Param] = {
     "ws_at": Param("ws_at", None, clock, encode=clock_text),
     "ws_space": Param("ws_space", None, code_like(lambda code: bool(re.fullmatch(r"ws\d{4,5}", code)))),
     "ws_areas": Param("ws_dash_level", "ward24", choice(lambda: ["ward24", "committee"])),
+    # Custom area (app_pages/custom_area.py, metrics/custom_area.py): a bitset over Leeds' sorted LSOAs, and its name
+    "custom": Param("custom_area", "", lambda raw: raw if _custom_codes(raw) else None,
+                    why=lambda raw: "the custom area in this link is not one the atlas wrote, so the area starts "
+                                    "empty."),
+    "custom_name": Param("custom_name", "", clean_name,
+                         why=lambda raw: f"an area's name is 1 to {MAX_NAME} characters of plain text."),
 }
 
 SCENE_EXCLUDED = ("deck", "meeting", "meeting_step")
@@ -134,3 +142,13 @@ def _cached_refusal(raw: str) -> str | None:
     except DeckError as exc:
         return str(exc)
     return None
+
+
+@lru_cache(maxsize=2)
+def cached_lsoa_universe(stamp: str) -> tuple[str, ...]:
+    return tuple(sorted(store.areas("lsoa21", stamp)["code"].astype(str)))
+
+
+def _custom_codes(raw: str) -> list[str] | None:
+    """The LSOAs a link's custom-area value names (None unless it is exactly a value the atlas writes)."""
+    return decode_selection(raw, cached_lsoa_universe(store.built_at()))

@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data.query import select
+from data.query import comparator_value, comparator_values, select
 from data.registry import Indicator, Registry
 from data.safe_text import plain
-from geo.aggregate import aggregate
+from data.words import count
+from geo.aggregate import NATIVE_COLUMNS, aggregate
 from metrics.postcodes import display as postcode_display
+from metrics.profile import Headline, key_indicator_ids
+from metrics.spine import NOT_COMPARED_LABEL, spine_row
 from metrics.postcodes import tidy as tidy_postcode
 
 TOKEN_VERSION = "a"              # the universe: Leeds' 2021 LSOAs, sorted by code
@@ -148,20 +151,21 @@ def parse_entries(text: str, universe: Iterable[str], leeds_postcodes: Mapping[s
         unknown.append(piece)
     unique = list(dict.fromkeys(codes))
     if unique:
-        via = f" ({from_postcodes:,} entries were postcodes)" if from_postcodes else ""
-        notes.insert(0, f"Found {len(unique):,} Leeds neighbourhoods (LSOAs){via}.")
+        via = f" ({count(from_postcodes, 'entry was a postcode', 'entries were postcodes')})" if from_postcodes else ""
+        notes.insert(0, f"Found {count(len(unique), 'Leeds neighbourhood (LSOA)', 'Leeds neighbourhoods (LSOAs)')}{via}.")
     elif pieces:
         notes.insert(0, "Found no Leeds neighbourhood (LSOA) in what was given.")
     else:
         notes.insert(0, "Nothing was given: paste 2021 LSOA codes (like E01011264) or Leeds postcodes (like LS1 1UR).")
     if outside:
-        notes.append(f"{len(outside):,} codes are not Leeds 2021 LSOAs and were left out: {_quoted(outside)}.")
+        notes.append(f"{count(len(outside), 'code is not a Leeds 2021 LSOA', 'codes are not Leeds 2021 LSOAs')} and "
+                     f"left out: {_quoted(outside)}.")
     if not_leeds_pc:
-        notes.append(f"{len(not_leeds_pc):,} postcodes are not Leeds postcodes in the ONS Postcode Directory and "
-                     f"were left out: {_quoted(not_leeds_pc)}.")
+        notes.append(f"{count(len(not_leeds_pc), 'postcode is not a Leeds postcode', 'postcodes are not Leeds postcodes')}"
+                     f" in the ONS Postcode Directory and left out: {_quoted(not_leeds_pc)}.")
     if unknown:
-        notes.append(f"{len(unknown):,} entries are neither 2021 LSOA codes nor postcodes and were left out: "
-                     f"{_quoted(unknown)}.")
+        notes.append(f"{count(len(unknown), 'entry is neither a 2021 LSOA code nor a postcode', 'entries are neither 2021 LSOA codes nor postcodes')}"
+                     f" and left out: {_quoted(unknown)}.")
     return ParsedEntries(unique, notes)
 
 
@@ -202,32 +206,6 @@ def _share_source(registry: Registry, indicator: Indicator, period: str) -> str 
     return None
 
 
-def _native_rows(indicator: Indicator, period: str, member_rows: pd.DataFrame, registry: Registry,
-                 members: pd.DataFrame) -> pd.DataFrame | None:
-    """``geo.aggregate.NATIVE_COLUMNS`` for the area's LSOAs (every member, value NaN where none is stored)."""
-    edition = indicator.edition(period)
-    base = members[["code", "population", "households"]].rename(columns={"code": "area_code"})
-    if edition.value.share_where is not None:
-        source = _share_source(registry, indicator, period)
-        if source is None:
-            return None
-        rows = select(member_rows, source, period=period)
-        frame = base.merge(rows[["area_code", "value"]], on="area_code", how="left")
-        flag = (frame["value"] == edition.value.share_where.equals).astype(float).where(frame["value"].notna())
-        frame["numerator"] = frame["population"].where(flag == 1, 0.0).where(flag.notna())
-        frame["denominator"] = frame["population"].astype(float)
-        frame["value"] = edition.value.scale * flag
-        frame["lower_ci"] = frame["upper_ci"] = np.nan
-    else:
-        rows = select(member_rows, indicator.id, period=period)
-        frame = base.merge(rows[["area_code", "value", "lower_ci", "upper_ci", "numerator", "denominator"]],
-                           on="area_code", how="left")
-    weight = indicator.aggregation.weight or "population"
-    frame["weight"] = frame["households" if weight == "households" else "population"].astype(float)
-    frame["coverage_weight"] = frame["population"].astype(float)
-    return frame
-
-
 def aggregate_custom(values: pd.DataFrame, registry: Registry, members: pd.DataFrame,
                      min_coverage: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every indicator's figures for the area made of ``members`` (rows of the LSOA layer: code,
@@ -235,43 +213,64 @@ def aggregate_custom(values: pd.DataFrame, registry: Registry, members: pd.DataF
 
     Returns (figures, not_given): figures has ``RESULT_COLUMNS`` (one row per indicator and period, for
     the indicators the rules combine); not_given has indicator_id and reason for the others.
-    ``values`` is the store's long table (only its lsoa21 rows of the members are read).
+    ``values`` is the store's long table (only its lsoa21 rows of the members are read). The native rows
+    of every indicator are built in one frame keyed "indicator|period|lsoa" and handed to
+    ``geo.aggregate.aggregate`` once per (rule, scale, CI method), the build's own aggregation.
     """
     min_coverage = registry.coverage.min_share if min_coverage is None else min_coverage
-    codes = members["code"].astype(str).tolist()
-    lsoa_rows = select(values, level="lsoa21", code=codes)
-    lsoa_rows = lsoa_rows.astype({"indicator_id": str, "period": str})
-    groups: dict[tuple, list[pd.DataFrame]] = {}
-    not_given: list[dict] = []
+    base = pd.DataFrame({"area_code": members["code"].astype(str).to_numpy(),
+                         "population": members["population"].astype(float).to_numpy(),
+                         "households": members["households"].astype(float).to_numpy()})
+    keys, not_given = [], []
     for indicator in registry.indicators:
         reason = why_not_given(indicator)
-        if reason is not None:
-            not_given.append({"indicator_id": indicator.id, "reason": reason})
-            continue
-        for period in indicator.periods:
-            native = _native_rows(indicator, period, lsoa_rows, registry, members)
-            if native is None:
-                not_given.append({"indicator_id": indicator.id, "reason": NOT_GIVEN_SOURCE})
+        for period in ([] if reason else indicator.periods):
+            spec = indicator.edition(period).value
+            read = _share_source(registry, indicator, period) if spec.share_where is not None else indicator.id
+            if read is None:
+                reason = NOT_GIVEN_SOURCE
                 break
-            key = f"{indicator.id}|{period}"
-            native["area_code"] = key + "|" + native["area_code"]
-            rule_key = (indicator.aggregation.rule, indicator.edition(period).value.scale, indicator.ci)
-            groups.setdefault(rule_key, []).append(native.assign(to_code=key))
+            keys.append({"key": f"{indicator.id}|{period}", "read_id": read, "period": period,
+                         "rule": indicator.aggregation.rule, "scale": spec.scale, "ci": indicator.ci,
+                         "by_households": indicator.aggregation.weight == "households",
+                         "equals": spec.share_where.equals if spec.share_where is not None else np.nan})
+        if reason is not None:
+            keys = [k for k in keys if not k["key"].startswith(indicator.id + "|")]
+            not_given.append({"indicator_id": indicator.id, "reason": reason})
+    not_given = pd.DataFrame(not_given, columns=["indicator_id", "reason"])
+    if not keys or base.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS), not_given
+    stored = select(values, [k["read_id"] for k in keys], "lsoa21", code=base["area_code"].tolist())
+    stored = pd.DataFrame({"read_id": stored["indicator_id"].astype(str).to_numpy(),
+                           "period": stored["period"].astype(str).to_numpy(),
+                           "area_code": stored["area_code"].astype(str).to_numpy(),
+                           **{c: stored[c].to_numpy() for c in ("value", "lower_ci", "upper_ci", "numerator",
+                                                                "denominator")}})
+    native = pd.DataFrame(keys).merge(base, how="cross").merge(stored, on=["read_id", "period", "area_code"],
+                                                               how="left")
+    shared = native["equals"].notna()
+    if shared.any():                      # 'share of people where X' (as the build's share_where method)
+        flag = (native["value"] == native["equals"]).astype(float).where(native["value"].notna())
+        native.loc[shared, "numerator"] = native["population"].where(flag == 1, 0.0).where(flag.notna())[shared]
+        native.loc[shared, "denominator"] = native.loc[shared, "population"]
+        native.loc[shared, "value"] = (native["scale"] * flag)[shared]
+        native.loc[shared, ["lower_ci", "upper_ci"]] = np.nan
+    native["weight"] = np.where(native["by_households"].astype(bool), native["households"], native["population"])
+    native["coverage_weight"] = native["population"]
+    native["to_code"] = native["key"]
+    native["area_code"] = native["key"] + "|" + native["area_code"]
     pieces = []
-    for (rule, scale, ci), natives in groups.items():
-        native = pd.concat(natives, ignore_index=True)
-        membership = pd.DataFrame({"from_code": native["area_code"], "to_code": native["to_code"], "share": 1.0})
-        pieces.append(aggregate(native.drop(columns="to_code"), membership, rule, scale=scale,
-                                min_coverage=min_coverage, ci=ci))
-    figures = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=["area_code"])
-    split = figures["area_code"].str.split("|", n=1, expand=True) if len(figures) else None
-    figures["indicator_id"] = split[0] if split is not None else []
-    figures["period"] = split[1] if split is not None else []
-    figures = figures.reindex(columns=RESULT_COLUMNS)
+    for (rule, scale, ci), group in native.groupby(["rule", "scale", "ci"], sort=False):
+        membership = pd.DataFrame({"from_code": group["area_code"], "to_code": group["to_code"], "share": 1.0})
+        pieces.append(aggregate(group[NATIVE_COLUMNS], membership, rule, scale=scale, min_coverage=min_coverage,
+                                ci=ci))
+    figures = pd.concat(pieces, ignore_index=True)
+    split = figures["area_code"].str.split("|", n=1, expand=True)
+    figures["indicator_id"], figures["period"] = split[0], split[1]
     order = {ind.id: n for n, ind in enumerate(registry.indicators)}
-    figures = figures.sort_values(["indicator_id", "period"], key=lambda s: s.map(order) if s.name == "indicator_id"
-                                  else s).reset_index(drop=True)
-    return figures, pd.DataFrame(not_given, columns=["indicator_id", "reason"])
+    figures = figures.reindex(columns=RESULT_COLUMNS)
+    figures = figures.assign(_o=figures["indicator_id"].map(order)).sort_values(["_o", "period"])
+    return figures.drop(columns="_o").reset_index(drop=True), not_given
 
 
 # ---------------------------------------------------------------- small-number protection
@@ -342,3 +341,86 @@ def upload_total(table: pd.DataFrame, known_totals: Sequence[tuple[object, Seque
                        f"Total of {label} for this area: {len(wanted):,} of its neighbourhoods are hidden to protect "
                        "small numbers, but their sum already follows from the published ward, committee and Leeds "
                        "totals, so the area's total is shown.")
+
+
+# ---------------------------------------------------------------- what the page shows
+
+HEADLINE_NOTES = {
+    "imd_imd_score": "population-weighted average of its LSOAs' scores (the MHCLG method for districts); "
+                     "higher = more deprived",
+    "imd_imd_pct_most_deprived": "people living in LSOAs in England's most deprived 10%",
+}
+
+
+def _latest(figures: pd.DataFrame, indicator: Indicator) -> pd.Series | None:
+    rows = figures[(figures["indicator_id"] == indicator.id) & (figures["period"] == indicator.latest.period)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def custom_headlines(figures: pd.DataFrame, not_given: pd.DataFrame, values: pd.DataFrame,
+                     registry: Registry) -> list[Headline]:
+    """The profile's headline cards for a custom area: residents, IMD the MHCLG way, the share in England's
+    most deprived 10%, the SPI and life expectancy (with why they are not given) and the key indicators."""
+    reasons = dict(zip(not_given["indicator_id"], not_given["reason"]))
+    wanted = [("population", "Residents (Census 2021)"), ("imd_imd_score", "IMD 2025 score"),
+              ("imd_imd_pct_most_deprived", "Residents in England's most deprived 10%"),
+              ("spi_index", "SPI-method index (open data)"), ("life_expectancy_female", "Life expectancy, women"),
+              ("life_expectancy_male", "Life expectancy, men")]
+    wanted += [(i, None) for i in key_indicator_ids(registry) if i not in dict(wanted)]
+    cards = []
+    for indicator_id, label in wanted:
+        if indicator_id not in registry.ids:
+            continue
+        indicator = registry.get(indicator_id)
+        period = indicator.latest.period
+        if indicator_id in reasons:
+            cards.append(Headline(indicator_id, label or indicator.short_label, "Not given for a custom area", None,
+                                  period, indicator.latest.source, reasons[indicator_id], tuple(indicator.pillars)))
+            continue
+        row = _latest(figures, indicator)
+        value = None if row is None or pd.isna(row["value"]) else float(row["value"])
+        parts = [HEADLINE_NOTES.get(indicator_id, "")]
+        for level, word in (("lad", "Leeds"), ("england", "England")):
+            other = comparator_value(values, indicator_id, period, level)
+            if other is not None:
+                parts.append(f"{word} {indicator.format_value(other)}")
+        note = "; ".join(p for p in parts if p)
+        if row is not None:
+            note = "; ".join(p for p in (indicator.coverage_note(row["coverage"]), note) if p)
+        cards.append(Headline(indicator_id, label or indicator.short_label, indicator.format_value(value), value,
+                              period, indicator.latest.source, note, tuple(indicator.pillars)))
+    return cards
+
+
+def custom_table(figures: pd.DataFrame, values: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """One row per indicator at its latest period: the area, Leeds, England, the test against Leeds where a
+    95% confidence interval exists, how the LSOA figures were combined, theme and source id."""
+    rows = []
+    periods = {i.id: i.latest.period for i in registry.indicators}
+    ids = sorted(set(figures["indicator_id"]))
+    leeds_of, england_of = (comparator_values(values, ids, periods, level) for level in ("lad", "england"))
+    for indicator in registry.indicators:
+        row = _latest(figures, indicator)
+        if row is None:
+            continue
+        period = indicator.latest.period
+        leeds, england = leeds_of[indicator.id], england_of[indicator.id]
+        value = None if pd.isna(row["value"]) else float(row["value"])
+        compared = spine_row(np.array([]), np.nan if value is None else value, row["lower_ci"], row["upper_ci"],
+                             leeds, england, indicator.polarity)["comparison"]
+        rows.append({"Indicator": indicator.short_label, "Period": indicator.period_label(period),
+                     "This area": indicator.format_value(value) + indicator.coverage_tag(row["coverage"]),
+                     "Leeds": indicator.format_value(leeds), "England": indicator.format_value(england),
+                     "Compared with Leeds (95% CI)": "" if compared == NOT_COMPARED_LABEL else compared,
+                     "How combined": indicator.aggregation.describe(indicator.native_level),
+                     "Theme": indicator.theme, "source_id": indicator.edition(period).source,
+                     "period": period, "indicator_id": indicator.id})
+    return pd.DataFrame(rows)
+
+
+def not_given_groups(not_given: pd.DataFrame, registry: Registry) -> list[tuple[str, list[str]]]:
+    """Indicators without a custom-area figure grouped by their one reason: (reason, short labels)."""
+    groups: dict[str, list[str]] = {}
+    for indicator_id, reason in zip(not_given["indicator_id"], not_given["reason"]):
+        groups.setdefault(reason, []).append(registry.get(indicator_id).short_label)
+    return list(groups.items())

@@ -81,3 +81,28 @@ def test_a_hostile_committee_link_gets_a_plain_message_and_the_leeds_home(proces
     assert picker.value == "all"
     everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(i.value for i in at.info)
     assert not LIVE.search(everything) and "<script>" not in everything
+
+
+CUSTOM_HOSTILE = [
+    ({"custom": "a" + "A" * 200}, "custom"),                                   # over-long: not even parsed
+    ({"custom": "a" + "/" * 82}, "custom"),                                     # base64, not base64url
+    ({"custom": "[Sign in](//ev.il)"}, "custom"),
+    ({"custom_name": "[Sign in](//ev.il)" * 8}, "custom_name"),                # over 60 characters
+    ({"custom_name": "a\u202e\u2066b"}, "custom_name"),                        # bidi controls
+    ({"custom_name": "line\nbreak"}, "custom_name"),
+]
+
+
+@pytest.mark.parametrize("query,name", CUSTOM_HOSTILE)
+def test_the_custom_area_page_refuses_hostile_area_links_in_one_plain_sentence(processed_store, query, name):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page("app_pages/custom_area.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [html.unescape(re.sub(r"\\(.)", r"\1", i.value)) for i in at.info]
+    refused = [n for n in notices if n.startswith(f"Ignored link parameter '{name}': ")]
+    assert len(refused) == 1 and refused[0].count(". ") == 0 and refused[0].endswith("."), notices
+    everything = " ".join(str(getattr(e, "value", "")) for e in at.main) + " ".join(i.value for i in at.info)
+    assert not LIVE.search(everything)
+    assert at.session_state["custom_area"] == "" and at.session_state["custom_name"] == ""

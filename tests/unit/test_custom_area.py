@@ -76,9 +76,10 @@ def test_every_entry_left_out_is_named_plainly():
                            UNIVERSE, POSTCODES)
     assert parsed.codes == [UNIVERSE[0]]
     text = " ".join(parsed.notes)
-    assert "1 codes are not Leeds 2021 LSOAs and were left out: 'E01000001'" in text
-    assert "1 postcodes are not Leeds postcodes" in text and "'SW1A 1AA'" in text
+    assert "1 code is not a Leeds 2021 LSOA and left out: 'E01000001'" in text
+    assert "1 postcode is not a Leeds postcode" in text and "'SW1A 1AA'" in text
     assert "3 entries are neither 2021 LSOA codes nor postcodes" in text and "'[x](//ev.il)'" in text
+    assert parsed.notes[0] == "Found 1 Leeds neighbourhood (LSOA)."
 
 
 def test_empty_and_over_long_input_get_a_sentence_not_an_error():

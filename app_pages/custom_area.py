@@ -1,0 +1,24 @@
+"""Custom area: build an area from Leeds neighbourhoods (LSOAs) and see its profile, shareable as a link."""
+import streamlit as st
+
+from components import custom_area as view
+from components import store
+
+stamp = store.built_at()
+st.title("Custom area")
+st.caption("Build your own area from Leeds' neighbourhoods (2021 LSOAs): click them on the map, pick them from the "
+           "list, or paste or upload LSOA codes or postcodes. Name it, and its figures are combined from the LSOAs "
+           "by each indicator's own rule. The link holds the area, so it can be shared.")
+name = view.name_box()
+codes = view.current_codes(stamp)
+map_col, side_col = st.columns([3, 2])
+with map_col:
+    view.picking_map(codes, stamp)
+with side_col:
+    view.pick_list(codes, stamp)
+    view.paste_and_upload()
+if codes:
+    view.profile(codes, name, stamp)
+else:
+    st.info("The area is empty: click neighbourhoods on the map, pick them from the list, or paste LSOA codes or "
+            "postcodes.", icon=":material/draw:")

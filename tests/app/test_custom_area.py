@@ -1,0 +1,99 @@
+"""Custom areas (issue 19.6) as a reader uses them: build by pasting codes, by postcode, open by link (AppTest,
+real store). The figures are checked against metrics.custom_area on the same LSOAs, and the user's name
+is shown as text wherever it lands."""
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.paths import REPO_ROOT, processed_dir
+from data.registry import load_registry
+from data.store import read_areas, read_values
+from metrics.custom_area import aggregate_custom, custom_headlines, encode_selection
+
+pytestmark = pytest.mark.data
+PAGE = "app_pages/custom_area.py"
+
+
+@pytest.fixture(scope="module")
+def lsoas(processed_store):
+    return pd.DataFrame(read_areas(processed_store, "lsoa21").drop(columns="geometry"))
+
+
+def _open(query=None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _paste(at, text):
+    """Type into the paste box and press the form's button (a form keeps its values until submitted)."""
+    at.text_area(key="_custom_paste").input(text)
+    next(b for b in at.button if b.label == "Add to the area").click().run()
+
+
+def _notes(at) -> str:
+    """The info boxes as a reader sees them (Markdown escapes removed)."""
+    return " ".join(re.sub(r"\\(.)", r"\1", i.value) for i in at.info)
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_paste_two_codes_name_it_and_get_figures_by_the_registry_rules(processed_store, lsoas):
+    at = _open()
+    assert any("The area is empty" in i.value for i in at.info)
+    codes = sorted(lsoas[lsoas["ward24_name"] == "Gipton & Harehills"]["code"])[:2]
+    _paste(at, f"{codes[0]}\n{codes[1]}, E01000001")
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="_w_custom_name").input("Harehills centre").run()
+    notes = _notes(at)
+    assert "Found 2 Leeds neighbourhoods" in notes and "E01000001" in notes
+    assert at.header[0].value == "Harehills centre"
+    assert at.multiselect(key="_w_custom_lsoas").value == codes
+    members = lsoas[lsoas["code"].isin(codes)]
+    assert _metric(at, "Residents (Census 2021)") == f"{int(members['population'].sum()):,}"
+    values, registry = read_values(processed_store), load_registry()
+    figures, not_given = aggregate_custom(values, registry, members)
+    cards = {c.label: c.text for c in custom_headlines(figures, not_given, values, registry)}
+    assert _metric(at, "IMD 2025 score") == cards["IMD 2025 score"]
+    assert _metric(at, "Life expectancy, women") == "Not given for a custom area"
+    assert at.query_params["custom"] == encode_selection(codes, sorted(lsoas["code"]))
+    assert at.query_params["custom_name"] == "Harehills centre"
+    assert any("MSOA" in m.value for m in at.markdown)             # the 'not given' reasons are said
+
+
+def test_a_postcode_adds_its_lsoa(processed_store):
+    at = _open()
+    _paste(at, "LS6 2AA\nM1 1AE")
+    assert at.multiselect(key="_w_custom_lsoas").value == ["E01011440"]
+    notes = _notes(at)
+    assert "(1 entry was a postcode)" in notes and "M1 1AE" in notes
+    assert at.header[0].value == "My area"
+
+
+def test_a_link_opens_the_area_with_its_name_shown_as_text(processed_store, lsoas):
+    universe = sorted(lsoas["code"])
+    codes = universe[10:13]
+    hostile = "<b>Bold</b> [Sign in](//ev.il) *x*"
+    at = _open({"custom": encode_selection(codes, universe), "custom_name": hostile})
+    assert at.multiselect(key="_w_custom_lsoas").value == codes
+    header = at.header[0].value
+    assert re.sub(r"\\(.)", r"\1", header) == hostile and "](//ev.il)" not in header     # escaped Markdown
+    assert _metric(at, "Residents (Census 2021)") == f"{int(lsoas[lsoas['code'].isin(codes)]['population'].sum()):,}"
+
+
+@pytest.mark.parametrize("value", ["a" + "A" * 82, "garbage", "a" + "_" * 82, "b" + "A" * 81 + "E"])
+def test_a_malformed_area_in_a_link_gets_one_sentence_and_an_empty_area(processed_store, value):
+    at = _open({"custom": value, "custom_name": "x\u202eevil"})
+    notices = _notes(at)
+    assert "Ignored link parameter 'custom': the custom area in this link is not one the atlas wrote, so the area " \
+           "starts empty." in notices, notices
+    assert "Ignored link parameter 'custom_name': an area's name is 1 to 60 characters of plain text." in notices
+    assert at.multiselect(key="_w_custom_lsoas").value == [] and not at.header
