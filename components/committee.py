@@ -7,6 +7,7 @@ metrics.committee; cached wrappers (named ``cached_*``) are keyed by the store s
 from __future__ import annotations
 
 import datetime as dt
+import html
 from types import SimpleNamespace
 
 import pandas as pd
@@ -27,7 +28,6 @@ from metrics.committee_pack import committee_pack
 from metrics.pillar_values import kpi_ids
 
 PICKER_KEY = "_w_home_committee"
-JUDGEMENT_COLOURS = {cm.WORSE: "#fdd9b5", cm.BETTER: "#d8d0ea", cm.SIMILAR_WORDS: "#f0f0f0"}   # pale orange / purple / grey
 
 
 def committee_names() -> dict[str, str]:
@@ -121,100 +121,129 @@ def pack_button(committee: str, name: str, stamp: str) -> None:
                        help="A summary page for the committee, then one page per ward, with the sources on every page.")
 
 
-def _style_judgements(table: pd.DataFrame):
-    """Cells judged against Leeds get a pale background; the words in the cell say the same (never colour alone)."""
-    def colour(cell: object) -> str:
-        for words, hex_colour in JUDGEMENT_COLOURS.items():
-            if isinstance(cell, str) and cell.endswith(words):
-                return f"background-color: {hex_colour}"
-        return ""
-    return table.style.map(colour)
+JUDGEMENT_CLASSES = {cm.WORSE: "worse", cm.BETTER: "better", cm.SIMILAR_WORDS: "similar"}
+
+
+def ward_table_html(rows: pd.DataFrame) -> str:
+    """Measures as rows and areas (committee, wards, Leeds) as columns, like the pack. A judged cell carries a class
+    (pale orange worse, purple better, grey similar: components/app.css) and says the same in words."""
+    frame = rows.assign(column=rows["label"] + " (" + rows["period"] + ")")
+    areas = list(dict.fromkeys(zip(frame["name"], frame["kind"])))
+    head = "".join(f'<th scope="col">{html.escape(n)}{" (committee)" if k == "committee" else ""}</th>' for n, k in areas)
+    body = []
+    for column, group in frame.groupby("column", sort=False):
+        cells = group.drop_duplicates("name").set_index("name")
+        tds = []
+        for name, _ in areas:
+            text, judgement = cells.loc[name, "text"], cells.loc[name, "judgement"]
+            words = JUDGEMENT_CLASSES.get(judgement)
+            tds.append(f'<td class="{words}"><b>{html.escape(text)}</b><br><span>{html.escape(judgement)}</span></td>'
+                       if words else f"<td><b>{html.escape(text)}</b></td>")
+        body.append(f'<tr><th scope="row">{html.escape(column)}</th>{"".join(tds)}</tr>')
+    return (f'<div class="bca-committee-wards"><table><thead><tr><th scope="col">Measure (period)</th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_ward_view(committee: str, stamp: str) -> SimpleNamespace:
+    """Everything the wards section shows, ready to draw (the pivot and the HTML cost more than a rerun should)."""
+    rows = cached_ward_rows(committee, stamp)
+    table = cm.ward_table(rows)
+    periods = rows.drop_duplicates("source_id")[["source_id", "period"]]
+    return SimpleNamespace(html=ward_table_html(rows), sentences=cm.ward_sentences(rows),
+                           untested=cm.untested_measures(rows),
+                           csv=csv_safe(table).to_csv(index=False).encode("utf-8"),
+                           sources=" ".join(dict.fromkeys(source_line(s, p) for s, p in zip(periods["source_id"],
+                                                                                             periods["period"]))))
 
 
 def wards_section(committee: str, name: str, stamp: str) -> None:
     """Its wards against Leeds on the headline measures, with the judgement in words and colour."""
-    rows = cached_ward_rows(committee, stamp)
+    view = cached_ward_view(committee, stamp)
     st.subheader(f"{name}'s wards against Leeds")
-    for sentence in cm.ward_sentences(rows):
-        st.markdown(f"- {sentence}")
-    table = cm.ward_table(rows)
-    st.dataframe(_style_judgements(table), hide_index=True, width="stretch")
-    untested = cm.untested_measures(rows)
+    st.markdown("\n".join(f"- {sentence}" for sentence in view.sentences))
+    st.markdown(view.html, unsafe_allow_html=True)
     st.caption("How a ward is judged: where the figure has a 95% confidence interval (a range that allows for chance), "
                "it is called worse or better than Leeds only when that range does not include Leeds' figure — the rule "
                "the NHS Fingertips profiles use — and similar otherwise. Cells judged worse are shaded orange, better "
                "purple, similar grey; the words in the cell say the same. "
-               + (f"No interval is published for these, so they are shown without a judgement: {'; '.join(untested)}."
-                  if untested else ""))
+               + (f"No interval is published for these, so they are shown without a judgement: {'; '.join(view.untested)}."
+                  if view.untested else ""))
     with st.expander("What each measure means, and sources"):
         registry = store.registry()
-        for measure in cm.load_config().measures:
-            indicator = registry.get(measure.id)
-            st.markdown(f"**{measure.label}** ({indicator.latest.period}). {measure.explain}")
-        periods = rows.drop_duplicates("source_id")[["source_id", "period"]]
-        st.caption(" ".join(dict.fromkeys(source_line(s, p) for s, p in zip(periods["source_id"], periods["period"]))))
-    st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
-                       file_name=f"leeds_committee_{committee}_wards.csv", mime="text/csv", key="_committee_csv")
+        st.markdown("\n\n".join(f"**{m.label}** ({registry.get(m.id).latest.period}). {m.explain}"
+                                 for m in cm.load_config().measures))
+        st.caption(view.sources)
+    st.download_button("Download this table (CSV)", view.csv, file_name=f"leeds_committee_{committee}_wards.csv",
+                       mime="text/csv", key="_committee_csv")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_other_views(committee: str, name: str, stamp: str) -> SimpleNamespace:
+    """What the changes, overlaps and warm-spaces sections show, ready to draw (shared read-only)."""
+    changes = cached_changes(committee, stamp)
+    worse = changes[changes["Judgement"] == "worsened"]["Measure"].tolist()
+    better = changes[changes["Judgement"] == "improved"]["Measure"].tolist()
+    parts = ([f"improved on: {'; '.join(better)}"] if better else []) + ([f"worsened on: {'; '.join(worse)}"] if worse else [])
+    shown = changes.rename(columns={"Judgement": name, "Leeds": "Leeds, same periods"})
+    summary = cached_intersections(committee, stamp)
+    overlaps = pd.DataFrame({"Weak on": [str(c) for c in summary.index], "Neighbourhoods": summary["areas"].to_numpy(),
+                             "Residents": summary["population"].to_numpy(),
+                             "Share of its residents (%)": (100 * summary["population_share"]).round(1).to_numpy(),
+                             "Share of Leeds residents (%)": (100 * summary["leeds_share"]).round(1).to_numpy()})
+    catalogue = store.sources()
+    return SimpleNamespace(
+        changes=shown[["Measure", "From", "To", "Then", "Now", name, "Leeds, same periods"]],
+        change_sentence=f"{name} " + " and ".join(parts) + ", each by its measure's own rule (below)." if parts else "",
+        rules="\n\n".join(f"**{r.Measure}.** {r.rule}" for r in changes.itertuples()),
+        change_sources=" ".join(dict.fromkeys(source_line(s, f"{r.From} to {r.To}") for r in changes.itertuples()
+                                              for s in r.sources)),
+        overlap_sentence=cm.intersection_sentence(summary, name), overlaps=overlaps,
+        overlap_sources=" ".join(dict.fromkeys(source_line(s, catalogue.sources[s].period)
+                                               for s in cached_categories(stamp).sources)),
+        warm=cm.warm_space_sentences(cached_warm_spaces(committee, stamp), name),
+        warm_credit=catalogue.attribution_text("warm_spaces"))
 
 
 def changes_section(committee: str, name: str, stamp: str) -> None:
     """What changed in the committee: each stored series' change over its latest comparable periods."""
-    changes = cached_changes(committee, stamp)
+    view = cached_other_views(committee, name, stamp)
     st.subheader(f"What changed in {name}")
-    if changes.empty:
+    if view.changes.empty:
         st.info(f"No time series is held for {name} as a whole, so no change can be shown.")
         return
-    worse = changes[changes["Judgement"] == "worsened"]["Measure"].tolist()
-    better = changes[changes["Judgement"] == "improved"]["Measure"].tolist()
-    parts = []
-    if better:
-        parts.append(f"improved on: {'; '.join(better)}")
-    if worse:
-        parts.append(f"worsened on: {'; '.join(worse)}")
-    if parts:
-        st.markdown(f"{name} " + " and ".join(parts) + ", each by its measure's own rule (below).")
-    shown = changes.rename(columns={"Judgement": name, "Leeds": "Leeds, same periods"})
-    st.dataframe(shown[["Measure", "From", "To", "Then", "Now", name, "Leeds, same periods"]], hide_index=True,
-                 width="stretch")
+    if view.change_sentence:
+        st.markdown(view.change_sentence)
+    st.dataframe(view.changes, hide_index=True, width="stretch")
     with st.expander("How each change is judged, and sources"):
-        for row in changes.itertuples():
-            st.markdown(f"**{row.Measure}.** {row.rule}")
-        st.caption(" ".join(dict.fromkeys(source_line(s, f"{r.From} to {r.To}") for r in changes.itertuples()
-                                          for s in r.sources)))
+        st.markdown(view.rules)
+        st.caption(view.change_sources)
     st.caption("A change is only measured within one definition of a measure (never across a break). "
                "More measures, and ward by ward, on the Change over time page.")
 
 
 def intersections_section(committee: str, name: str, stamp: str) -> None:
     """Neighbourhoods weak on several of the three Best City pillars (health, growth, zero carbon)."""
-    summary = cached_intersections(committee, stamp)
+    view = cached_other_views(committee, name, stamp)
     st.subheader(f"Where {name}'s needs overlap")
-    st.markdown(cm.intersection_sentence(summary, name))
-    table = pd.DataFrame({"Weak on": [str(c) for c in summary.index], "Neighbourhoods": summary["areas"].to_numpy(),
-                          "Residents": summary["population"].to_numpy(),
-                          "Share of its residents (%)": (100 * summary["population_share"]).round(1).to_numpy(),
-                          "Share of Leeds residents (%)": (100 * summary["leeds_share"]).round(1).to_numpy()})
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.markdown(view.overlap_sentence)
+    st.dataframe(view.overlaps, hide_index=True, width="stretch",
                  column_config={"Residents": st.column_config.NumberColumn(format="%d")})
-    sources = cached_categories(stamp).sources
     st.caption("A neighbourhood (LSOA) is counted as weak on a pillar — Health and Wellbeing, Inclusive Growth, Zero "
                "Carbon — when it is among the fifth of Leeds neighbourhoods that do worst on that pillar's key "
-               "measures taken together. Other choices are on the Pillars page. "
-               + " ".join(dict.fromkeys(source_line(s, store.sources().sources[s].period) for s in sources)))
+               "measures taken together. Other choices are on the Pillars page. " + view.overlap_sources)
     st.page_link("app_pages/pillars.py", label="Open the Pillars page for this committee",
                  icon=":material/join_inner:", query_params={"committee": committee, "level": "lsoa21"})
 
 
 def warm_spaces_section(committee: str, name: str, stamp: str) -> None:
     """Spaces in the committee and residents beyond the straight-line distance bands."""
-    coverage = cached_warm_spaces(committee, stamp)
+    view = cached_other_views(committee, name, stamp)
     st.subheader(f"Warm spaces in {name}")
-    for sentence in cm.warm_space_sentences(coverage, name):
-        st.markdown(f"- {sentence}")
-    catalogue = store.sources()
+    st.markdown("\n".join(f"- {sentence}" for sentence in view.warm))
     st.caption("Distances are straight lines from a point inside each neighbourhood, not walking distances; duplicate "
-               f"listings are counted once. Points: {catalogue.attribution_text('warm_spaces')} "
-               "Residents: Office for National Statistics, Census 2021.")
+               f"listings are counted once. Points: {view.warm_credit} Residents: Office for National Statistics, "
+               "Census 2021.")
     st.page_link("app_pages/warm_spaces.py", label="Open the Warm spaces page", icon=":material/fireplace:",
                  query_params={"committee": committee})
 

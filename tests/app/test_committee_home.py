@@ -2,7 +2,9 @@
 page about it; its ward rows show the figures recomputed from the store by independent pandas code
 (tests/data/test_committee_data.py); All of Leeds brings the Leeds home page back."""
 import re
+from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -25,9 +27,36 @@ def inner_east(processed_store):
     return at
 
 
-def _ward_table(at):
-    return next(d.value for d in at.dataframe if d.value.columns[0] == "Area" and
-                str(d.value.iloc[0]["Area"]).endswith("(committee)"))
+class _Cells(HTMLParser):
+    """Rows of an HTML table as lists of cell texts (a cell's pieces joined with ' | ')."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append(" | ".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None and data.strip():
+            self.cell.append(data.strip())
+
+
+def _ward_table(at) -> pd.DataFrame:
+    """The wards-against-Leeds table as shown: measures as rows, areas as columns."""
+    markup = next(m.value for m in at.markdown if "bca-committee-wards" in m.value)
+    parser = _Cells()
+    parser.feed(markup)
+    head, *body = parser.rows
+    return pd.DataFrame(body, columns=head).set_index(head[0])
 
 
 def test_a_link_opens_the_committee_home_with_its_sections(inner_east):
@@ -47,24 +76,22 @@ def test_ward_rows_show_the_independently_recomputed_figures_and_judgements(inne
     table = _ward_table(inner_east)
     wards = read_areas(processed_store, "ward24")
     names = sorted(wards.loc[wards["committee_code"] == "inner-east", "name"])
-    assert table["Area"].tolist() == ["Inner East (committee)", *names, "Leeds"]
+    assert table.columns.tolist() == ["Inner East (committee)", *names, "Leeds"]
     expected = expected_ward_figures(processed_store, "inner-east")
-    columns = {c.rsplit(" (", 1)[0]: c for c in table.columns[1:]}
-    from metrics.committee import load_config
-    label_of = {m.id: m.label for m in load_config().measures}
     from data.registry import load_registry
+    from metrics.committee import load_config
     registry = load_registry()
-    shown = table.set_index("Area")
+    row_of = {m.id: f"{m.label} ({registry.get(m.id).latest.period})" for m in load_config().measures}
+    assert table.index.tolist() == list(row_of.values())
     for row in expected.itertuples():
-        cell = shown.loc[row.name, columns[label_of[row.indicator_id]]]
+        cell = table.loc[row_of[row.indicator_id], row.name]
         if row.judgement == "no figure":
             assert cell == "no figure"
             continue
-        assert cell.startswith(registry.get(row.indicator_id).format_value(row.value)), (row.name, row.indicator_id)
-        if row.judgement:
-            assert cell.endswith(f"{row.judgement} than Leeds" if row.judgement != "similar" else "similar to Leeds")
-        else:
-            assert "Leeds" not in cell                          # no interval: no judgement
+        figure, _, words = cell.partition(" | ")
+        assert figure == registry.get(row.indicator_id).format_value(row.value), (row.name, row.indicator_id)
+        assert words == {"worse": "worse than Leeds", "better": "better than Leeds", "similar": "similar to Leeds",
+                         "": ""}[row.judgement], (row.name, row.indicator_id, cell)
 
 
 def test_the_page_says_how_significance_is_judged_and_what_cannot_be_shown(inner_east):
@@ -78,7 +105,7 @@ def test_the_page_says_how_significance_is_judged_and_what_cannot_be_shown(inner
 def test_no_unexplained_jargon_on_the_committee_home(inner_east):
     at = inner_east
     texts = ([t.value for t in at.title] + [s.value for s in at.subheader] + [m.value for m in at.markdown]
-             + [c.value for c in at.caption] + [m.label for m in at.metric] + list(_ward_table(at).columns))
+             + [c.value for c in at.caption] + [m.label for m in at.metric] + _ward_table(at).index.tolist())
     offenders = [t for t in texts if JARGON.search(t)]
     assert not offenders, offenders
 
