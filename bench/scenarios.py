@@ -12,6 +12,7 @@ import yaml
 SCENARIOS_PATH = Path(__file__).resolve().parent / "scenarios.yaml"
 SINGLE_KINDS = ("selectbox", "radio")           # the value is one option's text
 MULTI_KINDS = ("multiselect", "button_group")   # the value is a list of options' texts
+BUTTON_KINDS = ("button",)                      # the value is the button's label: each entry is one press
 KEYS = {"page", "query", "widget", "cycle", "url_param", "note"}
 
 
@@ -48,7 +49,7 @@ def next_value(cycle: tuple[tuple[str, ...], ...], position: int,
 
 
 def _value(name: str, kind: str, raw) -> tuple[str, ...]:
-    if kind in SINGLE_KINDS:
+    if kind in SINGLE_KINDS + BUTTON_KINDS:
         if not isinstance(raw, str):
             raise ScenarioError(f"{name}: a {kind} takes one option's text per cycle entry, not {raw!r}")
         return (raw,)
@@ -72,14 +73,20 @@ def parse_scenario(name: str, raw: dict) -> Scenario:
     if not isinstance(widget, dict) or set(widget) != {"kind", "label"}:
         raise ScenarioError(f"{name}: widget must be {{kind: ..., label: ...}}")
     kind, label = widget["kind"], widget["label"]
-    if kind not in SINGLE_KINDS + MULTI_KINDS:
-        raise ScenarioError(f"{name}: widget kind '{kind}' is not one of {', '.join(SINGLE_KINDS + MULTI_KINDS)}")
+    kinds = SINGLE_KINDS + MULTI_KINDS + BUTTON_KINDS
+    if kind not in kinds:
+        raise ScenarioError(f"{name}: widget kind '{kind}' is not one of {', '.join(kinds)}")
     if not isinstance(label, str) or not label:
         raise ScenarioError(f"{name}: the widget needs its label, as the page shows it")
     if not isinstance(raw["cycle"], list):
         raise ScenarioError(f"{name}: cycle must be a list of values")
     cycle = tuple(_value(name, kind, v) for v in raw["cycle"])
-    if len(set(cycle)) < 2:
+    if kind in BUTTON_KINDS:
+        if set(cycle) != {(label,)}:
+            raise ScenarioError(f"{name}: a button's cycle lists its label once per press ('{label}')")
+        if not raw.get("url_param"):
+            raise ScenarioError(f"{name}: a button scenario needs url_param, to prove every press changed the view")
+    elif len(set(cycle)) < 2:
         raise ScenarioError(f"{name}: cycle needs at least two different values, so every change is a change")
     page, query = raw["page"] or "", raw.get("query") or ""
     if not isinstance(page, str) or page.startswith("/") or "?" in page:

@@ -65,7 +65,8 @@ MAX_MESSAGE_BYTES = 128 * 2**20
 DEFAULT_MAX_MESSAGE_AGE = 2  # global.maxCachedMessageAge; the server sends its own value in new_session
 SETTLED_STATUSES = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # Widgets a scenario can change, with the WidgetState field the frontend fills (Streamlit 1.67 serdes).
-WIDGET_KINDS = {k: "string_value" for k in SINGLE_KINDS} | {k: "string_array_value" for k in MULTI_KINDS}
+WIDGET_KINDS = {k: "string_value" for k in SINGLE_KINDS} | {k: "string_array_value" for k in MULTI_KINDS} \
+    | {"button": "trigger_value"}
 
 
 # ---- pure helpers ---------------------------------------------------------------------------------------
@@ -105,7 +106,9 @@ def rerun_message(query_string: str, *, page_name: str = "", page_hash: str = ""
         widget = state.widget_states.widgets.add()
         widget.id = widget_id
         texts = (value,) if isinstance(value, str) else tuple(value)
-        if WIDGET_KINDS[kind] == "string_value":
+        if WIDGET_KINDS[kind] == "trigger_value":
+            widget.trigger_value = True                  # a press, as the browser sends it
+        elif WIDGET_KINDS[kind] == "string_value":
             if len(texts) != 1:
                 raise ValueError(f"a {kind} takes one option, not {len(texts)}")
             widget.string_value = texts[0]
@@ -148,6 +151,8 @@ class Event:
 
 
 def _widget(kind: str, element, fragment: str) -> Widget:
+    if kind == "button":                                 # one "option" (its label); a press never shows as set
+        return Widget(kind, element.id, element.label, (element.label,), None, fragment)
     if kind == "button_group":
         options = tuple(o.content for o in element.options)
     else:
@@ -316,7 +321,7 @@ class Session:
                                                 value=value, kind=widget.kind, cached=self.cache.hashes(),
                                                 fragment_id=widget.fragment))
         figures.seconds = time.perf_counter() - started
-        self.value = value
+        self.value = None if widget.kind == "button" else value
         if param and query_param(self.query, param) == before:
             raise RunError(f"URL parameter '{param}' still {before!r} after choosing {value}")
         return figures, position

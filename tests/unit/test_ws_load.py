@@ -391,7 +391,28 @@ def test_the_shipped_scenarios_cover_every_page_and_parse():
     assert app_paths <= pages
     assert scenarios["explorer"].query == "level=ward24" and scenarios["explorer_lsoa"].query == "level=lsoa21"
     assert scenarios["compare"].kind == "multiselect" and all(len(v) == 2 for v in scenarios["compare"].cycle)
-    assert all(len(set(s.cycle)) >= 2 for s in scenarios.values())
+    assert all(len(set(s.cycle)) >= 2 for s in scenarios.values() if s.kind != "button")
+    assert scenarios["meeting_deck"].kind == "button" and scenarios["meeting_deck"].url_param == "meeting_step"
+
+
+def test_a_button_scenario_presses_its_own_label_and_must_change_the_link():
+    text = """
+next:
+  page: deck
+  query: meeting=1
+  widget: {kind: button, label: "Next ▶"}
+  url_param: meeting_step
+  cycle: ["Next ▶"]
+"""
+    assert parse_scenarios(text)["next"].cycle == (("Next ▶",),)
+    with pytest.raises(ScenarioError, match="lists its label"):
+        parse_scenarios(text.replace('cycle: ["Next ▶"]', 'cycle: ["Previous"]'))
+    with pytest.raises(ScenarioError, match="needs url_param"):
+        parse_scenarios(text.replace("  url_param: meeting_step\n", ""))
+    press = BackMsg()
+    press.ParseFromString(rerun_message("meeting=1", page_hash="h", widget_id="w", value=("Next ▶",), kind="button"))
+    [state] = press.rerun_script.widget_states.widgets
+    assert state.id == "w" and state.trigger_value is True
 
 
 def test_scenario_parsing_reads_values_per_kind():
