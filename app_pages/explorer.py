@@ -1,6 +1,7 @@
 """Map explorer: any indicator at any level, classified, selectable, shareable (URL) and exportable."""
 import streamlit as st
 
+from components.captions_view import map_headline
 from components import store, user_upload_view
 from components.change_trends import explorer_change
 from components.downloads import export_buttons
@@ -53,6 +54,7 @@ def explore() -> None:
                 scheme, k = classification_controls(indicator, has_national, leeds_value is not None)
                 outline = outline_toggle()
 
+        map_headline(indicator.id, level, period, scheme=scheme, k=k, committee=committee, outline=outline)
         map_col, side_col = st.columns([5, 2])
         with side_col:
             area = area_picker(level)

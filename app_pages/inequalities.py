@@ -1,6 +1,7 @@
 """Inequalities: the life-expectancy gap between Leeds' most and least deprived areas, and the SII for any indicator."""
 import streamlit as st
 
+from components.captions_view import map_headline
 from components import inequalities as charts
 from components import store
 from components.footer import source_line
@@ -90,6 +91,7 @@ if gap_level != level:
 if gap_level != "msoa":
     st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
                f"values. {registry.coverage.sentence}")
+map_headline(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee)
 view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
 gap_view = charts.cached_gap_view(indicator.id, gap_level, iv.LE_PERIOD, stamp)
 leeds_value, extremes, counts = gap_view.leeds_value, gap_view.extremes, gap_view.counts

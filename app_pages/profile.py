@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import meeting, store, user_upload_view
 from components import profile as view
-from components import trend_view
+from components import captions_view, trend_view
 from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
@@ -102,6 +102,7 @@ else:
 
     headlines, spine = view.cached_profile(level, code, stamp)
     st.header(name)
+    captions_view.deprivation_headline(level, code, name)
     if level in ("lsoa21", "msoa", "ward24"):
         row = store.areas(level, stamp)
         row = row[row["code"] == code].iloc[0]

@@ -1,6 +1,7 @@
 """Social progress: our open SPI-method index for LSOAs, MSOAs, wards and committees, with scorecards."""
 import streamlit as st
 
+from components.captions_view import map_headline
 from components import social_progress as progress
 from components import store
 from components.downloads import csv_button
@@ -32,6 +33,7 @@ if view == "map":
                  format_func=lambda i: registry.get(i).short_label,
                  help="The index, one of its three dimensions or one of the measured components.")
     indicator = registry.get(st.session_state["spi_measure"])
+    map_headline(indicator.id, level, progress.SPI_PERIOD, committee=committee)
     shown = indicator_map(indicator.id, level, progress.SPI_PERIOD, committee=committee, key="spi_map")
     if shown.selected:
         st.session_state["area"] = shown.selected

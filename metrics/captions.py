@@ -28,10 +28,12 @@ def extremes_sentence(table: pd.DataFrame, *, measure: str, polarity: str, nouns
                       fmt: Callable[[float], str] | None = None, leeds: float | None = None, where: str = "Leeds'",
                       name_col: str = "name", value_col: str = "value") -> str:
     """'Measure: worst in A (23.1%) and best in B (6.0%) of Leeds' 33 wards; 14 of the 33 are worse than Leeds as a
-    whole (13.4%).' Worst/best follow the measure's polarity; a neutral measure says highest/lowest and no
-    'worse than Leeds'. ``fmt`` formats a value (values are left out when None, e.g. for a composite score)."""
+    whole (13.4%).' Areas without a value are said to be so ('the 29 of Leeds' 33 wards with a value'). Worst/best
+    follow the measure's polarity; a neutral measure says highest/lowest and no 'worse than Leeds'. ``fmt`` formats a value (values are left out when None, e.g. for a composite score)."""
     frame = _values(table, name_col, value_col)
     n = len(frame)
+    among = f"{where} {count(n, *nouns)}" if n == len(table) else \
+        f"the {n} of {where} {count(len(table), *nouns)} with a value"
     if n == 0:
         return f"{measure}: no {nouns[1]} have a value."
     show = (lambda v: f" ({fmt(float(v))})") if fmt else (lambda v: "")
@@ -41,11 +43,11 @@ def extremes_sentence(table: pd.DataFrame, *, measure: str, polarity: str, nouns
         return f"{measure}: {high['name']}{show(high['value'])} is the only one of {where} {nouns[1]} with a value."
     if polarity == "neutral":
         text = (f"{measure}: highest in {high['name']}{show(high['value'])} and lowest in "
-                f"{low['name']}{show(low['value'])} of {where} {count(n, *nouns)}")
+                f"{low['name']}{show(low['value'])} of {among}")
         return text + "."
     worst, best = (high, low) if polarity == "lower_is_better" else (low, high)
     text = (f"{measure}: worst in {worst['name']}{show(worst['value'])} and best in {best['name']}"
-            f"{show(best['value'])} of {where} {count(n, *nouns)}")
+            f"{show(best['value'])} of {among}")
     if leeds is not None and not pd.isna(leeds):
         worse = int((frame["value"] > leeds).sum() if polarity == "lower_is_better" else (frame["value"] < leeds).sum())
         text += f"; {worse} of the {n} are worse than Leeds as a whole{show(leeds)}"
@@ -58,7 +60,8 @@ def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Ser
 
     ``lsoa_deciles``: the national deprivation decile (1 = most deprived tenth of England) of each of the
     area's neighbourhoods (LSOAs); ``area_scores``: the average deprivation score of every area of the level
-    (higher = more deprived), indexed by code. The rank counts areas with a higher score, plus one."""
+    (higher = more deprived; for a ward, the population-weighted average of its neighbourhoods' scores), indexed by
+    code. The rank counts areas with a higher score, plus one."""
     deciles = pd.to_numeric(lsoa_deciles, errors="coerce").dropna()
     inside = int((deciles == 1).sum())
     text = (f"{name}: {inside} of its {count(len(deciles), 'neighbourhood')} "
@@ -66,7 +69,8 @@ def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Ser
     scores = pd.to_numeric(area_scores, errors="coerce").dropna()
     if code in scores.index and len(scores) > 1:
         rank = int((scores > scores[code]).sum()) + 1
-        text += f"; the {'most' if rank == 1 else ordinal(rank) + ' most'} deprived of Leeds' {count(len(scores), *nouns)}"
+        text += (f"; the {'most' if rank == 1 else ordinal(rank) + ' most'} deprived of Leeds' {count(len(scores), *nouns)} "
+                 "by its residents' average deprivation")
     return text + "."
 
 

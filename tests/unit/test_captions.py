@@ -24,12 +24,14 @@ def test_extremes_follow_polarity_and_count_the_areas_worse_than_leeds():
     table = _table({"Fakeham": 30.0, "Testby": 10.0, "Mockton": 20.0, "Nowhere": None})
     text = captions.extremes_sentence(table, measure="Fake rate", polarity="lower_is_better", nouns=WARDS,
                                       fmt=lambda v: f"{v:.0f}%", leeds=15.0)
-    assert text == ("Fake rate: worst in Fakeham (30%) and best in Testby (10%) of Leeds' 3 wards; "
+    assert text == ("Fake rate: worst in Fakeham (30%) and best in Testby (10%) of the 3 of Leeds' 4 wards with a value; "
                     "2 of the 3 are worse than Leeds as a whole (15%).")
     better = captions.extremes_sentence(table, measure="Fake score", polarity="higher_is_better", nouns=WARDS)
-    assert better == "Fake score: worst in Testby and best in Fakeham of Leeds' 3 wards."
+    assert better == "Fake score: worst in Testby and best in Fakeham of the 3 of Leeds' 4 wards with a value."
     neutral = captions.extremes_sentence(table, measure="Fake share", polarity="neutral", nouns=WARDS, leeds=15.0)
-    assert neutral == "Fake share: highest in Fakeham and lowest in Testby of Leeds' 3 wards."
+    assert neutral == "Fake share: highest in Fakeham and lowest in Testby of the 3 of Leeds' 4 wards with a value."
+    complete = captions.extremes_sentence(table.dropna(), measure="M", polarity="neutral", nouns=WARDS)
+    assert complete == "M: highest in Fakeham and lowest in Testby of Leeds' 3 wards."
 
 
 def test_extremes_break_ties_by_name_and_handle_one_or_no_area():
@@ -46,9 +48,11 @@ def test_deprivation_sentence_counts_decile_one_and_ranks_by_score():
     deciles = pd.Series([1, 1, 1, 2, None])
     scores = pd.Series({"W1": 40.0, "W2": 55.0, "W3": 10.0})
     assert captions.deprivation_sentence("Fakeham", deciles, scores, "W1", WARDS) == \
-        "Fakeham: 3 of its 4 neighbourhoods are in England's most deprived 10%; the 2nd most deprived of Leeds' 3 wards."
+        ("Fakeham: 3 of its 4 neighbourhoods are in England's most deprived 10%; the 2nd most deprived of Leeds' 3 wards "
+         "by its residents' average deprivation.")
     assert captions.deprivation_sentence("Top", pd.Series([1]), scores, "W2", WARDS) == \
-        "Top: 1 of its 1 neighbourhood is in England's most deprived 10%; the most deprived of Leeds' 3 wards."
+        ("Top: 1 of its 1 neighbourhood is in England's most deprived 10%; the most deprived of Leeds' 3 wards "
+         "by its residents' average deprivation.")
 
 
 def _summary(areas: int, people: float, share: float) -> pd.DataFrame:

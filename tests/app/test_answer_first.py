@@ -1,0 +1,41 @@
+"""Answer first (issue 19, items 3 and 4): a map's plain-English headline, computed from the map's own figures,
+stands above the map; a profile opens with its deprivation sentence under the area's name."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.paths import REPO_ROOT
+
+PAGES = {
+    "app_pages/explorer.py": ({"level": "ward24", "indicator": "fuel_poverty"}, "Fuel poverty (2020): worst in "),
+    "app_pages/social_progress.py": ({"level": "ward24"}, "SPI-method index (2025): worst in "),
+    "app_pages/inequalities.py": ({"level": "ward24"}, "Life expectancy (women, 2016-20): worst in "),
+}
+
+
+def _open(page: str, query: dict) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_maps_headline_stands_above_it(processed_store, page):
+    query, start = PAGES[page]
+    at = _open(page, query)
+    elements = list(at.main)
+    headline = next(i for i, e in enumerate(elements)
+                    if getattr(e, "type", "") == "markdown" and e.value.startswith("**" + start))
+    first_map = next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "deck_gl_json_chart")
+    assert headline < first_map
+    assert "wards" in elements[headline].value and elements[headline].value.endswith(".**")
+
+
+def test_a_ward_profile_opens_with_its_deprivation_sentence(processed_store):
+    at = _open("app_pages/profile.py", {"area": "E05011394"})
+    elements = [e for e in at.main if getattr(e, "type", "") in ("header", "markdown")]
+    header = next(i for i, e in enumerate(elements) if e.type == "header" and e.value == "Gipton & Harehills")
+    assert elements[header + 1].value.startswith("**Gipton & Harehills: ")
+    assert "of its 17 neighbourhoods are in England's most deprived 10%" in elements[header + 1].value

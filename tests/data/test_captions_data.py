@@ -1,0 +1,65 @@
+"""Headline sentences against the store (issue 19, item 3): every figure a sentence states is recomputed here
+independently with pandas from the store's files (values.parquet, areas_*.parquet), not through the app's code."""
+import re
+
+import pandas as pd
+import pytest
+
+from components import captions_view
+from components import pillars as pillar_view
+from components import store
+
+pytestmark = pytest.mark.data
+GIPTON = "E05011394"
+
+
+@pytest.fixture(scope="module")
+def raw(processed_store):
+    values = pd.read_parquet(processed_store / "values.parquet")
+    lsoas = pd.read_parquet(processed_store / "areas_lsoa21.parquet", columns=["code", "ward24_code", "population"])
+    wards = pd.read_parquet(processed_store / "areas_ward24.parquet", columns=["code", "name"])
+    return values, lsoas, wards
+
+
+def _series(values: pd.DataFrame, indicator: str, level: str, period: str) -> pd.Series:
+    rows = values[(values["indicator_id"] == indicator) & (values["area_level"] == level) & (values["period"] == period)]
+    return rows.set_index("area_code")["value"].astype(float)
+
+
+def test_a_wards_deprivation_sentence_states_its_neighbourhoods_and_rank(raw):
+    values, lsoas, wards = raw
+    sentence = captions_view.cached_deprivation_sentence(level="ward24", code=GIPTON, name="Gipton & Harehills",
+                                                         stamp=store.built_at())
+    mine = lsoas.loc[lsoas["ward24_code"] == GIPTON, "code"]
+    deciles = _series(values, "imd_imd_decile", "lsoa21", "2025").reindex(mine)
+    scores = _series(values, "imd_imd_score", "ward24", "2025")
+    rank = int(scores.rank(ascending=False, method="min")[GIPTON])
+    stated = re.match(r"Gipton & Harehills: (\d+) of its (\d+) neighbourhoods are in England's most deprived 10%; "
+                      r"the (?:most|(\d+)(?:st|nd|rd|th) most) deprived of Leeds' (\d+) wards", sentence)
+    assert stated, sentence
+    assert int(stated[1]) == int((deciles == 1).sum()) and int(stated[2]) == len(mine) == deciles.notna().sum()
+    assert int(stated[3] or 1) == rank and int(stated[4]) == len(wards) == 33
+
+
+def test_a_map_sentence_names_the_worst_and_best_and_counts_those_worse_than_leeds(raw):
+    values, _, wards = raw
+    sentence = captions_view.cached_map_sentence(indicator_id="fuel_poverty", level="ward24", period="2020",
+                                                 scheme="quantiles", k=5, committee="all", outline=False,
+                                                 stamp=store.built_at())
+    ward_values = _series(values, "fuel_poverty", "ward24", "2020")
+    named = ward_values.rename(index=dict(zip(wards["code"], wards["name"])))
+    leeds = float(_series(values, "fuel_poverty", "lad", "2020").iloc[0])
+    assert f"worst in {named.idxmax()} (" in sentence and f"best in {named.idxmin()} (" in sentence, sentence
+    assert f"of Leeds' {len(wards)} wards" in sentence
+    assert f"; {int((ward_values > leeds).sum())} of the {len(ward_values)} are worse than Leeds as a whole" in sentence
+
+
+def test_the_domains_headline_counts_neighbourhoods_and_people(raw):
+    values, lsoas, _ = raw
+    sentence = pillar_view.domain_headline(["Health", "Income", "Living environment"], 1)
+    deciles = pd.DataFrame({d: _series(values, f"imd_{d}_decile", "lsoa21", "2025")
+                            for d in ("health", "income", "environment")})
+    worst = deciles.index[(deciles <= 1).all(axis=1)]
+    people = int(round(lsoas.set_index("code").loc[worst, "population"].sum()))
+    assert sentence == (f"{len(worst)} neighbourhoods, home to {people:,} people, are in England's most deprived 10% "
+                        "on all three of Health, Income and Living environment.")
