@@ -19,7 +19,7 @@ from data.query import rank_worst_first
 from data.safe_text import plain, safe_text
 from data.user_upload import IndicatorOptions, Reference, Upload, UploadError, UserIndicator
 from data.words import count as counted
-from geo.lookups import convert_lsoa11_to_lsoa21
+from geo.aggregate import convert_lsoa11_to_lsoa21
 from metrics.suppression import CONFIDENTIAL, WHOLE_TABLE, published_totals, suppress_small_counts
 
 LEVEL_ORDER = ["lsoa21", "msoa", "ward24", "committee", "lad"]      # smallest first

@@ -24,22 +24,17 @@ import pandas as pd
 from data.catalogue import AreaCatalogue, SourceCatalogue, level_ids, load_areas, load_sources
 from data.errors import DataError
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
-from data.pipeline.compute import native_values
 from data.pipeline.derived import DerivedContext, run_derived
 from data.pipeline.cities import cities_tables
 from data.pipeline.england import england_life_expectancy
-from data.pipeline.inputs import locate, read_geo, read_table
-from data.pipeline.validate import require_count, require_known_codes
+from data.pipeline.inputs import locate, native_values, read_geo, read_table, require_count, require_known_codes
 from data.registry import Indicator, Registry, load_registry
-from data.pipeline.england import england_life_expectancy
 from data.pipeline.series import build_series
 from data.store import MANIFEST, catalogue_fingerprint
-from data.pipeline.validate import require_count, require_known_codes
 from data.pipeline.postcodes import leeds_postcodes, other_postcodes, read_package_postcodes
 from data.pipeline.warm_spaces import access_table, clean_spaces, mark_duplicates, place_spaces, read_spaces_file
-from geo.aggregate import aggregate, wilson_interval
+from geo.aggregate import aggregate, convert_lsoa11_to_lsoa21, membership, wilson_interval
 from geo.boundaries import check_geometries, dissolve_by, simplify_for_display
-from geo.lookups import convert_lsoa11_to_lsoa21, membership
 
 # Tolerances in metres: BGC wards are 20 m generalised; 75 m is below one screen pixel at city zoom.
 SIMPLIFY_METRES = {"lsoa21": 0, "msoa": 0, "ward24": 75, "committee": 100, "lad": 100}

@@ -16,7 +16,7 @@ from data.errors import DataError
 from data.pipeline.inputs import read_table
 from data.series import (DROPPED_STATUS, SERIES_COLUMNS, Part, SeriesCatalogue, load_series_catalogue,
                          period_label)
-from geo.lookups import convert_lsoa11_to_lsoa21
+from geo.aggregate import convert_lsoa11_to_lsoa21
 
 def _read_part(part: Part, sources: SourceCatalogue, data_dir: Path, cache: dict) -> pd.DataFrame:
     """The part's rows: area_code, period, period_start and value columns (before geography conversion)."""

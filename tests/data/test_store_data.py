@@ -37,7 +37,7 @@ def test_population_sums_to_census_total_at_every_level(processed_store):
 
 def test_lsoa11_to_lsoa21_conversion_keeps_population():
     """Mid-2020 LSOA11 population carried to LSOA21 with the ONS lookup keeps Leeds' total (798,786)."""
-    from geo.lookups import convert_lsoa11_to_lsoa21
+    from geo.aggregate import convert_lsoa11_to_lsoa21
 
     sources = load_sources().sources
     pop = read_table(sources["population_mid2020_lsoa11"], data_dir(), ["total_population"], check_sha=False)

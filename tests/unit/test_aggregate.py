@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from geo.aggregate import aggregate, wilson_interval
-from geo.lookups import convert_lsoa11_to_lsoa21, membership
+from geo.aggregate import convert_lsoa11_to_lsoa21, membership
 
 
 def native(**columns):

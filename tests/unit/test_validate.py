@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from data.errors import DataError
-from data.pipeline.validate import (require_columns, require_count, require_deciles, require_known_codes, require_numeric,
+from data.pipeline.inputs import (require_columns, require_count, require_deciles, require_known_codes, require_numeric,
                            require_unique)
 
 
