@@ -16,6 +16,7 @@ import streamlit as st
 from components import meeting, store
 from components.map import PreparedDeck, deck_template, with_selection
 from components.params import SCENE_EXCLUDED, scene_param_notices
+from components.profile import cached_area_names
 from data.catalogue import level_ids
 from data.deck import CONFIG, Deck, DeckError, Edit, Scene, decode_link, encode_link, from_file, to_file
 from data.safe_text import plain
@@ -228,8 +229,17 @@ def _page_file(page: str) -> str:
 # ---------- the deck page ----------
 
 def scene_label(scene: Scene, stamp: str) -> str:
-    """A short, cheap name for a scene in the builder and the stepper: the slide's title."""
-    return cached_scene(scene_key(scene), stamp).title
+    """A short name for a scene in the builder and the stepper: its place and its page. Cheap on purpose (a
+    lookup, not the slide), so opening a deck of twelve prepares only the scene on screen."""
+    code = scene.params.get("area") or scene.params.get("committee")
+    name = "Leeds"
+    if code and code != "all":
+        for level in ("ward24", "committee", "msoa", "lsoa21"):
+            found = cached_area_names(level, stamp).get(code)
+            if found:
+                name = found
+                break
+    return f"{name}: {CONFIG.pages[scene.page].title}"
 
 
 def _present() -> None:
