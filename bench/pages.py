@@ -95,12 +95,17 @@ def page_figures(run: PageRun) -> dict:
     # Bytes do not depend on N: N = 1 rounds when there are some, every round otherwise.
     byte_rounds = run.rounds.get(1) or [r for rounds in run.rounds.values() for r in rounds]
     changes = [b for r in byte_rounds for b in r.rerun_bytes]
+    wire = [b for r in byte_rounds for b in r.rerun_wire]
+    sessions = sum(len(r.first) for r in byte_rounds)
     elements = sum((r.by_element for r in byte_rounds), Counter())
     total = sum(elements.values())
     fragment = sum(r.fragment_runs for r in byte_rounds)
     kind = "fragment" if changes and fragment == len(changes) else "full" if fragment == 0 else "mixed"
     peaks = [r.rss_peak for rounds in run.rounds.values() for r in rounds]
     return {"n": per_n, "kb_change": _median(changes) / 1024, "kb_change_max": max(changes, default=0) / 1024,
+            "kb_wire_change": _median(wire) / 1024, "kb_wire_first": _median([b for r in byte_rounds
+                                                                            for b in r.first_wire]) / 1024,
+            "compressed": f"{sum(r.compressed for r in byte_rounds)}/{sessions}",
             "kb_first": _median([b for r in byte_rounds for b in r.first_bytes]) / 1024, "run": kind,
             "elements": {k: round(v / total, 3) for k, v in elements.most_common(4)} if total else {},
             "rss_after": run.rss_after, "rss_peak": max(peaks, default=float("nan")),
@@ -120,7 +125,8 @@ def markdown_table(figures: dict[str, dict], sessions: list[int]) -> list[str]:
     """One row per page: N = 1 median and CPU, median / p95 for each other N, KB, RSS, errors, others' load."""
     others = [n for n in sessions if n != 1]
     head = ["page", "rerun", "N=1 ms (median)", "CPU ms per rerun"] + [f"N={n} median / p95 ms" for n in others] + \
-           ["KB per change", "first view KB", "RSS after / peak MB", "errors", "others' cores"]
+           ["KB per change", "wire KB per change", "first view KB (wire)", "RSS after / peak MB", "errors",
+            "others' cores"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for page, f in figures.items():
         one = f["n"].get(1, {})
@@ -129,7 +135,9 @@ def markdown_table(figures: dict[str, dict], sessions: list[int]) -> list[str]:
             at = f["n"].get(n, {})
             cells.append(f"{_num(at.get('median_ms', float('nan')))} / {_num(at.get('p95_ms', float('nan')))}")
         loads = [v["others_cores"] for v in f["n"].values() if v["others_cores"] == v["others_cores"]]
-        cells += [_num(f["kb_change"]), _num(f["kb_first"]), f"{_num(f['rss_after'])} / {_num(f['rss_peak'])}",
+        cells += [_num(f["kb_change"]), _num(f.get("kb_wire_change", float("nan")), 1),
+                  f"{_num(f['kb_first'])} ({_num(f.get('kb_wire_first', float('nan')))})",
+                  f"{_num(f['rss_after'])} / {_num(f['rss_peak'])}",
                   str(len(f["errors"])), _num(max(loads, default=float("nan")), 1)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -138,7 +146,7 @@ def markdown_table(figures: dict[str, dict], sessions: list[int]) -> list[str]:
 def ratio_table(this: dict[str, dict], ref: dict[str, dict], sessions: list[int]) -> list[str]:
     """This checkout ÷ the reference, per page: < 1 is faster or smaller."""
     others = [n for n in sessions if n != 1]
-    head = ["page", "N=1 ms", "CPU ms"] + [f"N={n} p95" for n in others] + ["KB per change"]
+    head = ["page", "N=1 ms", "CPU ms"] + [f"N={n} p95" for n in others] + ["KB per change", "wire KB per change"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for page in this:
         if page not in ref:
@@ -151,6 +159,7 @@ def ratio_table(this: dict[str, dict], ref: dict[str, dict], sessions: list[int]
                  _num(ratio(at(a, 1, "cpu_ms"), at(b, 1, "cpu_ms")), 2)]
         cells += [_num(ratio(at(a, n, "p95_ms"), at(b, n, "p95_ms")), 2) for n in others]
         cells.append(_num(ratio(a["kb_change"], b["kb_change"]), 2))
+        cells.append(_num(ratio(a.get("kb_wire_change", float("nan")), b.get("kb_wire_change", float("nan"))), 2))
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 

@@ -62,6 +62,9 @@ from bench.server import ServerStartError, streamlit_server  # noqa: E402
 RUN_TIMEOUT_S = 120.0
 MAX_URL_SESSIONS = 100  # with --url: a proxy in front of several replicas
 MAX_MESSAGE_BYTES = 128 * 2**20
+# Offer permessage-deflate as every browser does; the server uses it only if server.enableWebsocketCompression
+# is on. BCA_BENCH_COMPRESSION=0 makes the client refuse it (to measure the uncompressed wire).
+COMPRESSION = os.environ.get("BCA_BENCH_COMPRESSION", "1") != "0"
 DEFAULT_MAX_MESSAGE_AGE = 2  # global.maxCachedMessageAge; the server sends its own value in new_session
 SETTLED_STATUSES = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 # Widgets a scenario can change, with the WidgetState field the frontend fills (Streamlit 1.67 serdes).
@@ -268,7 +271,8 @@ class RunFigures:
     """What one run cost the client: seconds, bytes received and bytes per element type."""
 
     seconds: float = 0.0
-    bytes: int = 0
+    bytes: int = 0       # message bytes (after decompression): what the browser parses
+    wire: int = 0        # bytes on the socket, frames included: what the network carries (compressed if agreed)
     by_element: Counter = field(default_factory=Counter)
     fragment_run: bool = False
 
@@ -291,14 +295,24 @@ class Session:
         self.value: tuple[str, ...] | None = None  # what this tab's widget shows now
         self.max_age = DEFAULT_MAX_MESSAGE_AGE
         self.cache: MessageCache[Event] = MessageCache()
+        self.wire = 0             # bytes received on the socket so far
+        self.compressed = False   # permessage-deflate agreed with the server
 
     async def open(self) -> RunFigures:
         """Connect and run the page as a new tab would; the figures run until script_finished."""
         from websockets.asyncio.client import connect
 
         started = time.perf_counter()
-        self.ws = await connect(stream_url(self.url), subprotocols=["streamlit"], proxy=None, compression=None,
-                                max_size=MAX_MESSAGE_BYTES, ping_interval=None, open_timeout=RUN_TIMEOUT_S)
+        self.ws = await connect(stream_url(self.url), subprotocols=["streamlit"], proxy=None,
+                                compression="deflate" if COMPRESSION else None, max_size=MAX_MESSAGE_BYTES,
+                                ping_interval=None, open_timeout=RUN_TIMEOUT_S)
+        self.compressed = any(e.name == "permessage-deflate" for e in self.ws.protocol.extensions)
+        count = self.ws.protocol.receive_data
+
+        def counted(data: bytes) -> None:  # every byte the socket delivers, before frames are decoded
+            self.wire += len(data)
+            count(data)
+        self.ws.protocol.receive_data = counted
         figures = await self._run(rerun_message(self.query, page_name=self.scenario.page))
         figures.seconds = time.perf_counter() - started
         if self.widget is None:
@@ -339,6 +353,7 @@ class Session:
 
     async def _run(self, payload: bytes) -> RunFigures:
         page_before, figures, seen = self.page_hash, RunFigures(), set()
+        wire0 = self.wire
         async with asyncio.timeout(RUN_TIMEOUT_S):
             await self.ws.send(payload)
             while True:
@@ -376,6 +391,7 @@ class Session:
                         self.cache.finish_run(self.max_age, event.run)
                     figures.fragment_run = bool(event.run)
                     break
+        figures.wire = self.wire - wire0
         return figures
 
     async def close(self) -> None:
@@ -397,6 +413,9 @@ class Round:
     first_bytes: list[int] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
     rerun_bytes: list[int] = field(default_factory=list)
+    first_wire: list[int] = field(default_factory=list)
+    rerun_wire: list[int] = field(default_factory=list)
+    compressed: int = 0  # sessions that agreed permessage-deflate with the server
     by_element: Counter = field(default_factory=Counter)  # bytes per element type over all changes
     fragment_runs: int = 0
     errors: list[str] = field(default_factory=list)
@@ -458,6 +477,8 @@ async def run_round(url: str, pid: int | tuple[int, ...], scenario: Scenario, n:
             figures = await s.open()
             result.first.append(figures.seconds)
             result.first_bytes.append(figures.bytes)
+            result.first_wire.append(figures.wire)
+            result.compressed += s.compressed
             return True
         except Exception as exc:  # noqa: BLE001 - a failed session is a figure to report
             result.errors.append(f"first view: {_describe(exc)}")
@@ -470,6 +491,7 @@ async def run_round(url: str, pid: int | tuple[int, ...], scenario: Scenario, n:
                 figures, position = await s.change(position)
                 result.reruns.append(figures.seconds)
                 result.rerun_bytes.append(figures.bytes)
+                result.rerun_wire.append(figures.wire)
                 result.by_element.update(figures.by_element)
                 result.fragment_runs += figures.fragment_run
         except Exception as exc:  # noqa: BLE001
@@ -507,13 +529,13 @@ async def warm_up(url: str, pid: int | tuple[int, ...], scenario: Scenario, limi
 
 def print_table(rounds: list[Round]) -> None:
     print(f"{'N':>3} {'runs':>5} {'errors':>6} {'first med':>9} {'rerun med':>9} {'p95':>6} {'max':>6} "
-          f"{'KB/chg':>6} {'RSS base':>8} {'RSS open':>8} {'RSS peak':>8} {'MB/sess':>7} {'srv CPU':>7} "
+          f"{'KB/chg':>6} {'wire':>6} {'RSS base':>8} {'RSS open':>8} {'RSS peak':>8} {'MB/sess':>7} {'srv CPU':>7} "
           f"{'cli CPU':>7} {'oth CPU':>7} {'wall':>5}")
     for r in rounds:
         first, rerun, sent = summary(r.first), summary(r.reruns), summary(r.rerun_bytes)
         growth = (r.rss_open - r.rss_before) / r.n
         print(f"{r.n:>3} {rerun['n']:>5} {len(r.errors):>6} {first['median']:>9.3f} {rerun['median']:>9.3f} "
-              f"{rerun['p95']:>6.3f} {rerun['max']:>6.3f} {sent['median'] / 1024:>6.0f} {r.rss_before:>8.0f} "
+              f"{rerun['p95']:>6.3f} {rerun['max']:>6.3f} {sent['median'] / 1024:>6.0f} {summary(r.rerun_wire)['median'] / 1024:>6.1f} {r.rss_before:>8.0f} "
               f"{r.rss_open:>8.0f} {r.rss_peak:>8.0f} {growth:>7.1f} {r.server_cpu_s:>7.1f} "
               f"{r.client_cpu_s:>7.1f} {r.other_cpu_s:>7.1f} {r.wall_s:>5.0f}")
     for r in rounds:

@@ -310,3 +310,14 @@ def test_the_replica_count_is_bounded():
         main(["--replicas", "0"])
     with pytest.raises(SystemExit):
         main(["--replicas", "9"])
+
+
+def test_the_websocket_is_compressed_by_the_apps_own_config():
+    """Issue 20: a map's deck JSON deflates ~3.5-6x; tests/browser/test_compression_browser.py checks that
+    chromium agrees permessage-deflate with server.py and the maps still draw."""
+    import tomllib
+
+    from data.paths import REPO_ROOT
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableWebsocketCompression"] is True

@@ -460,9 +460,12 @@ def test_next_value_skips_the_option_already_shown():
 
 # ---- page figures and tables ------------------------------------------------------------------------------
 
-def _round(n, reruns, rerun_bytes, cpu, fragment_runs=0, errors=(), first=(0.5,), first_bytes=(9000,)):
+def _round(n, reruns, rerun_bytes, cpu, fragment_runs=0, errors=(), first=(0.5,), first_bytes=(9000,),
+           rerun_wire=None):
     r = Round(n, first=list(first), first_bytes=list(first_bytes), reruns=list(reruns),
-              rerun_bytes=list(rerun_bytes), fragment_runs=fragment_runs, errors=list(errors),
+              rerun_bytes=list(rerun_bytes), first_wire=[b // 4 for b in first_bytes],
+              rerun_wire=list(rerun_wire if rerun_wire is not None else [b // 4 for b in rerun_bytes]),
+              compressed=len(first), fragment_runs=fragment_runs, errors=list(errors),
               rss_before=300, rss_open=310, rss_peak=320 + n, change_cpu_s=cpu, wall_s=10, other_cpu_s=5)
     r.by_element.update({"deck_gl_json_chart": 900, "markdown": 100})
     return r
@@ -494,9 +497,9 @@ def test_tables_show_each_n_and_ratios_against_the_reference():
                                                    25: [_round(25, [4.0], [4096], 4.0)]}, rss_after=400))}
     table = markdown_table(this, [1, 25])
     assert table[0].startswith("| page | rerun | N=1 ms (median) | CPU ms per rerun | N=25 median / p95 ms |")
-    assert table[2].startswith("| pillars | full | 100 | 50 | 1,000 / 1,000 | 2 | 9 | 400 / 345 | 0 |")
+    assert table[2].startswith("| pillars | full | 100 | 50 | 1,000 / 1,000 | 2 | 0.5 | 9 (2) | 400 / 345 | 0 |")
     ratios = ratio_table(this, ref, [1, 25])
-    assert ratios[2] == "| pillars | 0.25 | 0.50 | 0.25 | 0.50 |"
+    assert ratios[2] == "| pillars | 0.25 | 0.50 | 0.25 | 0.50 | 0.50 |"
 
 
 def test_rounds_alternate_which_server_goes_first():
