@@ -4,7 +4,7 @@ import streamlit as st
 from components.captions_view import map_headline
 from components import inequalities as charts
 from components import store
-from components.footer import source_line
+from components.footer import sources_and_method
 from components.indicator_map import indicator_map
 from components.params import PARAMS
 from components.state import keep_url_state, write_url
@@ -16,10 +16,10 @@ LE_SOURCES = ("life_expectancy_msoa11", iv.LE_PERIOD)
 IMD_SOURCES = ("imd2025_lsoa21", iv.DEPRIVATION_PERIOD)
 
 st.title("Life expectancy gaps and inequality")
-st.markdown("How much longer people live in the least deprived parts of Leeds than in the most deprived, measured "
-            "the way public health measures it: gaps with confidence intervals and the **Slope Index of Inequality** "
-            "(SII), the measure the Public Health Outcomes Framework uses, computed the way UKHSA computes it (see "
-            "*How these figures are made* at the end of the page).")
+INTRO = ("How much longer people live in the least deprived parts of Leeds than in the most deprived, measured "
+         "the way public health measures it: gaps with confidence intervals and the **Slope Index of Inequality** "
+         "(SII), the measure the Public Health Outcomes Framework uses, computed the way UKHSA computes it (see "
+         "*How these figures are made* at the end of the page).")
 level = st.session_state["level"]
 committee = st.session_state["committee"]
 stamp = store.built_at()
@@ -69,7 +69,7 @@ st.caption(f"Deprivation groups: {first.inputs.grouping_label}. Weights: {first.
            f"is treated as {first.value_type_text}. The 107 MSOAs are grouped first; MSOAs ONS did not publish "
            f"(women {suppressed['Women']}, men {suppressed['Men']}) are left out of their decile's mean, not counted as zero. "
            f"Confidence limits: 100,000 simulations with a fixed seed. Life expectancy is 2016-20; the IMD is 2025.")
-st.caption(source_line(*LE_SOURCES) + " " + source_line(*IMD_SOURCES))
+sources_and_method([LE_SOURCES, IMD_SOURCES], [INTRO], label="About this measure and full sources")
 
 st.header("Life expectancy and deprivation, MSOA by MSOA")
 for column, (sex, view) in zip(st.columns(2), le_views.items()):
@@ -80,7 +80,7 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
             charts.cached_scatter_table(iv.LE_IDS[sex], mode, stamp),
             f"Each point is one of Leeds' 107 MSOAs (hover for its name); {suppressed[SEXES[sex]]} MSOAs not "
             f"published by ONS are listed in the table as suppressed.", key=f"ineq_scatter_{sex}")
-st.caption(source_line(*LE_SOURCES) + " " + source_line(*IMD_SOURCES))
+sources_and_method([LE_SOURCES, IMD_SOURCES], label="Full sources")
 
 st.header("Gaps to the Leeds value")
 sex = st.radio("Sex", list(SEXES), key="le_sex", horizontal=True, format_func=SEXES.get)
@@ -111,7 +111,8 @@ st.subheader("Most against least deprived fifth and tenth")
 le_view = le_views[sex]
 charts.show_table(charts.cached_extreme_gaps_table(iv.LE_IDS[sex], mode, stamp))
 st.caption(f"MSOAs grouped into {le_view.inputs.grouping_label}; each group's value is the weighted mean of its "
-           f"MSOAs' life expectancy ({le_view.inputs.weight_label}). " + source_line(*LE_SOURCES))
+           f"MSOAs' life expectancy ({le_view.inputs.weight_label}).")
+sources_and_method([LE_SOURCES], label="Full source")
 
 @st.fragment
 def other_indicators() -> None:
@@ -141,7 +142,7 @@ def other_indicators() -> None:
                                    stamp), charts.cached_decile_table(chosen.id, sii_level, period, mode, stamp),
             f"{levels[sii_level].label}, {other.inputs.grouping_label}. Treated as {other.value_type_text}. "
             f"Weights: {other.inputs.weight_label}.", key="ineq_sii_other")
-    st.caption(source_line(chosen.latest.source, period) + " " + source_line(*IMD_SOURCES))
+    sources_and_method([(chosen.latest.source, period), IMD_SOURCES], label="Full sources")
     write_url(PARAMS)
 
 

@@ -31,6 +31,11 @@ def test_a_maps_headline_stands_above_it(processed_store, page):
     first_map = next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "deck_gl_json_chart")
     assert headline < first_map
     assert "wards" in elements[headline].value and elements[headline].value.endswith(".**")
+    if page.endswith("inequalities.py"):     # one merged source line per section, the full lines one click away
+        merged = [c.value for c in at.caption if c.value.startswith("Sources: ")]
+        assert len(merged) == 4 and all("Open Government Licence" in m for m in merged)
+        assert sum(e.label in ("Full sources", "Full source", "About this measure and full sources")
+                   for e in at.expander) == 4
 
 
 def test_a_ward_profile_opens_with_its_deprivation_sentence(processed_store):
