@@ -130,7 +130,10 @@ class CoverageRule(BaseModel):
         return coverage is not None and coverage == coverage and coverage < 1 - 1e-9
 
 
-class Indicator(BaseModel):
+class CatalogueMeasure(BaseModel):
+    """What an indicator (indicators.yaml) and a trend (series.yaml) share: names, unit and format, direction,
+    pillars and theme, and the one way their figures are written (:func:`format_figure`)."""
+
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
@@ -140,6 +143,12 @@ class Indicator(BaseModel):
     polarity: Polarity
     pillars: list[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]]
     theme: str
+
+    def format_value(self, value: float | None) -> str:
+        return format_figure(value, self.format, self.unit)
+
+
+class Indicator(CatalogueMeasure):
     native_level: Literal["lsoa21", "msoa"]
     editions: list[Edition] = Field(min_length=1)
     aggregation: Aggregation
@@ -241,9 +250,6 @@ class Indicator(BaseModel):
         if self.derived:
             return f"Partial: averages {share} of its {self._parts} (one or more has no value here)"
         return f"Partial: the smaller areas with a value hold {share} of residents"
-
-    def format_value(self, value: float | None) -> str:
-        return format_figure(value, self.format, self.unit)
 
 
 # Units that name a scale, not a quantity: the label already says what the number is ('IMD score', 'decile'),

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import SourceCatalogue, load_yaml, describe_validation_error, load_sources
 from data.errors import DataError
-from data.registry import PillarKpis, format_figure  # a pillar's history has the same shape: a lead and its basket
+from data.registry import CatalogueMeasure, PillarKpis  # a pillar's history has the same shape: a lead and its basket
 from data.paths import CATALOGUE_DIR
 
 SERIES_COLUMNS = ["trend_id", "series_id", "area_level", "area_code", "period", "period_start", "value", "lower_ci",
@@ -124,16 +124,7 @@ class ChangeRule(BaseModel):
         return self
 
 
-class Trend(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
-    label: str
-    short_label: str
-    unit: str
-    format: str
-    polarity: Literal["higher_is_better", "lower_is_better", "neutral"]
-    pillars: list[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"]]
-    theme: str
+class Trend(CatalogueMeasure):
     indicator: str | None = None
     change_rule: ChangeRule
     caveat: str
@@ -151,9 +142,6 @@ class Trend(BaseModel):
 
     def get_series(self, series_id: str) -> Series:
         return next(s for s in self.series if s.id == series_id)
-
-    def format_value(self, value: float | None) -> str:
-        return format_figure(value, self.format, self.unit)
 
 
 class SeriesCatalogue(BaseModel):

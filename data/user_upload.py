@@ -26,7 +26,7 @@ from typing import Literal
 import pandas as pd
 
 from data.errors import DataError
-from data.registry import format_figure
+from data.registry import Polarity, format_figure
 from data.safe_text import plain
 from data.store import read_areas, read_store_table
 
@@ -56,7 +56,6 @@ TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 Kind = Literal["count", "rate"]
-Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
 
 class UploadError(ValueError):
