@@ -1,4 +1,5 @@
-"""Compare areas: 2-6 areas of the same kind side by side, with Leeds (and England) as reference."""
+"""Compare areas: 2-6 areas of the same kind side by side against a comparator (Leeds, England or a committee),
+better / similar / worse in words and colour, with the chart that suits the choice."""
 import streamlit as st
 
 from components import store
@@ -16,7 +17,8 @@ def _level_changed() -> None:
 
 
 st.title("Compare areas")
-st.markdown("Choose **2 to 6** areas of the same kind. Each is shown against Leeds and England; the link in your "
+st.markdown("Choose **2 to 6** areas of the same kind, a comparator and the indicators. Each area is called better, "
+            "similar or worse than the comparator where its figure has a 95% confidence interval; the link in your "
             "browser's address bar reopens exactly this comparison.")
 level = bound_select("Kind of area", COMPARE_LEVELS, "compare_level", format_func=lambda lv: levels[lv].label,
                           on_change=_level_changed)
@@ -30,4 +32,4 @@ codes = view.bound_codes(f"{levels[level].nouns[:1].upper()}{levels[level].nouns
 if len(codes) < 2:
     st.info("Choose at least two areas to compare (up to six).")
 else:
-    view.compare_view(level, codes, stamp, key="_compare")
+    view.compare_view(level, codes, stamp, key="_compare", url_keys=True)

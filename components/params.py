@@ -83,6 +83,8 @@ PARAMS: dict[str, Param] = {
     "compare": Param("compare", "", code_list(_area_code, most=6)),
     "profile_tab": Param("profile_tab", "spine", choice(lambda: ["spine", "table", "map", "deprived", "trends", "wards",
                                                                 "similar"])),
+    "compare_with": Param("compare_with", "leeds", choice(lambda: ["leeds", "england"] + _committees()[1:])),
+    "compare_ind": Param("compare_ind", [], choice_list(_indicators, most=12), max_length=600, encode=_joined),
     "compare_level": Param("compare_level", "ward24", choice(lambda: ["lsoa21", "msoa", "ward24", "committee"])),
     "meeting": Param("meeting", "0", choice(lambda: ["0", "1"])),
     # The benchmark on every page (sidebar; components/benchmark.py): England, core cities or similar districts

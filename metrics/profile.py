@@ -206,26 +206,6 @@ def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str)
     return rows[["indicator_id", "label", "period", "series", "value"]].sort_values(["indicator_id", "period", "series"])
 
 
-def compare_table(values: pd.DataFrame, registry: Registry, level: str, codes: list[str],
-                  names: Mapping[str, str], indicator_ids: list[str] | None = None) -> pd.DataFrame:
-    """Indicators as rows, the chosen areas then Leeds (and England) as columns, latest period each."""
-    wanted = indicator_ids or [i.id for i in registry.indicators if i.unavailable_reason(level, level_ids()) is None]
-    level_values = latest_level_values(values, registry, level)
-    level_values = level_values[level_values["indicator_id"].isin(wanted) & level_values["area_code"].isin(codes)]
-    wide = level_values.pivot_table(index="indicator_id", columns="area_code", values="value")
-    wide = wide.reindex(index=wanted, columns=codes)
-    latest = {i.id: i.latest.period for i in registry.indicators}
-    leeds = comparator_values(values, wanted, latest, "lad")
-    england = comparator_values(values, wanted, latest, "england")
-    frame = wide.rename(columns=dict(names))
-    frame["Leeds"] = pd.Series(leeds)
-    frame["England"] = pd.Series(england)
-    frame.insert(0, "Period", [latest[i] for i in wanted])
-    frame.insert(0, "Indicator", [registry.get(i).short_label for i in wanted])
-    frame.index.name = "indicator_id"
-    return frame.reset_index()
-
-
 def find_places(query: str, layers: Mapping[str, pd.DataFrame], limit: int = 12) -> tuple[pd.DataFrame, str | None]:
     """Areas whose code equals, or whose name contains, the query; and a message when none can match.
 
