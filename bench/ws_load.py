@@ -59,7 +59,7 @@ from bench.load import MAX_SESSIONS, percentile, rss_mb  # noqa: E402
 from bench.scenarios import MULTI_KINDS, SINGLE_KINDS, Scenario, ScenarioError, load_scenarios, next_value  # noqa: E402
 from bench.server import ServerStartError, streamlit_server  # noqa: E402
 
-RUN_TIMEOUT_S = 120.0
+RUN_TIMEOUT_S = float(os.environ.get("BCA_BENCH_RUN_TIMEOUT_S", "120"))   # per run; raise it on a loaded machine
 MAX_URL_SESSIONS = 100  # with --url: a proxy in front of several replicas
 MAX_MESSAGE_BYTES = 128 * 2**20
 # Offer permessage-deflate as every browser does; the server uses it only if server.enableWebsocketCompression

@@ -337,3 +337,14 @@ def present(stamp: str) -> None:
     labels = [scene_label(s, stamp) for s in deck.scenes]
     step = meeting.step_controls(labels, noun="Scene", with_exit=True)
     draw_slide(scene_key(deck.scenes[step]), stamp)
+    prepare(scene_key(deck.scenes[(step + 1) % len(deck.scenes)]), stamp)
+
+
+def prepare(key: str, stamp: str) -> None:
+    """Make the next scene's slide after this one is on screen (the browser already has it), so that Next
+    finds it ready: a cold trend or profile slide takes about a second to make."""
+    doc = cached_scene(key, stamp)
+    if doc.map_layer is not None:
+        cached_slide_map(key, stamp)
+    else:
+        cached_slide_chart(key, stamp)
