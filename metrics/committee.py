@@ -198,7 +198,7 @@ def committee_changes(table: pd.DataFrame, trends, code: str) -> pd.DataFrame:
             continue
         c = changes[0]
         used = own[(own["series_id"] == series_id) & own["period"].isin([c["start"], c["end"]])]
-        rows.append({"trend_id": trend.id, "Measure": trend.short_label, "From": c["start"], "To": c["end"],
+        rows.append({"trend_id": trend.id, "Measure": trend.label, "From": c["start"], "To": c["end"],
                      "Then": trend.format_value(c["value_start"]), "Now": trend.format_value(c["value_end"]),
                      "change": float(c["change"]), "Judgement": c["judgement"],
                      "Leeds": _same_periods(table, trend, "lad", series_id, c["start"], c["end"]),

@@ -22,10 +22,12 @@ def test_committee_home_picker_pack_and_screens(page, app_url, tmp_path):
     picker = _picker(page)
     label = picker.locator('[data-testid="stWidgetLabel"]')
     assert label.inner_text().strip() == PICKER                                     # labelled, in words
-    box = picker.locator('[data-baseweb="select"] > div').first.bounding_box()
+    box = picker.locator('.react-aria-ComboBox [role="group"]').first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 300, box                        # large: a big target
     size = label.locator("p").evaluate("p => parseFloat(getComputedStyle(p).fontSize)")
     assert size >= 18, size
+    value_size = picker.locator("input").evaluate("i => parseFloat(getComputedStyle(i).fontSize)")
+    assert value_size >= 18 and picker.locator("input").input_value() == "Inner East", value_size
     screenshot(page, "committee_home_1400")
 
     with page.expect_download(timeout=180_000) as download:
