@@ -5,17 +5,16 @@ from components import benchmark
 from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
-from data.catalogue import load_cities_config
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     """Table and chart spec of one indicator for one comparator group (shared by every session)."""
-    group = cv.group_for(choice, load_cities_config(), store.table("cities_neighbours", stamp))
+    group = cv.group_for(choice, benchmark.cities_config(stamp), store.table("cities_neighbours", stamp))
     rows = cv.one_indicator(store.table("cities_series", stamp), dataset, indicator)
-    table, period = cv.latest_table(rows, load_cities_config(), group)
+    table, period = cv.latest_table(rows, benchmark.cities_config(stamp), group)
     unit = rows["measure"].iloc[0] if len(rows) else ""
-    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, load_cities_config(), group), indicator, unit)) if len(rows) else None
+    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, benchmark.cities_config(stamp), group), indicator, unit)) if len(rows) else None
     source = rows["source_org"].iloc[0] if len(rows) else ""
     return table, period, spec, source
 
@@ -24,7 +23,7 @@ st.title("Leeds among England's cities")
 stamp = store.built_at()
 series = store.table("cities_series", stamp)
 options = cv.indicator_options(series)
-default = load_cities_config()["default_indicator"]
+default = benchmark.cities_config(stamp)["default_indicator"]
 labels = list(options)
 first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
 choice = benchmark.current()
@@ -53,13 +52,13 @@ if spec is not None:
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
 file10 = store.table("cities_file10", stamp)
-st.dataframe(cv.file10_view(file10, load_cities_config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.file10_view(file10, benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
 st.caption(f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
            "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions "
            "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
-st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), load_cities_config()["home"]["code"]), hide_index=True, width="stretch")
+st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
 st.caption(
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
     "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
@@ -73,10 +72,10 @@ st.warning(
     "of the LSOAs in England's 3% (but not 1%) most deprived in 2019 whose boundaries did not change in 2021 "
     "(ONS lookup change code U), how many are in the 1% in 2025.", icon=":material/compare_arrows:")
 
-k = int(load_cities_config()["neighbours"]["k"])
+k = int(benchmark.cities_config(stamp)["neighbours"]["k"])
 st.subheader(f"Similar districts: the {k} districts most like Leeds")
 neighbours = store.table("cities_neighbours", stamp)
-st.dataframe(cv.neighbour_view(neighbours, load_cities_config(), k), hide_index=True, width="stretch")
-st.caption(f"Method: {load_cities_config()['neighbours']['method']} {len(neighbours) - 1} districts compared. "
+st.dataframe(cv.neighbour_view(neighbours, benchmark.cities_config(stamp), k), hide_index=True, width="stretch")
+st.caption(f"Method: {benchmark.cities_config(stamp)['neighbours']['method']} {len(neighbours) - 1} districts compared. "
            f"Variables and periods as in the column headings; source: {cv.ONS} (OGL v3.0), each series' original "
            "publisher as named there. Configured in data/cities.yaml.")

@@ -16,7 +16,7 @@ committee = st.session_state["committee"]
 stamp = store.built_at()
 levels = store.area_catalogue().levels
 figures = headlines(committee, stamp)
-in_leeds = figures.place == "Leeds"
+in_leeds = committee == "all"       # the whole home district (Leeds, or BCA_DISTRICT's) rather than a committee
 if in_leeds:
     st.title(f"Where deprivation is deepest in {figures.place}")
 else:
@@ -45,7 +45,8 @@ c2.metric(f"{figures.place} residents living in them" + ("" if in_leeds else f" 
 c3.metric(f"Average IMD score, {figures.place} (" + ("England" if in_leeds else "Leeds") + ")",
           f"{figures.score:.1f} ({figures.england_score if in_leeds else figures.leeds_score:.1f})",
           help="Population-weighted average of LSOA scores (higher = more deprived), the MHCLG district method.")
-st.caption(benchmark.headline_sentence("imd_imd_score", "2025", "Average IMD score", figures.leeds_score, stamp))
+if sentence := benchmark.headline_sentence("imd_imd_score", "2025", "Average IMD score", figures.leeds_score, stamp):
+    st.caption(sentence)
 
 if not in_leeds:
     wards_section(committee, figures.place, stamp)

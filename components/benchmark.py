@@ -14,7 +14,7 @@ import streamlit as st
 from components import store
 from components import trend_view as tv
 from components.cities_view import CORE, ENGLAND, SIMILAR, group_for
-from data.catalogue import load_cities_config
+from data.catalogue import cities_config_for, load_cities_config
 from metrics.benchmark import group_summary, group_then_now, summary_text
 from metrics.spine import oriented_position
 
@@ -30,9 +30,9 @@ def current() -> str:
 
 def picker() -> None:
     """The sidebar's radio, bound to the session key the URL parameter fills."""
-    st.radio("Compare Leeds with", list(CHOICES), key=KEY, format_func=CHOICES.get, horizontal=True,
+    st.radio(f"Compare {store.home_name()} with", list(CHOICES), key=KEY, format_func=CHOICES.get, horizontal=True,
              help="England is always shown. Core cities: the seven other English core cities. Similar districts: "
-                  "the districts nearest Leeds by the method on the cities page. A group's figure is the average "
+                  f"the districts nearest {store.home_name()} by the method on the cities page. A group's figure is the average "
                   "(and range) of its districts' figures.")
 
 
@@ -41,8 +41,13 @@ def cached_group(choice: str, stamp: str) -> tuple[str, dict[str, str]]:
     """(name, code -> district name) of the group; England has no group."""
     if choice == ENGLAND:
         return "England", {}
-    group = group_for(choice, load_cities_config(), store.table("cities_neighbours", stamp))
+    group = group_for(choice, cities_config(stamp), store.table("cities_neighbours", stamp))
     return group.name, dict(group.peers)
+
+
+def cities_config(stamp: str) -> dict:
+    """cities.yaml for the store's home district (Leeds as written; another district: its own peers and region)."""
+    return cities_config_for(load_cities_config(), store.home(stamp))
 
 
 def column_name(choice: str) -> str:
@@ -142,7 +147,7 @@ def headline_sentence(indicator_id: str, period: str, label: str, leeds: float, 
     if found is None:
         return f"{CHOICES[choice]}: no district figure for this measure."
     mean, low, high, n, of = found
-    return (f"{label}, {period}: Leeds {leeds:,.1f}; {CHOICES[choice].lower()} ({name}, district figures) "
+    return (f"{label}, {period}: {store.home_name()} {leeds:,.1f}; {CHOICES[choice].lower()} ({name}, district figures) "
             f"average {summary_text(mean, low, high, n, of)}.")
 
 
@@ -153,7 +158,7 @@ def cached_trend_cells(choice: str, rows: tuple[tuple[str, str, str, str], ...],
     _, peers = cached_group(choice, stamp)
     table, catalogue = tv.cached_series_table(stamp), tv.catalogue()
     series = store.table("cities_series", stamp)
-    home = load_cities_config()["home"]["code"]
+    home = store.home(stamp)["code"]
     out = []
     for trend_id, series_id, start, end in rows:
         trend = next((t for t in catalogue.trends if t.id == trend_id), None)

@@ -36,8 +36,17 @@ def committee_names() -> dict[str, str]:
     return {"all": "All of Leeds"} | {c.code: c.name for c in catalogue.community_committees.committees}
 
 
+def no_committees_sentence() -> str:
+    """What another district's atlas says where Leeds' pages offer community committees."""
+    return (f"Community committees are a Leeds City Council grouping of wards: {store.home(store.built_at())['name']} "
+            "has none in this atlas, so committee views are not available here.")
+
+
 def committee_picker() -> None:
     """A large, labelled committee picker at the top of the home page, bound to the sidebar's choice."""
+    if not store.home_is_leeds(store.built_at()):
+        st.caption(no_committees_sentence())
+        return
     names = committee_names()
     current = st.session_state.get("committee", "all")
     st.session_state[PICKER_KEY] = current if current in names else "all"

@@ -49,11 +49,12 @@ def csv_button(indicator: Indicator, level: str, period: str, table: pd.DataFram
                label: str = "Download this table (CSV)") -> None:
     """One tidy-CSV download button (pages outside the explorer)."""
     st.download_button(label, lambda: tidy_csv(indicator, level, period, table), file_name=f"{stem}.csv",
-                       mime="text/csv", on_click="ignore", help=CSV_HELP)
+                       mime="text/csv", on_click="ignore", help=csv_help())
 
 
-CSV_HELP = ("One row per area in the column layout of OHID's Fingertips downloads, values rounded as shown, with "
-            "source, licence and caveat in their own columns; Leeds and England rows at the end.")
+def csv_help() -> str:
+    return ("One row per area in the column layout of OHID's Fingertips downloads, values rounded as shown, with "
+            f"source, licence and caveat in their own columns; {store.home_name()} and England rows at the end.")
 
 
 def export_buttons(indicator: Indicator, level: str, period: str, committee: str, display_table: pd.DataFrame,
@@ -86,7 +87,7 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
     row = st.container(horizontal=True)       # one block, not four columns: fewer messages per rerun
     row.download_button("Table (CSV)", lambda: tidy_csv(indicator, level, period, within_committee(view.table, level, committee)),
                         file_name=f"{stem}.csv", mime="text/csv", on_click="ignore", icon=":material/table:",
-                        help=CSV_HELP)
+                        help=csv_help())
     row.download_button("Layer (GeoJSON)", lambda: geojson_bytes(export_layer(*layer(), GIS_COLUMNS)),
                         file_name=f"{stem}.geojson", mime="application/geo+json", on_click="ignore",
                         icon=":material/map:", help="Boundaries with values, WGS84 (EPSG:4326).")

@@ -110,7 +110,7 @@ def classification_controls(indicator: Indicator, has_national: bool, has_centre
                        f"“{SCHEME_LABELS[st.session_state['scheme']]}”.")
     st.selectbox("Classes by", allowed, key="scheme", format_func=SCHEME_LABELS.get,
                  help="Quantiles put the same number of areas in each class; natural breaks group similar values; "
-                      "national deciles use England's fixed cut-offs; diverging shows distance from the Leeds value.")
+                      f"national deciles use England's fixed cut-offs; diverging shows distance from the {store.home_name()} value.")
     fixed = st.session_state["scheme"] == "national"
     st.slider("Number of classes", MIN_CLASSES, MAX_CLASSES, key="classes", disabled=fixed,
               help="Fixed at 10 for national deciles." if fixed else "3 to 10 classes.")
@@ -123,7 +123,7 @@ def outline_toggle() -> bool:
         st.session_state["outline_deprived"] = "1" if st.session_state["explorer_outline"] else "0"
 
     st.session_state["explorer_outline"] = st.session_state.get("outline_deprived") == "1"
-    st.toggle("Outline “Deprived Leeds”", key="explorer_outline", on_change=store_choice,
+    st.toggle(f"Outline “Deprived {store.home_name()}”", key="explorer_outline", on_change=store_choice,
               help="LSOAs in England's most deprived 10% (IMD 2025 decile 1), outlined in black on white.")
     return st.session_state.get("outline_deprived") == "1"
 

@@ -28,7 +28,7 @@ def headlines(committee: str, stamp: str) -> Headlines:
     leeds_score = store.comparator("imd_imd_score", PERIOD, "lad", stamp)
     england_score = store.comparator("imd_imd_score", PERIOD, "england", stamp)
     if committee == "all":
-        place, share_row, score = "Leeds", share_leeds, leeds_score
+        place, share_row, score = store.home(stamp)["name"], share_leeds, leeds_score
     else:
         deciles = deciles[deciles["committee_code"] == committee]
         shares = store.indicator_table("imd_imd_pct_most_deprived", "committee", PERIOD, stamp)

@@ -5,7 +5,8 @@ import streamlit as st
 
 from components import benchmark
 from components.params import MAP_LEVELS
-from components.store import area_catalogue
+from components.committee import no_committees_sentence
+from components.store import area_catalogue, built_at, home_is_leeds
 
 
 def shared_sidebar() -> None:
@@ -16,6 +17,10 @@ def shared_sidebar() -> None:
     with st.sidebar:
         st.selectbox("Geography", MAP_LEVELS, key="level", format_func=lambda lv: levels[lv].label,
                      help="Neighbourhoods (LSOAs, ~1,500 people), MSOAs (~7,500), wards or community committees.")
-        st.selectbox("Community committee", list(committees), key="committee", format_func=committees.get,
-                     help="Zoom to a committee's wards and dim the rest of Leeds. " + catalogue.community_committees.caveat)
+        if home_is_leeds(built_at()):
+            st.selectbox("Community committee", list(committees), key="committee", format_func=committees.get,
+                         help="Zoom to a committee's wards and dim the rest of Leeds. " + catalogue.community_committees.caveat)
+        else:       # another district (BCA_DISTRICT): no committees; every page shows the whole district
+            st.session_state["committee"] = "all"
+            st.caption(no_committees_sentence())
         benchmark.picker()

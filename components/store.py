@@ -249,6 +249,27 @@ def manifest() -> dict:
     return _guarded(read_manifest, processed_dir())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def home(built_at: str) -> dict:
+    """The district this store was built for ({code, name, region_code, region_name}; BCA_DISTRICT at build time).
+    A store built before the setting existed is Leeds'."""
+    found = manifest().get("district")
+    if found:
+        return dict(found)
+    leeds = load_areas().leeds
+    return {"code": leeds.code, "name": leeds.name, "region_code": "E12000003", "region_name": "Yorkshire and The Humber"}
+
+
+def home_name() -> str:
+    """The home district's name for a sentence ("Leeds" unless the store was built for another district)."""
+    return home(built_at())["name"]
+
+
+def home_is_leeds(built_at: str) -> bool:
+    """Leeds-only features (community committees, warm spaces, the council's SPI file) exist only for Leeds."""
+    return home(built_at)["code"] == load_areas().leeds.code
+
+
 @st.cache_resource(show_spinner=False)
 def table(name: str, built_at: str) -> pd.DataFrame:
     """One of the store's plain tables, e.g. ``warm_spaces`` (shared, read-only: copy before changing)."""

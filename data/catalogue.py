@@ -7,6 +7,8 @@ so a page reads them without importing the build pipeline.
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from data.errors import DataError
-from data.paths import CATALOGUE_DIR
+from data.paths import CATALOGUE_DIR, DISTRICT_ENV
 from data.words import count
 
 
@@ -41,6 +43,7 @@ class Source(BaseModel):
     count_columns: list[str] = Field(default_factory=list)
     apportion_by: str = "population"
     used_by: str = "app"
+    leeds_only: bool = False     # covers Leeds alone: left out of a build for another district
 
 
 class Licence(BaseModel):
@@ -242,3 +245,29 @@ def load_cities_config(path: Path = CATALOGUE_DIR / "cities.yaml") -> dict:
         if key not in (config or {}):
             raise DataError(f"{path.name} lacks the setting {key!r}.")
     return config
+
+
+DISTRICT_CODE = re.compile(r"E0[6-9]\d{6}")
+
+
+def home_district() -> str:
+    """The district the atlas is built for: ``$BCA_DISTRICT`` (an English district's LAD 2024 code), default Leeds
+    (areas.yaml). A malformed value is refused with a sentence (the build checks that the lookup knows it)."""
+    value = os.environ.get(DISTRICT_ENV, "").strip()
+    if not value:
+        return load_areas().leeds.code
+    if not DISTRICT_CODE.fullmatch(value):
+        raise DataError(f"{DISTRICT_ENV} must be an English district code such as E08000035 (Leeds) or E08000003 "
+                        "(Manchester); the value given is not one.")
+    return value
+
+
+def cities_config_for(config: dict, home: dict | None) -> dict:
+    """The comparison's settings for the home district ``home`` ({code, name, region_code, region_name}; None or
+    Leeds: cities.yaml as it is). Another district's core cities are the eight less itself (Leeds among them)."""
+    if not home or home["code"] == config["home"]["code"]:
+        return config
+    core = {config["home"]["code"]: config["home"]["name"], **config["core_cities"]}
+    core.pop(home["code"], None)
+    return {**config, "home": {"code": home["code"], "name": home["name"]},
+            "region": {"code": home["region_code"], "name": home["region_name"]}, "core_cities": core}

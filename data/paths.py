@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE_DIR = REPO_ROOT / "data"
 DATA_DIR_ENV = "BCA_DATA_DIR"
 PROCESSED_DIR_ENV = "BCA_PROCESSED_DIR"
+DISTRICT_ENV = "BCA_DISTRICT"        # the home district's code; see data.catalogue.home_district
+DEFAULT_DISTRICT = "E08000035"       # Leeds, as in areas.yaml (tests/unit/test_district.py checks they agree)
 
 
 def data_dir() -> Path:
@@ -19,6 +22,11 @@ def data_dir() -> Path:
 
 
 def processed_dir() -> Path:
-    """The processed store (git-ignored); ``$BCA_PROCESSED_DIR`` lets tests build elsewhere."""
+    """The processed store (git-ignored); ``$BCA_PROCESSED_DIR`` lets tests build elsewhere. Another home district
+    (``$BCA_DISTRICT``) gets its own folder, so a Leeds store is never served as another district's."""
     configured = os.environ.get(PROCESSED_DIR_ENV)
-    return Path(configured).expanduser().resolve() if configured else REPO_ROOT / "data" / "processed"
+    if configured:
+        return Path(configured).expanduser().resolve()
+    district = os.environ.get(DISTRICT_ENV, "").strip()
+    own = re.fullmatch(r"E0[6-9]\d{6}", district) and district != DEFAULT_DISTRICT
+    return REPO_ROOT / "data" / (f"processed-{district}" if own else "processed")   # a malformed value: the build refuses it

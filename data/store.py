@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 
 from data.catalogue import level_ids
 from data.errors import DataError
-from data.paths import CATALOGUE_DIR, REPO_ROOT
+from data.paths import CATALOGUE_DIR, DEFAULT_DISTRICT, DISTRICT_ENV, REPO_ROOT
 
 MANIFEST = "manifest.json"
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England
@@ -55,6 +56,9 @@ def catalogue_fingerprint() -> str:
     for path in fingerprinted_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    district = os.environ.get(DISTRICT_ENV, "").strip()
+    if district and district != DEFAULT_DISTRICT:           # another home district: a store of its own (Leeds' unchanged)
+        digest.update(f"district:{district}".encode())
     return digest.hexdigest()
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from data.catalogue import AreaCatalogue, SourceCatalogue, level_ids, load_areas, load_sources
+from data.catalogue import (AreaCatalogue, SourceCatalogue, home_district, level_ids, load_areas, load_cities_config,
+                            load_sources)
 from data.errors import DataError
 from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
 from data.pipeline.derived import DerivedContext, run_derived
@@ -30,6 +31,7 @@ from data.pipeline.england import england_life_expectancy
 from data.pipeline.inputs import locate, native_values, read_geo, read_table, require_count, require_known_codes
 from data.registry import Indicator, Registry, load_registry
 from data.pipeline.series import build_series
+from data.series import SERIES_COLUMNS
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.postcodes import leeds_postcodes, other_postcodes, read_package_postcodes
 from data.pipeline.warm_spaces import access_table, clean_spaces, mark_duplicates, place_spaces, read_spaces_file
@@ -72,13 +74,21 @@ def input_stats(sources: SourceCatalogue, data_dir: Path) -> dict[str, list[int]
             for s in sources.sources.values() if s.used_by == "app"}
 
 
-def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Path) -> Geography:
-    """Leeds areas from the ONS best-fit lookup and boundary files, cross-checked against each other."""
+def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Path,
+                   district: str | None = None) -> Geography:
+    """The home district's areas (Leeds unless ``district`` names another) from the ONS best-fit lookup and
+    boundary files, cross-checked against each other. Another district has no community committees; its LSOAs
+    come from the England-wide layers and its MSOAs and wards are dissolved from them."""
     src = sources.sources
-    leeds_code = areas.leeds.code
+    leeds_code = district or areas.leeds.code
     lookup = read_table(src["lookup_lsoa21_ward24"], data_dir, check_sha=False)
     leeds = lookup[lookup["lad24_code"] == leeds_code].copy()
     name = src["lookup_lsoa21_ward24"].path
+    if leeds_code != areas.leeds.code:
+        if leeds.empty:
+            raise DataError(f"BCA_DISTRICT {leeds_code}: {name} has no LSOAs in that district; give an English "
+                            "district's 2024 code (e.g. E08000003 for Manchester).")
+        return other_district_geography(src, areas, data_dir, lookup, leeds, leeds_code)
     require_count(len(leeds), areas.levels["lsoa21"].expected, name, "LSOAs (2021)")
     require_count(leeds["msoa21_code"].nunique(), areas.levels["msoa"].expected, name, "MSOAs")
     require_count(leeds["ward24_code"].nunique(), areas.levels["ward24"].expected, name, "wards")
@@ -109,9 +119,7 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     leeds["committee_name"] = leeds["committee_code"].map(committee_names)
     leeds["lad_code"] = leeds_code
     leeds["lad_name"] = areas.leeds.name
-    england = population[population["lsoa21_code"].str.startswith("E01")].copy()
-    england["england_code"] = areas.england.code
-    england["district_code"] = england["lsoa21_code"].map(lookup.set_index("lsoa21_code")["lad24_code"])
+    england = england_population(population, lookup, areas)
 
     layers = {
         "lsoa21": read_geo(src["lsoa21_bsc"], data_dir, check_sha=False),
@@ -123,6 +131,18 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     require_known_codes(layers["lsoa21"]["lsoa21_code"], set(leeds["lsoa21_code"]), src["lsoa21_bsc"].path, "LSOA")
     require_count(len(layers["msoa"]), areas.levels["msoa"].expected, src["msoa21_bsc"].path, "MSOAs")
     require_known_codes(layers["msoa"]["msoa21_code"], set(leeds["msoa21_code"]), src["msoa21_bsc"].path, "MSOA")
+    return finish_geography(leeds, england, layers)
+
+
+def england_population(population: pd.DataFrame, lookup: pd.DataFrame, areas: AreaCatalogue) -> pd.DataFrame:
+    """England's LSOAs with population, households and their district (for the England and district figures)."""
+    england = population[population["lsoa21_code"].str.startswith("E01")].copy()
+    england["england_code"] = areas.england.code
+    england["district_code"] = england["lsoa21_code"].map(lookup.set_index("lsoa21_code")["lad24_code"])
+    return england
+
+
+def finish_geography(leeds: pd.DataFrame, england: pd.DataFrame, layers: dict[str, gpd.GeoDataFrame]) -> Geography:
     for key, layer in layers.items():
         check_geometries(layer, f"{key} boundaries")
     levels = level_ids()
@@ -130,6 +150,39 @@ def load_geography(sources: SourceCatalogue, areas: AreaCatalogue, data_dir: Pat
     members[("lsoa21", "england")] = membership(england, "lsoa21", "england")
     members[("lsoa21", "district")] = membership(england.dropna(subset=["district_code"]), "lsoa21", "district")
     return Geography(leeds, england, layers, members)
+
+
+def other_district_geography(src: dict, areas: AreaCatalogue, data_dir: Path, lookup: pd.DataFrame,
+                             home: pd.DataFrame, code: str) -> Geography:
+    """Another district's areas: its LSOAs from the core-cities layer (or England's, if it is not a core city),
+    MSOAs and wards dissolved from those LSOAs by the ONS best-fit lookup (so fills and outlines coincide), its
+    outline from England's district layer. No community committees (a Leeds City Council grouping)."""
+    population = read_table(src["population_census2021"], data_dir,
+                            ["usual_residents_census2021", "households_census2021"], check_sha=False)
+    population = population.rename(columns={"usual_residents_census2021": "population", "households_census2021": "households"})
+    require_known_codes(home["lsoa21_code"], set(population["lsoa21_code"]), src["population_census2021"].path,
+                        "missing LSOA")
+    home = home.merge(population[["lsoa21_code", "population", "households"]], on="lsoa21_code", how="left")
+    home["committee_code"], home["committee_name"] = None, None
+    home["lad_code"], home["lad_name"] = code, str(home["lad24_name"].iloc[0])
+    england = england_population(population, lookup, areas)
+
+    core = read_geo(src["lsoa21_bsc_core_cities"], data_dir, check_sha=False)
+    layer = src["lsoa21_bsc_core_cities"]
+    if code not in set(core["lad24_code"]):
+        core, layer = read_geo(src["lsoa21_bsc_england"], data_dir, check_sha=False), src["lsoa21_bsc_england"]
+    lsoas = core[core["lad24_code"] == code].reset_index(drop=True)
+    require_count(len(lsoas), len(home), layer.path, "LSOAs (2021)")
+    require_known_codes(lsoas["lsoa21_code"], set(home["lsoa21_code"]), layer.path, "LSOA")
+    by_lookup = lsoas[["lsoa21_code", "geometry"]].merge(home[["lsoa21_code", "msoa21_code", "msoa21_name", "ward24_code",
+                                                             "ward24_name"]], on="lsoa21_code")
+    msoa = by_lookup.dissolve(by=["msoa21_code", "msoa21_name"]).reset_index()[["msoa21_code", "msoa21_name", "geometry"]]
+    wards = by_lookup.dissolve(by=["ward24_code", "ward24_name"]).reset_index()[["ward24_code", "ward24_name", "geometry"]]
+    lad = read_geo(src["lad24_bsc_england"], data_dir, check_sha=False)
+    lad = lad[lad["lad24_code"] == code].rename(columns={"lad24_code": "ltla24_code", "lad24_name": "ltla24_name"})
+    require_count(len(lad), 1, src["lad24_bsc_england"].path, "district outlines")
+    layers = {"lsoa21": lsoas, "msoa": msoa, "ward24": wards, "lad": lad}
+    return finish_geography(home, england, layers)
 
 
 def source_columns(registry: Registry, source_id: str) -> list[str]:
@@ -158,7 +211,8 @@ def load_source_frame(source_id: str, registry: Registry, sources: SourceCatalog
     national = pd.concat([geography.england_lsoas, geography.leeds_lsoas[["lsoa21_code", "population", "households"]]]
                          ).drop_duplicates("lsoa21_code").set_index("lsoa21_code")
     if source.geography == "lsoa11":
-        leeds11 = set(lsoa11_lookup.loc[lsoa11_lookup["lad22_code"] == "E08000035", "lsoa11_code"])
+        home = str(geography.leeds_lsoas["lad_code"].iloc[0])
+        leeds11 = set(lsoa11_lookup.loc[lsoa11_lookup["lad22_code"] == home, "lsoa11_code"])
         require_known_codes(pd.Series(sorted(leeds11)), set(raw["lsoa11_code"]), source.path, "missing Leeds LSOA (2011)")
         ranks = {c: n_rows for c in raw.columns if c.endswith("_rank")}
         frame = convert_lsoa11_to_lsoa21(raw, lsoa11_lookup, count_columns=source.count_columns,
@@ -172,7 +226,10 @@ def load_source_frame(source_id: str, registry: Registry, sources: SourceCatalog
         frame = raw.rename(columns={source.key: "area_code"})
         leeds_msoas = set(geography.leeds_lsoas["msoa21_code"])
         frame = frame[frame["area_code"].isin(leeds_msoas)]
-        require_known_codes(pd.Series(sorted(leeds_msoas)), set(frame["area_code"]), source.path, "missing Leeds MSOA")
+        if source.geography == "msoa21" or str(geography.leeds_lsoas["lad_code"].iloc[0]) == load_areas().leeds.code:
+            require_known_codes(pd.Series(sorted(leeds_msoas)), set(frame["area_code"]), source.path, "missing Leeds MSOA")
+        # else: another district's MSOAs changed in 2021 are not in a 2011-MSOA file (Leeds' did not change); they
+        # stay without a value, and the coverage rule marks the larger areas that contain them
         msoa_pop = geography.leeds_lsoas.groupby("msoa21_code")[["population", "households"]].sum().add_prefix("weight_")
         frame = frame.merge(msoa_pop, left_on="area_code", right_index=True, how="left")
         return mark_membership(frame, geography, "msoa21_code"), n_rows
@@ -261,12 +318,17 @@ def area_layers(geography: Geography, areas: AreaCatalogue) -> dict[str, gpd.Geo
     msoa = msoa.rename(columns={"msoa21_code": "code", "msoa21_name": "name"})
     msoa["display_name"] = msoa["name"] + " (mainly " + msoa["ward24_name"] + ")"
     ward = geography.layers["ward24"][["ward24_code", "ward24_name", "geometry"]]
-    ward = ward.merge(lsoas.groupby(["ward24_code", "committee_code", "committee_name"])[sums].sum().reset_index(), on="ward24_code")
+    ward = ward.merge(lsoas.groupby(["ward24_code", "committee_code", "committee_name"], dropna=False)[sums].sum()
+                      .reset_index(), on="ward24_code")   # dropna=False: another district's wards have no committee
     ward = ward.rename(columns={"ward24_code": "code", "ward24_name": "name"})
-    committee = dissolve_by(ward, "committee_code").rename(columns={"committee_code": "code"})
-    committee = committee.merge(lsoas.groupby(["committee_code", "committee_name"])[sums].sum().reset_index()
-                                .rename(columns={"committee_code": "code", "committee_name": "name"}), on="code")
-    committee["wards"] = committee["code"].map(ward.groupby("committee_code")["name"].apply(lambda s: ", ".join(sorted(s))))
+    if ward["committee_code"].notna().any():
+        committee = dissolve_by(ward, "committee_code").rename(columns={"committee_code": "code"})
+        committee = committee.merge(lsoas.groupby(["committee_code", "committee_name"])[sums].sum().reset_index()
+                                    .rename(columns={"committee_code": "code", "committee_name": "name"}), on="code")
+        committee["wards"] = committee["code"].map(ward.groupby("committee_code")["name"].apply(lambda s: ", ".join(sorted(s))))
+    else:   # another district: no community committees (an empty layer with the same columns)
+        committee = gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in ("code", "name", "wards")} |
+                                     {c: pd.Series(dtype=float) for c in sums}, geometry=gpd.GeoSeries(crs="EPSG:4326"))
     lad = geography.layers["lad"].rename(columns={"ltla24_code": "code", "ltla24_name": "name"})[["code", "name", "geometry"]]
     lad["population"], lad["households"] = lsoas["population"].sum(), lsoas["households"].sum()
     layers = {"lsoa21": lsoa, "msoa": msoa, "ward24": ward, "committee": committee, "lad": lad}
@@ -300,8 +362,9 @@ def postcode_tables(sources: SourceCatalogue, areas: AreaCatalogue, geography: G
                                      "committee_code", "committee_name"]]
     summaries = read_table(sources.sources["imd2025_lad_summaries"], data_dir, check_sha=False)
     names = dict(zip(summaries["ltla24_code"], summaries["ltla24_name"]))
-    return {"postcodes_leeds": leeds_postcodes(postcodes, areas.leeds.code, geography.layers["lsoa21"], parents),
-            "postcodes_other": other_postcodes(postcodes, areas.leeds.code, names)}
+    home = str(geography.leeds_lsoas["lad_code"].iloc[0])
+    return {"postcodes_leeds": leeds_postcodes(postcodes, home, geography.layers["lsoa21"], parents),
+            "postcodes_other": other_postcodes(postcodes, home, names)}
 
 
 def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.DataFrame, breaks: pd.DataFrame,
@@ -332,26 +395,35 @@ def write_store(out_dir: Path, layers: dict[str, gpd.GeoDataFrame], values: pd.D
         raise
 
 
-def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: Progress | None = None) -> dict:
-    """Run the whole pipeline; returns the manifest. Raises DataError with a plain sentence on bad input."""
+def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: Progress | None = None,
+          only: set[str] | None = None) -> dict:
+    """Run the whole pipeline; returns the manifest. Raises DataError with a plain sentence on bad input.
+
+    ``only`` (tests): build just these indicators, without derived families, time series, postcodes or the cities
+    tables (written empty; the manifest lists ``only``), to prove a district's pages in seconds rather than minutes."""
     started = time.perf_counter()
     data_dir = data_dir or default_data_dir()
     out_dir = out_dir or default_processed_dir()
     report = progress or (lambda step, fraction: None)
     sources, registry, areas = load_sources(), load_registry(), load_areas()
+    district = home_district()
+    is_leeds = district == areas.leeds.code
 
     report("Checking input files", 0.02)
     checksums = verify_inputs(sources, data_dir)
     report("Reading boundaries and lookups", 0.15)
-    geography = load_geography(sources, areas, data_dir)
+    geography = load_geography(sources, areas, data_dir, district)
     lookup11 = read_table(sources.sources["lookup_lsoa11_lsoa21"], data_dir, check_sha=False)
     pop11 = read_table(sources.sources["population_mid2020_lsoa11"], data_dir, ["total_population"], check_sha=False)
     pop11 = pop11.set_index("lsoa11_code")["total_population"]
-    change = lookup11[lookup11["lad22_code"] == areas.leeds.code].groupby("lsoa21_code")["change_code"].agg(
+    change = lookup11[lookup11["lad22_code"] == district].groupby("lsoa21_code")["change_code"].agg(
         lambda s: "M" if len(s) > 1 else s.iloc[0])
     geography.leeds_lsoas["lsoa11_change"] = geography.leeds_lsoas["lsoa21_code"].map(change)
 
-    used = list(dict.fromkeys(e.source for i in registry.indicators for e in i.editions))
+    wanted = [i for i in registry.indicators if only is None or i.id in only]
+    used = list(dict.fromkeys(e.source for i in wanted for e in i.editions))
+    if not is_leeds:     # Leeds-only files (sources.yaml leeds_only) have nothing for another district
+        used = [u for u in used if not sources.sources[u].leeds_only]
     frames = {}
     for n, source_id in enumerate(used):
         report(f"Reading {sources.sources[source_id].path}", 0.2 + 0.4 * n / len(used))
@@ -359,8 +431,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
 
     report("Computing and aggregating indicators", 0.65)
     pieces, breaks = [], []
-    for indicator in registry.indicators:
-        if indicator.derived:
+    for indicator in wanted:
+        if indicator.derived or any(e.source not in frames for e in indicator.editions):
             continue
         pieces += indicator_values(indicator, frames, geography, registry.coverage.min_share)
         if indicator.classify == "national_deciles":
@@ -372,21 +444,31 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     report("Preparing map layers", 0.8)
     layers = area_layers(geography, areas)
     report("Checking the warm spaces list", 0.82)
-    tables = warm_spaces_tables(sources, geography, data_dir)
-    report("Placing Leeds postcodes", 0.83)
-    tables |= postcode_tables(sources, areas, geography, data_dir)
+    tables = warm_spaces_tables(sources, geography, data_dir) if is_leeds else \
+        {name: pd.DataFrame() for name in ("warm_spaces", "warm_spaces_rejected", "warm_space_access")}
+    report("Placing the district's postcodes", 0.83)
+    tables |= postcode_tables(sources, areas, geography, data_dir) if only is None else \
+        {"postcodes_leeds": pd.DataFrame(), "postcodes_other": pd.DataFrame()}     # half a quick build's time
     report("Computing derived indicators", 0.85)
     context = DerivedContext(registry, {level: pd.DataFrame(layer.drop(columns="geometry")) for level, layer in layers.items()})
-    derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, registry.indicators, context)]
+    left_out: dict[str, str] | None = None if is_leeds and only is None else {}
+    derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, wanted, context, left_out)]
     values = pd.concat([values, *derived], ignore_index=True)
     report("Building time series", 0.9)
-    series = build_series(geography, context.areas, sources, data_dir, lookup11)
+    series = build_series(geography, context.areas, sources, data_dir, lookup11) if is_leeds and only is None else \
+        pd.DataFrame(columns=SERIES_COLUMNS)    # the series mix Leeds-only files; another district has none yet
     report("Storing England-wide inputs and lookups", 0.92)
     tables["england_le_msoa"] = england_life_expectancy(sources, data_dir)
     report("Comparing Leeds with England's cities", 0.93)
-    tables.update(cities_tables(sources, data_dir, lookup11))
+    first, outline = geography.leeds_lsoas.iloc[0], geography.layers["lad"]
+    home = {"code": district, "name": str(first["lad_name"]), "region_code": str(first["region24_code"]),
+            "region_name": str(outline["region24_name"].iloc[0]) if "region24_name" in outline
+            else load_cities_config()["region"]["name"]}
+    tables.update(cities_tables(sources, data_dir, lookup11, None if is_leeds else home) if only is None else
+                  {name: pd.DataFrame() for name in ("cities_series", "cities_deprivation", "cities_neighbours",
+                                                     "cities_file10")})
     tables["district_values"] = district_values
-    tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == areas.leeds.code,
+    tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == district,
                                                   ["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True)
     values["area_level"] = values["area_level"].astype("category")
     values["indicator_id"] = values["indicator_id"].astype("category")
@@ -394,6 +476,10 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
 
     manifest = {
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "district": home,
+        "only": sorted(only) if only is not None else None,
+        "left_out": {"families": left_out or {}, "leeds_only_sources": [] if is_leeds else sorted(
+            sid for sid, src in sources.sources.items() if src.leeds_only)},
         "build_seconds": round(time.perf_counter() - started, 2),
         "data_dir": str(data_dir),
         "inputs": checksums,

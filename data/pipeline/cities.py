@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data.catalogue import SourceCatalogue, load_cities_config
+from data.catalogue import SourceCatalogue, cities_config_for, load_cities_config
 from data.errors import DataError
 from data.pipeline.inputs import read_table
 
@@ -196,9 +196,11 @@ def file10_table(file10: pd.DataFrame, config: dict) -> pd.DataFrame:
     return table
 
 
-def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The three store tables, from the raw files (checksums were checked by the build)."""
-    config = load_cities_config()
+def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFrame,
+                  home: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The store tables, from the raw files (checksums were checked by the build); ``home`` (see
+    data.catalogue.cities_config_for) when the atlas is built for another district."""
+    config = cities_config_for(load_cities_config(), home)
     s = sources.sources
     lookup21 = read_table(s["lookup_lsoa21_ward24"], data_dir, check_sha=False)
     lookup21 = lookup21[lookup21["lad24_code"].str.startswith("E")]

@@ -35,8 +35,12 @@ class DerivedContext:
     areas: dict[str, pd.DataFrame] = field(default_factory=dict)   # level -> code, name, population, parents
 
 
-def run_derived(values: pd.DataFrame, indicators: list[Indicator], context: DerivedContext) -> list[pd.DataFrame]:
-    """Run each family once for all of its indicators; unknown families stop the build with a sentence."""
+def run_derived(values: pd.DataFrame, indicators: list[Indicator], context: DerivedContext,
+                left_out: dict[str, str] | None = None) -> list[pd.DataFrame]:
+    """Run each family once for all of its indicators; unknown families stop the build with a sentence.
+
+    With ``left_out`` (a build for another district, where Leeds-only inputs are missing) a family that cannot be
+    computed is left out and its reason recorded there instead of stopping the build."""
     by_family: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         if indicator.derived:
@@ -47,5 +51,10 @@ def run_derived(values: pd.DataFrame, indicators: list[Indicator], context: Deri
         if derive is None:
             raise DataError(f"indicators: {members[0].id} names unknown derived family {family!r} "
                             f"(known: {', '.join(FAMILIES)}).")
-        out.append(derive(values, members, context))
+        try:
+            out.append(derive(values, members, context))
+        except DataError as exc:
+            if left_out is None:
+                raise
+            left_out[family] = str(exc)
     return out

@@ -34,7 +34,8 @@ def test_every_registry_source_is_catalogued_and_every_catalogued_source_is_used
     app_sources = {s for s, src in load_sources().sources.items() if src.used_by == "app"}
     structural = {"wards24_bgc", "lsoa21_bsc", "msoa21_bsc", "lad24_bsc", "lookup_lsoa21_ward24", "lookup_lsoa11_lsoa21",
                   "population_mid2020_lsoa11", "imd2025_lad_summaries",
-                  "ons_local_statistics_lad", "ons_local_statistics_datasets"}   # the cities page (data/pipeline/cities.py)
+                  "ons_local_statistics_lad", "ons_local_statistics_datasets",   # the cities page (data/pipeline/cities.py)
+                  "lsoa21_bsc_core_cities", "lsoa21_bsc_england", "lad24_bsc_england"}   # another district (BCA_DISTRICT)
     assert used <= app_sources
     assert app_sources - used - structural == set()
 
