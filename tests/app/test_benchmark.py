@@ -21,17 +21,20 @@ def test_profile_from_the_url_shows_the_core_cities_column_and_says_district_fig
     app.switch_page("app_pages/profile.py").run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.radio(key="benchmark").value == "core"
+    charts = app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+    assert any('"diamond"' in c.proto.spec for c in charts), "the spine marks the group's average"
+    app.session_state["profile_tab"] = "table"
+    app.run()
     table = _with_column(app, CORE)
     assert table is not None, "the spine table has the core cities column"
     imd = table[table["Indicator"].str.contains("IMD") & table["Indicator"].str.contains("score", case=False)]
     assert imd[CORE].str.contains(r"\(range [\d.]+–[\d.]+; 7 districts\)").all() and len(imd)
     assert "Core cities: district figures; no ward comparator" in _captions(app)
     assert (table[CORE] == "no district figure").any()       # Leeds-only sources (e.g. MSOA files) have none
-    charts = app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
-    assert any('"diamond"' in c.proto.spec for c in charts), "the spine marks the group's average"
 
 
 def test_sidebar_change_to_similar_districts_on_the_pillars_kpis(app):
+    app.query_params["pillar_view"] = "kpis"
     app.switch_page("app_pages/pillars.py").run()
     assert not app.exception and _with_column(app, SIMILAR) is None
     app.radio(key="benchmark").set_value("similar").run()
