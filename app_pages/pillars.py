@@ -39,7 +39,7 @@ def meet() -> None:
     keep_url_state(PARAMS, keys=("pillar_basis", *view.THRESHOLD_KEYS.values(), "pillar_combo"))
     basis, thresholds = st.session_state["pillar_basis"], _thresholds()
     scores, result = view.intersection_result(level, basis, thresholds)
-    st.subheader(view.all_three_headline(result, level))
+    st.subheader(view.all_three_headline(level, basis, thresholds))
     pick, weak = st.columns([2, 3], vertical_alignment="bottom")
     selected = pick.selectbox("Show the areas weak on", view.category_options(), key="pillar_combo",
                               help="These areas are outlined in black and white on the map and listed below it.")
@@ -59,7 +59,7 @@ def meet() -> None:
     with chart_column.expander("All eight groups: chart and table"):
         view.upset_chart(level, basis, thresholds)
         st.markdown("**Areas and residents in each group** (all of Leeds)")
-        view.category_counts(result, level)
+        view.category_counts(level, basis, thresholds)
     if selected != "All three":
         with all_three_column.expander("Areas weak on all three pillars", expanded=False):
             view.show_area_list(view.area_list(level, basis, thresholds, committee, "All three"), "All three", level,

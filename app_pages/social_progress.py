@@ -13,7 +13,9 @@ VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "
          "official": "Official scores"}
 
 st.title("Social progress: an open SPI-method index")
-st.markdown(
+st.caption("Our open-data index, not the council's official Leeds SPI: what it is, under *About this index* at the end "
+           "of the page.")
+ABOUT = (
     "Leeds measures the Best City Ambition with the **Leeds Social Progress Index** (three dimensions of four "
     "components, 0-100). The official index is a closed ward-level tool. This page rebuilds the **method** on open "
     "data for every neighbourhood and ward. It is **our open-data index, not the council's official Leeds SPI**, "
@@ -112,3 +114,6 @@ else:
     st.markdown("The council's **Leeds SPI (official)** ward scores beside our open index (wards, PCA weights).")
     progress.official_view(stamp)
     st.caption(source_line("imd2025_lsoa21", progress.SPI_PERIOD))
+
+with st.expander("About this index"):
+    st.markdown(ABOUT)

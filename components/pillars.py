@@ -363,9 +363,17 @@ def category_table(result: pv.Intersections) -> pd.DataFrame:
                          "% of people": (summary["population_share"] * 100).round(1)})
 
 
-def category_counts(result: pv.Intersections, level: str) -> None:
-    st.dataframe(category_table(result), hide_index=True, width="stretch",
+def category_counts(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
+    st.dataframe(_cached_category_arrow(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at()),
+                 hide_index=True, width="stretch",
                  column_config={"People": st.column_config.NumberColumn(format="localized")})
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_category_arrow(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> pa.Table:
+    """The per-group counts as Arrow, converted once per view."""
+    result = _cached_intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
+    return pa.Table.from_pandas(category_table(result), preserve_index=False)
 
 
 def missing_note(result: pv.Intersections, level: str) -> str:
@@ -377,11 +385,16 @@ def missing_note(result: pv.Intersections, level: str) -> str:
 
 def intersection_sources(level: str, basis: str) -> list[tuple[str, str]]:
     """Every KPI source behind the three pillars' scores, and the population the shares are of."""
+    return _cached_intersection_sources(level=level, basis=basis, stamp=store.built_at())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _cached_intersection_sources(*, level: str, basis: str, stamp: str) -> list[tuple[str, str]]:
     registry = store.registry()
     pairs = []
     for pillar in PILLARS:
         ids = pv.kpis_at_level(registry, pillar, level)[0] if basis == "composite" else \
-            [_cached_scores(level, basis, store.built_at()).indicator_ids[pillar]]
+            [_cached_scores(level, basis, stamp).indicator_ids[pillar]]
         for kpi in ids:
             indicator = registry.get(kpi)
             if not indicator.derived:
@@ -489,11 +502,17 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
                        mime="text/csv", key=key)
 
 
-def all_three_headline(result: pv.Intersections, level: str) -> str:
+def all_three_headline(level: str, basis: str, thresholds: tuple[str, ...]) -> str:
     """'3 wards, home to ... people (...% of Leeds' residents), are weak on all three pillars: A, B and C.'"""
+    return _cached_all_three_headline(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_all_three_headline(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str) -> str:
+    result = _cached_intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
     codes = result.categories.index[result.categories.astype(str) == ALL_THREE]
-    names = _cached_area_table(level, store.built_at()).set_index(
-        _cached_area_table(level, store.built_at())["code"].astype(str))["display_name"]
+    table = _cached_area_table(level, stamp)
+    names = pd.Series(table["display_name"].astype(str).to_numpy(), index=table["code"].astype(str).to_numpy())
     return captions.all_three_sentence(result.summary, names.reindex(codes).astype(str).tolist(), level_nouns(level))
 
 
