@@ -124,3 +124,25 @@ def test_the_large_picker_chooses_a_committee_and_all_of_leeds_returns_home(proc
     assert at.title[0].value == "Where deprivation is deepest in Leeds"
     assert "committee" not in at.query_params
     assert "Outer South's wards against Leeds" not in [s.value for s in at.subheader]
+
+
+def test_a_committee_drawn_before_recomputes_nothing_and_never_builds_the_pack_on_a_rerun(inner_east):
+    """Another session's view of the same committee is a lookup (every figure and view cached with the store stamp),
+    and the pack PDF is made only when its button is pressed, never on a run of the page."""
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from metrics import committee as cm
+    names = ["ward_rows", "ward_table", "ward_sentences", "committee_changes", "deprivation_change",
+             "committee_intersections", "warm_space_coverage", "intersection_sentence", "warm_space_sentences"]
+    with ExitStack() as stack:
+        spies = {n: stack.enter_context(mock.patch.object(cm, n, wraps=getattr(cm, n))) for n in names}
+        pdf = stack.enter_context(mock.patch("components.committee.committee_pack_pdf"))
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+        at.query_params["committee"] = "inner-east"
+        at.run()
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Inner East community committee"
+    assert {n: s.call_count for n, s in spies.items() if s.call_count} == {}
+    assert pdf.call_count == 0
