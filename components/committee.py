@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.footer import source_line
 from components.profile import cached_spine_inputs
 from components.state import synced
 from components.trend_view import cached_series_table, catalogue as series_catalogue
@@ -118,6 +117,16 @@ def cached_committee_pack(committee: str, stamp: str, date: str) -> bytes:
 
 # ---------- drawing ----------
 
+def merged_sources(pairs) -> str:
+    """One source line for a section: each (source id, period) as 'publisher, dataset (period)', then each distinct
+    licence sentence once (several source_line()s repeated the licence after every source)."""
+    catalogue = store.sources()
+    pairs = [(s, p) for s, p in dict.fromkeys(pairs) if s in catalogue.sources]
+    named = "; ".join(f"{catalogue.sources[s].publisher}, {catalogue.sources[s].dataset} ({p})" for s, p in pairs)
+    licences = " ".join(dict.fromkeys(catalogue.attribution_text(s) for s, _ in pairs))
+    return f"Sources: {named}. {licences}" if pairs else ""
+
+
 def pack_button(committee: str, name: str, stamp: str) -> None:
     """One click: the pack is built when the button is pressed (deferred data), never on a rerun."""
     today = dt.date.today().strftime("%d %B %Y")
@@ -162,8 +171,7 @@ def cached_ward_view(committee: str, stamp: str) -> SimpleNamespace:
     return SimpleNamespace(html=ward_table_html(rows), sentences=cm.ward_sentences(rows),
                            untested=cm.untested_measures(rows),
                            csv=csv_safe(table).to_csv(index=False).encode("utf-8"),
-                           sources=" ".join(dict.fromkeys(source_line(s, p) for s, p in zip(periods["source_id"],
-                                                                                             periods["period"]))))
+                           sources=merged_sources(zip(periods["source_id"], periods["period"])))
 
 
 def wards_section(committee: str, name: str, stamp: str) -> None:
@@ -205,11 +213,9 @@ def cached_other_views(committee: str, name: str, stamp: str) -> SimpleNamespace
         changes=shown[["Measure", "From", "To", "Then", "Now", name, "Leeds, same periods"]],
         change_sentence=f"{name} " + " and ".join(parts) + ", each by its measure's own rule (below)." if parts else "",
         rules="\n\n".join(f"**{r.Measure}.** {r.rule}" for r in changes.itertuples()),
-        change_sources=" ".join(dict.fromkeys(source_line(s, f"{r.From} to {r.To}") for r in changes.itertuples()
-                                              for s in r.sources)),
+        change_sources=merged_sources((s, f"{r.From} to {r.To}") for r in changes.itertuples() for s in r.sources),
         overlap_sentence=cm.intersection_sentence(summary, name), overlaps=overlaps,
-        overlap_sources=" ".join(dict.fromkeys(source_line(s, catalogue.sources[s].period)
-                                               for s in cached_categories(stamp).sources)),
+        overlap_sources=merged_sources((s, catalogue.sources[s].period) for s in cached_categories(stamp).sources),
         warm=cm.warm_space_sentences(cached_warm_spaces(committee, stamp), name),
         warm_credit=catalogue.attribution_text("warm_spaces"))
 
@@ -237,7 +243,9 @@ def intersections_section(committee: str, name: str, stamp: str) -> None:
     st.subheader(f"Where {name}'s needs overlap")
     st.markdown(view.overlap_sentence)
     st.dataframe(view.overlaps, hide_index=True, width="stretch",
-                 column_config={"Residents": st.column_config.NumberColumn(format="%d")})
+                 column_config={"Residents": st.column_config.NumberColumn(format="%d"),
+                                "Share of its residents (%)": st.column_config.NumberColumn(format="%.1f"),
+                                "Share of Leeds residents (%)": st.column_config.NumberColumn(format="%.1f")})
     st.caption("A neighbourhood (LSOA) is counted as weak on a pillar — Health and Wellbeing, Inclusive Growth, Zero "
                "Carbon — when it is among the fifth of Leeds neighbourhoods that do worst on that pillar's key "
                "measures taken together. Other choices are on the Pillars page. " + view.overlap_sources)
