@@ -12,6 +12,7 @@ from data.safe_text import csv_safe, safe_text
 from data.catalogue import load_warm_spaces_config
 from geo.choropleth import default_scheme, schemes_for
 from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
+                                 recent_series, table_xlsx,
                                  readings, residents_beyond, response_by_area, search_spaces)
 
 LEVELS = {"ward24": "Wards", "lsoa21": "Neighbourhoods (LSOAs)"}
@@ -194,9 +195,16 @@ def demand_and_response() -> None:
     if level == "committee":
         st.markdown("**Each committee in one line**\n\n" + "\n".join(f"- {safe_text(line, limit=None)}"
                                                                      for line in readings(table)))
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download this table (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"),
-                       file_name=f"leeds_warm_spaces_demand_response_{level}.csv", mime="text/csv")
+    trend, span = recent_series(series, "universal_credit_households", level)
+    shown = table
+    columns = {}
+    if trend:
+        trend_column = f"UC households, monthly {span}"
+        shown = table.assign(**{trend_column: table["Code"].map(trend)})
+        columns[trend_column] = st.column_config.LineChartColumn(
+            trend_column, help="Universal Credit households each month (DWP), oldest on the left; the figures are "
+                               "in the UC columns and in the Change over time page.")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
     lines = [f"Warm spaces: {catalogue.attribution_text('warm_spaces')} Duplicate listings counted once. "
              f"Residents: Census 2021 (ONS)."]
     for figure in [f for f in (uc_now, uc_before) if f is not None] + figures:
@@ -207,6 +215,13 @@ def demand_and_response() -> None:
     lines.append("Universal Credit and children in low income families are DWP counts for MSOAs, added up to "
                  "wards and committees by best fit (LSOAs are not nested in wards: approximations). UC per 100 "
                  "households is derived by the atlas with Census 2021 households as denominator, not a DWP figure.")
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button("Download this table (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
+                            file_name=f"leeds_warm_spaces_demand_response_{level}.csv", mime="text/csv")
+    xlsx_col.download_button("Download this table (Excel, with its sources)",
+                             lambda: table_xlsx(table, "Demand and response", list(dict.fromkeys(lines))),
+                             file_name=f"leeds_warm_spaces_demand_response_{level}.xlsx",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.markdown("**Sources and periods**")
     for line in dict.fromkeys(lines):
         st.caption(line)

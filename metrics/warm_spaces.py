@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
+from io import BytesIO
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from data.safe_text import safe_text
+from data.safe_text import csv_safe, safe_text
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 DAY_NAMES = dict(zip(DAYS, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]))
@@ -276,6 +277,30 @@ def demand_table(response: pd.DataFrame, figures: list[Figure], uc_now: Figure |
         out[f"{figure.label} ({figure.period}{', provisional' if figure.provisional else ''})"] = \
             out["Code"].map(figure.values).round(figure.decimals)
     return out
+
+
+def recent_series(series: pd.DataFrame, trend_id: str, level: str, months: int = 24) -> tuple[dict[str, list[float]], str]:
+    """Each area's last ``months`` monthly values of a stored trend (oldest first), for a sparkline, and the
+    span they cover ("2021-12 to 2023-11"); empty when the trend is not stored at the level."""
+    rows = series[(series["trend_id"] == trend_id) & (series["area_level"] == level)]
+    if rows.empty:
+        return {}, ""
+    starts = sorted(rows["period_start"].unique())[-months:]
+    rows = rows[rows["period_start"].isin(starts)].sort_values("period_start")
+    periods = rows.drop_duplicates("period_start")["period"].astype(str).tolist()
+    lists = {str(code): [None if pd.isna(v) else float(v) for v in group["value"]]
+             for code, group in rows.groupby("area_code", observed=True, sort=False)}
+    return lists, f"{periods[0]} to {periods[-1]}"
+
+
+def table_xlsx(table: pd.DataFrame, sheet: str, source_lines: list[str]) -> bytes:
+    """The table as an Excel workbook: the figures on one sheet, the sources and periods on a second. Text a
+    spreadsheet would run as a formula is neutralised as in the CSV (openpyxl writes "=..." as a formula)."""
+    buffer = BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        csv_safe(table).to_excel(writer, sheet_name=sheet[:31], index=False)
+        csv_safe(pd.DataFrame({"Sources and periods": source_lines})).to_excel(writer, sheet_name="Sources", index=False)
+    return buffer.getvalue()
 
 
 def nearest_spaces(spaces: pd.DataFrame, easting: float, northing: float, n: int = 5) -> pd.DataFrame:

@@ -158,3 +158,12 @@ def test_a_link_reopens_the_dashboard_by_committee(page):
     fresh = _reopen(link)
     assert fresh.radio(key="ws_dash_level").value == "committee"
     assert len(fresh.dataframe[0].value) == 10
+
+
+def test_dashboard_has_uc_sparklines_and_an_excel_download(page):
+    page.button_group(key="ws_view").set_value("dashboard").run()
+    table = page.dataframe[0].value
+    trend = next(c for c in table.columns if c.startswith("UC households, monthly "))
+    assert table[trend].map(len).eq(24).all()
+    labels = [b.label for b in page.get("download_button")]
+    assert any("Excel" in label for label in labels), labels

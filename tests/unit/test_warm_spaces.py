@@ -230,3 +230,29 @@ def test_one_plain_english_reading_per_area_with_ranks():
         "(2022-11 to 2023-11); fuel poverty 11.0% (2nd highest of 2).",
         "South: 1 warm space, 0.10 per 1,000 residents (2nd most of 2); households on Universal Credit down 2.0% "
         "(2022-11 to 2023-11); fuel poverty 21.0% (1st highest of 2)."]
+
+
+def test_recent_series_gives_each_area_its_last_months_oldest_first():
+    from metrics.warm_spaces import recent_series
+    starts = pd.date_range("2023-01-01", periods=5, freq="MS")
+    series = pd.DataFrame({"trend_id": "uc", "area_level": "ward24", "area_code": ["A"] * 5 + ["B"] * 5,
+                           "period_start": list(starts) * 2, "period": [d.strftime("%Y-%m") for d in starts] * 2,
+                           "value": [1.0, 2, 3, 4, 5, 10, 20, None, 40, 50]})
+    lists, span = recent_series(series.sample(frac=1, random_state=1), "uc", "ward24", months=3)
+    assert lists == {"A": [3.0, 4.0, 5.0], "B": [None, 40.0, 50.0]} and span == "2023-03 to 2023-05"
+    assert recent_series(series, "uc", "msoa") == ({}, "")
+
+
+def test_table_xlsx_has_the_figures_and_a_sources_sheet_and_runs_no_formula():
+    from io import BytesIO
+
+    import openpyxl
+
+    from metrics.warm_spaces import table_xlsx
+    table = pd.DataFrame({"Area": ["=HYPERLINK(\"http://x\")", "Armley"], "UC households (2023-11)": [120.0, -5.0]})
+    book = openpyxl.load_workbook(BytesIO(table_xlsx(table, "Demand and response", ["Source: DWP (2023-11)."])))
+    sheet = book["Demand and response"]
+    assert [c.value for c in sheet[1]] == ["Area", "UC households (2023-11)"]
+    assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")" and sheet["A2"].data_type == "s"
+    assert sheet["B3"].value == -5
+    assert book["Sources"]["A2"].value == "Source: DWP (2023-11)."
