@@ -16,7 +16,11 @@ choice = st.selectbox("Measure", [SUMMARY, IMD, DEMAND, *sorted(trends)], key="c
                       help="Each measure is compared only within one definition: where a definition changed, the "
                            "periods either side are shown apart and no change is computed across the break.")
 committee = st.session_state.get("committee", "all")
-if choice == SUMMARY:
+if tv.cached_series_table(stamp).empty and choice != IMD:     # BCA_DISTRICT: the series are built for Leeds only
+    st.info(f"Not available for {store.home_name()}: the time series mix Leeds-only files (ward, MSOA and "
+            "neighbourhood series) and are built for Leeds alone. “Deprivation: IMD 2019 → 2025” is available.",
+            icon=":material/info:")
+elif choice == SUMMARY:
     summary_section(stamp)
 elif choice == IMD:
     imd_section()

@@ -20,6 +20,10 @@ DEFAULT_NEED = "fuel_poverty"
 
 st.title("Warm and welcome spaces")
 stamp = store.built_at()
+if not store.home_is_leeds(stamp):      # BCA_DISTRICT: the list is Leeds City Council's
+    st.info(f"Not available for {store.home_name()}: the warm and welcome spaces list is Leeds City Council's, and "
+            "no list for this district is in the data folder.", icon=":material/info:")
+    st.stop()
 config = load_warm_spaces_config()
 catalogue = store.sources()
 spaces = store.table("warm_spaces", stamp)
