@@ -42,7 +42,8 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 18px !important; back
 .meeting-counter {font-size: 1.25rem !important; color: #111111;}
 h1.deck-title {font-size: clamp(1.5rem, 4.2vh, 2.8rem) !important; font-weight: 700; line-height: 1.15 !important;
   margin: 0 !important; padding: 0 !important; color: #000000;}
-.deck-headline {font-size: clamp(1.05rem, 2.7vh, 1.7rem) !important; line-height: 1.3 !important; margin: 0;
+.deck-headline {font-size: clamp(1.05rem, 2.7vh, 1.7rem) !important; line-height: 1.3 !important; margin: 0 !important;
+  padding-bottom: .35rem;
   color: #111111; font-weight: 600;}
 .deck-figure {border: 2px solid #222222; border-radius: .4rem; padding: .15rem .7rem; margin-bottom: .35rem;}
 .deck-figure-label {font-size: clamp(.8rem, 1.9vh, 1.3rem); color: #222222; line-height: 1.2;}
