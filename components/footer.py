@@ -27,9 +27,14 @@ def footer() -> None:
                "file, edition and licence.")
 
 
-@lru_cache(maxsize=1024)
 def source_line(source_id: str, period: str) -> str:
     """'Source: <publisher>, <dataset> (<period>). <attribution>' for a figure's caption."""
+    return cached_source_line(str(source_id), str(period))
+
+
+@lru_cache(maxsize=1024)
+def cached_source_line(source_id: str, period: str) -> str:
+    """source_line, once per process: the catalogue is fixed while the app runs."""
     catalogue = sources()
     source = catalogue.sources[source_id]
     conversion = catalogue.conversion(source_id)
@@ -41,11 +46,11 @@ def merged_source_line(pairs) -> str:
     """One 'Sources:' line for a section (issue 19: one merged line instead of a paragraph per source): each
     publisher once with its datasets (their parenthesised details left to the full lines) and periods, then each
     distinct attribution text once. (Cached: the catalogue is fixed for the process; a rerun costs a lookup.)"""
-    return _merged_source_line(tuple((str(s), str(p)) for s, p in pairs))
+    return cached_merged_source_line(tuple((str(s), str(p)) for s, p in pairs))
 
 
 @lru_cache(maxsize=512)
-def _merged_source_line(pairs: tuple[tuple[str, str], ...]) -> str:
+def cached_merged_source_line(pairs: tuple[tuple[str, str], ...]) -> str:
     catalogue = sources()
     by_publisher: dict[str, list[str]] = {}
     for source_id, period in dict.fromkeys((str(s), str(p)) for s, p in pairs):
