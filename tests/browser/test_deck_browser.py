@@ -8,6 +8,7 @@ import pytest
 from data.deck import Deck, Scene, encode_link
 from tests.browser.conftest import screenshot, wait_for_app, wait_for_map_drawn, wait_until
 
+SLOW_S = 240                  # generous bounds: the suite runs on two shared cores, at times under stress-ng
 WARD = {"level": "ward24", "area": "E05011394"}            # Gipton & Harehills
 DECK = Deck(name="Inner East", scenes=(
     Scene(page="profile", params=WARD),                       # place: its neighbourhoods by IMD decile
@@ -29,20 +30,22 @@ def _counter(page) -> str:
 
 
 def _scene_shown(page, number: int) -> None:
-    wait_until(lambda: _counter(page).startswith(f"Scene {number} of {len(DECK.scenes)}"), what=f"scene {number}")
-    wait_for_app(page)
+    wait_until(lambda: _counter(page).startswith(f"Scene {number} of {len(DECK.scenes)}"), SLOW_S,
+               what=f"scene {number}")
+    wait_for_app(page, SLOW_S * 1000)
     if KINDS[number - 1] in ("map", "gap", "place"):
-        wait_for_map_drawn(page)
+        wait_for_map_drawn(page, timeout_s=SLOW_S)
     else:
         wait_until(lambda: page.locator('[data-testid="stImage"] img').first.evaluate(
-            "img => img.complete && img.naturalWidth > 0"), what="the chart picture")
+            "img => img.complete && img.naturalWidth > 0"), SLOW_S, what="the chart picture")
 
 
 @pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
 def test_every_scene_fits_the_screen_and_the_keys_step(page, app_url, width, height):
     page.set_viewport_size({"width": width, "height": height})
+    page.set_default_timeout(SLOW_S * 1000)
     page.goto(app_url)                       # the first load registers st.navigation's pages
-    wait_for_app(page)
+    wait_for_app(page, SLOW_S * 1000)
     page.goto(f"{app_url}/deck?deck={encode_link(DECK)}&meeting=1")
     keys = ["ArrowRight", "PageDown", "ArrowRight", "PageDown"]
     for number in range(1, len(DECK.scenes) + 1):
@@ -61,8 +64,9 @@ def test_every_scene_fits_the_screen_and_the_keys_step(page, app_url, width, hei
     page.keyboard.press("ArrowLeft")
     _scene_shown(page, 3)
     page.keyboard.press("Escape")
-    wait_until(lambda: page.locator("h1").first.inner_text().strip() == "Meeting deck", what="leaving with Esc")
+    wait_until(lambda: page.locator("h1").first.inner_text().strip() == "Meeting deck", SLOW_S,
+               what="leaving with Esc")
     assert _counter(page) == ""
     page.goto(f"{app_url}/profile?level=ward24&area=E05011394&meeting=1")     # the check can fail: a long page
-    wait_until(lambda: any(e["name"] == "stMain" and e["over"] > 100 for e in page.evaluate(OVERFLOW_JS)),
+    wait_until(lambda: any(e["name"] == "stMain" and e["over"] > 100 for e in page.evaluate(OVERFLOW_JS)), SLOW_S,
                what="the profile's meeting page to overflow its screen")
