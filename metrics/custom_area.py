@@ -374,7 +374,7 @@ def custom_headlines(figures: pd.DataFrame, not_given: pd.DataFrame, values: pd.
         indicator = registry.get(indicator_id)
         period = indicator.latest.period
         if indicator_id in reasons:
-            cards.append(Headline(indicator_id, label or indicator.short_label, "Not given for a custom area", None,
+            cards.append(Headline(indicator_id, label or indicator.short_label, "Not given", None,
                                   period, indicator.latest.source, reasons[indicator_id], tuple(indicator.pillars)))
             continue
         row = _latest(figures, indicator)

@@ -63,7 +63,7 @@ def test_paste_two_codes_name_it_and_get_figures_by_the_registry_rules(processed
     figures, not_given = aggregate_custom(values, registry, members)
     cards = {c.label: c.text for c in custom_headlines(figures, not_given, values, registry)}
     assert _metric(at, "IMD 2025 score") == cards["IMD 2025 score"]
-    assert _metric(at, "Life expectancy, women") == "Not given for a custom area"
+    assert _metric(at, "Life expectancy, women") == "Not given"
     assert at.query_params["custom"] == encode_selection(codes, sorted(lsoas["code"]))
     assert at.query_params["custom_name"] == "Harehills centre"
     assert any("MSOA" in m.value for m in at.markdown)             # the 'not given' reasons are said
