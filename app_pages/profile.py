@@ -42,7 +42,8 @@ def profile_tabs(level: str, code: str, name: str, spine) -> None:
         if opened == "spine":
             shown = view.spine_filter(spine, key="_profile_themes")
             view.spine_note(spine, level)
-            view.spine_chart(shown, name)
+            themes = tuple(st.session_state.get("_profile_themes") or ())
+            view.spine_chart(shown, name, view=(level, code, themes))
         elif opened == "table":
             view.spine_table(spine, level)
         elif opened == "map":
