@@ -3,7 +3,8 @@
 One setting for every page, chosen in the sidebar and carried in the URL (components/params.py). England stays
 in every table; choosing core cities or similar districts adds the group's average and range of its *district*
 figures (store table ``district_values``: the build's own aggregation of England's LSOA data by district, the same
-rule as the Leeds figure). The groups come from the cities page's configuration (``cities_view.group_for``).
+rule as the Leeds figure). The groups come from the cities page's configuration (``cities_view.group_for``). Cached results are shared
+read-only across sessions (cache_resource: no copy per rerun; callers never change them).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def picker() -> None:
                   "(and range) of its districts' figures.")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def cached_group(choice: str, stamp: str) -> tuple[str, dict[str, str]]:
     """(name, code -> district name) of the group; England has no group."""
     if choice == ENGLAND:
@@ -54,7 +55,7 @@ def column_name(choice: str) -> str:
     return f"{CHOICES[choice]} (average, range)"
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def cached_cells(choice: str, wanted: tuple[tuple[str, str], ...], stamp: str) -> dict[tuple[str, str], str]:
     """(indicator id, period) -> 'average (range; n districts)' of the group at the indicator's period; indicators the
     districts have no figure for are left out (the caller shows 'no district figure')."""
@@ -115,7 +116,7 @@ def group_value(indicator_id: str, period: str, stamp: str) -> tuple[float, floa
     return float(r["mean"]), float(r["low"]), float(r["high"]), int(r["n"]), len(peers)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _cached_summary(choice: str, wanted: tuple[tuple[str, str], ...], stamp: str) -> pd.DataFrame:
     _, peers = cached_group(choice, stamp)
     return group_summary(store.table("district_values", stamp), peers, wanted)
@@ -151,7 +152,7 @@ def headline_sentence(indicator_id: str, period: str, label: str, leeds: float, 
             f"average {summary_text(mean, low, high, n, of)}.")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cached_trend_cells(choice: str, rows: tuple[tuple[str, str, str, str], ...], stamp: str) -> list[str]:
     """For each (trend id, series id, from, to) of the change page's summary: the group's average then -> now from
     the ONS district series, where the trend's series comes from ONS Explore Local Statistics; otherwise a sentence."""
