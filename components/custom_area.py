@@ -18,6 +18,7 @@ from components.map import clicked_code, deck_template, show_map, with_selection
 from components.profile import headline_cards
 from components.user_upload_view import current_indicator
 from data.safe_text import csv_safe, safe_text
+from data.words import count
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import hex_to_rgba
 from metrics.custom_area import (DEFAULT_NAME, MAX_NAME, MAX_TEXT, aggregate_custom, clean_name, custom_headlines,
@@ -193,7 +194,7 @@ def picking_map(codes: list[str], stamp: str) -> None:
 def pick_list(codes: list[str], stamp: str) -> None:
     names = cached_lsoa_names(stamp)
     st.session_state[LIST_KEY] = codes
-    st.multiselect(f"Neighbourhoods in the area ({len(codes):,})", list(names), key=LIST_KEY, format_func=names.get,
+    st.multiselect("Neighbourhoods in the area", list(names), key=LIST_KEY, format_func=names.get,
                    on_change=_list_changed, placeholder="Type a neighbourhood or ward name, or click the map",
                    help="Neighbourhoods are 2021 LSOAs, named by their ONS name and their ward.")
 
@@ -231,7 +232,7 @@ def profile(codes: list[str], name: str, stamp: str) -> None:
     headlines, table, groups, residents, wards = cached_figures(token, stamp)
     st.header(safe_text(name, limit=MAX_NAME))
     where = ", ".join(wards[:6]) + (f" and {len(wards) - 6} more" if len(wards) > 6 else "")
-    st.caption(safe_text(f"{len(codes):,} neighbourhoods (LSOAs), {residents:,} residents (Census 2021), in "
+    st.caption(safe_text(f"{count(len(codes), 'neighbourhood (LSOA)', 'neighbourhoods (LSOAs)')}, {residents:,} residents (Census 2021), in "
                          f"{'ward' if len(wards) == 1 else 'wards'}: {where}.", limit=None))
     headline_cards(headlines)
     share_link(token, name)

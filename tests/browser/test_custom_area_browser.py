@@ -24,9 +24,8 @@ def _points(page):
 
 
 def _count(page) -> int | None:
-    """How many neighbourhoods the list says the area has ('Neighbourhoods in the area (2)')."""
-    label = page.locator('[data-testid="stMultiSelect"] [data-testid="stWidgetLabel"]').first
-    found = re.search(r"\((\d+)\)", label.inner_text()) if label.count() else None
+    """How many neighbourhoods the profile says the area has ('2 neighbourhoods (LSOAs), ...'); None when empty."""
+    found = re.search(r"(\d+) neighbourhoods? \(LSOAs?\),", page.locator('[data-testid="stMain"]').inner_text())
     return int(found.group(1)) if found else None
 
 
