@@ -2,13 +2,13 @@
 page about it; its ward rows show the figures recomputed from the store by independent pandas code
 (tests/data/test_committee_data.py); All of Leeds brings the Leeds home page back."""
 import re
-from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.paths import REPO_ROOT
+from tests.app.html_table import table_frame
 from data.store import read_areas
 from tests.data.test_committee_data import expected_ward_figures
 
@@ -27,36 +27,10 @@ def inner_east(processed_store):
     return at
 
 
-class _Cells(HTMLParser):
-    """Rows of an HTML table as lists of cell texts (a cell's pieces joined with ' | ')."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows, self.cell = [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.rows[-1].append(" | ".join(self.cell))
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None and data.strip():
-            self.cell.append(data.strip())
-
-
 def _ward_table(at) -> pd.DataFrame:
     """The wards-against-Leeds table as shown: measures as rows, areas as columns."""
     markup = next(m.value for m in at.markdown if "bca-committee-wards" in m.value)
-    parser = _Cells()
-    parser.feed(markup)
-    head, *body = parser.rows
-    return pd.DataFrame(body, columns=head).set_index(head[0])
+    return table_frame(markup)
 
 
 def test_a_link_opens_the_committee_home_with_its_sections(inner_east):

@@ -10,6 +10,7 @@ from data.paths import REPO_ROOT
 from data.registry import load_registry
 from data.store import read_areas, read_values
 from metrics.change import imd_change, lookup_counts, slipped_back
+from tests.app.html_table import table_frame
 
 pytestmark = pytest.mark.data
 WARD = "Gipton & Harehills"
@@ -91,8 +92,9 @@ def test_committee_profile_shows_its_wards_side_by_side(processed_store):
     at = _app(processed_store, area="inner-east", profile_tab="wards")
     at.switch_page("app_pages/profile.py").run()
     assert at.header[0].value == "Inner East"
-    side = next(d.value for d in at.dataframe if "Leeds" in d.value.columns and "This area" not in d.value.columns)
+    side = table_frame(next(m.value for m in at.markdown if "<table" in m.value))
     assert {"Burmantofts & Richmond Hill", "Gipton & Harehills", "Killingbeck & Seacroft"} <= set(side.columns)
+    assert side.columns[-1] == "Leeds"                       # the comparator beside the wards
 
 
 def test_compare_two_wards_with_leeds_reference_and_link(processed_store, ward_code):
@@ -100,10 +102,12 @@ def test_compare_two_wards_with_leeds_reference_and_link(processed_store, ward_c
     at = _app(processed_store, query={"compare": f"{ward_code},{other}"})
     at.switch_page("app_pages/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[0].value
-    assert list(table.columns[:2]) == ["Indicator", "Period"]
-    assert {WARD, "Roundhay", "Leeds", "England"} <= set(table.columns)
-    assert table.set_index("Indicator").loc["IMD score", WARD] != table.set_index("Indicator").loc["IMD score", "Roundhay"]
+    table = table_frame(next(m.value for m in at.markdown if "<table" in m.value))
+    assert list(table.columns) == [WARD, "Roundhay", "Leeds"]      # the areas in link order, then the comparator
+    overcrowding = table.loc[next(label for label in table.index if label.startswith("Overcrowding"))]
+    assert overcrowding[WARD] != overcrowding["Roundhay"]
+    assert all(cell.split(" | ")[1].split(" ·")[0] in {"better", "similar", "worse", "not compared"}
+               for cell in table[[WARD, "Roundhay"]].to_numpy().ravel())   # every area cell says its call in words
     assert at.query_params["compare"] == f"{ward_code},{other}"
 
 
