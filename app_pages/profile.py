@@ -84,6 +84,8 @@ else:
     with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
         postcode_box("find_postcode", select_lsoa)
         st.caption(postcode_attribution())
+    st.page_link("app_pages/custom_area.py", label="Or build your own area from neighbourhoods (LSOAs)",
+                 icon=":material/draw:")
 
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)

@@ -99,3 +99,13 @@ def test_a_malformed_area_in_a_link_gets_one_sentence_and_an_empty_area(processe
            "starts empty." in notices, notices
     assert "Ignored link parameter 'custom_name': an area's name is 1 to 60 characters of plain text." in notices
     assert at.multiselect(key="_w_custom_lsoas").value == [] and not at.header
+
+
+def test_the_area_profile_links_to_the_custom_area_page(processed_store):
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    links = [e for e in at.main if getattr(e, "proto", None) is not None and type(e).__name__ == "PageLink"]
+    assert any("custom_area.py" in str(link.proto.page) for link in links) or \
+        "build your own area" in str([link.proto.label for link in links]).lower()
