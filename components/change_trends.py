@@ -9,6 +9,8 @@ import streamlit as st
 
 from data.safe_text import csv_safe
 from components import benchmark, store
+from components.footer import sources_and_method
+from metrics.captions import area_change_sentence, leeds_change_sentence, summary_change_sentence
 from components import trend_view as tv
 from data.series import Trend
 from metrics.trends import (FELL, IMPROVED, NO_CLEAR, NOISE, NOT_TESTED, ROSE, WORSENED, default_pair,
@@ -23,14 +25,25 @@ def _cached_summary(stamp: str) -> pd.DataFrame:
     return summary_table(tv.cached_series_table(stamp), tv.catalogue())
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached_summary_sources(stamp: str) -> list[tuple[str, str]]:
+    """(source, periods) behind every summary row: Leeds' rows of the series shown, between its two periods."""
+    table, pairs = _cached_summary(stamp), []
+    for trend_id, series_id, start, end in zip(table["trend_id"], table.get("series_id", pd.Series(index=table.index)),
+                                               table.get("From", pd.Series(index=table.index)),
+                                               table.get("To", pd.Series(index=table.index))):
+        if isinstance(series_id, str):
+            rows = tv.cached_trend_rows(trend_id, stamp)
+            pairs += [(s, f"{start} to {end}") for s in rows[(rows["series_id"] == series_id)
+                                                              & (rows["area_level"] == "lad")]["source"].unique()]
+    return list(dict.fromkeys(pairs))
+
+
 def summary_section(stamp: str) -> None:
-    """Is Leeds getting better? One row per measure: Leeds' change over its latest comparable periods."""
+    """Is Leeds getting better? Answer first: one sentence, the counts, one row per measure; the method one click away."""
     table = _cached_summary(stamp)
     judged = table["Judgement"].value_counts()
-    st.markdown("For every measure with a time series, Leeds' change between the first and the latest period of its "
-                "**current definition** (monthly series: the latest month against a year earlier). Each judgement "
-                "follows the measure's stated rule, shown with it below; measures that are neither better nor worse "
-                "when they rise (prices, pay in cash terms, Universal Credit caseloads) are only said to rise or fall.")
+    st.markdown(f"**{summary_change_sentence(table['Judgement'])}**")
     cols = st.columns(4)
     cols[0].metric("Improved", int(judged.get(IMPROVED, 0)))
     cols[1].metric("Worsened", int(judged.get(WORSENED, 0)))
@@ -45,11 +58,14 @@ def summary_section(stamp: str) -> None:
                  height=36 * (len(shown) + 1) + 3)
     if benchmark.current() != benchmark.ENGLAND:
         st.caption(benchmark.trend_note(stamp))
-    with st.expander("How each change is judged", expanded=False):
-        for trend in tv.catalogue().trends:
-            st.markdown(f"**{trend.short_label}.** {trend.change_rule.text}")
-    st.caption("“England” is England's judgement over the same periods where it is published. Pick a measure above "
-               "for its chart, its breaks and the areas where it improved or worsened.")
+    method = ["For every measure with a time series, Leeds' change between the first and the latest period of its "
+              "**current definition** (monthly series: the latest month against a year earlier). Each judgement "
+              "follows the measure's stated rule, listed below; measures that are neither better nor worse when they "
+              "rise (prices, pay in cash terms, Universal Credit caseloads) are only said to rise or fall.",
+              "“England” is England's judgement over the same periods where it is published. Pick a measure above "
+              "for its chart, its breaks and the areas where it improved or worsened.",
+              *(f"**{trend.short_label}.** {trend.change_rule.text}" for trend in tv.catalogue().trends)]
+    sources_and_method(_cached_summary_sources(stamp), method)
 
 
 def _source_of(trend_id: str, series_id, stamp: str) -> str:
@@ -65,21 +81,26 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
     """One measure: Leeds against England and the region, then where it improved or worsened."""
     rows = tv.cached_trend_rows(trend.id, stamp)
     st.header(trend.label)
-    st.markdown(" ".join(f"**{tv.series_label(trend, s.id)}:** {s.definition}" if len(trend.series) > 1 else s.definition
-                         for s in trend.series))
+    comparators = rows[rows["area_level"].isin(tv.COMPARATORS)]
+    changes = leeds_changes(rows, trend, "lad")
+    if changes:
+        latest = changes[-1]
+        st.markdown("**" + leeds_change_sentence(trend.short_label, latest["start"], latest["end"],
+                                                 trend.format_value(latest["value_start"]),
+                                                 trend.format_value(latest["value_end"]), latest["judgement"]) + "**")
+    if not comparators.empty:
+        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators")
+        for change in changes:
+            st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
+                        f"{tv.change_text(trend, change['value_start'], change['value_end'], change['change'], change['judgement'], change['start'], change['end'])}.")
+    method = [" ".join(f"**{tv.series_label(trend, s.id)}:** {s.definition}" if len(trend.series) > 1 else s.definition
+                       for s in trend.series)]
     if any(s.rate == "derived" for s in trend.series):
         names = "; ".join(s.denominator_label for s in trend.series if s.denominator_label)
         st.info(f"A rate derived by the atlas, not the publisher's figure. Denominator: {names}.",
                 icon=":material/calculate:")
-    st.caption(f"Caveat: {trend.caveat}")
-
-    comparators = rows[rows["area_level"].isin(tv.COMPARATORS)]
-    if not comparators.empty:
-        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators")
-        for change in leeds_changes(rows, trend, "lad"):
-            st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
-                        f"{tv.change_text(trend, change['value_start'], change['value_end'], change['change'], change['judgement'], change['start'], change['end'])}.")
-        st.caption(f"Rule: {trend.change_rule.text}")
+    method += [f"Caveat: {trend.caveat}", f"Rule: {trend.change_rule.text}"]
+    sources_and_method(tv.source_pairs(comparators), method)
     levels = tv.levels_of(trend.id, stamp)
     if not levels:
         st.info(f"{trend.short_label} is published for local authorities only: there are no ward or neighbourhood "
@@ -120,6 +141,11 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
         changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     counts = summarise(changes.dropna(subset=["judgement"]))
     shown = [j for j in JUDGEMENT_ORDER if counts.get(j)]
+    nouns = {"lsoa21": ("neighbourhood", "neighbourhoods"), "msoa": ("MSOA", "MSOAs"), "ward24": ("ward", "wards"),
+             "committee": ("community committee", "community committees")}[level]
+    st.markdown("**" + area_change_sentence(changes.assign(name=changes["display_name"].fillna(changes["name"])),
+                                            measure=trend.short_label, start=start, end=end, polarity=trend.polarity,
+                                            nouns=nouns, fmt=lambda v: tv.signed(trend, v)) + "**")
     cols = st.columns(max(len(shown), 1))
     for col, judgement in zip(cols, shown):
         col.metric(judgement.capitalize(), f"{counts[judgement]} of {len(changes)}")
@@ -137,8 +163,9 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
     st.download_button("Download (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"), key=f"change_csv_{trend.id}",
                        file_name=f"leeds_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
                        mime="text/csv")
-    st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}. "
-               f"{_converted_note(rows, series_id, start, end)}{tv.sources_caption(trend, rows[rows['series_id'] == series_id])}")
+    st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}.")
+    sources_and_method(tv.source_pairs(rows[rows["series_id"] == series_id]),
+                       [_converted_note(rows, series_id, start, end), f"Rule: {trend.change_rule.text}"])
     area_chart(trend, rows, level, changes, stamp)
 
 

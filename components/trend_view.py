@@ -112,14 +112,18 @@ def series_label(trend: Trend, series_id: str) -> str:
     return series.label or trend.short_label
 
 
-def sources_caption(trend: Trend, rows: pd.DataFrame) -> str:
-    """'Source: ...' for every source the rows come from, with the periods they cover."""
-    parts = []
+def source_pairs(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """(source id, periods covered) for every source the rows come from, for footer.merged_source_line."""
+    pairs = []
     for source_id, group in rows.groupby("source", sort=False):
         order = group.drop_duplicates("period").sort_values("period_start")["period"]
-        span = order.iloc[0] if len(order) == 1 else f"{order.iloc[0]} to {order.iloc[-1]}"
-        parts.append(source_line(source_id, span))
-    return " ".join(dict.fromkeys(parts))
+        pairs.append((str(source_id), order.iloc[0] if len(order) == 1 else f"{order.iloc[0]} to {order.iloc[-1]}"))
+    return pairs
+
+
+def sources_caption(trend: Trend, rows: pd.DataFrame) -> str:
+    """'Source: ...' for every source the rows come from, with the periods they cover."""
+    return " ".join(dict.fromkeys(source_line(s, span) for s, span in source_pairs(rows)))
 
 
 def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str) -> alt.Chart:

@@ -125,3 +125,56 @@ def both_worse_sentence(table: pd.DataFrame, x_label: str, y_label: str, nouns: 
     text = (f"{len(hit)} of {count(len(both), *nouns)} {'is' if len(hit) == 1 else 'are'} in the worse third on both "
             f"{x_label} and {y_label}")
     return text + (f": {join_names(names)}." if 0 < len(names) <= MAX_NAMES else ".")
+
+
+def summary_change_sentence(judgements: pd.Series) -> str:
+    """'Leeds improved on 5 of the 14 measures followed over time and worsened on 3; 4 show no clear change and
+    2 rose or fell (measures that are neither better nor worse when they rise).' ``judgements``: one per measure,
+    as metrics.trends judges them; measures with one period only are counted as such."""
+    j = judgements.fillna("").astype(str)
+    judged = j[j != "one period only"]
+    counts = judged.value_counts()
+    unclear = int(counts.get("no clear change", 0) + counts.get("within the noise", 0))
+    moved = int(counts.get("rose", 0) + counts.get("fell", 0))
+    text = (f"Leeds improved on {int(counts.get('improved', 0))} of the {count(len(judged), 'measure')} followed over "
+            f"time and worsened on {int(counts.get('worsened', 0))}")
+    extra = []
+    if unclear:
+        extra.append(f"{unclear} {'shows' if unclear == 1 else 'show'} no clear change")
+    if moved:
+        extra.append(f"{moved} rose or fell (measures that are neither better nor worse when they rise)")
+    return text + (f"; {' and '.join(extra)}" if extra else "") + "."
+
+
+def leeds_change_sentence(measure: str, start: str, end: str, value_start: str, value_end: str, judgement: str) -> str:
+    """'Fuel poverty in Leeds went from 15.1% (2019) to 13.0% (2022): improved.' (values already formatted)."""
+    return f"{measure} in Leeds went from {value_start} ({start}) to {value_end} ({end}): {judgement}."
+
+
+def area_change_sentence(changes: pd.DataFrame, *, measure: str, start: str, end: str, polarity: str, nouns: Nouns,
+                         fmt: Callable[[float], str] | None = None, name_col: str = "name") -> str:
+    """'Fuel poverty, 2019 to 2022: improved in 20 of the 33 wards and worsened in 5; the largest fall was in A
+    (−3.1 percentage points), the largest rise in B (+0.4 percentage points).'
+
+    ``changes``: one row per area with ``change`` (end minus start) and ``judgement`` (metrics.trends). Areas
+    without a change are left out of the count; ties are broken by name."""
+    frame = changes.assign(change=pd.to_numeric(changes["change"], errors="coerce")).dropna(subset=["change"])
+    frame = frame.sort_values(name_col, kind="stable")
+    n = len(frame)
+    if n == 0:
+        return f"{measure}, {start} to {end}: no {nouns[1]} have values for both periods."
+    counts = frame["judgement"].fillna("").astype(str).value_counts()
+    if polarity == "neutral":
+        head = (f"{measure}, {start} to {end}: rose in {int(counts.get('rose', 0))} of the {count(n, *nouns)} and "
+                f"fell in {int(counts.get('fell', 0))}")
+    else:
+        head = (f"{measure}, {start} to {end}: improved in {int(counts.get('improved', 0))} of the {count(n, *nouns)} "
+                f"and worsened in {int(counts.get('worsened', 0))}")
+    show = (lambda v: f" ({fmt(float(v))})") if fmt else (lambda v: "")
+    low, high = frame.loc[frame["change"].idxmin()], frame.loc[frame["change"].idxmax()]
+    parts = []
+    if low["change"] < 0:
+        parts.append(f"the largest fall was in {low[name_col]}{show(low['change'])}")
+    if high["change"] > 0:
+        parts.append(f"the largest rise was in {high[name_col]}{show(high['change'])}")
+    return head + (f"; {', '.join(parts)}" if parts else "") + "."

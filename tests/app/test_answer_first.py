@@ -10,6 +10,7 @@ PAGES = {
     "app_pages/social_progress.py": ({"level": "ward24"}, "SPI-method index (2025): worst in "),
     "app_pages/inequalities.py": ({"level": "ward24"}, "Life expectancy (women, 2016-20): worst in "),
 }
+CHARTS = ("arrow_vega_lite_chart", "vega_lite_chart", "deck_gl_json_chart", "dataframe")
 
 
 def _open(page: str, query: dict) -> AppTest:
@@ -44,3 +45,36 @@ def test_a_ward_profile_opens_with_its_deprivation_sentence(processed_store):
     header = next(i for i, e in enumerate(elements) if e.type == "header" and e.value == "Gipton & Harehills")
     assert elements[header + 1].value.startswith("**Gipton & Harehills: ")
     assert "of its 17 neighbourhoods are in England's most deprived 10%" in elements[header + 1].value
+
+
+def _answer_first(at: AppTest, headline_start: str, chart_type: tuple[str, ...], sections: int = 1) -> str:
+    """The headline (bold markdown) stands above the first chart/map/table; each section has one merged source
+    line and its method, caveats and full sources in an expander. Returns the headline."""
+    elements = list(at.main)
+    headline = next(i for i, e in enumerate(elements)
+                    if getattr(e, "type", "") == "markdown" and e.value.startswith("**" + headline_start))
+    first = next(i for i, e in enumerate(elements) if getattr(e, "type", "") in chart_type)
+    assert headline < first
+    merged = [c.value for c in at.caption if c.value.startswith("Sources: ")]
+    assert len(merged) == sections and all("Open Government Licence" in m for m in merged), merged
+    assert sum(e.label == "Method, caveats and full sources" for e in at.expander) == sections
+    return elements[headline].value
+
+
+def test_change_summary_answers_first(processed_store):
+    at = _open("app_pages/change.py", {})
+    text = _answer_first(at, "Leeds improved on ", ("dataframe",))
+    table = at.dataframe[0].value
+    judged = table[table["Judgement"] != "one period only"]
+    assert f"improved on {(judged['Judgement'] == 'improved').sum()} of the {len(judged)} measures" in text
+    assert f"worsened on {(judged['Judgement'] == 'worsened').sum()}" in text
+
+
+def test_change_of_one_measure_answers_first(processed_store):
+    at = _open("app_pages/change.py", {})
+    at.selectbox(key="change_measure").set_value("Energy and homes: Fuel poverty").run()
+    assert not at.exception
+    _answer_first(at, "Fuel poverty in Leeds went from ", CHARTS, sections=2)
+    area = next(e.value for e in at.markdown if e.value.startswith("**Fuel poverty, 2019 to 2022: improved in "))
+    table = next(d.value for d in at.dataframe if "Judgement" in d.value.columns)
+    assert f"improved in {(table['Judgement'] == 'improved').sum()} of the {table['Change'].notna().sum()} wards" in area

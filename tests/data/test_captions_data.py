@@ -63,3 +63,36 @@ def test_the_domains_headline_counts_neighbourhoods_and_people(raw):
     people = int(round(lsoas.set_index("code").loc[worst, "population"].sum()))
     assert sentence == (f"{len(worst)} neighbourhoods, home to {people:,} people, are in England's most deprived 10% "
                         "on all three of Health, Income and Living environment.")
+
+
+def test_the_change_pages_fuel_poverty_sentences_state_the_stores_figures(processed_store):
+    """The Leeds line and the ward headline of Change over time > Fuel poverty, against series.parquet read with
+    plain pandas: the values either end, the number of wards with both values, the largest fall and rise."""
+    from components import trend_view as tv
+    from metrics.captions import area_change_sentence
+
+    series = pd.read_parquet(processed_store / "series.parquet")
+    series = series[(series["series_id"].astype(str) == "fuel_poverty_lilee")
+                    & series["period"].astype(str).isin(["2019", "2022"])]
+    wide = series.assign(period=series["period"].astype(str), area_level=series["area_level"].astype(str)) \
+        .pivot_table(index=["area_level", "area_code"], columns="period", values="value")
+    wards = wide.loc["ward24"].dropna()
+    change = (wards["2022"] - wards["2019"])
+    names = pd.read_parquet(processed_store / "areas_ward24.parquet", columns=["code", "name"]).set_index("code")["name"]
+    trend = tv.measure("fuel_poverty")
+    changes = tv.cached_area_changes("fuel_poverty", "fuel_poverty_lilee", "ward24", "2019", "2022", store.built_at())
+    text = area_change_sentence(changes.assign(name=changes["display_name"].fillna(changes["name"])),
+                                measure="Fuel poverty", start="2019", end="2022", polarity=trend.polarity,
+                                nouns=("ward", "wards"), fmt=lambda v: tv.signed(trend, v))
+    assert f" of the {len(change)} wards " in text
+    fall = change[change == change.min()].index.map(names).sort_values()[0]
+    assert f"the largest fall was in {fall} ({tv.signed(trend, change.min())})" in text
+    if change.max() > 0:
+        rise = change[change == change.max()].index.map(names).sort_values()[0]
+        assert f"the largest rise was in {rise} ({tv.signed(trend, change.max())})" in text
+    from metrics.trends import leeds_changes
+    latest = leeds_changes(tv.cached_trend_rows("fuel_poverty", store.built_at()), trend, "lad")[-1]
+    leeds = wide.loc[("lad", "E08000035")]
+    assert (latest["start"], latest["end"]) == ("2019", "2022")
+    assert (trend.format_value(latest["value_start"]), trend.format_value(latest["value_end"])) == \
+        (trend.format_value(leeds["2019"]), trend.format_value(leeds["2022"]))

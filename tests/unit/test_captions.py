@@ -89,5 +89,37 @@ def test_sentences_use_no_unexplained_terms(jargon):
     texts = [captions.all_three_sentence(_summary(2, 2500, 0.1), ["A", "B"], WARDS),
              captions.deprivation_sentence("F", pd.Series([1, 2]), pd.Series({"W": 1.0, "V": 2.0}), "W", WARDS),
              captions.domains_sentence(_summary(3, 4500, 0.1), ["H", "I", "L"], 1),
-             captions.extremes_sentence(_table({"A": 1.0, "B": 2.0}), measure="M", polarity="neutral", nouns=WARDS)]
+             captions.extremes_sentence(_table({"A": 1.0, "B": 2.0}), measure="M", polarity="neutral", nouns=WARDS),
+             captions.summary_change_sentence(pd.Series(["improved", "rose", "within the noise"])),
+             captions.area_change_sentence(pd.DataFrame({"name": ["A", "B"], "change": [1.0, -1.0],
+                                                         "judgement": ["worsened", "improved"]}),
+                                           measure="M", start="a", end="b", polarity="lower_is_better", nouns=WARDS)]
     assert not any(jargon.lower() in t.lower() for t in texts)
+
+
+def test_summary_change_sentence_counts_each_judgement_once():
+    judgements = pd.Series(["improved", "improved", "worsened", "within the noise", "no clear change", "rose",
+                            "one period only", None])
+    assert captions.summary_change_sentence(judgements) == (
+        "Leeds improved on 2 of the 7 measures followed over time and worsened on 1; 2 show no clear change and "
+        "1 rose or fell (measures that are neither better nor worse when they rise).")
+    assert captions.summary_change_sentence(pd.Series(["worsened"])) == \
+        "Leeds improved on 0 of the 1 measure followed over time and worsened on 1."
+
+
+def test_leeds_and_area_change_sentences_state_the_table_figures():
+    assert captions.leeds_change_sentence("Fake rate", "2019", "2022", "15%", "13%", "improved") == \
+        "Fake rate in Leeds went from 15% (2019) to 13% (2022): improved."
+    changes = pd.DataFrame({"name": ["Mockton", "Fakeham", "Testby", "Nowhere", "Aaville"],
+                            "change": [-3.0, 1.0, -3.0, None, 0.0],
+                            "judgement": ["improved", "worsened", "improved", None, "no clear change"]})
+    text = captions.area_change_sentence(changes, measure="Fake rate", start="2019", end="2022",
+                                         polarity="lower_is_better", nouns=WARDS, fmt=lambda v: f"{v:+.0f}")
+    assert text == ("Fake rate, 2019 to 2022: improved in 2 of the 4 wards and worsened in 1; the largest fall was in "
+                    "Mockton (-3), the largest rise was in Fakeham (+1).")
+    neutral = captions.area_change_sentence(changes.assign(judgement=["fell", "rose", "fell", None, "rose"]),
+                                            measure="Fake count", start="2019", end="2022", polarity="neutral",
+                                            nouns=WARDS)
+    assert neutral.startswith("Fake count, 2019 to 2022: rose in 2 of the 4 wards and fell in 2; the largest fall")
+    assert captions.area_change_sentence(changes.iloc[3:4], measure="X", start="a", end="b", polarity="neutral",
+                                         nouns=WARDS) == "X, a to b: no wards have values for both periods."
