@@ -5,6 +5,10 @@ from components import benchmark
 from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
+from components.footer import sources_and_method
+from metrics.captions import city_rank_sentence
+
+GROUP_NOUNS = {cv.CORE: "core cities", cv.SIMILAR: "districts in Leeds' similar-districts group"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -34,48 +38,51 @@ label = st.selectbox("Indicator (type to search)", labels, index=first, key="cit
 dataset, indicator = options[label]
 table, period, spec, source = cached_view(choice, dataset, indicator, stamp)
 
-st.subheader(f"{indicator}: latest value for Leeds")
+st.subheader(f"{indicator}: Leeds beside other places")
 if table.empty:
     st.info("Leeds has no value for this indicator in the ONS series.")
 else:
-    st.caption(f"{cv.period_label(period)}. Source: {source}, via {cv.ONS} (OGL v3.0). Rank 1 = the highest value, "
-               "which may be better or worse depending on the measure. Districts without a published value for this "
-               "period are not ranked.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown("**" + city_rank_sentence(table, indicator=indicator, period=cv.period_label(period),
+                                          group=GROUP_NOUNS.get(choice, "")) + "**")
 if spec is not None:
-    st.subheader("Each place over time")
     show_spec(spec, width="content")
-    st.caption(f"Source: {source}, via {cv.ONS} (OGL v3.0); each point is one published period. Leeds in red, "
-               "England (blue) and Yorkshire and The Humber (green) dashed in every panel where ONS publishes them. "
-               "A line stops where the period length changes or a period is "
-               "missing: values either side of a break are not joined.")
+if not table.empty:
+    st.dataframe(table, hide_index=True, width="stretch")
+    sources_and_method([("ons_local_statistics_lad", cv.period_label(period))], [
+        "Rank 1 = the highest value, which may be better or worse depending on the measure. Districts without a "
+        "published value for this period are not ranked.",
+        "Chart: each point is one published period. Leeds in red, England (blue) and Yorkshire and The Humber "
+        "(green) dashed in every panel where ONS publishes them. A line stops where the period length changes or a "
+        "period is missing: values either side of a break are not joined."], note=f"Original publisher: {source}.")
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
 file10 = store.table("cities_file10", stamp)
 st.dataframe(cv.file10_view(file10, benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
-st.caption(f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
-           "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions "
-           "(0.17 = 17%). " + cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"))
+iod = {s: store.sources().sources[s].edition for s in ("imd2025_lad_summaries", "imd2019_lsoa11", "imd2025_lsoa21")}
+sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, districts 2024")], [
+    f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
+    "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions (0.17 = 17%)."],
+    full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024")])
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
 st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
-st.caption(
+sources_and_method([("imd2019_lsoa11", f"{iod['imd2019_lsoa11']}, 2011 LSOAs"),
+                    ("imd2025_lsoa21", f"{iod['imd2025_lsoa21']}, 2021 LSOAs")], [
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "
-    "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition). "
-    + cv.iod_source(store.sources(), "imd2019_lsoa11", "2011 LSOAs") + " "
-    + cv.iod_source(store.sources(), "imd2025_lsoa21", "2021 LSOAs"))
-st.warning(
+    "Deprivation (rank ≤ 10%, 3% or 1% of England's LSOAs in that edition).",
     "The two editions are on different neighbourhoods: IoD 2019 ranks 32,844 LSOAs (2011 boundaries), IoD 2025 "
     "ranks 33,755 LSOAs (2021 boundaries). Each share is of the area's own LSOAs in that edition, against England's "
     "ranking in that edition, so the shares compare *relative position*; they do not show that deprivation rose or "
     "fell, and a different count of LSOAs is partly a boundary change. The last column is the council's slip test: "
     "of the LSOAs in England's 3% (but not 1%) most deprived in 2019 whose boundaries did not change in 2021 "
-    "(ONS lookup change code U), how many are in the 1% in 2025.", icon=":material/compare_arrows:")
+    "(ONS lookup change code U), how many are in the 1% in 2025."],
+    full=[cv.iod_source(store.sources(), "imd2019_lsoa11", "2011 LSOAs"),
+          cv.iod_source(store.sources(), "imd2025_lsoa21", "2021 LSOAs")])
 
 k = int(benchmark.cities_config(stamp)["neighbours"]["k"])
 st.subheader(f"Similar districts: the {k} districts most like Leeds")
 neighbours = store.table("cities_neighbours", stamp)
 st.dataframe(cv.neighbour_view(neighbours, benchmark.cities_config(stamp), k), hide_index=True, width="stretch")
-st.caption(f"Method: {benchmark.cities_config(stamp)['neighbours']['method']} {len(neighbours) - 1} districts compared. "
-           f"Variables and periods as in the column headings; source: {cv.ONS} (OGL v3.0), each series' original "
-           "publisher as named there. Configured in data/cities.yaml.")
+sources_and_method([("ons_local_statistics_lad", "periods as in the column headings")], [
+    f"Method: {benchmark.cities_config(stamp)['neighbours']['method']} {len(neighbours) - 1} districts compared. "
+    "Each series' original publisher as named in ONS Explore Local Statistics. Configured in data/cities.yaml."])

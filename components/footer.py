@@ -62,13 +62,16 @@ def cached_merged_source_line(pairs: tuple[tuple[str, str], ...]) -> str:
                                     for publisher, items in by_publisher.items()) + ". " + " ".join(attributions))
 
 
-def sources_and_method(pairs, method: list[str] | tuple[str, ...] = (), label: str = "Method, caveats and full sources") -> None:
-    """A section's foot: the merged source line, and the method, caveats and full source lines one click away."""
+def sources_and_method(pairs, method: list[str] | tuple[str, ...] = (), label: str = "Method, caveats and full sources",
+                       note: str = "", full: list[str] | None = None) -> None:
+    """A section's foot: the merged source line (``note`` appended, e.g. a series' original publisher), and the
+    method, caveats and full source lines one click away (``full`` replaces the catalogue's lines where a page
+    words them itself, e.g. an IoD edition on its own LSOAs, not converted)."""
     pairs = list(dict.fromkeys(pairs))
     if pairs:
-        st.caption(merged_source_line(pairs))
+        st.caption(merged_source_line(pairs) + (f" {note}" if note else ""))
     with st.expander(label):
         for paragraph in filter(None, method):
             st.markdown(paragraph)
-        for source, period in pairs:
-            st.caption(source_line(source, period))
+        for line in full if full is not None else (source_line(source, period) for source, period in pairs):
+            st.caption(line)

@@ -178,3 +178,34 @@ def area_change_sentence(changes: pd.DataFrame, *, measure: str, start: str, end
     if high["change"] > 0:
         parts.append(f"the largest rise was in {high[name_col]}{show(high['change'])}")
     return head + (f"; {', '.join(parts)}" if parts else "") + "."
+
+
+def _plain(value: float) -> str:
+    """A value as the table shows it (rounded to 2 decimals), without trailing zeros: 21.25, 21.2, 1,234."""
+    return f"{float(value):,.2f}".rstrip("0").rstrip(".")
+
+
+def city_rank_sentence(table: pd.DataFrame, *, indicator: str, period: str, home: str = "Leeds",
+                       group: str = "") -> str:
+    """'Children in poverty (2024): Leeds 21.3%, the 80th highest of England's 296 districts with a value and the 4th
+    highest of the 8 core cities; Yorkshire and The Humber 22.0%.'
+
+    ``table``: components.cities_view.latest_table (Area, Value, Unit, 'Rank of England's districts (of n)' and,
+    with a group, 'Rank in group (of m)'; 1 = the highest value, which may be better or worse)."""
+    rows = table.set_index("Area")
+    if home not in rows.index or pd.isna(rows.loc[home, "Value"]):
+        return f"{indicator}: {home} has no value for {period}."
+    unit = rows.loc[home, "Unit"] if "Unit" in rows.columns else ""
+    unit = unit if unit == "%" else f" {unit}" if isinstance(unit, str) and unit and unit != "nan" else ""
+    show = lambda area: f"{area} {_plain(rows.loc[area, 'Value'])}{unit}"   # noqa: E731
+    place = lambda rank: "highest" if int(rank) == 1 else f"{ordinal(int(rank))} highest"   # noqa: E731
+    text = f"{indicator} ({period}): {show(home)}"
+    national = next((c for c in rows.columns if c.startswith("Rank of England's districts")), None)
+    if national and pd.notna(rows.loc[home, national]):
+        text += f", the {place(rows.loc[home, national])} of England's {national.split('(of ')[1].rstrip(')')} districts with a value"
+    in_group = next((c for c in rows.columns if c.startswith("Rank in group")), None)
+    if in_group and group and pd.notna(rows.loc[home, in_group]):
+        text += f" and the {place(rows.loc[home, in_group])} of the {in_group.split('(of ')[1].rstrip(')')} {group}"
+    others = [a for a in rows.index if a != home and pd.notna(rows.loc[a, "Value"])
+              and (national is None or pd.isna(rows.loc[a, national]))]      # the region and England rows
+    return text + (f"; {', '.join(show(a) for a in others)}" if others else "") + "."

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.paths import REPO_ROOT
+from data.words import ordinal
 
 PAGES = {
     "app_pages/explorer.py": ({"level": "ward24", "indicator": "fuel_poverty"}, "Fuel poverty (2020): worst in "),
@@ -78,3 +79,17 @@ def test_change_of_one_measure_answers_first(processed_store):
     area = next(e.value for e in at.markdown if e.value.startswith("**Fuel poverty, 2019 to 2022: improved in "))
     table = next(d.value for d in at.dataframe if "Judgement" in d.value.columns)
     assert f"improved in {(table['Judgement'] == 'improved').sum()} of the {table['Change'].notna().sum()} wards" in area
+
+
+def test_cities_answers_first_with_leeds_rank_from_its_table(processed_store):
+    at = _open("app_pages/cities.py", {"benchmark": "core"})
+    text = _answer_first(at, "Children in relative poverty before housing costs", CHARTS, sections=4)
+    table = at.dataframe[0].value.set_index("Area")
+    national = next(c for c in table.columns if c.startswith("Rank of England's districts"))
+    rank, n = int(table.loc["Leeds", national]), national.split("(of ")[1].rstrip(")")
+    assert f"Leeds {table.loc['Leeds', 'Value']:g}" in text
+    assert f"the {'' if rank == 1 else ordinal(rank) + ' '}highest of England's {n} districts" in text
+    assert "of the 8 core cities" in text
+    elements = list(at.main)
+    chart = next(i for i, e in enumerate(elements) if getattr(e, "type", "") in ("arrow_vega_lite_chart", "vega_lite_chart"))
+    assert chart < next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "dataframe")

@@ -12,7 +12,8 @@ def page(app):
 
 
 def _captions(at):
-    return " ".join(c.value for c in at.caption)
+    """Captions and the method paragraphs in each section's 'Method, caveats and full sources' expander."""
+    return " ".join([c.value for c in at.caption] + [m.value for m in at.markdown])
 
 
 def test_england_by_default_then_the_core_cities_from_the_sidebar(page):
@@ -58,7 +59,7 @@ def test_another_indicator_and_the_deprivation_and_neighbour_tables(page):
     assert deprivation.index[0] == "Leeds" and file10.loc["Income scale (people)", "Leeds"] == "201,408 (3)"
     assert len(deprivation) == 10 and deprivation.loc["England", "10% 2025"] == pytest.approx(10.0, abs=0.05)
     assert deprivation.loc["Leeds", "LSOAs 2019 / 2025"] == "482 / 488"
-    assert "different neighbourhoods" in page.warning[0].value
+    assert "different neighbourhoods" in _captions(page)
     assert "(IoD2019, 2011 LSOAs)" in _captions(page) and "converted" not in _captions(page)
     neighbours = page.dataframe[3].value
     assert neighbours["District"].iloc[0] == "Leeds" and neighbours["Distance"].iloc[0] == 0

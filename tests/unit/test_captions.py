@@ -123,3 +123,17 @@ def test_leeds_and_area_change_sentences_state_the_table_figures():
     assert neutral.startswith("Fake count, 2019 to 2022: rose in 2 of the 4 wards and fell in 2; the largest fall")
     assert captions.area_change_sentence(changes.iloc[3:4], measure="X", start="a", end="b", polarity="neutral",
                                          nouns=WARDS) == "X, a to b: no wards have values for both periods."
+
+
+def test_city_rank_sentence_states_leeds_value_and_ranks_as_the_table_does():
+    table = pd.DataFrame({"Area": ["Fakeham", "Leeds", "Yorkshire and The Humber", "England"],
+                          "Value": [30.0, 21.25, 22.0, None], "Unit": ["%", "%", "%", None],
+                          "Rank in group (of 2)": pd.array([1, 2, None, None], dtype="Int64"),
+                          "Rank of England's districts (of 296)": pd.array([1, 80, None, None], dtype="Int64")})
+    assert captions.city_rank_sentence(table, indicator="Fake rate", period="2024", group="core cities") == (
+        "Fake rate (2024): Leeds 21.25%, the 80th highest of England's 296 districts with a value and the 2nd highest "
+        "of the 2 core cities; Yorkshire and The Humber 22%.")
+    alone = table.drop(columns="Rank in group (of 2)").assign(Area=["Leeds", "Fakeham", "Region", "England"])
+    assert captions.city_rank_sentence(alone, indicator="Fake rate", period="2024") == \
+        "Fake rate (2024): Leeds 30%, the highest of England's 296 districts with a value; Region 22%."
+    assert captions.city_rank_sentence(table.iloc[:1], indicator="X", period="2024") == "X: Leeds has no value for 2024."
