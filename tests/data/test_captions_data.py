@@ -96,3 +96,31 @@ def test_the_change_pages_fuel_poverty_sentences_state_the_stores_figures(proces
     assert (latest["start"], latest["end"]) == ("2019", "2022")
     assert (trend.format_value(latest["value_start"]), trend.format_value(latest["value_end"])) == \
         (trend.format_value(leeds["2019"]), trend.format_value(leeds["2022"]))
+
+
+def test_the_cities_headline_states_leeds_value_and_rank_from_the_store(processed_store):
+    """Leeds' value and its rank among England's districts for the default indicator, recomputed from
+    cities_series.parquet with plain pandas (rank 1 = the highest value, ties share the best rank)."""
+    import yaml
+
+    from components import benchmark
+    from components import cities_view as cv
+    from data.paths import REPO_ROOT
+    from metrics.captions import city_rank_sentence
+
+    default = yaml.safe_load(open(REPO_ROOT / "data/cities.yaml", encoding="utf-8"))["default_indicator"]
+    series = pd.read_parquet(processed_store / "cities_series.parquet")
+    mine = series[(series["dataset"] == default["dataset"]) & (series["indicator"] == default["indicator"])]
+    leeds = mine[mine["area_code"] == "E08000035"].sort_values("period_start").iloc[-1]
+    districts = mine[(mine["period"] == leeds["period"]) & (mine["area_level"] == "district")].dropna(subset=["observation"])
+    rank = int((districts["observation"] > leeds["observation"]).sum()) + 1
+    stamp = store.built_at()
+    config = benchmark.cities_config(stamp)
+    table, period = cv.latest_table(cv.one_indicator(store.table("cities_series", stamp), default["dataset"],
+                                                     default["indicator"]), config,
+                                    cv.group_for(cv.ENGLAND, config, store.table("cities_neighbours", stamp)))
+    text = city_rank_sentence(table, indicator=default["indicator"], period=cv.period_label(period))
+    value = f"{round(float(leeds['observation']), 2):,.2f}".rstrip("0").rstrip(".")
+    assert f": Leeds {value}" in text
+    place = "highest" if rank == 1 else f"{rank}{'th' if 10 <= rank % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(rank % 10, 'th')} highest"
+    assert f"the {place} of England's {len(districts)} districts with a value" in text, text
