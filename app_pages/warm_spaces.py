@@ -4,7 +4,7 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from components.legend import show_legend
-from components.warm_spaces_map import draw, cached_gap_layer, cached_need_layer
+from components.warm_spaces_map import draw, cached_gap_layer, cached_need_layer, cached_series_need_layer
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box
 from components.trend_view import cached_series_table
@@ -12,10 +12,11 @@ from data.safe_text import csv_safe, safe_text
 from data.catalogue import load_warm_spaces_config
 from geo.choropleth import default_scheme, schemes_for
 from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
+                                 need_residents, with_coverage,
                                  recent_series, table_xlsx,
                                  readings, residents_beyond, response_by_area, search_spaces)
 
-LEVELS = {"ward24": "Wards", "lsoa21": "Neighbourhoods (LSOAs)"}
+LEVELS = {"ward24": "Wards", "msoa": "Middle-layer areas (MSOAs)", "lsoa21": "Neighbourhoods (LSOAs)"}
 DEFAULT_NEED = "fuel_poverty"
 
 st.title("Warm and welcome spaces")
@@ -53,6 +54,9 @@ def map_and_list() -> None:
         level = level_col.radio("Areas", list(LEVELS), format_func=LEVELS.get, key="ws_level")
         available, _ = store.indicators_at(level)
         labels = {i.id: f"{i.theme}: {i.label}" for i in sorted(available, key=lambda i: (i.theme, i.label))}
+        if level == "msoa":     # needs DWP publishes for MSOAs only, from the time series (data/warm_spaces.yaml)
+            labels = {key: f"Demand (DWP, MSOAs): {spec['label']} ({spec['kind'].split(' (')[0]})"
+                      for key, spec in config.need_series.items()} | labels
         if st.session_state.get("ws_need") not in labels:
             st.session_state["ws_need"] = DEFAULT_NEED if DEFAULT_NEED in labels else next(iter(labels))
         need_id = need_col.selectbox("Measure of need under the points (type to search)", list(labels),
@@ -74,21 +78,30 @@ def map_and_list() -> None:
                                  help="By the parsed opening hours, on the days chosen (or on any day). Spaces whose "
                                       "hours could not be parsed are left out; their hours as given are in the list.")
 
-    indicator = store.registry().get(need_id)
-    period = indicator.latest.period
-    scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
-    layer = cached_need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
-                       committee=st.session_state.get("committee", "all"), stamp=stamp)
+    if need_id in config.need_series:
+        layer, need = cached_series_need_layer(need_id, "quantiles", 5, stamp)
+        need_label, period = need.label, need.period or "no period in the store"
+        sources = [source_line(source_id, period) for source_id in need.sources]
+        st.caption(need.note() + " DWP counts for 2011 MSOAs, which match Leeds' 2021 MSOAs; classes by quantiles, "
+                   "as for the other measures.")
+    else:
+        indicator = store.registry().get(need_id)
+        need_label, period = indicator.label, indicator.latest.period
+        scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
+        layer = cached_need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
+                                  committee=st.session_state.get("committee", "all"), stamp=stamp)
+        sources = [source_line(indicator.latest.source, period)]
     shown = search_spaces(spaces, query, wards, types, days, at)
 
     map_col, side_col = st.columns([5, 2])
     with map_col:
-        st.caption(f"{len(shown)} of {len(spaces)} spaces shown as cyan points, over {indicator.label} ({period}) "
+        st.caption(f"{len(shown)} of {len(spaces)} spaces shown as cyan points, over {need_label} ({period}) "
                    f"by {LEVELS[level].lower()}.")
         draw(layer, shown, key="ws_map", select_key="ws_space",
-             alt=f"Map of {len(shown)} warm spaces over {indicator.label} ({period}) by "
+             alt=f"Map of {len(shown)} warm spaces over {need_label} ({period}) by "
                  f"{LEVELS[level].lower()}. The same spaces are in the list below the map.")
-        st.caption(source_line(indicator.latest.source, period))
+        for line in sources:
+            st.caption(line)
         st.caption(f"Points: {catalogue.attribution_text('warm_spaces')}")
     with side_col:
         show_legend(layer.legend_html)
@@ -185,7 +198,11 @@ def demand_and_response() -> None:
                      format_func={"ward24": "Wards", "committee": "Community committees"}.get)
     areas = store.areas(level, stamp)
     ward_committee = dict(zip(store.areas("ward24", stamp)["code"], store.areas("ward24", stamp)["committee_code"]))
-    response = response_by_area(spaces, areas, ward_committee if level == "committee" else None)
+    coverage = config.coverage
+    deciles = store.indicator_table(coverage["indicator"], "lsoa21", coverage["period"], stamp).set_index("code")["value"]
+    in_need = need_residents(store.areas("lsoa21", stamp), deciles, coverage["deciles"],
+                             ward_committee if level == "committee" else None)
+    response = with_coverage(response_by_area(spaces, areas, ward_committee if level == "committee" else None), in_need)
     series = cached_series_table(stamp)
     uc_now = latest_figure(series, "universal_credit_households", level, "UC households")
     uc_before = latest_figure(series, "universal_credit_households", level, "UC households", months_before=12)
@@ -195,7 +212,7 @@ def demand_and_response() -> None:
         latest_figure(series, "children_low_income", level, "Children in relative low income families", decimals=0),
         latest_figure(series, "claimant_rate_ward", level, "Claimants, % of residents 16-64"),
     ) if f is not None]
-    table = demand_table(response, figures, uc_now, uc_before)
+    table = demand_table(response, figures, uc_now, uc_before, coverage["group"])
     if level == "committee":
         st.markdown("**Each committee in one line**\n\n" + "\n".join(f"- {safe_text(line, limit=None)}"
                                                                      for line in readings(table)))
@@ -209,8 +226,13 @@ def demand_and_response() -> None:
             trend_column, help="Universal Credit households each month (DWP), oldest on the left; the figures are "
                                "in the UC columns and in the Change over time page.")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
+    unparsed = int(response["hours_not_parsed"].sum())
+    st.caption(f"Weekly opening hours add up each space's parsed hours; {unparsed} of {int(response['spaces'].sum())} "
+               f"spaces' hours did not parse and are left out of the hours (each area's count is in the table). "
+               f"{coverage['text']}")
     lines = [f"Warm spaces: {catalogue.attribution_text('warm_spaces')} Duplicate listings counted once. "
-             f"Residents: Census 2021 (ONS)."]
+             f"Residents: Census 2021 (ONS).",
+             f"Coverage of need: {coverage['text']} {source_line('imd2025_lsoa21', coverage['period'])}"]
     for figure in [f for f in (uc_now, uc_before) if f is not None] + figures:
         for source_id in figure.sources:
             lines.append(f"{figure.label} ({figure.period}): {source_line(source_id, figure.period)}")

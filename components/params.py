@@ -7,7 +7,7 @@ from functools import lru_cache
 from components import store
 from components.state import (Param, choice, choice_list, clock, clock_text, code_like, code_list, codes, int_in,
                               search_text, words_list)
-from data.catalogue import load_areas
+from data.catalogue import load_areas, load_warm_spaces_config
 from data.deck import CONFIG as DECK_CONFIG
 from data.deck import DeckError, decode_link
 from data.registry import PILLARS, load_registry
@@ -96,8 +96,8 @@ PARAMS: dict[str, Param] = {
     # Warm spaces (issue 18): the layer on every map, and the Warm spaces page's own view, filters and search
     "warm": Param("warm_spaces_layer", "0", choice(lambda: ["0", "1"])),
     "ws_view": Param("ws_view", "map", choice(lambda: WARM_SPACES_VIEWS)),
-    "ws_level": Param("ws_level", "ward24", choice(lambda: ["ward24", "lsoa21"])),
-    "ws_need": Param("ws_need", "fuel_poverty", choice(_indicators)),
+    "ws_level": Param("ws_level", "ward24", choice(lambda: ["ward24", "msoa", "lsoa21"])),
+    "ws_need": Param("ws_need", "fuel_poverty", choice(lambda: _indicators() + list(load_warm_spaces_config().need_series))),
     "ws_q": Param("ws_query", "", search_text(80)),
     "ws_wards": Param("ws_wards", [], codes(_ward_code, most=10), encode=_joined),
     "ws_types": Param("ws_types", [], words_list(most=6, longest=15), encode=_joined),

@@ -19,7 +19,10 @@ from components.map import MAP_CREDIT, WARM_LAYER_ID, deck_template, points_laye
 from data.catalogue import load_warm_spaces_config
 from geo.features import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
-from metrics.warm_spaces import band_labels, distance_band, point_rows
+from geo.choropleth import fill_colours
+from geo.classify import classify
+from geo.palettes import legend_rows
+from metrics.warm_spaces import SeriesNeed, band_labels, distance_band, point_rows, series_need
 
 POINTS_LAYER_ID = WARM_LAYER_ID
 POINTS_SENTINEL = "__bca_warm_spaces__"
@@ -71,6 +74,34 @@ def cached_gap_layer(stamp: str) -> NeedLayer:
     rows = pd.DataFrame({"colour": colours, "label": labels, "count": [int(counts.get(i, 0)) for i in range(len(labels))]})
     legend = legend_markup(rows, "Straight-line distance from each LSOA's point to the nearest warm space (LSOAs)")
     return NeedLayer(with_points_layer(template), None, legend)
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_series_need_layer(need_key: str, scheme: str, k: int, stamp: str) -> tuple[NeedLayer, SeriesNeed]:
+    """MSOAs coloured by a need that exists only as a time series (data/warm_spaces.yaml need_series): the
+    latest period's value per MSOA, classed by the same classifier and scheme as the page's other layers."""
+    from components.trend_view import cached_series_table, measure   # the trends page's catalogue and table
+
+    spec = load_warm_spaces_config().need_series[need_key]
+    trend = measure(spec["trend"])
+    msoas = store.areas("msoa", stamp)
+    need = series_need(cached_series_table(stamp), spec["trend"], msoas["code"].tolist(), spec["label"], spec["kind"])
+    values = need.values.reindex(msoas["code"]).reset_index(drop=True)
+    classed = classify(values, scheme, k)
+    colours = class_colours(classed.n_classes, trend.polarity)
+    when = need.period or "no period in the store"
+    props = msoas[["code", "geometry"]].assign(
+        name=msoas["display_name"].fillna(msoas["name"]),
+        fill=fill_colours(classed.class_of, colours),
+        value_text=[f"{trend.format_value(v)} ({when})" if pd.notna(v) else f"No figure for {when}" for v in values],
+        context_text="Ward (best fit): " + msoas["ward24_name"].fillna(""),
+        decile_text=f"{spec['label']}, {spec['kind'].split(' (')[0]}")
+    wards = store.areas("ward24", stamp)
+    template = deck_template(features(props, ["code", "name", "fill", "value_text", "context_text", "decile_text"]),
+                             features(wards, ["code"]), representative_points(wards).to_dict("records"),
+                             view_for_bounds(tuple(msoas.total_bounds)), TOOLTIP)
+    rows = legend_rows(classed, colours, unit="", fmt=trend.format)
+    return NeedLayer(with_points_layer(template), None, legend_markup(rows, need.title)), need
+
 
 def draw(layer: NeedLayer, spaces, key: str, alt: str, select_key: str, height: int = 600) -> None:
     """The map with the given spaces as points; a click on a point puts its id in ``select_key``.

@@ -204,6 +204,8 @@ class WarmSpacesConfig:
     source: str
     dedupe: dict
     access: dict
+    need_series: dict
+    coverage: dict
 
 
 @lru_cache(maxsize=2)

@@ -257,14 +257,26 @@ def latest_figure(series: pd.DataFrame, trend_id: str, level: str, label: str, m
                   tuple(sorted(rows["source"].astype(str).unique())), bool(rows["provisional"].any()), decimals)
 
 
-def demand_table(response: pd.DataFrame, figures: list[Figure], uc_now: Figure | None, uc_before: Figure | None) -> pd.DataFrame:
-    """Demand beside response, one row per area; every demand column names its period."""
+HOURS = "Weekly opening hours (parsed)"
+UNPARSED = "Spaces whose hours did not parse (left out of the hours)"
+HOURS_PER_1000 = "Weekly opening hours per 1,000 residents"
+COVERAGE = "Coverage of need: weekly opening hours per 1,000 residents in"
+
+
+def demand_table(response: pd.DataFrame, figures: list[Figure], uc_now: Figure | None, uc_before: Figure | None,
+                 need_group: str = "need") -> pd.DataFrame:
+    """Demand beside response, one row per area; every demand column names its period. With coverage in
+    ``response`` (``with_coverage``), hours per 1,000 residents and per 1,000 residents in ``need_group``."""
     out = pd.DataFrame({"Area": response["name"], "Code": response["code"],
                         "Residents (Census 2021)": response["population"],
                         "Warm spaces": response["spaces"],
                         "Spaces per 1,000 residents": response["spaces_per_1000"].round(2),
-                        "Weekly opening hours (parsed)": response["weekly_hours"].round(1),
-                        "Spaces whose hours did not parse": response["hours_not_parsed"]})
+                        HOURS: response["weekly_hours"].round(1),
+                        UNPARSED: response["hours_not_parsed"]})
+    if "hours_per_1000" in response:
+        out[HOURS_PER_1000] = response["hours_per_1000"].round(1).to_numpy()
+        out[f"Residents in {need_group}"] = response["need_residents"].to_numpy()
+        out[f"{COVERAGE} {need_group}"] = response["hours_per_1000_need"].round(1).to_numpy()
     if uc_now is not None:
         note = ", provisional" if uc_now.provisional else ""
         out[f"UC households ({uc_now.period}{note})"] = out["Code"].map(uc_now.values).round(0)
@@ -324,11 +336,23 @@ def readings(table: pd.DataFrame) -> list[str]:
     response_rank = per_1000.rank(ascending=False, method="min")
     change, fuel = column("UC households, % change"), column("Households in fuel poverty")
     fuel_rank = table[fuel].rank(ascending=False, method="min") if fuel else None
+    coverage = column(COVERAGE)
+    coverage_rank = table[coverage].rank(ascending=False, method="min") if coverage else None
+    coverage_n = int(table[coverage].notna().sum()) if coverage else 0
     out = []
     for i, row in table.iterrows():
         plural = "" if row["Warm spaces"] == 1 else "s"
         parts = [f"{row['Area']}: {row['Warm spaces']} warm space{plural}, {row['Spaces per 1,000 residents']:.2f} per 1,000 "
                  f"residents ({_ordinal(response_rank[i])} most of {n})"]
+        if HOURS in table:
+            unparsed = int(row[UNPARSED]) if UNPARSED in table else 0
+            left = f", {unparsed} space{'' if unparsed == 1 else 's'} with unparsed hours left out" if unparsed else ""
+            parts.append(f"{row[HOURS]:,.1f} opening hours a week{left}")
+        if coverage and pd.notna(row[coverage]):
+            parts.append(f"{row[coverage]:,.1f} hours a week per 1,000 residents in {coverage[len(COVERAGE) + 1:]} "
+                         f"({_ordinal(coverage_rank[i])} most of {coverage_n})")
+        elif coverage:
+            parts.append(f"no residents in {coverage[len(COVERAGE) + 1:]}")
         if change and pd.notna(row[change]):
             parts.append(f"households on Universal Credit {'up' if row[change] >= 0 else 'down'} "
                          f"{abs(row[change]):.1f}% ({change.split('change ')[-1]})")
@@ -342,3 +366,64 @@ def _ordinal(rank: float) -> str:
     number = int(rank)
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+@dataclass(frozen=True)
+class SeriesNeed:
+    """A need layer from a stored time series: the latest period's value for every area of a level (NaN where
+    the store has none), with what the figure is, its period and sources. ``period`` is None when the store
+    holds no period of the series at that level (the page then says so and draws no figure)."""
+    label: str
+    kind: str
+    values: pd.Series
+    period: str | None
+    sources: tuple[str, ...]
+    provisional: bool
+
+    @property
+    def missing(self) -> list[str]:
+        return [str(code) for code in self.values.index[self.values.isna()]]
+
+    @property
+    def title(self) -> str:
+        when = f"{self.period}{', provisional' if self.provisional else ''}" if self.period else "no period in the store"
+        return f"{self.label} ({when}; {self.kind.split(' (')[0]}, by MSOA)"
+
+    def note(self) -> str:
+        """One plain sentence on what is drawn: period, kind, and the areas without a figure."""
+        if self.period is None:
+            return f"{self.label}: no period of this series is in the store for MSOAs, so no figure is drawn."
+        n, gaps = len(self.values), len(self.missing)
+        blank = f"{gaps} of {n} MSOAs have no figure for {self.period} and are shown as no data." if gaps else \
+            f"All {n} MSOAs have a figure for {self.period}."
+        return f"{self.label}, {self.period}{' (provisional)' if self.provisional else ''}: a {self.kind}. {blank}"
+
+
+def series_need(series: pd.DataFrame, trend_id: str, codes: list[str], label: str, kind: str,
+                level: str = "msoa") -> SeriesNeed:
+    """The latest period of a stored trend for each of ``codes`` (a blank, never a filled-in figure, where the
+    store has none): the need layers the registry cannot offer because they exist only as series."""
+    figure = latest_figure(series, trend_id, level, label)
+    if figure is None:
+        return SeriesNeed(label, kind, pd.Series(np.nan, index=pd.Index(codes, name="code"), dtype=float), None, (), False)
+    values = figure.values.groupby(level=0).first().reindex(codes).astype(float)
+    values.index.name = "code"
+    return SeriesNeed(label, kind, values, figure.period, figure.sources, figure.provisional)
+
+
+def need_residents(lsoas: pd.DataFrame, decile: pd.Series, deciles: list[int], area_of_ward: dict[str, str] | None = None) -> pd.Series:
+    """Residents (Census 2021) of the LSOAs whose national decile is in ``deciles``, by ward (each LSOA in its
+    best-fit ward) or, with ``area_of_ward``, by committee."""
+    chosen = lsoas[lsoas["code"].map(decile).isin(deciles)]
+    key = chosen["ward24_code"].map(area_of_ward) if area_of_ward else chosen["ward24_code"]
+    return chosen.groupby(key)["population"].sum()
+
+
+def with_coverage(response: pd.DataFrame, in_need: pd.Series) -> pd.DataFrame:
+    """Response per area plus weekly parsed hours per 1,000 residents and per 1,000 residents in need (blank,
+    never zero or infinite, where an area has no resident in need)."""
+    out = response.copy()
+    out["hours_per_1000"] = out["weekly_hours"] / out["population"] * 1000
+    out["need_residents"] = out["code"].map(in_need).fillna(0).astype(int)
+    out["hours_per_1000_need"] = (out["weekly_hours"] / out["need_residents"].where(out["need_residents"] > 0) * 1000)
+    return out
