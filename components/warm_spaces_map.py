@@ -15,6 +15,7 @@ import streamlit as st
 from components import store
 from components.indicator_map import cached_map_payload
 from components.legend import legend_markup
+from components.trend_view import cached_series_table, measure
 from components.map import MAP_CREDIT, WARM_LAYER_ID, deck_template, points_layer, with_selection
 from data.catalogue import load_warm_spaces_config
 from geo.features import features, representative_points, view_for_bounds
@@ -79,8 +80,6 @@ def cached_gap_layer(stamp: str) -> NeedLayer:
 def cached_series_need_layer(need_key: str, scheme: str, k: int, stamp: str) -> tuple[NeedLayer, SeriesNeed]:
     """MSOAs coloured by a need that exists only as a time series (data/warm_spaces.yaml need_series): the
     latest period's value per MSOA, classed by the same classifier and scheme as the page's other layers."""
-    from components.trend_view import cached_series_table, measure   # the trends page's catalogue and table
-
     spec = load_warm_spaces_config().need_series[need_key]
     trend = measure(spec["trend"])
     msoas = store.areas("msoa", stamp)
