@@ -23,6 +23,7 @@ from components.profile import SPINE_HIDDEN_UNITS, cached_area_names
 from components.state import synced
 from data.words import count
 from metrics import compare as cm
+from metrics.captions import compare_sentence
 from metrics.spine import (BETTER as SPINE_BETTER, HIGHER as SPINE_HIGHER, LOWER as SPINE_LOWER,
                            NOT_COMPARED_LABEL, SIMILAR_LABEL, WORSE as SPINE_WORSE, significance_colours)
 
@@ -82,6 +83,7 @@ class Comparison:
     choice: cm.ChartChoice
     spec: dict | None           # the chosen chart as a finished Vega-Lite spec (None: the table is the chart)
     csv: pd.DataFrame
+    sentence: str = ""          # the comparison in one plain-English sentence (metrics.captions.compare_sentence)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -110,7 +112,7 @@ def cached_comparison(level: str, codes: tuple[str, ...], indicator_ids: tuple[s
                  "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI", "comparator": comp_name,
                  "call": f"Compared with {comp_name}"})
     return Comparison(long, _table_html(long, comp_name, [names.get(c, c) for c in codes]), _key_html(comp_name),
-                      choice, spec, csv)
+                      choice, spec, csv, compare_sentence(long, comp_name))
 
 
 def _cell(background: str, main: str, small: str = "") -> str:
@@ -282,6 +284,7 @@ def compare_view(level: str, codes: list[str], stamp: str, key: str, url_keys: b
                           help="With no indicator chosen above: a pillar's proxy KPIs (its lead measure first), or all.")
         indicator_ids = _pillar_indicators(level, pillar)
     result = cached_comparison(level, tuple(codes), tuple(indicator_ids), comparator, stamp)
+    st.markdown(f"**{result.sentence}**")
     st.markdown(result.key_html, unsafe_allow_html=True)
     st.markdown(result.table_html, unsafe_allow_html=True)
     st.download_button("Download the comparison (CSV)",

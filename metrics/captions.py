@@ -209,3 +209,47 @@ def city_rank_sentence(table: pd.DataFrame, *, indicator: str, period: str, home
     others = [a for a in rows.index if a != home and pd.notna(rows.loc[a, "Value"])
               and (national is None or pd.isna(rows.loc[a, national]))]      # the region and England rows
     return text + (f"; {', '.join(show(a) for a in others)}" if others else "") + "."
+
+
+def compare_sentence(long: pd.DataFrame, comparator: str) -> str:
+    """The compare table in one sentence. One indicator: 'Life expectancy (women, 2016-20): lowest in A (78.1 years)
+    and highest in B (84.0 years) of the 5 areas; 2 are worse than Inner East committee (81.2 years) and 1 better,
+    beyond what chance would explain.' Several: 'Across 6 indicators and 2 areas, 4 figures are worse than Leeds
+    and 2 better beyond what chance would explain (5 similar, 1 not compared); A is worse on the most: 3 of the 6.'
+
+    ``long``: metrics.compare.compare_long with value_text / comparator_text (a figure as the table shows it);
+    'worse' and 'better' are its calls (95% intervals that do not overlap); ties are broken by name."""
+    calls = long["call"].astype(str).value_counts()
+    beyond = f"{int(calls.get('worse', 0))} worse than {comparator} and {int(calls.get('better', 0))} better"
+    indicators = list(dict.fromkeys(long["label"]))
+    if len(indicators) == 1:
+        row0 = long.iloc[0]
+        frame = long.assign(v=pd.to_numeric(long["value"], errors="coerce")).dropna(subset=["v"]).sort_values("area", kind="stable")
+        head = f"{row0['label']} ({row0['period']})"
+        if frame.empty:
+            return f"{head}: none of the {count(long['area'].nunique(), 'area')} has a figure."
+        high, low = frame.loc[frame["v"].idxmax()], frame.loc[frame["v"].idxmin()]
+        if row0["polarity"] == "neutral":
+            first, second = ("highest", high), ("lowest", low)
+        else:
+            worst, best = (high, low) if row0["polarity"] == "lower_is_better" else (low, high)
+            first, second = ("worst", worst), ("best", best)
+        text = (f"{head}: {first[0]} in {first[1]['area']} ({first[1]['value_text']}) and {second[0]} in "
+                f"{second[1]['area']} ({second[1]['value_text']}) of the {count(len(frame), 'area')} with a figure")
+        if row0["polarity"] == "neutral" or pd.isna(row0["comparator"]):
+            return text + "."
+        compared = int(calls.get("worse", 0) + calls.get("better", 0) + calls.get("similar", 0))
+        if compared == 0:
+            return text + f"; none has a 95% interval to compare with {comparator}."
+        return (text + f"; {int(calls.get('worse', 0))} {'is' if calls.get('worse', 0) == 1 else 'are'} worse than "
+                f"{comparator} ({row0['comparator_text']}) and {int(calls.get('better', 0))} better, beyond what "
+                "chance would explain.")
+    others = ", ".join(f"{int(calls.get(c, 0))} {c}" for c in ("similar", "higher", "lower", "not compared")
+                       if calls.get(c, 0))
+    text = (f"Across {count(len(indicators), 'indicator')} and {count(long['area'].nunique(), 'area')}: "
+            f"{beyond}, beyond what chance would explain" + (f" ({others})" if others else ""))
+    worse = long[long["call"] == "worse"].groupby("area").size()
+    if len(worse):
+        top = sorted(worse.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        text += f"; {top[0]} is worse on the most: {top[1]} of the {len(indicators)}"
+    return text + "."

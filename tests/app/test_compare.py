@@ -120,3 +120,25 @@ def test_hostile_compare_links_are_ignored_with_a_notice(processed_store):
     notices = " ".join(i.value for i in at.info)
     assert "compare\\_with" in notices or "compare_with" in notices
     assert at.session_state["compare_with"] == "leeds" and at.session_state["compare_ind"] == []
+
+
+def test_the_comparison_is_said_in_one_sentence_above_the_table(processed_store):
+    """Answer first (issue 19, item 3): the sentence names the worst and best of the wards shown, recomputed from
+    values.parquet with plain pandas, and counts the 'worse' / 'better' calls the table says in words."""
+    import pandas as pd
+
+    at = _open({"compare_level": "ward24", "compare": ",".join(WARDS), "compare_ind": ["life_expectancy_female"],
+                "compare_with": "leeds"})
+    elements = [e for e in at.main if getattr(e, "type", "") == "markdown"]
+    sentence = next(i for i, e in enumerate(elements) if e.value.startswith("**Life expectancy"))
+    assert sentence < next(i for i, e in enumerate(elements) if "<table" in e.value)
+    text = elements[sentence].value
+    values = pd.read_parquet(processed_store / "values.parquet")
+    rows = values[(values["indicator_id"] == "life_expectancy_female") & (values["area_level"] == "ward24")]
+    rows = rows[rows["period"] == max(rows["period"].astype(str))]
+    mine = rows[rows["area_code"].isin(WARDS)].dropna(subset=["value"])
+    names = pd.read_parquet(processed_store / "areas_ward24.parquet").set_index("code")["name"]
+    lowest = mine.assign(name=mine["area_code"].map(names)).sort_values(["value", "name"]).iloc[0]["name"]
+    assert f"worst in {lowest} (" in text and f"of the {len(mine)} areas with a figure" in text
+    words = re.findall(r'font-size:\.8rem">(better|similar|worse|higher|lower|not compared)', _table(at))
+    assert f"; {words.count('worse')} " in text and f"and {words.count('better')} better" in text

@@ -137,3 +137,22 @@ def test_city_rank_sentence_states_leeds_value_and_ranks_as_the_table_does():
     assert captions.city_rank_sentence(alone, indicator="Fake rate", period="2024") == \
         "Fake rate (2024): Leeds 30%, the highest of England's 296 districts with a value; Region 22%."
     assert captions.city_rank_sentence(table.iloc[:1], indicator="X", period="2024") == "X: Leeds has no value for 2024."
+
+
+def _long(rows):
+    return pd.DataFrame(rows, columns=["label", "period", "polarity", "area", "value", "value_text", "comparator",
+                                       "comparator_text", "call"])
+
+
+def test_compare_sentence_for_one_indicator_and_for_several():
+    one = _long([["Fake rate", "2024", "lower_is_better", "Mockton", 30.0, "30%", 20.0, "20%", "worse"],
+                 ["Fake rate", "2024", "lower_is_better", "Fakeham", 10.0, "10%", 20.0, "20%", "better"],
+                 ["Fake rate", "2024", "lower_is_better", "Testby", 30.0, "30%", 20.0, "20%", "worse"],
+                 ["Fake rate", "2024", "lower_is_better", "Nowhere", None, "–", 20.0, "20%", "not compared"]])
+    assert captions.compare_sentence(one, "Leeds") == (
+        "Fake rate (2024): worst in Mockton (30%) and best in Fakeham (10%) of the 3 areas with a figure; 2 are "
+        "worse than Leeds (20%) and 1 better, beyond what chance would explain.")
+    several = pd.concat([one, one.assign(label="Fake score", call=["worse", "similar", "similar", "not compared"])])
+    assert captions.compare_sentence(several, "Leeds") == (
+        "Across 2 indicators and 4 areas: 3 worse than Leeds and 1 better, beyond what chance would explain "
+        "(2 similar, 2 not compared); Mockton is worse on the most: 2 of the 2.")
