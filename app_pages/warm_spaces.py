@@ -96,10 +96,10 @@ def map_and_list() -> None:
     map_col, side_col = st.columns([5, 2])
     with map_col:
         st.caption(f"{len(shown)} of {len(spaces)} spaces shown as cyan points, over {need_label} ({period}) "
-                   f"by {LEVELS[level].lower()}.")
+                   f"by {LEVELS[level][0].lower() + LEVELS[level][1:]}.")
         draw(layer, shown, key="ws_map", select_key="ws_space",
              alt=f"Map of {len(shown)} warm spaces over {need_label} ({period}) by "
-                 f"{LEVELS[level].lower()}. The same spaces are in the list below the map.")
+                 f"{LEVELS[level][0].lower() + LEVELS[level][1:]}. The same spaces are in the list below the map.")
         for line in sources:
             st.caption(line)
         st.caption(f"Points: {catalogue.attribution_text('warm_spaces')}")
