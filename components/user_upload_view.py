@@ -23,6 +23,8 @@ from geo.classify import classify
 from geo.choropleth import dimmed_outside, fill_colours
 from geo.features import features, representative_points
 from geo.palettes import class_colours, legend_rows
+from components.footer import sources_and_method
+from metrics.captions import extremes_sentence
 from metrics.user_upload import display_properties, make_indicator, protection_sentence, user_data_for_place
 
 FILE_KEY = "user_file"
@@ -179,6 +181,11 @@ def profile_panel(level: str, code: str, stamp: str) -> None:
             st.caption(f"No count is below {ind.threshold}, so nothing is hidden.")
 
 
+NOUNS = {"ward24": ("ward", "wards"), "msoa": ("MSOA", "MSOAs"),
+         "lsoa21": ("neighbourhood (LSOA)", "neighbourhoods (LSOAs)")}
+BOUNDARIES = {"ward24": "wards24_bgc", "msoa": "msoa21_bsc", "lsoa21": "lsoa21_bsc"}   # sources.yaml ids
+
+
 def show(ind: UserIndicator, committee: str = "all") -> None:
     """Messages, the map with its legend, and the table alternative for the user's indicator.
 
@@ -188,15 +195,29 @@ def show(ind: UserIndicator, committee: str = "all") -> None:
     for notice in ind.notices:
         st.info(safe_text(notice, limit=None), icon=":material/info:")
     stamp = store.built_at()
+    st.markdown(f"**{headline(ind)}**")
     area_features, outline_features, labels, view, rows, title = _map_payload(ind, committee, stamp)
     deck = with_selection(deck_template(area_features, outline_features, labels, view, TOOLTIP), [], TOOLTIP)
     show_map(deck, key="user_map",
              alt=f"Map of your data, {safe_text(ind.label, 'plain', 80)}, by {LEVEL_LABELS[ind.level]}. The same figures are in the table "
                  f"below the map.")
     legend(rows, title)
-    st.caption("Your data, uploaded in this session only: it is not saved or shared. Boundaries: ONS.")
     st.subheader("Your figures")
     st.dataframe(table_for_display(ind), hide_index=True, width="stretch")
+    boundary = BOUNDARIES[ind.level]
+    sources_and_method([(boundary, store.sources().sources[boundary].period)], [
+        "Your figures are yours, uploaded in this session only: they are not saved or shared. Colours: five groups "
+        "with about the same number of areas each (quantiles), darkest where the figure is worst by the direction "
+        "you chose. Figures hidden as [c] are left out of the sentence above, so it reveals none of them."],
+        note="Your figures: your file, this session only.")
+
+
+def headline(ind: UserIndicator) -> str:
+    """'<your column>: worst in A (42) and best in B (3) of the 31 of Leeds' 33 wards with a value.' Hidden [c]
+    figures are NaN in ``ind.table`` and so never named; the label is the user's text, escaped."""
+    return extremes_sentence(ind.table, measure=safe_text(ind.label, limit=80), polarity=ind.polarity,
+                             nouns=NOUNS[ind.level], fmt=lambda v: safe_text(ind.format_value(v), limit=40),
+                             name_col="display_name")
 
 
 def _map_payload(ind: UserIndicator, committee: str, stamp: str):

@@ -209,3 +209,21 @@ def test_mixed_codes_and_names_are_said_at_the_top_and_limits_are_visible_text(p
     at = seeded(page, upload, name="mixed.csv")
     assert at.warning and "mixes ward" in shown(at.warning[0].value)
     assert any("up to 50 MB" in c.value and "first sheet" in c.value for c in at.caption)
+
+
+def test_uploaded_map_answers_first_and_its_sentence_names_no_hidden_figure(page, ref):
+    """Issue 19 items 3-4: a sentence from the figures shown stands above the map; [c] figures are left out of it
+    (only Headingley & Hyde Park's 40 is shown, so it is the only ward named); one merged source line and the
+    method one click away."""
+    upload = read_upload(b"ward,clients\nArmley,3\nGipton and Harehills,12\nHEADINGLEY & HYDE PARK,40\n",
+                         "clients.csv", ref)
+    at = seeded(page, upload)
+    elements = list(at.main)
+    headline = next(i for i, e in enumerate(elements)
+                    if getattr(e, "type", "") == "markdown" and shown(e.value).startswith("**clients: "))
+    assert headline < next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "deck_gl_json_chart")
+    text = shown(elements[headline].value)
+    assert text == "**clients: Headingley & Hyde Park (40) is the only one of Leeds' wards with a value.**"
+    merged = [c.value for c in at.caption if c.value.startswith("Sources: ")]
+    assert len(merged) == 1 and "Wards Boundaries UK BGC, Leeds wards (2024)" in merged[0] and "this session only" in merged[0]
+    assert any(e.label == "Method, caveats and full sources" for e in at.expander)
