@@ -253,3 +253,24 @@ def compare_sentence(long: pd.DataFrame, comparator: str) -> str:
         top = sorted(worse.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         text += f"; {top[0]} is worse on the most: {top[1]} of the {len(indicators)}"
     return text + "."
+
+
+def sources_sentence(publishers: Sequence[str], licences: Sequence[str]) -> str:
+    """'Every figure comes from 41 open data files from 6 publishers (ONS, MHCLG, ...), under 2 licences: Open
+    Government Licence v3.0 (39 files) and ... (2 files).' One entry per file in each sequence."""
+    names = list(dict.fromkeys(publishers))
+    counts = pd.Series(list(licences), dtype=object).value_counts()
+    terms = join_names([f"{name} ({count(int(n), 'file')})" for name, n in
+                        sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+    return (f"Every figure comes from {count(len(publishers), 'open data file')} from "
+            f"{count(len(names), 'publisher')}, under {count(len(counts), 'licence')}: {terms}.")
+
+
+def indicators_sentence(polarities: Sequence[str], pillar: str = "") -> str:
+    """'52 indicators (Health and Wellbeing): 40 are better when lower, 9 better when higher and 3 neither.'"""
+    p = pd.Series(list(polarities), dtype=object).value_counts()
+    where = f" ({pillar})" if pillar else ""
+    return (f"{count(len(polarities), 'indicator')}{where}: {int(p.get('lower_is_better', 0))} "
+            f"{'is' if p.get('lower_is_better', 0) == 1 else 'are'} better when lower, "
+            f"{int(p.get('higher_is_better', 0))} better when higher and {int(p.get('neutral', 0))} neither "
+            "(shown for context).")

@@ -93,3 +93,18 @@ def test_cities_answers_first_with_leeds_rank_from_its_table(processed_store):
     elements = list(at.main)
     chart = next(i for i, e in enumerate(elements) if getattr(e, "type", "") in ("arrow_vega_lite_chart", "vega_lite_chart"))
     assert chart < next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "dataframe")
+
+
+def test_data_sources_answer_first_with_counts_from_its_tables(processed_store):
+    at = _open("app_pages/sources.py", {})
+    elements = list(at.main)
+    headline = next(i for i, e in enumerate(elements)
+                    if getattr(e, "type", "") == "markdown" and e.value.startswith("**Every figure comes from "))
+    assert headline < next(i for i, e in enumerate(elements) if getattr(e, "type", "") == "dataframe")
+    files, indicators = at.dataframe[0].value, at.dataframe[1].value
+    text = elements[headline].value
+    assert f"from {len(files)} open data files from {files['Publisher'].nunique()} publishers" in text
+    assert f"under {files['Licence'].nunique()} licence" in text
+    said = next(e.value for e in at.markdown if e.value.startswith(f"**{len(indicators)} indicators: "))
+    assert f"{(indicators['Better when'] == 'lower').sum()} are better when lower" in said
+    assert any(e.label == "Method, caveats and full sources" for e in at.expander)

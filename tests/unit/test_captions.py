@@ -156,3 +156,11 @@ def test_compare_sentence_for_one_indicator_and_for_several():
     assert captions.compare_sentence(several, "Leeds") == (
         "Across 2 indicators and 4 areas: 3 worse than Leeds and 1 better, beyond what chance would explain "
         "(2 similar, 2 not compared); Mockton is worse on the most: 2 of the 2.")
+
+
+def test_sources_and_indicators_sentences_count_what_the_tables_list():
+    assert captions.sources_sentence(["Fake Office", "Mock Dept", "Fake Office"], ["OGL", "OGL", "Other"]) == (
+        "Every figure comes from 3 open data files from 2 publishers, under 2 licences: OGL (2 files) and "
+        "Other (1 file).")
+    assert captions.indicators_sentence(["lower_is_better", "neutral", "lower_is_better"], "Fake pillar") == (
+        "3 indicators (Fake pillar): 2 are better when lower, 0 better when higher and 1 neither (shown for context).")
