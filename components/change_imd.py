@@ -5,7 +5,8 @@ import streamlit as st
 from data.safe_text import csv_safe
 from components import store
 from components import change as view
-from components.footer import source_line
+from components.footer import sources_and_method
+from metrics.captions import imd_change_sentence
 from metrics.change import (BAND_LABELS, CHANGE_LABELS, SLIPPED_RULE, decile_movement, lookup_counts,
                             movement_summary, slipped_back, ward_share_change)
 
@@ -15,15 +16,12 @@ def imd_section() -> None:
     stamp = store.built_at()
     values = store.values(stamp)
     change = view.cached_change(stamp)
-    sources = source_line("imd2019_lsoa11", "2019") + " " + source_line("imd2025_lsoa21", "2025")
+    pairs = [("imd2019_lsoa11", "2019"), ("imd2025_lsoa21", "2025")]
 
     st.header("How deprivation changed, 2019 to 2025")
-    st.markdown("Each Leeds neighbourhood (LSOA 2021) in the English Indices of Deprivation **2019** and **2025**, compared "
-                "by **national decile and percentile** — never by score or raw rank, because the two editions rank "
-                "different numbers of neighbourhoods (32,844 and 33,755).")
-
     counts = lookup_counts(pd.DataFrame(store.areas("lsoa21", stamp).drop(columns="geometry")))
     summary = movement_summary(change)
+    st.markdown(f"**{imd_change_sentence(summary, len(change))}**")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Moved to a more deprived decile", f"{summary['More deprived decile']} of {len(change)}")
     c2.metric("Moved to a less deprived decile", f"{summary['Less deprived decile']} of {len(change)}")
@@ -31,8 +29,13 @@ def imd_section() -> None:
     c4.metric("Split / merged since 2011", f"{counts['S']} / {counts['M']}",
               help="2019 figures are published for 2011 LSOAs. Split 2021 LSOAs inherit their 2011 parent's value; merged "
                    "ones take the value of their population-weighted mean rank. Both are flagged in the tables.")
-    st.caption(f"ONS LSOA 2011 → 2021 lookup: {counts['U']} unchanged, {counts['S']} split, {counts['M']} merged"
-               + (f", {counts['X']} irregular" if counts.get("X") else "") + ". " + sources)
+    sources_and_method(pairs, [
+        "Each Leeds neighbourhood (LSOA 2021) in the English Indices of Deprivation **2019** and **2025**, compared by "
+        "**national decile and percentile** (a decile is a tenth of England's neighbourhoods ranked from the most "
+        "deprived) — never by score or raw rank, because the two editions rank different numbers of neighbourhoods "
+        "(32,844 and 33,755).", SLIPPED_RULE,
+        f"ONS LSOA 2011 → 2021 lookup: {counts['U']} unchanged, {counts['S']} split, {counts['M']} merged"
+        + (f", {counts['X']} irregular" if counts.get("X") else "") + "."])
 
     tabs = st.tabs(["Map of moves", "Slipped back", "Wards then and now", "All neighbourhoods"])
     with tabs[0]:
@@ -55,7 +58,7 @@ def imd_section() -> None:
                             "2011 → 2021 boundary"]], hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.2f") for c in ("Percentile 2019",
                                                                                               "Percentile 2025")})
-        st.caption("Percentile = 100 × rank ÷ LSOAs in England (0 = most deprived). " + sources)
+        st.caption("Percentile = 100 × rank ÷ LSOAs in England (0 = most deprived).")
     with tabs[2]:
         wards = ward_share_change(values, store.areas("ward24", stamp))
         st.markdown("Share of each ward's residents living in neighbourhoods in England's most deprived 10%, by the 2019 "
@@ -66,7 +69,6 @@ def imd_section() -> None:
         st.dataframe(shown[["Ward", "Committee", "2019 (%)", "2025 (%)", "Change (points)"]], hide_index=True,
                      width="stretch", column_config={c: st.column_config.NumberColumn(format="%.1f")
                                                      for c in ("2019 (%)", "2025 (%)", "Change (points)")})
-        st.caption(sources)
     with tabs[3]:
         table = change.rename(columns={"display_name": "Neighbourhood", "code": "LSOA code", "decile_2019": "Decile 2019",
                                        "decile_2025": "Decile 2025", "decile_change": "Decile change",
@@ -82,4 +84,4 @@ def imd_section() -> None:
         flagged = change[change["lsoa11_change"].astype(str) != "U"]
         st.caption(f"{len(flagged)} neighbourhoods are flagged as " + " or ".join(
             sorted({CHANGE_LABELS.get(str(c), str(c)).lower() for c in flagged["lsoa11_change"]})) +
-            ": their 2019 values were carried from 2011 LSOAs. " + sources)
+            ": their 2019 values were carried from 2011 LSOAs.")

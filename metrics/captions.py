@@ -274,3 +274,14 @@ def indicators_sentence(polarities: Sequence[str], pillar: str = "") -> str:
             f"{'is' if p.get('lower_is_better', 0) == 1 else 'are'} better when lower, "
             f"{int(p.get('higher_is_better', 0))} better when higher and {int(p.get('neutral', 0))} neither "
             "(shown for context).")
+
+
+def imd_change_sentence(summary: dict, n: int) -> str:
+    """'Between the 2019 and 2025 deprivation indices, 120 of Leeds' 488 neighbourhoods moved into a more deprived
+    tenth of England and 98 into a less deprived one; 4 slipped back into a more deprived national band (England's most deprived 1%, 3% or 10%).' (``summary``:
+    metrics.change.movement_summary; a tenth is a national decile, explained in place.)"""
+    slipped = int(summary["Slipped back a band"])
+    return (f"Between the 2019 and 2025 deprivation indices, {int(summary['More deprived decile'])} of Leeds' "
+            f"{count(n, 'neighbourhood')} moved into a more deprived tenth of England and "
+            f"{int(summary['Less deprived decile'])} into a less deprived one; {slipped} slipped back into a more "
+            "deprived national band (England's most deprived 1%, 3% or 10%).")

@@ -108,3 +108,15 @@ def test_data_sources_answer_first_with_counts_from_its_tables(processed_store):
     said = next(e.value for e in at.markdown if e.value.startswith(f"**{len(indicators)} indicators: "))
     assert f"{(indicators['Better when'] == 'lower').sum()} are better when lower" in said
     assert any(e.label == "Method, caveats and full sources" for e in at.expander)
+
+
+def test_change_in_deprivation_answers_first(processed_store):
+    at = _open("app_pages/change.py", {})
+    at.selectbox(key="change_measure").set_value("Deprivation: IMD 2019 → 2025").run()
+    assert not at.exception
+    text = _answer_first(at, "Between the 2019 and 2025 deprivation indices, ", ("deck_gl_json_chart", "dataframe"))
+    shown = {m.label: m.value for m in at.metric}
+    more, n = shown["Moved to a more deprived decile"].split(" of ")
+    assert f", {more} of Leeds' {n} neighbourhoods moved into a more deprived tenth" in text
+    assert f"{shown['Moved to a less deprived decile'].split(' of ')[0]} into a less deprived one" in text
+    assert f"; {shown['Slipped back a national band']} slipped back" in text

@@ -124,3 +124,19 @@ def test_the_cities_headline_states_leeds_value_and_rank_from_the_store(processe
     assert f": Leeds {value}" in text
     place = "highest" if rank == 1 else f"{rank}{'th' if 10 <= rank % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(rank % 10, 'th')} highest"
     assert f"the {place} of England's {len(districts)} districts with a value" in text, text
+
+
+def test_the_imd_change_headline_counts_decile_moves_from_the_store(raw):
+    """Neighbourhoods that moved to a more / less deprived national decile between 2019 and 2025, counted from
+    values.parquet with plain pandas (decile 1 = England's most deprived tenth)."""
+    from components import change as change_view
+    from metrics.captions import imd_change_sentence
+    from metrics.change import movement_summary
+
+    values, lsoas, _ = raw
+    deciles = {p: _series(values, "imd_imd_decile", "lsoa21", p).reindex(lsoas["code"]) for p in ("2019", "2025")}
+    moved = deciles["2025"] - deciles["2019"]
+    change = change_view.cached_change(store.built_at())
+    text = imd_change_sentence(movement_summary(change), len(change))
+    assert f", {int((moved < 0).sum())} of Leeds' {len(lsoas)} neighbourhoods moved into a more deprived tenth" in text
+    assert f"England and {int((moved > 0).sum())} into a less deprived one" in text

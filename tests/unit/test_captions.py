@@ -164,3 +164,12 @@ def test_sources_and_indicators_sentences_count_what_the_tables_list():
         "Other (1 file).")
     assert captions.indicators_sentence(["lower_is_better", "neutral", "lower_is_better"], "Fake pillar") == (
         "3 indicators (Fake pillar): 2 are better when lower, 0 better when higher and 1 neither (shown for context).")
+
+
+def test_imd_change_sentence_states_the_summary_counts():
+    summary = {"More deprived decile": 3, "Same decile": 4, "Less deprived decile": 2, "No data": 1,
+               "Slipped back a band": 1}
+    assert captions.imd_change_sentence(summary, 10) == (
+        "Between the 2019 and 2025 deprivation indices, 3 of Leeds' 10 neighbourhoods moved into a more deprived "
+        "tenth of England and 2 into a less deprived one; 1 slipped back into a more deprived national band "
+        "(England's most deprived 1%, 3% or 10%).")
