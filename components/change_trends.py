@@ -195,30 +195,34 @@ def demand_section(stamp: str, committee: str) -> None:
     trend = tv.catalogue().get("universal_credit_households")
     rows = tv.cached_trend_rows(trend.id, stamp)
     st.header("Monthly demand: households on Universal Credit")
-    st.caption(f"Caveat: {trend.caveat}")
     msoa = rows[rows["area_level"] == "msoa"]
     series_id = trend.series[0].id
     periods = series_periods(msoa[msoa["value"].notna()], series_id)
     start, end = default_pair(periods)
     leeds = rows[(rows["area_level"] == "lad") & rows["period"].isin([start, end])].set_index("period")["value"]
+    changes = tv.cached_area_changes(trend.id, series_id, "msoa", start, end, stamp)
+    if committee != "all":
+        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
+    st.markdown("**" + area_change_sentence(changes.assign(name=changes["display_name"].fillna(changes["name"])),
+                                            measure=trend.short_label, start=start, end=end, polarity=trend.polarity,
+                                            nouns=("MSOA", "MSOAs"), fmt=lambda v: tv.signed(trend, v)) + "**")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Leeds households on UC, {end}", trend.format_value(leeds.get(end)))
     c2.metric(f"Change since {start}", tv.signed(trend, leeds.get(end) - leeds.get(start)))
     c3.metric("Latest month", end + (" (provisional)" if rows[rows["period"] == end]["provisional"].any() else ""))
-    changes = tv.cached_area_changes(trend.id, series_id, "msoa", start, end, stamp)
-    if committee != "all":
-        changes = changes[changes["committee_name"] == tv.committee_label(committee)]
     top = changes.dropna(subset=["change"]).sort_values("change", ascending=False).head(10)
     st.subheader(f"The ten MSOAs where it rose most, {start} to {end}")
+    picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
+    names = dict(zip(top["code"], top["display_name"]))
+    tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")
     table = pd.DataFrame({"MSOA": top["display_name"], "Code": top["code"], start: top["value_start"],
                           end: top["value_end"], "Change": top["change"],
                           "Change (%)": 100 * top["change"] / top["value_start"]})
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.0f") for c in (start, end, "Change")} |
                  {"Change (%)": st.column_config.NumberColumn(format="%.1f")})
-    picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
-    names = dict(zip(top["code"], top["display_name"]))
-    tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")
+    sources_and_method(tv.source_pairs(rows[rows["period"].isin(periods)]),
+                       [f"Caveat: {trend.caveat}", f"Rule: {trend.change_rule.text}"])
     claimant_snapshot(stamp, committee)
 
 
@@ -299,4 +303,4 @@ def claimant_snapshot(stamp: str, committee: str) -> None:
                  hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.1f")
                                 for c in (f"{start} (%)", f"{end} (%)", "Change (points)")})
-    st.caption(f"{trend.caveat} Rule: {trend.change_rule.text} " + tv.sources_caption(trend, rows))
+    sources_and_method(tv.source_pairs(rows), [trend.caveat, f"Rule: {trend.change_rule.text}"])

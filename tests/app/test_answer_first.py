@@ -120,3 +120,12 @@ def test_change_in_deprivation_answers_first(processed_store):
     assert f", {more} of Leeds' {n} neighbourhoods moved into a more deprived tenth" in text
     assert f"{shown['Moved to a less deprived decile'].split(' of ')[0]} into a less deprived one" in text
     assert f"; {shown['Slipped back a national band']} slipped back" in text
+
+
+def test_monthly_demand_answers_first(processed_store):
+    at = _open("app_pages/change.py", {})
+    at.selectbox(key="change_measure").set_value("Monthly demand: Universal Credit by MSOA").run()
+    assert not at.exception
+    text = _answer_first(at, "Households on UC, ", CHARTS, sections=2)
+    top = next(d.value for d in at.dataframe if "Change (%)" in d.value.columns)
+    assert f"the largest rise was in {top['MSOA'].iloc[0]} (+" in text and " of the 107 MSOAs " in text
