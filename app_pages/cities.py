@@ -6,7 +6,7 @@ from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import sources_and_method
-from metrics.captions import city_rank_sentence
+from metrics.captions import city_rank_sentence, deprived_share_sentence
 
 GROUP_NOUNS = {cv.CORE: "core cities", cv.SIMILAR: "districts in Leeds' similar-districts group"}
 
@@ -65,7 +65,9 @@ sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, 
     full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024")])
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
-st.dataframe(cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
+deprivation = cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"])
+st.markdown(f"**{deprived_share_sentence(deprivation)}**")
+st.dataframe(deprivation, hide_index=True, width="stretch")
 sources_and_method([("imd2019_lsoa11", f"{iod['imd2019_lsoa11']}, 2011 LSOAs"),
                     ("imd2025_lsoa21", f"{iod['imd2025_lsoa21']}, 2021 LSOAs")], [
     "Share of each area's LSOAs ranked in England's most deprived 10%, 3% or 1% on the Index of Multiple "

@@ -285,3 +285,17 @@ def imd_change_sentence(summary: dict, n: int) -> str:
             f"{count(n, 'neighbourhood')} moved into a more deprived tenth of England and "
             f"{int(summary['Less deprived decile'])} into a less deprived one; {slipped} slipped back into a more "
             "deprived national band (England's most deprived 1%, 3% or 10%).")
+
+
+def deprived_share_sentence(table: pd.DataFrame, home: str = "Leeds") -> str:
+    """'Leeds: 24.4% of its neighbourhoods are in England's most deprived 10% in the 2025 index (22.8% in 2019);
+    the highest share of the 9 areas listed is Manchester's (43.1%).' (``table``: cities_view.deprivation_view;
+    shares compare relative position only, the editions being on different neighbourhoods.)"""
+    rows = table.set_index("Area")
+    if home not in rows.index:
+        return f"{home} has no deprivation figures in both editions."
+    top = rows["10% 2025"].astype(float)
+    top = top[top == top.max()].sort_index().index[0]
+    return (f"{home}: {rows.loc[home, '10% 2025']:.1f}% of its neighbourhoods are in England's most deprived 10% in "
+            f"the 2025 index ({rows.loc[home, '10% 2019']:.1f}% in 2019); the highest share of the "
+            f"{count(len(rows), 'area')} listed is {top}'s ({rows.loc[top, '10% 2025']:.1f}%).")

@@ -129,3 +129,11 @@ def test_monthly_demand_answers_first(processed_store):
     text = _answer_first(at, "Households on UC, ", CHARTS, sections=2)
     top = next(d.value for d in at.dataframe if "Change (%)" in d.value.columns)
     assert f"the largest rise was in {top['MSOA'].iloc[0]} (+" in text and " of the 107 MSOAs " in text
+
+
+def test_cities_deprivation_section_says_leeds_share_from_its_table(processed_store):
+    at = _open("app_pages/cities.py", {"benchmark": "core"})
+    table = next(d.value for d in at.dataframe if "10% 2025" in d.value.columns).set_index("Area")
+    text = next(m.value for m in at.markdown if m.value.startswith("**Leeds: "))
+    assert f"Leeds: {table.loc['Leeds', '10% 2025']:.1f}% of its neighbourhoods" in text
+    assert f"({table.loc['Leeds', '10% 2019']:.1f}% in 2019)" in text and f"of the {len(table)} areas listed" in text

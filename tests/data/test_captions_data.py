@@ -140,3 +140,16 @@ def test_the_imd_change_headline_counts_decile_moves_from_the_store(raw):
     text = imd_change_sentence(movement_summary(change), len(change))
     assert f", {int((moved < 0).sum())} of Leeds' {len(lsoas)} neighbourhoods moved into a more deprived tenth" in text
     assert f"England and {int((moved > 0).sum())} into a less deprived one" in text
+
+
+def test_the_cities_deprivation_sentence_states_leeds_share_from_the_store(raw):
+    """Leeds' share of neighbourhoods in England's most deprived 10% (IoD 2025), recomputed from values.parquet."""
+    from components import cities_view as cv
+    from metrics.captions import deprived_share_sentence
+
+    values, lsoas, _ = raw
+    deciles = _series(values, "imd_imd_decile", "lsoa21", "2025").reindex(lsoas["code"])
+    share = 100 * (deciles == 1).sum() / len(lsoas)
+    table = cv.deprivation_view(store.table("cities_deprivation", store.built_at()), "E08000035")
+    assert deprived_share_sentence(table).startswith(f"Leeds: {share:.1f}% of its neighbourhoods are in England's "
+                                                     "most deprived 10% in the 2025 index")

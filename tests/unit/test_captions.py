@@ -173,3 +173,11 @@ def test_imd_change_sentence_states_the_summary_counts():
         "Between the 2019 and 2025 deprivation indices, 3 of Leeds' 10 neighbourhoods moved into a more deprived "
         "tenth of England and 2 into a less deprived one; 1 slipped back into a more deprived national band "
         "(England's most deprived 1%, 3% or 10%).")
+
+
+def test_deprived_share_sentence_reads_the_table():
+    table = pd.DataFrame({"Area": ["Leeds", "Fakeham", "England"], "10% 2019": [22.81, 30.0, 10.0],
+                          "10% 2025": [24.4, 43.1, 10.0]})
+    assert captions.deprived_share_sentence(table) == (
+        "Leeds: 24.4% of its neighbourhoods are in England's most deprived 10% in the 2025 index (22.8% in 2019); "
+        "the highest share of the 3 areas listed is Fakeham's (43.1%).")
