@@ -16,8 +16,14 @@ from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.state import keep_url_state, write_url
 
-title_col, find_col = st.columns([3, 2], vertical_alignment="bottom")   # one row: the map starts higher
+# One row for the title, the change switch and the postcode box, so the map starts in the upper half of a
+# 1400x900 screen under the controls and the map's headline sentence (answer first). The switch sits outside the
+# fragment below: turning it on reruns the whole page, which is rare; the fragment reads its state.
+title_col, change_col, find_col = st.columns([4, 3, 3], vertical_alignment="bottom")
 title_col.title("Map explorer")
+change_col.toggle("Map the change between two periods", key="explorer_change",
+                  help="Any measure with two comparable periods (one definition) at this geography, mapped as the "
+                       "change: purple better, orange worse, centred on no change.")
 with find_col.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
     postcode_box("find_postcode", select_lsoa)
     st.caption(postcode_attribution())
@@ -32,9 +38,7 @@ def explore() -> None:
     level, committee = st.session_state["level"], st.session_state["committee"]
     stamp = store.built_at()
     levels = store.area_catalogue().levels
-    if st.toggle("Map the change between two periods", key="explorer_change",
-                 help="Any measure with two comparable periods (one definition) at this geography, mapped as the "
-                      "change: purple better, orange worse, centred on no change."):
+    if st.session_state.get("explorer_change"):
         explorer_change(level, committee, stamp)
         write_url(PARAMS)
         return
