@@ -19,7 +19,7 @@ from data.catalogue import describe_validation_error, load_yaml
 from data.errors import DataError
 from data.paths import CATALOGUE_DIR
 from data.query import comparator_value, select
-from metrics.gaps import NOT_COMPARED, SIGNIFICANTLY_HIGHER, SIMILAR, compare_to_benchmark
+from metrics.gaps import compare_to_benchmark, polarity_call
 from metrics.intersections import NO_PILLAR, category_summary
 from metrics.trends import Rule, change_table, default_pair, judge, leeds_changes, series_of_trend, series_periods
 from metrics.warm_spaces import residents_beyond
@@ -72,14 +72,8 @@ def load_config(path: Path = CONFIG_PATH) -> CommitteeConfig:
 
 def _judgement(label: str, polarity: str) -> str:
     """Words for compare_to_benchmark's label, turned into better/worse by the measure's polarity."""
-    if label == NOT_COMPARED:
-        return NOT_TESTED
-    if label == SIMILAR:
-        return SIMILAR_WORDS
-    higher = label == SIGNIFICANTLY_HIGHER
-    if polarity == "neutral":
-        return HIGHER if higher else LOWER
-    return BETTER if higher == (polarity == "higher_is_better") else WORSE
+    return {"not compared": NOT_TESTED, "similar": SIMILAR_WORDS, "higher": HIGHER, "lower": LOWER,
+            "better": BETTER, "worse": WORSE}[polarity_call(label, polarity)]
 
 
 def ward_rows(values: pd.DataFrame, registry, wards: pd.DataFrame, committees: pd.DataFrame, committee: str,

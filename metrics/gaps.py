@@ -42,6 +42,19 @@ class WeightedMean(NamedTuple):
     upper: float
 
 
+def polarity_call(label: str, polarity: str) -> str:
+    """compare_to_benchmark's neutral label as a reader's call: 'better', 'worse', 'similar', 'higher', 'lower'
+    (a neutral measure) or 'not compared'. One rule; each view words it its own way."""
+    if label == NOT_COMPARED:
+        return "not compared"
+    if label == SIMILAR:
+        return "similar"
+    higher = label == SIGNIFICANTLY_HIGHER
+    if polarity == "neutral":
+        return "higher" if higher else "lower"
+    return "better" if higher == (polarity == "higher_is_better") else "worse"
+
+
 def compare_to_benchmark(
     value: pd.Series,
     lower: pd.Series,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.palettes import load_palettes
-from metrics.gaps import NOT_COMPARED, SIGNIFICANTLY_HIGHER, SIMILAR, compare_to_benchmark
+from metrics.gaps import compare_to_benchmark, polarity_call
 
 BETTER, WORSE, SIMILAR_LABEL, HIGHER, LOWER = "Better than Leeds", "Worse than Leeds", "Similar to Leeds", \
     "Higher than Leeds", "Lower than Leeds"
@@ -79,14 +79,8 @@ def quintile_worst_first(values: pd.Series | np.ndarray, value: float, polarity:
 
 def _comparison_label(label: str, polarity: str) -> str:
     """Turn the neutral higher/lower label into better/worse by polarity."""
-    if label == NOT_COMPARED:
-        return NOT_COMPARED_LABEL
-    if label == SIMILAR:
-        return SIMILAR_LABEL
-    higher = label == SIGNIFICANTLY_HIGHER
-    if polarity == "neutral":
-        return HIGHER if higher else LOWER
-    return BETTER if higher == (polarity == "higher_is_better") else WORSE
+    return {"not compared": NOT_COMPARED_LABEL, "similar": SIMILAR_LABEL, "higher": HIGHER, "lower": LOWER,
+            "better": BETTER, "worse": WORSE}[polarity_call(label, polarity)]
 
 
 def spine_row(distribution: pd.Series | np.ndarray, value: float, lower: float, upper: float, leeds: float | None,
