@@ -12,6 +12,7 @@ import pytest
 
 from data.registry import Registry
 from data.user_upload import IndicatorOptions, Reference, read_upload
+from tests.unit.fake_places import fake_codes, fake_reference
 from metrics.user_upload import make_indicator
 from metrics.custom_area import (CUSTOM, MAX_ENTRIES, NOT_GIVEN_MSOA, NOT_GIVEN_SPI, aggregate_custom, clean_name,
                                  decode_selection, encode_selection, parse_entries, token_length, upload_total)
@@ -171,21 +172,12 @@ def test_one_lsoa_gives_its_own_figures(fake):
 
 # ---------------------------------------------------------------- small numbers
 
-WARDS = [f"E0590000{i}" for i in range(1, 5)]                      # 4 wards, 2 committees of 2
-COMMITTEE = {w: f"committee-{i // 2 + 1}" for i, w in enumerate(WARDS)}
-LSOAS = [f"E019000{i:02d}" for i in range(1, 17)]                  # 4 LSOAs per ward
-WARD_OF = {code: WARDS[i // 4] for i, code in enumerate(LSOAS)}
+WARDS, COMMITTEE, LSOAS, WARD_OF = fake_codes(4, 4)          # 4 wards, committees of 2, 4 LSOAs per ward
 
 
 @pytest.fixture(scope="module")
 def ref() -> Reference:
-    wards = pd.DataFrame({"code": WARDS, "name": [f"Fake ward {i}" for i in range(4)], "population": 1})
-    wards["display_name"], wards["ward24_code"] = wards["name"], wards["code"]
-    wards["committee_code"] = wards["code"].map(COMMITTEE)
-    lsoas = pd.DataFrame({"code": LSOAS, "name": [f"Fake LSOA {i}" for i in range(16)], "population": 1})
-    lsoas["display_name"], lsoas["ward24_code"] = lsoas["name"], lsoas["code"].map(WARD_OF)
-    lsoas["committee_code"] = lsoas["ward24_code"].map(COMMITTEE)
-    return Reference({"ward24": wards, "lsoa21": lsoas, "msoa": wards.iloc[0:0]}, None, "n/a")
+    return fake_reference(4, 4)
 
 
 def _upload(ref, counts: dict[str, int], threshold: int = 5):

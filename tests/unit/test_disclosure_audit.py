@@ -13,23 +13,15 @@ from scipy.optimize import linprog
 
 from components.user_upload_view import table_for_display
 from data.user_upload import IndicatorOptions, Reference, read_upload
+from tests.unit.fake_places import fake_codes, fake_reference
 from metrics.user_upload import make_indicator
 
-WARDS = [f"E0590000{i}" for i in range(1, 7)]                      # 6 wards, 3 committees of 2
-COMMITTEE = {w: f"committee-{i // 2 + 1}" for i, w in enumerate(WARDS)}
-LSOAS = [f"E019000{i:02d}" for i in range(1, 19)]                  # 3 LSOAs per ward
-WARD_OF = {code: WARDS[i // 3] for i, code in enumerate(LSOAS)}
+WARDS, COMMITTEE, LSOAS, WARD_OF = fake_codes(6, 3)          # 6 wards, committees of 2, 3 LSOAs per ward
 
 
 @pytest.fixture(scope="module")
 def ref() -> Reference:
-    wards = pd.DataFrame({"code": WARDS, "name": [f"Fake ward {i}" for i in range(6)], "population": 1})
-    wards["display_name"], wards["ward24_code"] = wards["name"], wards["code"]
-    wards["committee_code"] = wards["code"].map(COMMITTEE)
-    lsoas = pd.DataFrame({"code": LSOAS, "name": [f"Fake LSOA {i}" for i in range(18)], "population": 1})
-    lsoas["display_name"], lsoas["ward24_code"] = lsoas["name"], lsoas["code"].map(WARD_OF)
-    lsoas["committee_code"] = lsoas["ward24_code"].map(COMMITTEE)
-    return Reference({"ward24": wards, "lsoa21": lsoas, "msoa": wards.iloc[0:0]}, None, "n/a")
+    return fake_reference(6, 3)
 
 
 def publish(ref: Reference, counts: dict[str, int], threshold: int = 5) -> tuple[pd.DataFrame, str, str]:
