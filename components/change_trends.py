@@ -64,7 +64,7 @@ def summary_section(stamp: str) -> None:
               "rise (prices, pay in cash terms, Universal Credit caseloads) are only said to rise or fall.",
               "“England” is England's judgement over the same periods where it is published. Pick a measure above "
               "for its chart, its breaks and the areas where it improved or worsened.",
-              *(f"**{trend.short_label}.** {trend.change_rule.text}" for trend in tv.catalogue().trends)]
+              "\n\n".join(f"**{trend.short_label}.** {trend.change_rule.text}" for trend in tv.catalogue().trends)]
     sources_and_method(_cached_summary_sources(stamp), method)
 
 

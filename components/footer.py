@@ -73,5 +73,6 @@ def sources_and_method(pairs, method: list[str] | tuple[str, ...] = (), label: s
     with st.expander(label):
         for paragraph in filter(None, method):
             st.markdown(paragraph)
-        for line in full if full is not None else (source_line(source, period) for source, period in pairs):
-            st.caption(line)
+        lines = list(full if full is not None else (source_line(source, period) for source, period in pairs))
+        if lines:                       # one element, not one per source: a collapsed expander is still sent
+            st.caption("  \n".join(lines))
