@@ -20,7 +20,16 @@ def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     unit = rows["measure"].iloc[0] if len(rows) else ""
     spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, benchmark.cities_config(stamp), group), indicator, unit)) if len(rows) else None
     source = rows["source_org"].iloc[0] if len(rows) else ""
-    return table, period, spec, source
+    sentence = city_rank_sentence(table, indicator=indicator, period=cv.period_label(period),
+                                  group=GROUP_NOUNS.get(choice, "")) if len(table) else ""
+    return table, period, spec, source, sentence
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_deprivation(stamp: str):
+    """The IoD 2019/2025 table and its sentence (the same for every session)."""
+    table = cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"])
+    return table, deprived_share_sentence(table)
 
 
 st.title("Leeds among England's cities")
@@ -36,14 +45,13 @@ st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sid
                if choice == cv.ENGLAND else ""))
 label = st.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
 dataset, indicator = options[label]
-table, period, spec, source = cached_view(choice, dataset, indicator, stamp)
+table, period, spec, source, sentence = cached_view(choice, dataset, indicator, stamp)
 
 st.subheader(f"{indicator}: Leeds beside other places")
 if table.empty:
     st.info("Leeds has no value for this indicator in the ONS series.")
 else:
-    st.markdown("**" + city_rank_sentence(table, indicator=indicator, period=cv.period_label(period),
-                                          group=GROUP_NOUNS.get(choice, "")) + "**")
+    st.markdown(f"**{sentence}**")
 if spec is not None:
     show_spec(spec, width="content")
 if not table.empty:
@@ -65,8 +73,8 @@ sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, 
     full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024")])
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
-deprivation = cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"])
-st.markdown(f"**{deprived_share_sentence(deprivation)}**")
+deprivation, deprivation_sentence = cached_deprivation(stamp)
+st.markdown(f"**{deprivation_sentence}**")
 st.dataframe(deprivation, hide_index=True, width="stretch")
 sources_and_method([("imd2019_lsoa11", f"{iod['imd2019_lsoa11']}, 2011 LSOAs"),
                     ("imd2025_lsoa21", f"{iod['imd2025_lsoa21']}, 2021 LSOAs")], [
