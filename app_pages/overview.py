@@ -4,12 +4,14 @@ import streamlit as st
 from components import benchmark, store
 from components.committee import committee_home, committee_picker, pack_button, wards_section
 from components.downloads import csv_button
-from components.footer import source_line
+from components.captions_view import map_headline
+from components.footer import source_line, sources_and_method
 from components.headlines import headlines
 from components.indicator_map import indicator_map, table_for_display, with_leeds_row
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import links_for, postcode_box, select_lsoa
 from geo.choropleth import within_committee
+from metrics.captions import home_sentence
 
 level = st.session_state["level"]
 committee = st.session_state["committee"]
@@ -19,6 +21,8 @@ figures = headlines(committee, stamp)
 in_leeds = committee == "all"       # the whole home district (Leeds, or BCA_DISTRICT's) rather than a committee
 if in_leeds:
     st.title(f"Where deprivation is deepest in {figures.place}")
+    st.markdown("**" + home_sentence(figures.place, figures.in_decile_1, figures.neighbourhoods, figures.share,
+                                     figures.people).replace("*", "\\*") + "**")
 else:
     st.title(f"{figures.place} community committee")
     st.caption(f"The home page for the {figures.place} community committee: its wards against Leeds, what changed, "
@@ -63,8 +67,11 @@ else:
                 "an LSOA have no official decile).")
 
 indicator = store.registry().get(indicator_id)
+if in_leeds and level != "lsoa21":  # answer first (issue 19): the map's figures in one plain sentence above it
+    map_headline(indicator_id, level, "2025", scheme=scheme)    # (by LSOA: deciles tie, the title's count says it)
 view = indicator_map(indicator_id, level, "2025", scheme=scheme, committee=committee, key="overview_map")
-st.caption(source_line(indicator.latest.source, "2025"))
+if not in_leeds:
+    st.caption(source_line(indicator.latest.source, "2025"))
 
 if not in_leeds:
     committee_home(committee, figures.place, stamp)
@@ -80,6 +87,10 @@ st.dataframe(table, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
 csv_button(indicator, level, "2025", within_committee(view.table, level, committee),
            f"leeds_{indicator_id}_{level}_{committee}_2025")
-with st.expander("About this indicator"):
-    st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
-                f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")
+about = (f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
+         f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")
+if in_leeds:                # one merged source line; method, caveats and full sources one click away
+    sources_and_method([(indicator.latest.source, "2025")], [about])
+else:
+    with st.expander("About this indicator"):
+        st.markdown(about)

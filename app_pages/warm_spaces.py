@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import store
-from components.footer import source_line
+from components.footer import source_line, sources_and_method
 from components.legend import show_legend
 from components.warm_spaces_map import draw, cached_gap_layer, cached_need_layer, cached_series_need_layer
 from components.postcode_search import attribution as postcode_attribution
@@ -11,6 +11,7 @@ from components.trend_view import cached_series_table
 from data.safe_text import csv_safe, safe_text
 from data.catalogue import load_warm_spaces_config
 from geo.choropleth import default_scheme, schemes_for
+from metrics.captions import warm_gap_sentence, warm_response_sentence, warm_spaces_sentence
 from metrics.warm_spaces import (DAY_NAMES, DAYS, demand_table, gap_table, latest_figure, list_table, nearest_spaces,
                                  need_residents, with_coverage,
                                  recent_series, table_xlsx,
@@ -33,6 +34,14 @@ st.markdown("Where Leeds' warm and welcome spaces are, over a measure of need yo
             "name, ward, type or the day a space is open; click a point, or pick a space below, for its details. "
             "The link in your browser's address bar reopens exactly this view, filters and search.")
 st.info(config.caveat, icon=":material/info:")
+SNAPSHOT = str(spaces["snapshot_date"].max())
+
+
+def headline(sentence: str) -> None:
+    """Answer first (issue 19): the view's sentence, computed from what it shows, in bold above its map or table."""
+    st.markdown("**" + sentence.replace("*", "\\*") + "**")
+
+
 VIEWS = {"map": "Map and list", "gaps": "Where response is missing", "dashboard": "Demand and response"}
 
 
@@ -81,7 +90,7 @@ def map_and_list() -> None:
     if need_id in config.need_series:
         layer, need = cached_series_need_layer(need_id, "quantiles", 5, stamp)
         need_label, period = need.label, need.period or "no period in the store"
-        sources = [source_line(source_id, period) for source_id in need.sources]
+        sources = [(source_id, period) for source_id in need.sources]
         st.caption(need.note() + " DWP counts for 2011 MSOAs, which match Leeds' 2021 MSOAs; classes by quantiles, "
                    "as for the other measures.")
     else:
@@ -90,8 +99,9 @@ def map_and_list() -> None:
         scheme = default_scheme(indicator, "quantiles", schemes_for(indicator, False, False))
         layer = cached_need_layer(indicator_id=need_id, level=level, period=period, scheme=scheme, k=5,
                                   committee=st.session_state.get("committee", "all"), stamp=stamp)
-        sources = [source_line(indicator.latest.source, period)]
+        sources = [(indicator.latest.source, period)]
     shown = search_spaces(spaces, query, wards, types, days, at)
+    headline(warm_spaces_sentence(shown, len(spaces)))
 
     map_col, side_col = st.columns([5, 2])
     with map_col:
@@ -100,9 +110,8 @@ def map_and_list() -> None:
         draw(layer, shown, key="ws_map", select_key="ws_space",
              alt=f"Map of {len(shown)} warm spaces over {need_label} ({period}) by "
                  f"{LEVELS[level][0].lower() + LEVELS[level][1:]}. The same spaces are in the list below the map.")
-        for line in sources:
-            st.caption(line)
-        st.caption(f"Points: {catalogue.attribution_text('warm_spaces')}")
+        sources_and_method(sources + [("warm_spaces", SNAPSHOT)],
+                           [f"Points: {catalogue.attribution_text('warm_spaces')}", config.caveat])
     with side_col:
         show_legend(layer.legend_html)
         names = dict(zip(shown["space_id"], shown["title"] + " (" + shown["ward24_name"] + ")"))
@@ -166,6 +175,7 @@ def where_missing() -> None:
     summary = residents_beyond(gaps, bands, {
         "England's most deprived 10% (IMD 2025 decile 1)": codes.map(imd).eq(1),
         "Most fuel-poor fifth of Leeds LSOAs (2020)": codes.map(top_fifth).fillna(False).astype(bool)})
+    headline(warm_gap_sentence(summary, bands[0]))
     c1, c2 = st.columns(2)
     for col, band in zip((c1, c2), bands):
         row = summary.iloc[0]
@@ -179,12 +189,13 @@ def where_missing() -> None:
         draw(layer, spaces[spaces["duplicate_of"].isna()], key="ws_gap_map", select_key="ws_space",
              alt="Map of Leeds LSOAs coloured by straight-line distance to the nearest warm space, with the spaces "
                  "as points. The same figures are in the table below.")
-        st.caption("Sources: LSOA boundaries and Census 2021 residents, Office for National Statistics (2021); "
-                   f"points: {catalogue.attribution_text('warm_spaces')}")
+        sources_and_method([("population_census2021", "2021"), ("warm_spaces", SNAPSHOT), ("imd2025_lsoa21", "2025"),
+                            ("fuel_poverty_2020", "2020")],
+                           ["LSOA boundaries and Census 2021 residents: Office for National Statistics (2021).",
+                            config.access["caveat"]])
     with side_col:
         show_legend(layer.legend_html)
     st.subheader("Gap areas, farthest first")
-    st.caption(f"{source_line('imd2025_lsoa21', '2025')} {source_line('fuel_poverty_2020', '2020')}")
     st.dataframe(gaps, hide_index=True, width="stretch",
                  column_config={"Straight-line distance to the nearest space (m)": st.column_config.NumberColumn(format="%d")})
     st.download_button("Download the gap list (CSV)", csv_safe(gaps).to_csv(index=False).encode("utf-8"),
@@ -213,6 +224,8 @@ def demand_and_response() -> None:
         latest_figure(series, "claimant_rate_ward", level, "Claimants, % of residents 16-64"),
     ) if f is not None]
     table = demand_table(response, figures, uc_now, uc_before, coverage["group"])
+    headline(warm_response_sentence(table, {"ward24": ("ward", "wards"),
+                                            "committee": ("community committee", "community committees")}[level]))
     if level == "committee":
         st.markdown("**Each committee in one line**\n\n" + "\n".join(f"- {safe_text(line, limit=None)}"
                                                                      for line in readings(table)))
@@ -248,9 +261,10 @@ def demand_and_response() -> None:
                              lambda: table_xlsx(table, "Demand and response", list(dict.fromkeys(lines))),
                              file_name=f"leeds_warm_spaces_demand_response_{level}.xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.markdown("**Sources and periods**")
-    for line in dict.fromkeys(lines):
-        st.caption(line)
+    pairs = [("warm_spaces", SNAPSHOT), ("population_census2021", "2021"), ("imd2025_lsoa21", coverage["period"])]
+    pairs += [(source_id, figure.period) for figure in [f for f in (uc_now, uc_before) if f is not None] + figures
+              for source_id in figure.sources]
+    sources_and_method(pairs, full=list(dict.fromkeys(lines)))
 
 
 def near_a_postcode() -> None:

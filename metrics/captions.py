@@ -299,3 +299,58 @@ def deprived_share_sentence(table: pd.DataFrame, home: str = "Leeds") -> str:
     return (f"{home}: {rows.loc[home, '10% 2025']:.1f}% of its neighbourhoods are in England's most deprived 10% in "
             f"the 2025 index ({rows.loc[home, '10% 2019']:.1f}% in 2019); the highest share of the "
             f"{count(len(rows), 'area')} listed is {top}'s ({rows.loc[top, '10% 2025']:.1f}%).")
+
+
+def home_sentence(place: str, in_decile_1: int, neighbourhoods: int, share: float, people: float) -> str:
+    """'Leeds: 114 of its 488 neighbourhoods are in England's most deprived 10%, home to 24.0% of its residents
+    (194,000 people).' The home page's answer, from the figures its metrics show."""
+    if not neighbourhoods:
+        return f"{place}: no neighbourhood has a deprivation figure."
+    text = (f"{place}: {in_decile_1} of its {count(neighbourhoods, 'neighbourhood')} "
+            f"{'is' if in_decile_1 == 1 else 'are'} in England's most deprived 10%")
+    if pd.isna(share) or pd.isna(people):
+        return text + "; the share of residents living in them is missing."
+    return text + f", home to {share:.1f}% of its residents ({people:,.0f} people)."
+
+
+def warm_spaces_sentence(shown: pd.DataFrame, total: int) -> str:
+    """'42 of the 226 warm space listings match, in 25 wards.' For the map view: how many listings (a space listed
+    twice counts twice, as in the list) the search and filters leave, and in how many wards."""
+    n = len(shown)
+    if n == 0:
+        return f"None of the {count(total, 'warm space listing')} match the search and filters."
+    wards = shown["ward24_name"].nunique()
+    lead = f"All {count(n, 'warm space listing')} shown" if n == total else \
+        f"{n} of the {count(total, 'warm space listing')} match"
+    return f"{lead}, in {count(wards, 'ward')}."
+
+
+def warm_gap_sentence(summary: pd.DataFrame, band: int) -> str:
+    """'61,000 of Leeds' 812,000 residents (7.5%) live in neighbourhoods more than 800 m in a straight line from the
+    nearest warm space; 4,100 of them in England's most deprived 10%.' From residents_beyond's table: the first row
+    is all neighbourhoods, the next the first group named."""
+    beyond, total = f"Residents beyond {band:,} m", "Residents"
+    if summary.empty or beyond not in summary.columns:
+        return f"The distance to the nearest warm space is missing, so no count beyond {band:,} m can be given."
+    row = summary.iloc[0]
+    share = 100 * row[beyond] / row[total] if row[total] else float("nan")
+    text = (f"{row[beyond]:,} of Leeds' {row[total]:,} residents" + ("" if pd.isna(share) else f" ({share:.1f}%)") +
+            f" live in neighbourhoods more than {band:,} m in a straight line from the nearest warm space")
+    if len(summary) > 1:
+        group = summary.iloc[1]
+        label = str(group["Neighbourhoods"]).split(" (")[0]      # the group's plain name, without its code
+        text += f"; {group[beyond]:,} of them in neighbourhoods among {label}"
+    return text + "."
+
+
+def warm_response_sentence(table: pd.DataFrame, nouns: Nouns, name_col: str = "Area",
+                           value_col: str = "Spaces per 1,000 residents") -> str:
+    """'Warm spaces per 1,000 residents: fewest in A (0.05) and most in B (0.60) of Leeds' 33 wards; 3 have none.'"""
+    frame = _values(table, name_col, value_col)
+    if frame.empty:
+        return f"Warm spaces per 1,000 residents: missing for all {nouns[1]}."
+    low, high = frame.loc[frame["value"].idxmin()], frame.loc[frame["value"].idxmax()]
+    none = int((frame["value"] == 0).sum())
+    return (f"Warm spaces per 1,000 residents: fewest in {low['name']} ({low['value']:.2f}) and most in "
+            f"{high['name']} ({high['value']:.2f}) of Leeds' {count(len(table), *nouns)}; "
+            f"{none} {'has' if none == 1 else 'have'} none.")

@@ -1,5 +1,6 @@
 """Answer first (issue 19, items 3 and 4): a map's plain-English headline, computed from the map's own figures,
 stands above the map; a profile opens with its deprivation sentence under the area's name."""
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -137,3 +138,60 @@ def test_cities_deprivation_section_says_leeds_share_from_its_table(processed_st
     text = next(m.value for m in at.markdown if m.value.startswith("**Leeds: "))
     assert f"Leeds: {table.loc['Leeds', '10% 2025']:.1f}% of its neighbourhoods" in text
     assert f"({table.loc['Leeds', '10% 2019']:.1f}% in 2019)" in text and f"of the {len(table)} areas listed" in text
+
+
+def _raw(processed_store, name: str, **kw) -> pd.DataFrame:
+    return pd.read_parquet(processed_store / f"{name}.parquet", **kw)
+
+
+def _store_series(processed_store, indicator: str, level: str, period: str) -> pd.Series:
+    values = _raw(processed_store, "values")
+    rows = values[(values["indicator_id"] == indicator) & (values["area_level"] == level) & (values["period"] == period)]
+    return rows.set_index("area_code")["value"].astype(float)
+
+
+def test_home_for_all_of_leeds_answers_first_with_figures_from_the_store(processed_store):
+    at = _open("app_pages/overview.py", {"level": "ward24"})
+    text = _answer_first(at, "Leeds: ", ("deck_gl_json_chart", "dataframe"))
+    deciles = _store_series(processed_store, "imd_imd_decile", "lsoa21", "2025")
+    lsoas = _raw(processed_store, "areas_lsoa21", columns=["code", "lad_code"])
+    deciles = deciles.reindex(lsoas["code"])
+    assert f"Leeds: {int((deciles == 1).sum())} of its {len(deciles)} neighbourhoods are in England's most deprived" in text
+    share = _store_series(processed_store, "imd_imd_pct_most_deprived", "lad", "2025").iloc[0]
+    assert f"home to {share:.1f}% of its residents" in text
+    scores = _store_series(processed_store, "imd_imd_score", "ward24", "2025")
+    names = _raw(processed_store, "areas_ward24", columns=["code", "name"]).set_index("code")["name"]
+    worst = names[scores.idxmax()]
+    map_line = next(e.value for e in at.markdown if e.value.startswith("**Average IMD score") or
+                    e.value.startswith("**IMD"))
+    assert f"worst in {worst} (" in map_line and f"of Leeds' {scores.notna().sum()} wards" in map_line
+
+
+def test_warm_spaces_map_view_answers_first_with_counts_from_the_store(processed_store):
+    at = _open("app_pages/warm_spaces.py", {})
+    text = _answer_first(at, "All ", ("deck_gl_json_chart",))
+    spaces = _raw(processed_store, "warm_spaces", columns=["ward24_name"])
+    assert text == f"**All {len(spaces)} warm space listings shown, in {spaces['ward24_name'].nunique()} wards.**"
+
+
+def test_warm_spaces_gap_view_answers_first_with_residents_from_the_store(processed_store):
+    at = _open("app_pages/warm_spaces.py", {"ws_view": "gaps"})
+    text = _answer_first(at, "", ("deck_gl_json_chart", "dataframe"))
+    access = _raw(processed_store, "warm_space_access").set_index("lsoa21_code")["distance_m"]
+    people = _raw(processed_store, "areas_lsoa21", columns=["code", "population"]).set_index("code")["population"]
+    beyond = int(people[access.reindex(people.index) > 800].sum())
+    assert text.startswith(f"**{beyond:,} of Leeds' {int(people.sum()):,} residents (")
+    deciles = _store_series(processed_store, "imd_imd_decile", "lsoa21", "2025").reindex(people.index)
+    deprived = int(people[(access.reindex(people.index) > 800) & (deciles == 1)].sum())
+    assert f"; {deprived:,} of them in neighbourhoods among England's most deprived 10%" in text
+
+
+def test_warm_spaces_dashboard_answers_first_with_spaces_per_resident_from_the_store(processed_store):
+    at = _open("app_pages/warm_spaces.py", {"ws_view": "dashboard"})
+    text = _answer_first(at, "Warm spaces per 1,000 residents: ", ("dataframe",))
+    spaces = _raw(processed_store, "warm_spaces", columns=["ward24_code", "duplicate_of"])
+    wards = _raw(processed_store, "areas_ward24", columns=["code", "name", "population"]).set_index("code")
+    rate = spaces[spaces["duplicate_of"].isna()].groupby("ward24_code").size().reindex(wards.index).fillna(0) \
+        / wards["population"] * 1000
+    assert f"most in {wards.loc[rate.idxmax(), 'name']} ({rate.max():.2f})" in text
+    assert f"of Leeds' {len(wards)} wards; {int((rate.round(2) == 0).sum())} ha" in text

@@ -181,3 +181,28 @@ def test_deprived_share_sentence_reads_the_table():
     assert captions.deprived_share_sentence(table) == (
         "Leeds: 24.4% of its neighbourhoods are in England's most deprived 10% in the 2025 index (22.8% in 2019); "
         "the highest share of the 3 areas listed is Fakeham's (43.1%).")
+
+
+def test_home_sentence_states_its_figures_and_says_a_missing_share():
+    assert captions.home_sentence("Fakeville", 3, 12, 20.04, 4321) == \
+        "Fakeville: 3 of its 12 neighbourhoods are in England's most deprived 10%, home to 20.0% of its residents " \
+        "(4,321 people)."
+    assert captions.home_sentence("Fakeville", 1, 1, float("nan"), 5).endswith(
+        "1 of its 1 neighbourhood is in England's most deprived 10%; the share of residents living in them is missing.")
+
+
+def test_warm_spaces_sentences_count_from_fake_frames():
+    shown = pd.DataFrame({"ward24_name": ["Fake A", "Fake A", "Fake B"]})
+    assert captions.warm_spaces_sentence(shown, 10) == "3 of the 10 warm space listings match, in 2 wards."
+    assert captions.warm_spaces_sentence(shown, 3) == "All 3 warm space listings shown, in 2 wards."
+    assert captions.warm_spaces_sentence(shown.iloc[:0], 3).startswith("None of the 3 warm space listings match")
+    summary = pd.DataFrame({"Neighbourhoods": ["All LSOAs", "England's most deprived 10% (IMD decile 1)"], "Residents": [1000, 300],
+                            "Residents beyond 800 m": [250, 40]})
+    assert captions.warm_gap_sentence(summary, 800) == (
+        "250 of Leeds' 1,000 residents (25.0%) live in neighbourhoods more than 800 m in a straight line from the "
+        "nearest warm space; 40 of them in neighbourhoods among England's most deprived 10%.")
+    assert "missing" in captions.warm_gap_sentence(summary, 1500)
+    table = pd.DataFrame({"Area": ["Fake A", "Fake B", "Fake C"], "Spaces per 1,000 residents": [0.0, 0.5, None]})
+    assert captions.warm_response_sentence(table, WARDS) == (
+        "Warm spaces per 1,000 residents: fewest in Fake A (0.00) and most in Fake B (0.50) of Leeds' 3 wards; "
+        "1 has none.")
