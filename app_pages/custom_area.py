@@ -11,6 +11,8 @@ st.caption("Build your own area from Leeds' neighbourhoods (2021 LSOAs): click t
            "by each indicator's own rule. The link holds the area, so it can be shared.")
 name = view.name_box()
 codes = view.current_codes(stamp)
+if codes:                   # answer first (issue 19): the area's sentence above the map
+    view.headline(name, stamp)
 map_col, side_col = st.columns([3, 2])
 with map_col:
     view.picking_map(codes, stamp)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.footer import source_line
+from components.footer import source_line, sources_and_method
 from components.legend import legend
 from components.map import clicked_code, deck_template, show_map, with_selection
 from components.profile import headline_cards
@@ -24,6 +24,8 @@ from geo.palettes import hex_to_rgba
 from metrics.custom_area import (DEFAULT_NAME, MAX_NAME, MAX_TEXT, aggregate_custom, clean_name, custom_headlines,
                                  custom_table, decode_selection, encode_selection, not_given_groups, parse_entries,
                                  upload_total)
+from data.query import values_by_area
+from metrics.captions import custom_area_sentence
 from metrics.profile_document import decile_map_layer
 
 TOKEN_KEY, NAME_KEY = "custom_area", "custom_name"
@@ -91,6 +93,21 @@ def cached_map(stamp: str):
                                  "count": [counts.get(int(t.split()[1]) if t.startswith("Decile") else "no data", 0)
                                            for _, t in legend_rows]})
     return template, legend_frame, outlines
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_sentence(token: str, name: str, stamp: str) -> str:
+    """The area's answer-first sentence (issue 19), from its neighbourhoods' deciles and the profile's figures."""
+    codes = decode_selection(token, cached_universe(stamp)) or []
+    _, _, _, residents, wards = cached_figures(token, stamp)
+    deciles = values_by_area(store.values(stamp), "imd_imd_decile", "lsoa21", "2025").reindex(codes)
+    return custom_area_sentence(safe_text(name, limit=MAX_NAME), deciles, residents, len(wards))   # name as text
+
+
+def headline(name: str, stamp: str) -> None:
+    """The area's sentence in bold, above the map (answer first)."""
+    sentence = cached_sentence(st.session_state.get(TOKEN_KEY) or "", name, stamp)
+    st.markdown("**" + sentence + "**")
 
 
 # ---------- the set, in session state ----------
@@ -240,15 +257,12 @@ def profile(codes: list[str], name: str, stamp: str) -> None:
     with tabs[0]:
         shown = table.drop(columns=["source_id", "period", "indicator_id"])
         st.dataframe(shown, hide_index=True, width="stretch")
-        st.caption("Each figure is combined from the area's LSOA figures in the data store by the indicator's own "
-                   "rule (column 'How combined'): counts are summed; rates are summed numerators over summed "
-                   "denominators, or population- (or household-) weighted means; IMD scores are the population-"
-                   "weighted average of LSOA scores, as MHCLG does for districts, never an average of ranks. "
-                   + store.registry().coverage.sentence)
-        lines = dict.fromkeys(source_line(s, p) for s, p in zip(table["source_id"], table["period"]))
-        with st.expander("Sources of these figures"):
-            for line in lines:
-                st.caption(line)
+        sources_and_method(list(zip(table["source_id"], table["period"])), [
+            "Each figure is combined from the area's LSOA figures in the data store by the indicator's own "
+            "rule (column 'How combined'): counts are summed; rates are summed numerators over summed "
+            "denominators, or population- (or household-) weighted means; IMD scores are the population-"
+            "weighted average of LSOA scores, as MHCLG does for districts, never an average of ranks. "
+            + store.registry().coverage.sentence])
         st.download_button("Download the figures (CSV)", csv_safe(shown.assign(Area=name)).to_csv(index=False),
                            file_name="custom_area.csv", mime="text/csv", icon=":material/download:")
     with tabs[1]:

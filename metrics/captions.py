@@ -354,3 +354,17 @@ def warm_response_sentence(table: pd.DataFrame, nouns: Nouns, name_col: str = "A
     return (f"Warm spaces per 1,000 residents: fewest in {low['name']} ({low['value']:.2f}) and most in "
             f"{high['name']} ({high['value']:.2f}) of Leeds' {count(len(table), *nouns)}; "
             f"{none} {'has' if none == 1 else 'have'} none.")
+
+
+def custom_area_sentence(name: str, lsoa_deciles: pd.Series, residents: int, wards: int) -> str:
+    """'My area: 3 of its 5 neighbourhoods are in England's most deprived 10%; 8,123 residents in 2 wards.' The
+    custom area's answer, from its neighbourhoods' national deprivation deciles (1 = England's most deprived tenth);
+    neighbourhoods without a decile are said to be missing."""
+    deciles = pd.to_numeric(lsoa_deciles, errors="coerce")
+    known, inside = int(deciles.notna().sum()), int((deciles == 1).sum())
+    missing = len(deciles) - known
+    text = (f"{name}: {inside} of its {count(len(deciles), 'neighbourhood')} "
+            f"{'is' if inside == 1 else 'are'} in England's most deprived 10%")
+    if missing:
+        text += f" ({missing} without a deprivation figure)"
+    return text + f"; {residents:,} residents in {count(wards, 'ward')}."

@@ -195,3 +195,15 @@ def test_warm_spaces_dashboard_answers_first_with_spaces_per_resident_from_the_s
         / wards["population"] * 1000
     assert f"most in {wards.loc[rate.idxmax(), 'name']} ({rate.max():.2f})" in text
     assert f"of Leeds' {len(wards)} wards; {int((rate.round(2) == 0).sum())} ha" in text
+
+
+def test_custom_area_answers_first_with_its_neighbourhoods_from_the_store(processed_store):
+    from metrics.custom_area import encode_selection
+    lsoas = _raw(processed_store, "areas_lsoa21", columns=["code", "ward24_code", "population"])
+    gipton = lsoas[lsoas["ward24_code"] == "E05011394"]
+    token = encode_selection(gipton["code"].tolist(), sorted(lsoas["code"].astype(str)))
+    at = _open("app_pages/custom_area.py", {"custom": token, "custom_name": "Test area"})
+    text = _answer_first(at, "Test area: ", ("deck_gl_json_chart",))
+    deciles = _store_series(processed_store, "imd_imd_decile", "lsoa21", "2025").reindex(gipton["code"])
+    assert text == (f"**Test area: {int((deciles == 1).sum())} of its {len(gipton)} neighbourhoods are in England's "
+                    f"most deprived 10%; {int(gipton['population'].sum()):,} residents in 1 ward.**")

@@ -206,3 +206,12 @@ def test_warm_spaces_sentences_count_from_fake_frames():
     assert captions.warm_response_sentence(table, WARDS) == (
         "Warm spaces per 1,000 residents: fewest in Fake A (0.00) and most in Fake B (0.50) of Leeds' 3 wards; "
         "1 has none.")
+
+
+def test_custom_area_sentence_counts_deciles_and_says_missing_ones():
+    deciles = pd.Series([1, 1, 4, None], index=["FAKE1", "FAKE2", "FAKE3", "FAKE4"])
+    assert captions.custom_area_sentence("Fake area", deciles, 1234, 1) == (
+        "Fake area: 2 of its 4 neighbourhoods are in England's most deprived 10% (1 without a deprivation figure); "
+        "1,234 residents in 1 ward.")
+    assert captions.custom_area_sentence("X", pd.Series([3.0]), 5, 2).startswith(
+        "X: 0 of its 1 neighbourhood are in")
