@@ -162,10 +162,6 @@ def where_missing() -> None:
     access = store.table("warm_space_access", stamp)
     lsoas = store.areas("lsoa21", stamp)
     bands = config.access["bands_metres"]
-    st.warning(config.access["caveat"], icon=":material/straighten:")
-    st.caption(f"Each LSOA's point: {config.access['point']}. Duplicate listings are counted once: "
-               f"{config.dedupe['rule']} ({int(spaces['duplicate_of'].notna().sum())} listings merged, "
-               f"{int(spaces['duplicate_of'].isna().sum())} spaces).")
     imd = store.indicator_table("imd_imd_decile", "lsoa21", "2025", stamp).set_index("code")["value"]
     fuel = store.indicator_table("fuel_poverty", "lsoa21", "2020", stamp).set_index("code")["value"]
     gaps = gap_table(access, lsoas, spaces, {"IMD 2025 national decile (1 = most deprived)": imd,
@@ -176,6 +172,10 @@ def where_missing() -> None:
         "England's most deprived 10% (IMD 2025 decile 1)": codes.map(imd).eq(1),
         "Most fuel-poor fifth of Leeds LSOAs (2020)": codes.map(top_fifth).fillna(False).astype(bool)})
     headline(warm_gap_sentence(summary, bands[0]))
+    st.warning(config.access["caveat"], icon=":material/straighten:")
+    st.caption(f"Each LSOA's point: {config.access['point']}. Duplicate listings are counted once: "
+               f"{config.dedupe['rule']} ({int(spaces['duplicate_of'].notna().sum())} listings merged, "
+               f"{int(spaces['duplicate_of'].isna().sum())} spaces).")
     c1, c2 = st.columns(2)
     for col, band in zip((c1, c2), bands):
         row = summary.iloc[0]

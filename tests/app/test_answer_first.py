@@ -207,3 +207,11 @@ def test_custom_area_answers_first_with_its_neighbourhoods_from_the_store(proces
     deciles = _store_series(processed_store, "imd_imd_decile", "lsoa21", "2025").reindex(gipton["code"])
     assert text == (f"**Test area: {int((deciles == 1).sum())} of its {len(gipton)} neighbourhoods are in England's "
                     f"most deprived 10%; {int(gipton['population'].sum()):,} residents in 1 ward.**")
+
+
+def test_warm_spaces_gap_headline_comes_before_its_caveats(processed_store):
+    at = _open("app_pages/warm_spaces.py", {"ws_view": "gaps"})
+    elements = [e for e in at.main if getattr(e, "type", "") in ("markdown", "alert", "warning")]
+    first = next(i for i, e in enumerate(elements) if e.value.startswith("**") and " residents (" in e.value)
+    caveat = next(i for i, e in enumerate(elements) if "as the crow flies" in e.value)
+    assert first < caveat
