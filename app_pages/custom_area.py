@@ -11,8 +11,6 @@ st.caption("Build your own area from Leeds' neighbourhoods (2021 LSOAs): click t
            "by each indicator's own rule. The link holds the area, so it can be shared.")
 name = view.name_box()
 codes = view.current_codes(stamp)
-if codes:                   # answer first (issue 19): the area's sentence above the map
-    view.headline(name, stamp)
 map_col, side_col = st.columns([3, 2])
 with map_col:
     view.picking_map(codes, stamp)
@@ -20,6 +18,9 @@ with side_col:
     view.pick_list(codes, stamp)
     view.paste_and_upload()
 if codes:
+    # the answer (the area's sentence, then its profile) under the picking map, not above it: a sentence that
+    # appears with the first neighbourhood would move the map under the reader's next click
+    view.headline(name, stamp)
     view.profile(codes, name, stamp)
 else:
     st.info("The area is empty: click neighbourhoods on the map, pick them from the list, or paste LSOA codes or "

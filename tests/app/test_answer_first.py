@@ -203,7 +203,7 @@ def test_custom_area_answers_first_with_its_neighbourhoods_from_the_store(proces
     gipton = lsoas[lsoas["ward24_code"] == "E05011394"]
     token = encode_selection(gipton["code"].tolist(), sorted(lsoas["code"].astype(str)))
     at = _open("app_pages/custom_area.py", {"custom": token, "custom_name": "Test area"})
-    text = _answer_first(at, "Test area: ", ("deck_gl_json_chart",))
+    text = _answer_first(at, "Test area: ", ("metric",))         # above the area's figures; the picking map keeps its place
     deciles = _store_series(processed_store, "imd_imd_decile", "lsoa21", "2025").reindex(gipton["code"])
     assert text == (f"**Test area: {int((deciles == 1).sum())} of its {len(gipton)} neighbourhoods are in England's "
                     f"most deprived 10%; {int(gipton['population'].sum()):,} residents in 1 ward.**")
