@@ -163,9 +163,16 @@ def map_slide(scene: Scene, inputs: SceneInputs, level_ids: list[str]) -> SceneD
         low, high = ranked["value"].min(), ranked["value"].max()
         figures.append((f"Range across Leeds' {nouns}", f"{_fmt(indicator, low)} – {_fmt(indicator, high)}",
                         f"{n} {nouns}"))
+    return _map_document("map", title, headline, figures, inputs, indicator, period, level, layer, legend, scene, focal)
+
+
+def _map_document(kind, title, headline, figures, inputs, indicator, period, level, layer, legend, scene,
+                  focal) -> SceneDocument:
+    """A slide with a map of one indicator (the map and gap kinds): at most five figures, the indicator's source
+    with the map credit, the focal area outlined."""
     source = indicator.edition(period).source
     return SceneDocument(
-        kind="map", title=title, headline=headline, figures=figures[:5],
+        kind=kind, title=title, headline=headline, figures=figures[:5],
         sources=_sources_line(inputs.sources, [(source, period)]) + " " + MAP_CREDIT,
         map_layer=layer, map_outline=layer[layer["focal"]] if focal else None, map_legend=legend,
         map_title=f"{indicator.short_label} ({indicator.period_label(period)}) by {LEVEL_NAMES[level]}",
@@ -210,13 +217,7 @@ def _gap_slide(scene, inputs, indicator, period, level, layer, ranked, legend, f
         figures.append((f"{sex}, Leeds", _fmt(indicator, leeds), indicator.period_label(period)))
     figures.append((f"Gap across Leeds' {nouns}", f"{spread:.1f} years",
                     f"{high['display_name']} {high['value']:.1f}, {low['display_name']} {low['value']:.1f}"))
-    source = indicator.edition(period).source
-    return SceneDocument(
-        kind="gap", title=title, headline=headline, figures=figures[:5],
-        sources=_sources_line(inputs.sources, [(source, period)]) + " " + MAP_CREDIT,
-        map_layer=layer, map_outline=layer[layer["focal"]] if focal else None, map_legend=legend,
-        map_title=f"{indicator.short_label} ({indicator.period_label(period)}) by {LEVEL_NAMES[level]}",
-        page=scene.page, params=dict(scene.params), focal_code=focal)
+    return _map_document("gap", title, headline, figures, inputs, indicator, period, level, layer, legend, scene, focal)
 
 
 # ---------- place slide: one area's neighbourhoods and its headline figures ----------
