@@ -10,7 +10,7 @@ from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, cla
                                           take_map_click, user_data_choice)
 from components.footer import source_line
 from components.indicator_map import indicator_map, cached_national_breaks, number_format, cached_numbers_behind
-from components.legend import show_legend
+from components.map import show_legend
 from components.params import PARAMS
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa

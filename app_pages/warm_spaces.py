@@ -3,7 +3,7 @@ import streamlit as st
 
 from components import store
 from components.footer import source_line, sources_and_method
-from components.legend import show_legend
+from components.map import show_legend
 from components.warm_spaces_map import draw, cached_gap_layer, cached_need_layer, cached_series_need_layer
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box

@@ -11,9 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.legend import legend
-from components.map import deck_template, show_map, with_selection
-from geo.features import features, view_for_bounds
+from components.map import deck_template, legend, show_map, with_selection
+from geo.choropleth import features, view_for_bounds
 from geo.palettes import hex_to_rgba, load_palettes
 from metrics.change import imd_change
 

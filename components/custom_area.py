@@ -13,13 +13,12 @@ import streamlit as st
 
 from components import store
 from components.footer import source_line, sources_and_method
-from components.legend import legend
-from components.map import clicked_code, deck_template, show_map, with_selection
+from components.map import clicked_code, deck_template, legend, show_map, with_selection
 from components.profile import headline_cards
 from components.user_upload_view import current_indicator
 from data.safe_text import csv_safe, safe_text
 from data.words import count
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import hex_to_rgba
 from metrics.custom_area import (DEFAULT_NAME, MAX_NAME, MAX_TEXT, aggregate_custom, clean_name, custom_headlines,
                                  custom_table, decode_selection, encode_selection, not_given_groups, parse_entries,

@@ -21,7 +21,7 @@ from data.catalogue import level_ids
 from data.deck import CONFIG, Deck, DeckError, Edit, Scene, decode_link, encode_link, from_file, to_file
 from data.safe_text import plain
 from data.series import load_series_catalogue
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import hex_to_rgba
 from geo.profile_pdf import SceneDocument, chart_png, deck_pdf
 from metrics.deck_scenes import SceneInputs, scene_document

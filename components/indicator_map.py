@@ -10,15 +10,15 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from components import legend as legend_view
 from components import store
-from components.map import deck_template, show_map, with_selection
+from components.map import deck_template, legend_markup, show_map, with_selection
+from components.map import show_legend as draw_legend
 from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
                             decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text,
                             within_committee)
 from geo.classify import NO_DATA_CLASS
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import legend_rows
 
 # Streamlit's deck.gl tooltip escapes each {field} as text, so fields carry plain text (no tags, no entities)
@@ -38,7 +38,7 @@ class MapView:
     selected: str | None       # area clicked on the map in this run (None if no click)
     legend: pd.DataFrame       # colour, label, count per class and "No data"
     spec_bytes: int            # size of the deck JSON sent to the browser this run
-    legend_html: str           # the legend with its title, ready to draw (components.legend.show_legend)
+    legend_html: str           # the legend with its title, ready to draw (components.map.show_legend)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: st
         rows["count"] = counts_within(class_of, ~dimmed.to_numpy(), len(rows) - 1)
         title += f". Areas counted: {committee_name(committee)} only"
     return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
-                   legend_view.legend_markup(rows, title))
+                   legend_markup(rows, title))
 
 
 def counts_within(class_of: pd.Series, inside, n_classes: int) -> list[int]:
@@ -183,7 +183,7 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
            f"The same figures are in the table beside the map.")
     clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)
     if show_legend:
-        legend_view.show_legend(payload.legend_html)
+        draw_legend(payload.legend_html)
     return MapView(payload.table, payload.classed, clicked, payload.legend, len(deck.to_json().encode("utf-8")),
                    payload.legend_html)
 

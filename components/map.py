@@ -1,4 +1,4 @@
-"""The choropleth: a pydeck GeoJsonLayer with click-to-select, ward outlines and labels on top.
+"""The choropleth: a pydeck GeoJsonLayer with click-to-select, ward outlines and labels on top, and its legend.
 
 No basemap (offline, no API keys). The layer id is fixed so selections survive reruns. The deck's
 JSON is built once per view (indicator, level, period, classes, committee, outline) as a compact
@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
@@ -249,3 +250,26 @@ def clicked_code(event) -> str | None:
     """The area code in a pydeck selection event or its session-state value (None when nothing is picked)."""
     picked = _picked(event, AREA_LAYER_ID)
     return picked[0].get("code") if picked else None
+
+
+# ---------- the legend every map draws beside it ----------
+
+def legend_markup(rows: pd.DataFrame, title: str) -> str:
+    """Legend rows (colour, label, count) as accessible HTML; the counts make 'no data' visible too (pure, cacheable)."""
+    items = "".join(
+        f'<li style="display:flex;align-items:center;gap:.5rem;margin:.1rem 0">'
+        f'<span aria-hidden="true" style="display:inline-block;width:1.4rem;height:1rem;background:{html.escape(str(r.colour))};'
+        f'border:1px solid #555"></span><span>{html.escape(str(r.label))} ({int(r.count)})</span></li>'
+        for r in rows.itertuples())
+    return (f'<div role="group" aria-label="Map legend"><strong>{html.escape(title)}</strong>'
+            f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{items}</ul></div>')
+
+
+def show_legend(markup: str) -> None:
+    """Draw legend HTML made by legend_markup (escaped there)."""
+    st.markdown(markup, unsafe_allow_html=True)
+
+
+def legend(rows: pd.DataFrame, title: str) -> None:
+    """Render legend rows (colour, label, count) under a title."""
+    show_legend(legend_markup(rows, title))

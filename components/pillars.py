@@ -15,18 +15,17 @@ import pyarrow as pa
 import streamlit as st
 
 from components import benchmark, store
-from components import legend as legend_view
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.indicator_map import cached_map_payload, committee_name, indicator_map, map_view
-from components.map import deck_template, show_map, with_selection
+from components.map import deck_template, show_map, show_legend, with_selection
 from components.user_upload_view import current_indicator
 from data.registry import PILLARS
 from data.safe_text import safe_text
 from data.user_upload import LEVEL_LABELS
 from data.words import count
 from geo.choropleth import dimmed_outside, within_committee
-from geo.features import features, representative_points
+from geo.choropleth import features, representative_points
 from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import captions
 from metrics import pillars as pv
@@ -222,7 +221,7 @@ def composite_map(pillar: str, level: str, committee: str) -> None:
         view = indicator_map(indicator.id, level, pv.COMPOSITE_PERIOD, scheme="quantiles", k=5, committee=committee,
                              key=f"pillar_composite_map_{pv.short_pillar(pillar)}", height=500, show_legend=False)
     with table_column:
-        legend_view.show_legend(view.legend_html)
+        show_legend(view.legend_html)
         table = view.table[["display_name", "value", "rank"]].rename(columns={
             "display_name": "Area", "value": "Score (0 = Leeds average)", "rank": "Rank (1 = worst)"})
         st.dataframe(table.sort_values("Rank (1 = worst)"), hide_index=True, width="stretch", height=320,

@@ -18,10 +18,9 @@ import streamlit as st
 from components import benchmark, store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
-from components.legend import legend
-from components.map import deck_template, show_map, with_selection
+from components.map import deck_template, legend, show_map, with_selection
 from data.catalogue import level_ids
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
 from geo.boundaries import best_fit_outlines
 from geo.profile_pdf import profile_pdf

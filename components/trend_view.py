@@ -14,13 +14,12 @@ import streamlit as st
 from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
-from components.legend import legend_markup, show_legend
-from components.map import deck_template, show_map, with_selection
+from components.map import deck_template, legend_markup, show_legend, show_map, with_selection
 from data.query import select
 from data.registry import unit_after
 from data.series import ChangeRule, Part, Series, SeriesCatalogue, Trend, load_series_catalogue
 from geo.classify import diverging_classes
-from geo.features import features, view_for_bounds
+from geo.choropleth import features, view_for_bounds
 from geo.palettes import categorical_colours, class_colours, hex_to_rgba, legend_rows, no_data_colour
 from metrics.trends import Rule, area_trend_rows, break_marks, change_table, kpi_history, line_segments
 

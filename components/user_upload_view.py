@@ -11,8 +11,7 @@ import streamlit as st
 
 from components import store
 from components.indicator_map import map_view
-from components.legend import legend
-from components.map import deck_template, show_map, with_selection
+from components.map import deck_template, legend, show_map, with_selection
 from data.errors import DataError
 from data.paths import processed_dir
 from data.words import count
@@ -21,7 +20,7 @@ from data.user_upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, M
 from data.safe_text import safe_text
 from geo.classify import classify
 from geo.choropleth import dimmed_outside, fill_colours
-from geo.features import features, representative_points
+from geo.choropleth import features, representative_points
 from geo.palettes import class_colours, legend_rows
 from components.footer import sources_and_method
 from metrics.captions import extremes_sentence

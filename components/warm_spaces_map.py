@@ -14,11 +14,10 @@ import streamlit as st
 
 from components import store
 from components.indicator_map import cached_map_payload
-from components.legend import legend_markup
 from components.trend_view import cached_series_table, measure
-from components.map import MAP_CREDIT, WARM_LAYER_ID, deck_template, points_layer, with_selection
+from components.map import MAP_CREDIT, WARM_LAYER_ID, deck_template, legend_markup, points_layer, with_selection
 from data.catalogue import load_warm_spaces_config
-from geo.features import features, representative_points, view_for_bounds
+from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import class_colours, hex_to_rgba
 from geo.choropleth import fill_colours
 from geo.classify import classify

@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.paths import processed_dir
 from data.store import read_areas
-from geo.features import view_for_bounds
+from geo.choropleth import view_for_bounds
 from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn
 from tests.browser.test_warm_spaces_browser import MAP, _pixel
 

@@ -299,7 +299,7 @@ def test_script_in_label_is_escaped_in_tooltip_properties(ref):
 
 
 def test_script_in_label_is_escaped_in_legend_and_plain_in_table(ref, monkeypatch):
-    from components import legend as legend_module
+    from components import map as legend_module
     from components.user_upload_view import table_for_display
 
     upload = read_upload(csv("ward_code,n\nE05900001,9\nE05900002,8\n"), "a.csv", ref)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from geo.features import view_for_bounds
+from geo.choropleth import view_for_bounds
 
 # (minx, miny, maxx, maxy) of two committees' wards and of Leeds, rounded outward from the ONS BGC layers
 BOUNDS = {"outer-north-west": (-1.80, 53.82, -1.58, 53.95), "outer-east": (-1.48, 53.70, -1.29, 53.86),
