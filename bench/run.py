@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 from data.pipeline.build import build  # noqa: E402
-from data.paths import REPO_ROOT, processed_dir  # noqa: E402
+from data.settings import REPO_ROOT, processed_dir  # noqa: E402
 
 
 def median_seconds(samples: list[float]) -> str:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.paths import DATA_DIR_ENV, PROCESSED_DIR_ENV, data_dir
+from data.settings import DATA_DIR_ENV, PROCESSED_DIR_ENV, data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT_S = 600

@@ -16,7 +16,7 @@ import streamlit as st
 from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
-from data.paths import data_dir
+from data.settings import data_dir
 from metrics.spi import rank_change
 from metrics.spi_framework import Framework, load_framework
 from metrics.spi_inputs import indicator_matrix

@@ -24,9 +24,8 @@ import streamlit as st
 from components.errors import LOG, public_text, show_problem
 from data.pipeline.build import build
 from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
-from data.errors import DataError
+from data.settings import data_dir, DataError, processed_dir
 from data.pipeline.inputs import file_sha256
-from data.paths import data_dir, processed_dir
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,

@@ -12,8 +12,7 @@ import streamlit as st
 from components import store
 from components.indicator_map import map_view
 from components.map import deck_template, legend, show_map, with_selection
-from data.errors import DataError
-from data.paths import processed_dir
+from data.settings import DataError, processed_dir
 from data.words import count
 from data.user_upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, MAX_UPLOAD_MB, IndicatorOptions, Reference,
                               Upload, UploadError, UserIndicator, load_reference, read_upload)

@@ -16,8 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from data.errors import DataError
-from data.paths import CATALOGUE_DIR, DISTRICT_ENV
+from data.settings import CATALOGUE_DIR, DataError, DISTRICT_ENV
 from data.words import count
 
 

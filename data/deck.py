@@ -20,7 +20,7 @@ from typing import Annotated, Callable
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from data.catalogue import load_yaml
-from data.errors import DataError
+from data.settings import DataError
 
 CONFIG_PATH = Path(__file__).with_name("deck.yaml")
 LINK_PREFIX = "d1"                      # format version: a later format gets a new prefix

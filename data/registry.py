@@ -13,8 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from data.catalogue import load_yaml, describe_validation_error, load_sources
-from data.errors import DataError
-from data.paths import CATALOGUE_DIR
+from data.settings import CATALOGUE_DIR, DataError
 
 PILLARS = ("Health and Wellbeing", "Inclusive Growth", "Zero Carbon")
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]

@@ -16,9 +16,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from data.catalogue import SourceCatalogue, load_yaml, describe_validation_error, load_sources
-from data.errors import DataError
+from data.settings import CATALOGUE_DIR, DataError
 from data.registry import CatalogueMeasure, PillarKpis  # a pillar's history has the same shape: a lead and its basket
-from data.paths import CATALOGUE_DIR
 
 SERIES_COLUMNS = ["trend_id", "series_id", "area_level", "area_code", "period", "period_start", "value", "lower_ci",
                   "upper_ci", "numerator", "denominator", "coverage", "status", "provisional", "converted", "source"]

@@ -17,8 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from data.catalogue import level_ids
-from data.errors import DataError
-from data.paths import CATALOGUE_DIR, DEFAULT_DISTRICT, DISTRICT_ENV, REPO_ROOT
+from data.settings import CATALOGUE_DIR, DataError, DEFAULT_DISTRICT, DISTRICT_ENV, REPO_ROOT
 
 MANIFEST = "manifest.json"
 # Plain tables the build stores besides areas and values: the warm spaces (and rows rejected from them); England

@@ -25,7 +25,7 @@ from typing import Literal
 
 import pandas as pd
 
-from data.errors import DataError
+from data.settings import DataError
 from data.registry import Polarity, format_figure
 from data.safe_text import plain
 from data.store import read_areas, read_store_table

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 from deploy.settings import DeployConfig, load_config
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.store import store_status
 
 

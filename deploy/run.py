@@ -27,7 +27,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.store import store_status
 from deploy.haproxy import Replica, render
 from deploy.settings import load_config

@@ -8,7 +8,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from data.errors import DataError
+from data.settings import DataError
 
 BNG = "EPSG:27700"
 WGS84 = "EPSG:4326"

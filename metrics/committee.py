@@ -16,8 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from data.catalogue import describe_validation_error, load_yaml
-from data.errors import DataError
-from data.paths import CATALOGUE_DIR
+from data.settings import CATALOGUE_DIR, DataError
 from data.query import comparator_value, select
 from metrics.gaps import compare_to_benchmark, polarity_call
 from metrics.intersections import NO_PILLAR, category_summary

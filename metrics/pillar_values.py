@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalogue import level_ids
-from data.errors import DataError
+from data.settings import DataError
 from data.query import select, values_by_area
 
 MIN_SHARE = 2 / 3

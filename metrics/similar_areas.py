@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import describe_validation_error, load_yaml
 from data.query import select
-from data.errors import DataError
-from data.paths import CATALOGUE_DIR
+from data.settings import CATALOGUE_DIR, DataError
 
 CONFIG_PATH = CATALOGUE_DIR / "similar_wards.yaml"
 DECIMALS = 9     # distances are rounded before ranking so float noise cannot reorder exact ties

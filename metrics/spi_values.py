@@ -17,8 +17,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from data.errors import DataError
-from data.paths import REPO_ROOT
+from data.settings import DataError, REPO_ROOT
 from metrics.spi import SpiResult, compute_spi, peer_strengths_weaknesses
 from metrics.spi_framework import Framework, load_framework
 from metrics.spi_inputs import indicator_matrix

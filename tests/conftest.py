@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from data.paths import data_dir, processed_dir
+from data.settings import data_dir, processed_dir
 from data.store import store_status
 from tests.browser.chromium import chromium_browser  # noqa: F401 - one chromium for browser and deploy tests
 

@@ -23,8 +23,7 @@ import pandas as pd
 
 from data.catalogue import (AreaCatalogue, SourceCatalogue, home_district, level_ids, load_areas, load_cities_config,
                             load_sources)
-from data.errors import DataError
-from data.paths import data_dir as default_data_dir, processed_dir as default_processed_dir
+from data.settings import data_dir as default_data_dir, DataError, processed_dir as default_processed_dir
 from data.pipeline.derived import DerivedContext, run_derived
 from data.pipeline.cities import cities_tables
 from data.pipeline.england import england_life_expectancy

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalogue import SourceCatalogue, cities_config_for, load_cities_config
-from data.errors import DataError
+from data.settings import DataError
 from data.pipeline.inputs import read_table
 
 DROPPED_STATUS = {"x", "z", "c"}     # ONS status codes: not available, not applicable, confidential

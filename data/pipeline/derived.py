@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data.errors import DataError
+from data.settings import DataError
 from data.registry import Indicator
 from metrics import pillar_values, spi_values
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.errors import DataError
-from data.paths import processed_dir
+from data.settings import DataError, processed_dir
 from data.registry import load_registry
 from data.catalogue import level_ids
 from data.store import read_areas, read_values, store_status

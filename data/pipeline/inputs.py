@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalogue import Source
-from data.errors import DataError
+from data.settings import DataError
 from data.registry import Edition, ValueSpec
 
 

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from data.catalogue import PostcodeConfig, load_postcode_config
-from data.errors import DataError
+from data.settings import DataError
 
 BNG = "EPSG:27700"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from data.catalogue import load_sources
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 START, END = "<!-- sources-table:start -->", "<!-- sources-table:end -->"
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data.catalogue import SourceCatalogue
-from data.errors import DataError
+from data.settings import DataError
 from data.pipeline.inputs import read_table
 from data.series import (DROPPED_STATUS, SERIES_COLUMNS, Part, SeriesCatalogue, load_series_catalogue,
                          period_label)

@@ -23,8 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from data.catalogue import WarmSpacesConfig, load_areas, load_sources, load_warm_spaces_config
-from data.errors import DataError
-from data.paths import data_dir
+from data.settings import data_dir, DataError
 from data.safe_text import plain
 from data.pipeline.inputs import read_table
 from metrics.warm_spaces import nearest, parse_hours

@@ -2,7 +2,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import sys
 
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT, data_dir, processed_dir
+from data.settings import REPO_ROOT, data_dir, processed_dir
 
 PAGES = sorted(path.stem for path in (REPO_ROOT / "app_pages").glob("*.py"))   # every page, new ones included
 RAW = os.path.realpath(data_dir())

@@ -1,7 +1,7 @@
 """Change over time page (AppTest on the real store): every measure, one definition at a time, monthly demand."""
 import csv
 
-from data.paths import data_dir
+from data.settings import data_dir
 
 PAGE = "app_pages/change.py"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 from tests.app.html_table import table_frame
 from data.store import read_areas
 from tests.data.test_committee_data import expected_ward_figures

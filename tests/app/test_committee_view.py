@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from data.paths import REPO_ROOT  # noqa: F401  (the app fixture needs the repo)
+from data.settings import REPO_ROOT  # noqa: F401  (the app fixture needs the repo)
 from data.store import read_areas, read_values
 
 pytestmark = pytest.mark.data

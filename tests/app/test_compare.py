@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.compare import call_colours
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 from metrics import compare as cm
 
 pytestmark = pytest.mark.data

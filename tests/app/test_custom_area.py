@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT, processed_dir
+from data.settings import REPO_ROOT, processed_dir
 from data.registry import load_registry
 from data.store import read_areas, read_values
 from metrics.custom_area import aggregate_custom, custom_headlines, encode_selection

@@ -10,7 +10,7 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT, data_dir
+from data.settings import REPO_ROOT, data_dir
 
 pytestmark = pytest.mark.data
 MANCHESTER = "E08000003"

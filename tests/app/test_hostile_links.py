@@ -6,7 +6,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 pytestmark = pytest.mark.data
 PAGES = re.findall(r'st\.Page\("(app_pages/[a-z_]+\.py)"', (REPO_ROOT / "app.py").read_text())

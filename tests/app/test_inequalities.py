@@ -3,7 +3,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.params import PARAMS
 from components.state import parse_params
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 from metrics.inequalities import SUPPRESSED
 
 

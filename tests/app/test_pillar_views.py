@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.params import PILLAR_VIEWS
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 # maps and charts each view draws (the other views' are not computed at all)
 DRAWN = {"meet": (1, 1), "map": (1, 0), "kpis": (0, 5), "domains": (0, 0), "two": (1, 0)}

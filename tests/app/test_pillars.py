@@ -6,7 +6,7 @@ multipage app through its frame reliably only on the first switch_page run).
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 THRESHOLD_KEYS = ("pillar_thr_health", "pillar_thr_growth", "pillar_thr_carbon")
 

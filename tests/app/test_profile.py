@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 from data.registry import load_registry
 from data.store import read_areas, read_values
 from metrics.change import imd_change, lookup_counts, slipped_back

@@ -51,7 +51,7 @@ def test_home_page_shows_mhclg_lsoa_share_and_our_residents_share_under_their_ow
     """Recomputed from the raw IoD2025 and Census files: 84 of 488 LSOAs (MHCLG's 17.2%), 17.8% of residents."""
     import pandas as pd
 
-    from data.paths import data_dir
+    from data.settings import data_dir
 
     root = data_dir()
     lookup = pd.read_csv(root / "lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", dtype=str)
@@ -116,7 +116,7 @@ def test_diverging_legend_is_of_the_difference_from_leeds(processed_store):
 
     import pandas as pd
 
-    from data.paths import data_dir
+    from data.settings import data_dir
 
     root = data_dir()
     lookup = pd.read_csv(root / "lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", dtype=str)

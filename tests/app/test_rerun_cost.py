@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import profile as components_profile
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 VIEWS = {
     "pillars": ("app_pages/pillars.py", {"level": "ward24", "pillar_combo": "Zero Carbon"}),

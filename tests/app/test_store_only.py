@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from data.paths import REPO_ROOT, data_dir
+from data.settings import REPO_ROOT, data_dir
 
 
 def test_pages_open_nothing_under_the_raw_data_folder(processed_store):

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.user_upload_view import ERROR_KEY, INDICATOR_KEY, UPLOAD_KEY, UPLOAD_NAME_KEY
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 from data.user_upload import UploadError, load_reference, read_upload
 from geo.choropleth import DIM_ALPHA, FULL_ALPHA
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 PAGE = "app_pages/warm_spaces.py"
 

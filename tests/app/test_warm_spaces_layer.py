@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.map import WARM_LAYER_ID, WARM_TOOLTIP
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 pytestmark = pytest.mark.data
 # every page whose maps are choropleths drawn by components.map.show_map (the warm spaces page has its own)

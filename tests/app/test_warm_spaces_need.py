@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.paths import REPO_ROOT
+from data.settings import REPO_ROOT
 
 PAGE = "app_pages/warm_spaces.py"
 COVERAGE = "Coverage of need: weekly opening hours per 1,000 residents in England's most deprived 20% (IMD 2025)"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.store import read_areas, read_store_table
 from geo.choropleth import view_for_bounds
 from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn

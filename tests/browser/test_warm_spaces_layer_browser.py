@@ -2,7 +2,7 @@
 point's tooltip names the space (escaped once), an area's tooltip still names the area, and the link keeps it."""
 from __future__ import annotations
 
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.store import read_areas, read_store_table
 from geo.choropleth import view_for_bounds
 from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_until

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.store import read_areas
 from geo.choropleth import view_for_bounds
 from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn

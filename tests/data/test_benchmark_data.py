@@ -6,7 +6,7 @@ from collections import defaultdict
 import pytest
 import yaml
 
-from data.paths import CATALOGUE_DIR, data_dir
+from data.settings import CATALOGUE_DIR, data_dir
 from data.store import read_store_table
 from metrics.benchmark import group_summary
 

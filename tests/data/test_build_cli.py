@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data.paths import REPO_ROOT, data_dir
+from data.settings import REPO_ROOT, data_dir
 
 pytestmark = pytest.mark.data
 

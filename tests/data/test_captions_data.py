@@ -105,7 +105,7 @@ def test_the_cities_headline_states_leeds_value_and_rank_from_the_store(processe
 
     from components import benchmark
     from components import cities_view as cv
-    from data.paths import REPO_ROOT
+    from data.settings import REPO_ROOT
     from metrics.captions import city_rank_sentence
 
     default = yaml.safe_load(open(REPO_ROOT / "data/cities.yaml", encoding="utf-8"))["default_indicator"]

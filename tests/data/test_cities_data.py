@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from data.paths import data_dir
+from data.settings import data_dir
 from data.store import read_store_table
 
 pytestmark = pytest.mark.data
@@ -66,7 +66,7 @@ def test_nearest_neighbour_distance_recomputed(processed_store):
     """Salford's distance from Leeds from the raw England file, z-scores over the same complete districts."""
     import yaml
 
-    from data.paths import CATALOGUE_DIR
+    from data.settings import CATALOGUE_DIR
 
     config = yaml.safe_load((CATALOGUE_DIR / "cities.yaml").read_text())
     neighbours = read_store_table(processed_store, "cities_neighbours").set_index("area_code")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from data.paths import CATALOGUE_DIR
+from data.settings import CATALOGUE_DIR
 from data.registry import load_registry
 from data.store import read_areas, read_values
 from metrics import committee as cm

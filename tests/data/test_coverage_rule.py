@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.paths import data_dir
+from data.settings import data_dir
 from data.registry import load_registry
 from data.store import read_values
 

@@ -10,7 +10,7 @@ import pytest
 
 from data.catalogue import level_ids, load_sources
 from data.deck import Scene
-from data.paths import processed_dir
+from data.settings import processed_dir
 from data.registry import load_registry
 from data.series import load_series_catalogue
 from data.store import read_areas, read_series, read_values

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.errors import DataError
-from data.paths import REPO_ROOT, data_dir
+from data.settings import data_dir, DataError, REPO_ROOT
 from data.store import read_values
 
 pytestmark = pytest.mark.data

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from data.catalogue import load_sources
-from data.paths import data_dir
+from data.settings import data_dir
 from data.registry import load_registry
 from data.pipeline.england import read_england_inputs
 from data.store import read_areas, read_breaks, read_store_table, read_values

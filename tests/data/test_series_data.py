@@ -9,7 +9,7 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from data.paths import data_dir
+from data.settings import data_dir
 from data.series import load_series_catalogue
 from data.store import read_series
 

@@ -4,7 +4,7 @@ import pytest
 
 from data.catalogue import load_sources
 from data.pipeline.inputs import read_table
-from data.paths import data_dir
+from data.settings import data_dir
 from data.registry import load_registry
 from data.store import read_areas, read_values
 
@@ -106,7 +106,7 @@ OWN_DOMAIN = {
 def test_polarity_agrees_with_the_imd_score():
     """An indicator marked 'lower is better' must not fall clearly as deprivation rises across Leeds LSOAs."""
     from data.store import read_values as rv
-    from data.paths import processed_dir
+    from data.settings import processed_dir
 
     vals = rv(processed_dir())
     lsoa = vals[(vals.area_level == "lsoa21")]

@@ -6,7 +6,7 @@ import io
 import pandas as pd
 import pytest
 
-from data.paths import data_dir
+from data.settings import data_dir
 from data.query import indicator_frame
 from data.registry import load_registry
 from data.store import read_areas, read_values

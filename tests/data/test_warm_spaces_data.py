@@ -9,7 +9,7 @@ from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from data.catalogue import load_sources
-from data.paths import data_dir
+from data.settings import data_dir
 from data.store import read_store_table
 from data.pipeline.warm_spaces import main as check_cli
 

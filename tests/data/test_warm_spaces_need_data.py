@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from data.catalogue import load_sources, load_warm_spaces_config
-from data.paths import data_dir
+from data.settings import data_dir
 from data.store import read_store_table
 from metrics.warm_spaces import response_by_area, series_need
 

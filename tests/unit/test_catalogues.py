@@ -67,7 +67,7 @@ def test_editions_from_2011_lsoas_say_so_in_label_and_caveat():
     """Issue 14 item 4: driven by each source's geography in sources.yaml (read here as plain YAML)."""
     import yaml
 
-    from data.paths import CATALOGUE_DIR
+    from data.settings import CATALOGUE_DIR
     from data.registry import load_registry
 
     raw = yaml.safe_load((CATALOGUE_DIR / "sources.yaml").read_text(encoding="utf-8"))

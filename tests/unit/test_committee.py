@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import DataError
+from data.settings import DataError
 from metrics import committee as cm
 from metrics.committee_pack import short_publisher
 from metrics.intersections import intersection_categories

@@ -317,7 +317,7 @@ def test_the_websocket_is_compressed_by_the_apps_own_config():
     chromium agrees permessage-deflate with server.py and the maps still draw."""
     import tomllib
 
-    from data.paths import REPO_ROOT
+    from data.settings import REPO_ROOT
 
     config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableWebsocketCompression"] is True

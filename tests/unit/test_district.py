@@ -2,8 +2,7 @@
 import pytest
 
 from data.catalogue import cities_config_for, home_district, load_areas, load_cities_config
-from data.errors import DataError
-from data.paths import DEFAULT_DISTRICT, REPO_ROOT, processed_dir
+from data.settings import DataError, DEFAULT_DISTRICT, processed_dir, REPO_ROOT
 from data.store import catalogue_fingerprint
 
 MANCHESTER = {"code": "E08000003", "name": "Manchester", "region_code": "E12000002", "region_name": "North West"}

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import DataError
+from data.settings import DataError
 from metrics.similar_areas import (SimilarConfig, distances, indicator_matrix, load_config, most_similar,
                                    similar_areas, standardise)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import DataError
+from data.settings import DataError
 from data.registry import Indicator
 from metrics import spi_values
 from metrics.spi_framework import parse_framework

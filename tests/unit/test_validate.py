@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from data.errors import DataError
+from data.settings import DataError
 from data.pipeline.inputs import (require_columns, require_count, require_deciles, require_known_codes, require_numeric,
                            require_unique)
 

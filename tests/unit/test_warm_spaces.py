@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.errors import DataError
+from data.settings import DataError
 from data.pipeline.warm_spaces import clean_spaces, mark_duplicates, plain_text, read_spaces_file, website
 from metrics.warm_spaces import (band_labels, demand_table, distance_band, latest_figure, list_table, nearest, open_at,
                                  parse_hours, point_rows, readings, residents_beyond, response_by_area, search_spaces)

@@ -1,4 +1,5 @@
-"""Where things live: the one setting that locates the raw data folder, and the processed store."""
+"""The data floor's settings: where the raw data folder and the processed store live (the one setting that
+locates them), the home district, and the one error type for data problems a user can fix."""
 from __future__ import annotations
 
 import os
@@ -30,3 +31,11 @@ def processed_dir() -> Path:
     district = os.environ.get(DISTRICT_ENV, "").strip()
     own = re.fullmatch(r"E0[6-9]\d{6}", district) and district != DEFAULT_DISTRICT
     return REPO_ROOT / "data" / (f"processed-{district}" if own else "processed")   # a malformed value: the build refuses it
+
+
+class DataError(Exception):
+    """A problem with an input file or catalogue, described in one plain sentence.
+
+    The message names the file (or catalogue entry) and what is wrong with it, so that the CLI can
+    print it without a traceback and the app can show it instead of a stack trace.
+    """
