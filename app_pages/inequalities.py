@@ -1,4 +1,4 @@
-"""Inequalities: the life-expectancy gap between Leeds' most and least deprived areas, and the SII for any indicator."""
+"""Inequalities: the life-expectancy gap between the district's most and least deprived areas, and the SII for any indicator."""
 import streamlit as st
 
 from components.captions_view import map_headline
@@ -9,6 +9,7 @@ from components.indicator_map import indicator_map
 from components.params import PARAMS
 from components.state import keep_url_state, write_url
 from data.catalogue import level_ids, load_council_figures
+from data.words import possessive
 from metrics import inequalities as iv
 
 SEXES = {"female": "Women", "male": "Men"}
@@ -16,7 +17,8 @@ LE_SOURCES = ("life_expectancy_msoa11", iv.LE_PERIOD)
 IMD_SOURCES = ("imd2025_lsoa21", iv.DEPRIVATION_PERIOD)
 
 st.title("Life expectancy gaps and inequality")
-INTRO = ("How much longer people live in the least deprived parts of Leeds than in the most deprived, measured "
+home, is_leeds = store.home_name(), store.home_is_leeds(store.built_at())
+INTRO = (f"How much longer people live in the least deprived parts of {home} than in the most deprived, measured "
          "the way public health measures it: gaps with confidence intervals and the **Slope Index of Inequality** "
          "(SII), the measure the Public Health Outcomes Framework uses, computed the way UKHSA computes it (see "
          "*How these figures are made* at the end of the page).")
@@ -27,10 +29,11 @@ registry = store.registry()
 levels = store.area_catalogue().levels
 
 st.radio("Group areas into deprivation deciles", list(iv.GROUPINGS), key="sii_deciles", horizontal=True,
-         format_func=lambda m: {"leeds": "Within Leeds (tenths of Leeds' population)",
+         format_func=lambda m: {"leeds": f"Within {home} (tenths of {possessive(home)} population)",
                                 "national": "National (England's IMD deciles)"}[m],
-         help="Within Leeds: areas ranked by IMD 2025 score and cut into ten groups of equal Leeds population. "
-              "National: England's IMD 2025 LSOA deciles; Leeds has more people in the most deprived ones.")
+         help=f"Within {home}: areas ranked by IMD 2025 score and cut into ten groups of equal {home} population. "
+              + ("National: England's IMD 2025 LSOA deciles; Leeds has more people in the most deprived ones."
+                 if is_leeds else "National: England's IMD 2025 LSOA deciles."))
 mode = st.session_state["sii_deciles"]
 le_views = {sex: charts.cached_sii_view(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode, stamp) for sex in SEXES}
 
@@ -42,9 +45,9 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
             st.warning(f"The SII cannot be computed: {view.error}")
             continue
         indicator = view.inputs.indicator
-        st.markdown(f"#### {iv.life_expectancy_sentence(view.result, sex, indicator)}")
+        st.markdown(f"#### {iv.life_expectancy_sentence(view.result, sex, indicator, home)}")
         st.markdown(iv.range_sentence(charts.cached_extreme_gaps(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode, stamp), sex,
-                                      indicator))
+                                      indicator, home))
         charts.show_chart_with_table(
             charts.cached_sii_spec(iv.LE_IDS[sex], "msoa", iv.LE_PERIOD, mode,
                                    f"Life expectancy by deprivation decile, {SEXES[sex].lower()} {iv.LE_PERIOD}", stamp),
@@ -59,14 +62,23 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
         else:
             st.metric(f"England, {SEXES[sex].lower()}: SII computed from MSOAs", iv.sii_summary(england.result, indicator))
             st.caption(england.description)
-council = load_council_figures()["life_expectancy_gap"]
-st.info(f"**Two measures, and the council's figure.** The **Slope Index of Inequality** is the gap across the whole "
-        f"range of deprivation, estimated by the regression line through every decile; the **range** compares the "
-        f"most and least deprived tenth. The council quotes {council.quote} ({council.source}). {council.relation}")
 first = next(iter(le_views.values()))
+if first.left_out:
+    st.info(first.left_out, icon=":material/info:")
+council = load_council_figures()["life_expectancy_gap"]
+measures = ("The **Slope Index of Inequality** is the gap across the whole range of deprivation, estimated by the "
+            "regression line through every decile; the **range** compares the most and least deprived tenth.")
+if is_leeds:
+    st.info(f"**Two measures, and the council's figure.** {measures} The council quotes {council.quote} "
+            f"({council.source}). {council.relation}")
+else:      # the council's quoted gap is a Leeds figure
+    st.info(f"**Two measures.** {measures}")
 suppressed = {SEXES[s]: iv.suppressed_count(v.inputs) for s, v in le_views.items()}
+msoa_count = len(store.areas("msoa", stamp))
+msoa_words = (f"{possessive(home)} {msoa_count} MSOAs" if len(first.inputs.frame) == msoa_count else
+              f"the {len(first.inputs.frame)} of {possessive(home)} {msoa_count} MSOAs with a {iv.LE_PERIOD} life expectancy")
 st.caption(f"Deprivation groups: {first.inputs.grouping_label}. Weights: {first.inputs.weight_label}. Life expectancy "
-           f"is treated as {first.value_type_text}. The 107 MSOAs are grouped first; MSOAs ONS did not publish "
+           f"is treated as {first.value_type_text}. The {len(first.inputs.frame)} MSOAs are grouped first; MSOAs ONS did not publish "
            f"(women {suppressed['Women']}, men {suppressed['Men']}) are left out of their decile's mean, not counted as zero. "
            f"Confidence limits: 100,000 simulations with a fixed seed. Life expectancy is 2016-20; the IMD is 2025.")
 sources_and_method([LE_SOURCES, IMD_SOURCES], [INTRO], label="About this measure and full sources")
@@ -78,11 +90,11 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
         charts.show_chart_with_table(
             charts.cached_scatter_spec(iv.LE_IDS[sex], mode, stamp),
             charts.cached_scatter_table(iv.LE_IDS[sex], mode, stamp),
-            f"Each point is one of Leeds' 107 MSOAs (hover for its name); {suppressed[SEXES[sex]]} MSOAs not "
+            f"Each point is one of {msoa_words} (hover for its name); {suppressed[SEXES[sex]]} MSOAs not "
             f"published by ONS are listed in the table as suppressed.", key=f"ineq_scatter_{sex}")
 sources_and_method([LE_SOURCES, IMD_SOURCES], label="Full sources")
 
-st.header("Gaps to the Leeds value")
+st.header(f"Gaps to the {home} value")
 sex = st.radio("Sex", list(SEXES), key="le_sex", horizontal=True, format_func=SEXES.get)
 indicator = registry.get(iv.LE_IDS[sex])
 gap_level = level if level in ("msoa", "ward24", "committee") else "msoa"
@@ -91,22 +103,25 @@ if gap_level != level:
 if gap_level != "msoa":
     st.warning(f"{levels[gap_level].label} values are **approximations**: person-years-weighted means of MSOA "
                f"values. {registry.coverage.sentence}")
-map_headline(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee)
-view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
 gap_view = charts.cached_gap_view(indicator.id, gap_level, iv.LE_PERIOD, stamp)
 leeds_value, extremes, counts = gap_view.leeds_value, gap_view.extremes, gap_view.counts
-c1, c2, c3 = st.columns(3)
-c1.metric(f"Leeds, {SEXES[sex].lower()} (approximation)", indicator.format_value(leeds_value),
-          help="Person-years-weighted mean of the published MSOA values; not an official Leeds figure.")
-c2.metric("Range, highest to lowest area", indicator.format_value(extremes["range"]),
-          help=f"Highest: {extremes['highest']} ({extremes['highest_value']:.1f}); "
-               f"lowest: {extremes['lowest']} ({extremes['lowest_value']:.1f}).")
-c3.metric("Significantly lower / higher than Leeds",
-          f"{counts['Significantly lower']} / {counts['Significantly higher']}",
-          help="The area's 95% confidence interval lies wholly below / above the Leeds value (Fingertips convention).")
-st.markdown(f"Highest: **{extremes['highest']}** ({extremes['highest_value']:.1f} years); lowest: "
-            f"**{extremes['lowest']}** ({extremes['lowest_value']:.1f} years).")
-charts.show_table(gap_view.table)
+if leeds_value is None:     # the coverage rule left the district's own value blank: nothing to centre gaps on
+    st.info(iv.no_district_value_sentence(home, gap_view.coverage, registry.coverage.min_share))
+else:
+    map_headline(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee)
+    view = indicator_map(indicator.id, gap_level, iv.LE_PERIOD, scheme="diverging", committee=committee, key="ineq_gap_map")
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"{home}, {SEXES[sex].lower()} (approximation)", indicator.format_value(leeds_value),
+              help=f"Person-years-weighted mean of the published MSOA values; not an official {home} figure.")
+    c2.metric("Range, highest to lowest area", indicator.format_value(extremes["range"]),
+              help=f"Highest: {extremes['highest']} ({extremes['highest_value']:.1f}); "
+                   f"lowest: {extremes['lowest']} ({extremes['lowest_value']:.1f}).")
+    c3.metric(f"Significantly lower / higher than {home}",
+              f"{counts['Significantly lower']} / {counts['Significantly higher']}",
+              help=f"The area's 95% confidence interval lies wholly below / above the {home} value (Fingertips convention).")
+    st.markdown(f"Highest: **{extremes['highest']}** ({extremes['highest_value']:.1f} years); lowest: "
+                f"**{extremes['lowest']}** ({extremes['lowest_value']:.1f} years).")
+    charts.show_table(gap_view.table)
 st.subheader("Most against least deprived fifth and tenth")
 le_view = le_views[sex]
 charts.show_table(charts.cached_extreme_gaps_table(iv.LE_IDS[sex], mode, stamp))
@@ -136,7 +151,7 @@ def other_indicators() -> None:
     if other.error:
         st.warning(f"The SII of {chosen.label} cannot be computed at {levels[sii_level].label.lower()} level: {other.error}")
     else:
-        st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs)}")
+        st.markdown(f"#### {iv.indicator_sentence(other.result, other.inputs, home)}")
         charts.show_chart_with_table(
             charts.cached_sii_spec(chosen.id, sii_level, period, mode, f"{chosen.short_label} by deprivation decile ({period})",
                                    stamp), charts.cached_decile_table(chosen.id, sii_level, period, mode, stamp),
@@ -159,8 +174,8 @@ with st.expander("How these figures are made"):
         "- **RII** is the ratio of the two ends of the line.\n"
         "- **Life expectancy deciles** are built from MSOAs (about 8,000 people each), not LSOAs: ONS publishes "
         "small-area life expectancy only for MSOAs. MSOA-based SIIs are smaller than the official LSOA-based "
-        "OHID figures, because averaging over bigger areas flattens the extremes, so compare the Leeds and England "
+        f"OHID figures, because averaging over bigger areas flattens the extremes, so compare the {home} and England "
         "figures here with each other, not with PHOF.\n"
-        "- **Gaps** follow the Fingertips convention: an area is significantly higher or lower than Leeds only "
-        "when its 95% confidence interval excludes the Leeds value.\n"
+        f"- **Gaps** follow the Fingertips convention: an area is significantly higher or lower than {home} only "
+        f"when its 95% confidence interval excludes the {home} value.\n"
         f"- *{registry.get(iv.LE_IDS['female']).caveat}*")

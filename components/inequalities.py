@@ -36,6 +36,7 @@ class SiiView:
     groups: pd.DataFrame
     result: SiiResult | None
     error: str | None
+    left_out: str = ""       # which MSOAs have no life expectancy, and what that means (iv.left_out_sentence)
 
 
 # --------------------------------------------------------------------------- cached views
@@ -43,33 +44,43 @@ class SiiView:
 
 @st.cache_resource(show_spinner="Computing England's Slope Index of Inequality…")
 def cached_england_sii(sex: str, stamp: str) -> iv.EnglandSii:
-    return iv.england_life_expectancy_sii(store.table("england_le_msoa", stamp), sex)
+    return iv.england_life_expectancy_sii(store.table("england_le_msoa", stamp), sex, district=store.home_name())
 
 
-def _weights_for(indicator_id: str, level: str, stamp: str) -> tuple[pd.Series | None, str | None]:
-    """MSOA life expectancy is weighted by ONS person-years (stored with the England MSOA table)."""
+def _weights_for(indicator_id: str, level: str, stamp: str) -> tuple[pd.Series | None, str | None, list[str]]:
+    """MSOA life expectancy is weighted by ONS person-years (stored with the England MSOA table); the codes of
+    MSOAs that have none (created in 2021) come back apart, to be left out and named."""
     if level != "msoa" or indicator_id not in iv.LE_IDS.values():
-        return None, None
+        return None, None, []
     sex = next(s for s, i in iv.LE_IDS.items() if i == indicator_id)
     codes = pd.Index(store.areas("msoa", stamp)["code"].astype(str))
-    return iv.leeds_person_years(store.table("england_le_msoa", stamp), codes, sex), "person-years at risk 2016-20 (ONS)"
+    weights, missing = iv.district_person_years(store.table("england_le_msoa", stamp), codes, sex)
+    return weights, "person-years at risk 2016-20 (ONS)", missing
 
 
 @st.cache_resource(show_spinner="Computing the Slope Index of Inequality (100,000 simulations)…")
 def cached_sii_view(indicator_id: str, level: str, period: str, mode: str, stamp: str) -> SiiView:
     """Areas grouped by deprivation, decile means and the SII for one indicator (shared, read-only)."""
     registry = store.registry()
-    weights, weight_label = _weights_for(indicator_id, level, stamp)
-    inputs = iv.area_inputs(store.values(stamp), store.areas(level, stamp), store.breaks(stamp),
+    weights, weight_label, missing = _weights_for(indicator_id, level, stamp)
+    areas = store.areas(level, stamp)
+    left_out = ""
+    if missing:
+        gone = areas["code"].astype(str).isin(missing)
+        left_out = iv.left_out_sentence(areas.loc[gone, "display_name"].astype(str).tolist(),
+                                        float(areas.loc[gone, "population"].sum()), float(areas["population"].sum()),
+                                        store.home_name(), len(areas))
+        areas = areas[~gone]
+    inputs = iv.area_inputs(store.values(stamp), areas, store.breaks(stamp),
                             registry.get(indicator_id), registry.get(iv.DEPRIVATION_ID), level, period, mode,
-                            weights=weights, weight_label=weight_label)
+                            weights=weights, weight_label=weight_label, district=store.home_name())
     value_type, why = iv.value_type_for(inputs)
     groups = iv.group_means(inputs, value_type)
     try:
         result, error = iv.inequality_slope(groups, value_type), None
     except ValueError as exc:
         result, error = None, str(exc)
-    return SiiView(inputs, value_type, why, groups, result, error)
+    return SiiView(inputs, value_type, why, groups, result, error, left_out)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -133,9 +144,19 @@ def le_scatter_chart(frame: pd.DataFrame) -> alt.Chart:
     colours = categorical_colours()
     colour_range = [colours[i % len(colours)] for i in range(len(committees))]
     data = frame[frame["value"].notna()][["display_name", "committee_name", "imd_score", "value", "lower_ci", "upper_ci"]]
+    x = alt.X("imd_score:Q", title="IMD 2025 score (population-weighted; higher = more deprived)")
+    y = alt.Y("value:Q", scale=alt.Scale(zero=False), title="Life expectancy at birth (years)")
+    if not committees:       # a district without community committees: one colour, no legend
+        return alt.Chart(data).mark_point(filled=True, size=80, opacity=0.9, stroke="#333333", strokeWidth=0.6,
+                                          color=colours[0]).encode(
+            x=x, y=y, tooltip=[alt.Tooltip("display_name:N", title="MSOA"),
+                               alt.Tooltip("value:Q", title="Life expectancy", format=".1f"),
+                               alt.Tooltip("lower_ci:Q", title="Lower 95% CI", format=".1f"),
+                               alt.Tooltip("upper_ci:Q", title="Upper 95% CI", format=".1f"),
+                               alt.Tooltip("imd_score:Q", title="IMD 2025 score", format=".1f")]
+        ).properties(height=CHART_HEIGHT)
     return alt.Chart(data).mark_point(filled=True, size=80, opacity=0.9, stroke="#333333", strokeWidth=0.6).encode(
-        x=alt.X("imd_score:Q", title="IMD 2025 score (population-weighted; higher = more deprived)"),
-        y=alt.Y("value:Q", scale=alt.Scale(zero=False), title="Life expectancy at birth (years)"),
+        x=x, y=y,
         color=alt.Color("committee_name:N", title="Community committee",
                         scale=alt.Scale(domain=committees, range=colour_range),
                         legend=LEGEND),
@@ -166,22 +187,24 @@ def decile_table(view: SiiView) -> pd.DataFrame:
 
 def scatter_table(frame: pd.DataFrame) -> pd.DataFrame:
     """MSOA rows for the scatter, suppressed ones included and named as such (never zero)."""
-    table = frame[["display_name", "code", "committee_name", "imd_score", "value", "lower_ci", "upper_ci", "status"]]
+    columns = ["display_name", "code", "committee_name", "imd_score", "value", "lower_ci", "upper_ci", "status"]
+    table = frame[[c for c in columns if c != "committee_name" or frame[c].notna().any()]]
     return table.rename(columns={"display_name": "MSOA", "code": "Code", "committee_name": "Committee",
                                  "imd_score": "IMD 2025 score", "value": "Life expectancy (years)",
                                  "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI", "status": "Status"}) \
         .sort_values("IMD 2025 score", ascending=False)
 
 
-def gap_table(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Area gaps to Leeds with the Fingertips comparison; blank values keep their reason."""
+def gap_table(gaps: pd.DataFrame, district: str = "Leeds") -> pd.DataFrame:
+    """Area gaps to the district with the Fingertips comparison; blank values keep their reason."""
+    gap, compared = f"Gap to {district}", f"Compared with {district} (95% CI)"
     table = gaps.rename(columns={"display_name": "Area", "code": "Code", "committee_name": "Committee",
                                  "value": "Value", "lower_ci": "Lower 95% CI", "upper_ci": "Upper 95% CI",
-                                 "gap": "Gap to Leeds", "comparison": "Compared with Leeds (95% CI)",
-                                 "status": "Status"})
-    order = ["Area", "Committee", "Value", "Lower 95% CI", "Upper 95% CI", "Gap to Leeds",
-             "Compared with Leeds (95% CI)", "Status", "Code"]
-    return table[[c for c in order if c in table.columns]].sort_values("Gap to Leeds", na_position="last")
+                                 "gap": gap, "comparison": compared, "status": "Status"})
+    if "Committee" in table and table["Committee"].isna().all():
+        table = table.drop(columns="Committee")      # a district without community committees
+    order = ["Area", "Committee", "Value", "Lower 95% CI", "Upper 95% CI", gap, compared, "Status", "Code"]
+    return table[[c for c in order if c in table.columns]].sort_values(gap, na_position="last")
 
 
 def extreme_gaps_table(extremes: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -227,6 +250,7 @@ class GapView:
     extremes: dict
     counts: dict
     table: PreparedTable
+    coverage: float | None = None        # share of the district's residents in areas with a value
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -234,7 +258,11 @@ def cached_gap_view(indicator_id: str, level: str, period: str, stamp: str) -> G
     indicator = store.registry().get(indicator_id)
     leeds_value = store.comparator(indicator_id, period, "lad", stamp)
     gaps = iv.area_gaps(store.indicator_table(indicator_id, level, period, stamp), indicator, level, leeds_value)
-    return GapView(leeds_value, iv.highest_lowest(gaps), iv.comparison_counts(gaps), prepared(gap_table(gaps)))
+    values = store.values(stamp)
+    own = values[(values["area_level"] == "lad") & (values["indicator_id"] == indicator_id) & (values["period"] == period)]
+    coverage = float(own["coverage"].iloc[0]) if len(own) and pd.notna(own["coverage"].iloc[0]) else None
+    return GapView(leeds_value, iv.highest_lowest(gaps), iv.comparison_counts(gaps),
+                   prepared(gap_table(gaps, store.home_name())), coverage)
 
 
 def show_table(table: pd.DataFrame | PreparedTable) -> None:

@@ -18,3 +18,8 @@ def join_names(names: list[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def possessive(name: str) -> str:
+    """"Leeds'", "Manchester's": a place name's possessive as the page has always written Leeds'."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

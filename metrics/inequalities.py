@@ -14,6 +14,7 @@ import pandas as pd
 
 from data.query import indicator_frame, national_decile_breaks, values_by_area
 from data.registry import Indicator
+from data.words import possessive
 from geo.aggregate import Z_95, wilson_interval
 from metrics.gaps import compare_to_benchmark, gap_to_benchmark, range_gap, weighted_mean_with_se
 from metrics.sii import (MIN_QUANTILES, VALUE_TYPE_OTHER, VALUE_TYPE_PROPORTION, SiiResult,
@@ -56,7 +57,8 @@ class InequalityInputs:
 
 def area_inputs(values: pd.DataFrame, areas: pd.DataFrame, breaks: pd.DataFrame, indicator: Indicator,
                 deprivation: Indicator, level: str, period: str, mode: str = "leeds",
-                weights: pd.Series | None = None, weight_label: str | None = None) -> InequalityInputs:
+                weights: pd.Series | None = None, weight_label: str | None = None,
+                district: str = "Leeds") -> InequalityInputs:
     """Areas of ``level`` with the indicator, a weight and their deprivation decile and quintile.
 
     Deprivation is the population-weighted IMD 2025 score of each area (the LSOA score for LSOAs).
@@ -85,8 +87,8 @@ def area_inputs(values: pd.DataFrame, areas: pd.DataFrame, breaks: pd.DataFrame,
     if mode == "leeds":
         frame["decile"] = assign_population_quantiles(frame["imd_score"], frame["weight"], 10)
         frame["quintile"] = assign_population_quantiles(frame["imd_score"], frame["weight"], 5)
-        grouping = (f"deciles of Leeds' population ranked by IMD {DEPRIVATION_PERIOD} score "
-                    f"({_level_noun(level)} level, within Leeds)")
+        grouping = (f"deciles of {possessive(district)} population ranked by IMD {DEPRIVATION_PERIOD} score "
+                    f"({_level_noun(level)} level, within {district})")
     else:
         frame["decile"] = _national_deciles(values, breaks, deprivation, frame, level)
         frame["quintile"] = (frame["decile"] + 1) // 2
@@ -143,12 +145,36 @@ def leeds_person_years(england_le: pd.DataFrame, codes: pd.Index, sex: str) -> p
 
     MSOA codes are unchanged 2011 -> 2021 in Leeds (SOURCES.md), so 2011 codes index 2021 areas.
     """
+    out, missing = district_person_years(england_le, codes, sex)
+    if missing:
+        raise ValueError(f"Person-years are missing for MSOAs {missing}.")
+    return out
+
+
+def district_person_years(england_le: pd.DataFrame, codes: pd.Index, sex: str) -> tuple[pd.Series, list[str]]:
+    """Person-years 2016-20 of a district's MSOAs that have them, and the codes of those that have none.
+
+    ONS published 2016-20 life expectancy for 2011 MSOAs; an MSOA created in 2021 (Manchester and Bristol have
+    four each) has neither a value nor person-years. The SII is then computed over the MSOAs that have them, as
+    the England figure leaves out MSOAs whose code changed (ENGLAND_DESCRIPTION): never with a filled-in weight.
+    """
     rows = england_le[england_le["sex"] == sex]
     years = pd.Series(rows["person_years"].to_numpy(dtype=float), index=rows["msoa11_code"].to_numpy())
     out = years.reindex(codes)
-    if out.isna().any():
-        raise ValueError(f"Person-years are missing for MSOAs {list(out.index[out.isna()])}.")
-    return out
+    missing = [str(c) for c in out.index[out.isna()]]
+    return out.dropna(), missing
+
+
+def left_out_sentence(names: list[str], residents: float, total: float, district: str, count: int) -> str:
+    """Which MSOAs the life-expectancy SII leaves out and what that means for it ('' when none)."""
+    if not names:
+        return ""
+    share = residents / total if total else float("nan")
+    return (f"Computed over {count - len(names)} of {possessive(district)} {count} MSOAs. {len(names)} MSOAs created in 2021 "
+            f"({'; '.join(names)}) have no {LE_PERIOD} life expectancy: ONS published it for 2011 MSOAs only. Their "
+            f"{residents:,.0f} residents ({share:.1%} of {possessive(district)}, Census 2021) are outside the deciles, so the "
+            f"SII and the range describe the rest of {district}; the England figure leaves out MSOAs whose code "
+            f"changed in the same way.")
 
 
 # --------------------------------------------------------------------------- which indicators and how
@@ -292,7 +318,7 @@ def sii_summary(result: SiiResult, indicator: Indicator) -> str:
     return f"{fmt.format(result.sii)} {unit_words(indicator)} (95% CI {fmt.format(lower)} to {fmt.format(upper)})"
 
 
-def life_expectancy_sentence(result: SiiResult, sex: str, indicator: Indicator) -> str:
+def life_expectancy_sentence(result: SiiResult, sex: str, indicator: Indicator, district: str = "Leeds") -> str:
     """The SII read aloud as what it is: the gap across the whole range of deprivation, from a fitted line.
 
     Not the gap between the most and least deprived tenth: that is :func:`range_sentence`, a different figure.
@@ -300,24 +326,24 @@ def life_expectancy_sentence(result: SiiResult, sex: str, indicator: Indicator) 
     lower, upper = result.sii_ci(0.95)
     fmt = indicator.format
     direction = "lower" if result.sii >= 0 else "higher"
-    return (f"Across the whole range of deprivation in Leeds ({LE_PERIOD}), the fitted line puts {LE_SEX_WORDS[sex]}'s "
+    return (f"Across the whole range of deprivation in {district} ({LE_PERIOD}), the fitted line puts {LE_SEX_WORDS[sex]}'s "
             f"life expectancy {fmt.format(abs(result.sii))} years {direction} at the most deprived end than at the "
             f"least deprived end (Slope Index of Inequality, 95% CI {fmt.format(lower)} to {fmt.format(upper)} years).")
 
 
-def range_sentence(gaps: pd.DataFrame, sex: str, indicator: Indicator) -> str:
+def range_sentence(gaps: pd.DataFrame, sex: str, indicator: Indicator, district: str = "Leeds") -> str:
     """The most v least deprived tenth (the range), from :func:`extreme_group_gaps`, in plain words."""
     row = gaps.set_index("groups").loc["Most v least deprived tenth"]
     if pd.isna(row["gap"]):
         return "The most and least deprived tenths cannot be compared: one has no area with a value."
     direction = "shorter" if row["gap"] >= 0 else "longer"
     fmt = indicator.format
-    return (f"Comparing group averages instead, {LE_SEX_WORDS[sex]} in the most deprived tenth of Leeds' population "
+    return (f"Comparing group averages instead, {LE_SEX_WORDS[sex]} in the most deprived tenth of {possessive(district)} population "
             f"live {fmt.format(abs(row['gap']))} years {direction} lives than those in the least deprived tenth "
             f"({fmt.format(row['most_deprived'])} against {fmt.format(row['least_deprived'])} years).")
 
 
-def indicator_sentence(result: SiiResult, inputs: InequalityInputs) -> str:
+def indicator_sentence(result: SiiResult, inputs: InequalityInputs, district: str = "Leeds") -> str:
     """Plain reading of any indicator's SII: how far the least deprived end sits above or below the most deprived."""
     indicator = inputs.indicator
     fmt = indicator.format
@@ -325,9 +351,18 @@ def indicator_sentence(result: SiiResult, inputs: InequalityInputs) -> str:
     side = "higher" if result.sii >= 0 else "lower"
     significant = not (lower <= 0 <= upper)
     verdict = "" if significant else " The confidence interval includes zero: no clear gradient."
-    return (f"{indicator.label} ({inputs.period}): at the least deprived end of Leeds the fitted value is "
+    return (f"{indicator.label} ({inputs.period}): at the least deprived end of {district} the fitted value is "
             f"{fmt.format(abs(result.sii))} {unit_words(indicator)} {side} than at the most deprived end "
             f"(Slope Index of Inequality, 95% CI {fmt.format(lower)} to {fmt.format(upper)}).{verdict}")
+
+
+def no_district_value_sentence(district: str, coverage: float | None, min_share: float) -> str:
+    """Why there is no district life expectancy to measure gaps to: the coverage rule left it blank."""
+    held = f"hold {coverage:.1%} of its residents" if coverage is not None and coverage == coverage else "hold too few of its residents"
+    return (f"Not available for {district}: its {LE_PERIOD} life expectancy here is a person-years-weighted mean of its "
+            f"MSOAs' published values, and the MSOAs with a value {held}, under the {min_share:.0%} the coverage "
+            f"rule asks for (MSOAs created in 2021 and those ONS did not publish have none). There is no {district} "
+            f"value to measure the areas' gaps to.")
 
 
 # --------------------------------------------------------------------------- gaps
@@ -401,7 +436,7 @@ def _ci_text(row, indicator: Indicator) -> str:
 
 
 ENGLAND_DESCRIPTION = (
-    "England figure computed by this app the same way as the Leeds one, not the official OHID figure: "
+    "England figure computed by this app the same way as the {district} one, not the official OHID figure: "
     "English MSOAs with published {period} life expectancy whose 2011 code is unchanged in 2021 ({used:,} "
     "MSOAs; {dropped:,} with changed codes or unpublished values left out), grouped into deciles of England's "
     "person-years by their population-weighted IMD {imd} score; decile values are person-years-weighted "
@@ -416,7 +451,7 @@ class EnglandSii:
 
 
 def england_life_expectancy_sii(table: pd.DataFrame, sex: str, *, repetitions: int = SII_REPETITIONS,
-                                seed: int = SII_SEED) -> EnglandSii:
+                                seed: int = SII_SEED, district: str = "Leeds") -> EnglandSii:
     """England's SII in life expectancy across MSOA deciles of IMD score (see ENGLAND_DESCRIPTION).
 
     ``table`` is the store's England MSOA table (data/pipeline/england.py builds it).
@@ -435,5 +470,5 @@ def england_life_expectancy_sii(table: pd.DataFrame, sex: str, *, repetitions: i
     groups = pd.DataFrame(rows)
     result = inequality_slope(groups, VALUE_TYPE_OTHER, repetitions=repetitions, seed=seed)
     description = ENGLAND_DESCRIPTION.format(period=LE_PERIOD, used=len(usable), dropped=len(frame) - len(usable),
-                                             imd=DEPRIVATION_PERIOD)
+                                             imd=DEPRIVATION_PERIOD, district=district)
     return EnglandSii(result, groups, description)

@@ -314,3 +314,21 @@ def test_england_sii_groups_msoas_by_person_years_and_says_what_it_is():
     assert england.result.sii == pytest.approx(10.0)
     assert "20 MSOAs; 1 with changed codes" in england.description
     assert "not the official OHID figure" in england.description
+
+
+def test_district_person_years_leave_out_msoas_created_in_2021_and_name_them():
+    """Manchester and Bristol each have four 2021 MSOAs with no 2016-20 person-years: they come back apart
+    (the page then leaves them out and says so), where leeds_person_years refuses them."""
+    table = pd.DataFrame({"msoa11_code": ["X00", "X01"], "sex": ["female", "female"], "person_years": [10, 30]})
+    years, missing = iv.district_person_years(table, pd.Index(["X00", "NEW1", "X01", "NEW2"]), "female")
+    assert years.to_dict() == {"X00": 10.0, "X01": 30.0} and missing == ["NEW1", "NEW2"]
+    sentence = iv.left_out_sentence(["Fake 061", "Fake 062"], 2_000, 40_000, "Fakeham", 4)
+    assert sentence.startswith("Computed over 2 of Fakeham's 4 MSOAs. 2 MSOAs created in 2021 (Fake 061; Fake 062) "
+                               "have no 2016-20 life expectancy")
+    assert "2,000 residents (5.0% of Fakeham's, Census 2021)" in sentence
+    assert iv.left_out_sentence([], 0, 40_000, "Fakeham", 4) == ""
+
+
+def test_no_district_value_says_why_with_the_coverage_share():
+    text = iv.no_district_value_sentence("Fakeham", 0.886, 0.9)
+    assert text.startswith("Not available for Fakeham:") and "hold 88.6% of its residents, under the 90%" in text

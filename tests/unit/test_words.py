@@ -31,3 +31,8 @@ def test_board_member_labels_explain_before_jargon():
     labels = " ".join(i.label for i in load_registry().indicators)
     for term in ("IoD domain score", "(LILEE)", "z-score"):
         assert term not in labels
+
+
+def test_possessive_follows_the_way_leeds_has_always_been_written():
+    from data.words import possessive
+    assert possessive("Leeds") == "Leeds'" and possessive("Manchester") == "Manchester's"
