@@ -147,19 +147,45 @@ def _headlines(pdf: _Profile, headlines: list[tuple[str, str, str]]) -> None:
     for n, (label, figure, note) in enumerate(headlines):
         col, row = n % 3, n // 3
         x, y = MARGIN + col * (col_w + gap), top + row * (box_h + gap)
-        pdf.set_draw_color(*RULE)
-        pdf.rect(x, y, col_w, box_h)
-        pdf.set_xy(x + 2, y + 1.5)
-        pdf.font(7.5, colour=MUTED)
-        pdf.cell(col_w - 4, 3.5, _fit(pdf, label, col_w - 4))
-        pdf.set_xy(x + 2, y + 5.5)
-        pdf.font(13, bold=True)
-        pdf.cell(col_w - 4, 6, _fit(pdf, figure, col_w - 4))
-        pdf.set_xy(x + 2, y + 12)
-        pdf.font(6.3, colour=MUTED)
-        pdf.multi_cell(col_w - 4, 2.7, pdf.t(note), align="L", max_line_height=2.7)
+        _figure_box(pdf, x, y, col_w, box_h, (label, figure, note), PROFILE_BOX)
     rows = (len(headlines) + 2) // 3
     pdf.set_xy(MARGIN, top + rows * (box_h + gap) + 1)
+
+
+@dataclass(frozen=True)
+class BoxStyle:
+    """Type sizes and offsets (mm) of a figure box: label, figure and note, top to bottom."""
+
+    label_size: float
+    label_height: float
+    figure_top: float
+    figure_size: float
+    figure_height: float
+    note_top: float
+    note_size: float
+    note_height: float
+
+
+PROFILE_BOX = BoxStyle(7.5, 3.5, 5.5, 13, 6, 12, 6.3, 2.7)  # three to a row on the A4 profile
+SLIDE_BOX = BoxStyle(9, 4, 6.5, 18, 8, 15.5, 7, 3)  # beside a slide's chart, read from across a room
+
+
+def _figure_box(pdf: _Profile, x: float, y: float, width: float, height: float,
+                figure: tuple[str, str, str], style: BoxStyle) -> None:
+    """One (label, figure, note) in a ruled box: the one drawing both the profile and the slides use."""
+    label, value, note = figure
+    inner = width - 4
+    pdf.set_draw_color(*RULE)
+    pdf.rect(x, y, width, height)
+    pdf.set_xy(x + 2, y + 1.5)
+    pdf.font(style.label_size, colour=MUTED)
+    pdf.cell(inner, style.label_height, _fit(pdf, label, inner))
+    pdf.set_xy(x + 2, y + style.figure_top)
+    pdf.font(style.figure_size, bold=True)
+    pdf.cell(inner, style.figure_height, _fit(pdf, value, inner))
+    pdf.set_xy(x + 2, y + style.note_top)
+    pdf.font(style.note_size, colour=MUTED)
+    pdf.multi_cell(inner, style.note_height, pdf.t(note), align="L", max_line_height=style.note_height)
 
 
 def _fit(pdf: _Profile, text: str, width: float) -> str:
@@ -465,18 +491,8 @@ def _scene_page(pdf: _Profile, doc: SceneDocument, number: int, total: int) -> N
         pdf.multi_cell(visual_w, 3, pdf.t(doc.chart_title), align="L")
     x0, y = MARGIN + visual_w + gap, top
     col_w = width - visual_w - gap
-    for label, figure, note in doc.figures:
-        pdf.set_draw_color(*RULE)
-        pdf.rect(x0, y, col_w, 24)
-        pdf.set_xy(x0 + 2, y + 1.5)
-        pdf.font(9, colour=MUTED)
-        pdf.cell(col_w - 4, 4, _fit(pdf, label, col_w - 4))
-        pdf.set_xy(x0 + 2, y + 6.5)
-        pdf.font(18, bold=True)
-        pdf.cell(col_w - 4, 8, _fit(pdf, figure, col_w - 4))
-        pdf.set_xy(x0 + 2, y + 15.5)
-        pdf.font(7, colour=MUTED)
-        pdf.multi_cell(col_w - 4, 3, pdf.t(note), align="L", max_line_height=3)
+    for figure in doc.figures:
+        _figure_box(pdf, x0, y, col_w, 24, figure, SLIDE_BOX)
         y += 27
 
 
