@@ -41,7 +41,7 @@ def profile_tabs(level: str, code: str, name: str, spine) -> None:
     with tabs[opened]:
         if opened == "spine":
             shown = view.spine_filter(spine, key="_profile_themes")
-            view.spine_note(spine, level)
+            view.spine_note(spine, level, view=(level, code, stamp))
             themes = tuple(st.session_state.get("_profile_themes") or ())
             view.spine_chart(shown, name, view=(level, code, themes))
         elif opened == "table":
@@ -68,25 +68,12 @@ def profile_tabs(level: str, code: str, name: str, spine) -> None:
     write_url(PARAMS)
 
 
-if meeting.is_on():
-    committees = {"all": "All of Leeds"} | {c.code: c.name for c in store.area_catalogue().community_committees.committees}
-    if st.session_state.get("_w_meeting_committee") not in committees:
-        st.session_state["_w_meeting_committee"] = st.session_state.get("committee", "all")
-    chosen = st.selectbox("Committee", list(committees), format_func=committees.get, key="_w_meeting_committee",
-                          on_change=_meeting_committee_changed, label_visibility="collapsed")
-    level, code, name = meeting.stepper(meeting.meeting_views(chosen, stamp))
-    view.meeting_slide(level, code, name, stamp)
-else:
-    view.print_css()
-    st.title("Area profile")
-    meeting.meeting_switch()
-    view.place_search(stamp)
-    with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
-        postcode_box("find_postcode", select_lsoa)
-        st.caption(postcode_attribution())
-    st.page_link("app_pages/custom_area.py", label="Or build your own area from neighbourhoods (LSOAs)",
-                 icon=":material/draw:")
-
+@st.fragment
+def profile_body() -> None:
+    """The area picker and everything under it, as a fragment: a "Kind of area" or area change reruns only this
+    part, not the app's frame (store check, sidebar, navigation, footer) or the search above it. A fragment run
+    skips app.py, so it repeats the frame's two URL steps itself (keep, then write), as the explorer does."""
+    keep_url_state(PARAMS, keys=("profile_level", "area"))
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)
     if requested and not found:
@@ -106,15 +93,9 @@ else:
     headlines, spine = view.cached_profile(level, code, stamp)
     st.header(name)
     captions_view.deprivation_headline(level, code, name)
-    if level in ("lsoa21", "msoa", "ward24"):
-        row = store.areas(level, stamp)
-        row = row[row["code"] == code].iloc[0]
-        parts = [f"Code {html.escape(code)}"]
-        if level == "lsoa21":
-            parts.append(f"ward: {html.escape(str(row['ward24_name']))}")
-        if "committee_name" in row:
-            parts.append(f"community committee: {html.escape(str(row['committee_name']))}")
-        st.caption(" · ".join(parts))
+    caption = view.area_caption(level, code, stamp)
+    if caption:
+        st.caption(caption)
     for sentence in view.cached_key_sentences(level, code, name, stamp):
         st.markdown(f"- {html.escape(sentence)}")
     view.headline_cards(headlines)
@@ -122,3 +103,26 @@ else:
     view.profile_pdf_button(level, code, name, stamp)
 
     profile_tabs(level, code, name, spine)
+    write_url(PARAMS)
+
+
+if meeting.is_on():
+    committees = {"all": "All of Leeds"} | {c.code: c.name for c in store.area_catalogue().community_committees.committees}
+    if st.session_state.get("_w_meeting_committee") not in committees:
+        st.session_state["_w_meeting_committee"] = st.session_state.get("committee", "all")
+    chosen = st.selectbox("Committee", list(committees), format_func=committees.get, key="_w_meeting_committee",
+                          on_change=_meeting_committee_changed, label_visibility="collapsed")
+    level, code, name = meeting.stepper(meeting.meeting_views(chosen, stamp))
+    view.meeting_slide(level, code, name, stamp)
+else:
+    view.print_css()
+    st.title("Area profile")
+    meeting.meeting_switch()
+    view.place_search(stamp)
+    with st.expander("Find my area by postcode", expanded=bool(st.session_state.get("find_postcode"))):
+        postcode_box("find_postcode", select_lsoa)
+        st.caption(postcode_attribution())
+    st.page_link("app_pages/custom_area.py", label="Or build your own area from neighbourhoods (LSOAs)",
+                 icon=":material/draw:")
+
+    profile_body()

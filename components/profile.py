@@ -34,6 +34,10 @@ SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
 # The profile's tabs: URL id -> label (components/params.py lists the same ids for the link's profile_tab).
 PROFILE_TABS = {"spine": "Every indicator (spine chart)", "table": "Table", "map": "Map", "deprived": "Deprived Leeds",
                 "trends": "Change over time", "wards": "Its wards side by side", "similar": "Similar wards"}
+# The spine rows' columns its chart draws or shows in tooltips (the others stay out of the spec sent each change).
+SPINE_CHART_COLUMNS = ("row", "label", "colour", "pos_q1", "pos_q3", "pos_leeds", "pos_england", "pos_value",
+                       "value_text", "leeds_text", "england_text", "comparison", "rank", "n_areas", "left_value_text",
+                       "right_value_text", "pos_group", "group_text")
 DECILE_TOOLTIP = "<b>{name}</b><br/>IMD 2025: {decile_text}"
 
 
@@ -44,9 +48,10 @@ def cached_spine_inputs(level: str, stamp: str):
     return spine_inputs(store.values(stamp), store.registry(), level)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def cached_profile(level: str, code: str, stamp: str) -> tuple[list[Headline], pd.DataFrame]:
-    """Headline cards and spine rows for one area (shared across reruns of the same view)."""
+    """Headline cards and spine rows for one area, shared read-only by every session (a resource, not data:
+    copying the rows out of the cache on every run was ~5 ms of a "Ward" change)."""
     values = store.values(stamp)
     headlines = headline_figures(values, store.registry(), level, code)
     spine = area_spine(values, store.registry(), level, code, cached_spine_inputs(level, stamp))
@@ -94,10 +99,35 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
     """The level whose layer holds ``code`` (None when no layer does)."""
     if not code:
         return None
+    return _levels_of_codes(stamp).get(str(code))
+
+
+@lru_cache(maxsize=4)
+def _levels_of_codes(stamp: str) -> dict[str, str]:
+    """Code -> the first level (in level_ids order) whose layer holds it, built once per store: looking the code up
+    in every layer's set of codes on each run was ~10 ms of a profile "Ward" change."""
+    found: dict[str, str] = {}
     for level in level_ids():
-        if code in set(store.areas(level, stamp)["code"].astype(str)):
-            return level
-    return None
+        for code in store.areas(level, stamp)["code"].astype(str):
+            found.setdefault(code, level)
+    return found
+
+
+@lru_cache(maxsize=1024)
+def area_caption(level: str, code: str, stamp: str) -> str | None:
+    """'Code …· ward: … · community committee: …' under the profile's heading (LSOA, MSOA and ward only), made once
+    per area: selecting the area's row from the layer (a GeoDataFrame) on every run cost ~15 ms."""
+    if level not in ("lsoa21", "msoa", "ward24"):
+        return None
+    layer = store.areas(level, stamp)
+    row = pd.DataFrame(layer.drop(columns="geometry"))
+    row = row[row["code"] == code].iloc[0]
+    parts = [f"Code {html.escape(code)}"]
+    if level == "lsoa21":
+        parts.append(f"ward: {html.escape(str(row['ward24_name']))}")
+    if "committee_name" in row:
+        parts.append(f"community committee: {html.escape(str(row['committee_name']))}")
+    return " · ".join(parts)
 
 
 def tab_ids(level: str) -> list[str]:
@@ -205,6 +235,7 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
     if rows.empty:
         return None
     rows["row"] = rows["label"] + " (" + rows["period"] + ")"
+    rows = rows[[c for c in SPINE_CHART_COLUMNS if c in rows]]   # what the marks and tooltips use: half the bytes
     order = rows["row"].tolist()
     y = alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=360, labelFontSize=13))
     x = alt.X("start:Q", scale=alt.Scale(domain=[-0.06, 1.06]), axis=alt.Axis(
@@ -231,18 +262,23 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
 
 
 def _spine_key() -> None:
+    st.markdown(_spine_key_markup(benchmark.current()), unsafe_allow_html=True)
+
+
+@lru_cache(maxsize=8)
+def _spine_key_markup(choice: str) -> str:
+    """The spine's key as one HTML list, made once per benchmark choice (a frame and palette per run cost ~5 ms)."""
     colours = significance_colours()
     rows = [(colours["Better than Leeds"], "Better than Leeds (95% CI)"),
             (colours["Similar to Leeds"], "Similar to Leeds"), (colours["Worse than Leeds"], "Worse than Leeds"),
             (class_colours(5, "lower_is_better")[-1], "No CI: worst fifth in Leeds (lighter = better fifths)")]
-    frame = pd.DataFrame({"colour": [c for c, _ in rows], "label": [t for _, t in rows], "count": [0] * len(rows)})
     items = "".join(f'<li style="display:flex;gap:.5rem;align-items:center"><span aria-hidden="true" style="width:1rem;'
-                    f'height:1rem;border-radius:50%;border:1px solid #000;background:{html.escape(r.colour)}"></span>'
-                    f"{html.escape(r.label)}</li>" for r in frame.itertuples())
-    st.markdown('<ul style="list-style:none;padding-left:0;display:flex;flex-wrap:wrap;gap:1.2rem">' + items +
-                '<li>▮ black line = Leeds</li><li>□ square = England</li><li>grey band = middle half of Leeds areas</li>'
-                + (f"<li>◆ purple diamond = {html.escape(benchmark.CHOICES[benchmark.current()])} average</li>"
-                   if benchmark.current() != benchmark.ENGLAND else "") + "</ul>", unsafe_allow_html=True)
+                    f'height:1rem;border-radius:50%;border:1px solid #000;background:{html.escape(colour)}"></span>'
+                    f"{html.escape(label)}</li>" for colour, label in rows)
+    return ('<ul style="list-style:none;padding-left:0;display:flex;flex-wrap:wrap;gap:1.2rem">' + items +
+            '<li>▮ black line = Leeds</li><li>□ square = England</li><li>grey band = middle half of Leeds areas</li>'
+            + (f"<li>◆ purple diamond = {html.escape(benchmark.CHOICES[choice])} average</li>"
+               if choice != benchmark.ENGLAND else "") + "</ul>")
 
 
 def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
@@ -260,14 +296,25 @@ def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
         st.caption(benchmark.note(level, stamp))
 
 
-def spine_note(spine: pd.DataFrame, level: str) -> None:
+def spine_note(spine: pd.DataFrame, level: str, view: tuple | None = None) -> None:
+    """The caption under the theme picker; ``view`` (level, code, stamp) names the rows, so the text is made once
+    per area instead of counting the intervals on every run."""
+    st.caption(_spine_note_text(*view) if view is not None else _spine_note_of(spine, level))
+
+
+@lru_cache(maxsize=512)
+def _spine_note_text(level: str, code: str, stamp: str) -> str:
+    return _spine_note_of(cached_profile(level, code, stamp)[1], level)
+
+
+def _spine_note_of(spine: pd.DataFrame, level: str) -> str:
     tested = ci_count(spine)
     peers = "the 33 wards" if level == "lad" else f"the {int(spine['n_areas'].max() or 0)} Leeds areas of this kind"
-    st.caption(f"Each bar spans {peers}, worst on the left (for indicators without a better or worse direction, "
-               f"lowest on the left). {tested} indicators have a 95% confidence interval and are coloured by "
-               "significance against Leeds (the same count as in the summary sentence); the rest by the area's fifth within Leeds. Ranks, deciles and "
-               "percentiles are listed in the table, not charted. Periods and sources differ by indicator "
-               "(see the table and the Data sources page).")
+    return (f"Each bar spans {peers}, worst on the left (for indicators without a better or worse direction, "
+            f"lowest on the left). {tested} indicators have a 95% confidence interval and are coloured by "
+            "significance against Leeds (the same count as in the summary sentence); the rest by the area's fifth within Leeds. Ranks, deciles and "
+            "percentiles are listed in the table, not charted. Periods and sources differ by indicator "
+            "(see the table and the Data sources page).")
 
 
 # ---------- maps ----------

@@ -134,6 +134,14 @@ STEPS = {
         ("select", "Mapped score", "Personal Safety", "Personal Safety", "spi_measure", "spi_comp_personal_safety"),
         ("radio", "View", "Scorecard", "Scorecard", "spi_view", "scorecard"),
     ],
+    # the profile's picker and everything under it are a fragment: the link must still follow each pick
+    "profile": [
+        ("select", "Ward", "Armley", "Armley", "area", "E05011385"),
+        ("select", "Kind of area", "Middle layer area", "Middle layer area (MSOA 2021)", "profile_level", "msoa"),
+        ("select", "MSOA", "Leeds 005", "Leeds 005", "area", "E02002334"),
+        ("select", "Kind of area", "Ward (2024)", "Ward (2024)", "profile_level", None),
+        ("select", "Ward", "Pudsey", "Pudsey", "area", "E05011409"),
+    ],
     # the Pillars page draws one view at a time (pillar_view in the link): each view's own widgets
     "pillars?pillar_view=map": [
         ("segment", "Pillar", "Zero Carbon", "Zero Carbon", "pillar", "Zero Carbon"),
