@@ -5,7 +5,8 @@ from components import benchmark
 from components import cities_view as cv
 from components import store
 from components.charts import show_spec, vega_spec
-from components.footer import sources_and_method
+from components.footer import source_line, sources_and_method
+from components.map import MAP_CREDIT, legend
 from metrics.captions import city_rank_sentence, deprived_share_sentence
 
 GROUP_NOUNS = {cv.CORE: "core cities", cv.SIMILAR: "districts in Leeds' similar-districts group"}
@@ -34,6 +35,7 @@ def cached_deprivation(stamp: str):
 
 st.title("Leeds among England's cities")
 stamp = store.built_at()
+home_code = benchmark.cities_config(stamp)["home"]["code"]
 series = store.table("cities_series", stamp)
 options = cv.indicator_options(series)
 default = benchmark.cities_config(stamp)["default_indicator"]
@@ -65,12 +67,58 @@ if not table.empty:
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
 file10 = store.table("cities_file10", stamp)
-st.dataframe(cv.file10_view(file10, benchmark.cities_config(stamp)["home"]["code"]), hide_index=True, width="stretch")
+core = list(benchmark.cities_config(stamp)["core_cities"])
+st.dataframe(cv.file10_view(file10, home_code, core), hide_index=True, width="stretch")
 iod = {s: store.sources().sources[s].edition for s in ("imd2025_lad_summaries", "imd2019_lsoa11", "imd2025_lsoa21")}
-sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, districts 2024")], [
-    f"Each cell: the measure as published (rank of England's {int(file10['districts'].iloc[0])} districts in "
-    "brackets; 1 = most deprived, or for the scales the most people). Shares and extent are fractions (0.17 = 17%)."],
-    full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024")])
+n_districts = int(file10["districts"].iloc[0])
+sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, districts 2024"),
+                    ("imd2025_lsoa21", "2025"), ("imd2025_indicators_lsoa21", "2025"),
+                    ("population_census2021", "2021")], [
+    f"Each cell: the measure (rank of England's {n_districts} districts in brackets; 1 = most deprived, or for the "
+    "scales the most people). Shares and extent are fractions (0.17 = 17%); average rank and local concentration "
+    f"rank the most deprived LSOA highest ({store.sources().sources['imd2025_lsoa21'].edition}: 33,755).",
+    "Recomputed here by MHCLG's method from the LSOA files: average score and average rank are population-weighted "
+    "means of the LSOAs' scores and ranks; the share counts LSOAs in England's most deprived 10%; extent weights the "
+    "population in the most deprived 10% of LSOAs by 1 and in the 11th to 30th percentiles from 0.95 down to 0.05; "
+    "local concentration is the population-weighted average rank of the most deprived LSOAs holding 10% of the "
+    "district's population; the income and employment scales add up File 8's domain numerators.",
+    "**Why the two rows differ a little:** MHCLG weight by File 7's population denominators (mid-2022), which are not "
+    "in this atlas's data, so the population-weighted measures use Census 2021 usual residents instead; File 8's "
+    "numerators are published rounded to 5 and blank for a few LSOAs. The last column is the largest gap between "
+    f"published and recomputed over all {n_districts} districts (a data test checks every district against it).",
+    *cv.file10_notes(file10, [home_code, *core])],
+    full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"),
+          source_line("imd2025_lsoa21", "2025"), source_line("imd2025_indicators_lsoa21", "2025"),
+          source_line("population_census2021", "2021")])
+
+st.subheader("Life expectancy gap within each city: slope index of inequality")
+le = store.table("cities_le_sii", stamp)
+if le.empty:
+    st.info("The life-expectancy figures were not built for this store.")
+else:
+    st.dataframe(cv.le_sii_view(le, home_code), hide_index=True, width="stretch")
+    sources_and_method([("life_expectancy_msoa11", str(le["period"].iloc[0])), ("imd2025_lsoa21", "2025"),
+                        ("population_census2021", "2021")], [
+        "The slope index of inequality (SII) is the gap in life expectancy at birth, in years, between the most and "
+        "the least deprived ends of each city, from a line fitted across ten deprivation groups (UKHSA's method, "
+        "PHEindicatormethods phe_sii; 95% limits by simulation). The same method as the Inequalities page: each "
+        "city's MSOAs are put into deciles of its own population (ONS person-years 2016-20) ranked by their "
+        "population-weighted IMD 2025 score; each decile's value is the person-years-weighted mean of its MSOAs.",
+        "MSOAs left out, said in the table: *not published* = ONS did not publish the MSOA's life expectancy for that "
+        "sex (the MSOA still counts in its decile's population); *no 2016-20 figure* = the city's 2021 MSOA is new or "
+        "its code changed in 2021, so the 2011-MSOA figures cannot be placed on it. The SII is for the MSOAs used."])
+
+st.subheader("Each city's neighbourhoods by national IMD 2025 decile")
+maps = store.table("cities_map", stamp)
+if maps.empty:
+    st.info("The city maps were not built for this store.")
+else:
+    st.image(maps["png"].tolist(), caption=[cv.map_caption(r) for r in maps.itertuples()],
+             alt=[cv.map_alt(r) for r in maps.itertuples()], width=int(maps["width"].iloc[0]) // 2)
+    legend(cv.decile_legend(maps), "National IMD 2025 decile (LSOAs in these maps)")
+    st.caption(f"{MAP_CREDIT} Every map is drawn at the same scale (100 pixels = "
+               f"{maps['km_per_100px'].iloc[0] * 2:g} km as shown) and on one colour scale: England's deciles, so "
+               "the cities' colours compare directly. " + source_line("imd2025_lsoa21", "2025"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
 deprivation, deprivation_sentence = cached_deprivation(stamp)

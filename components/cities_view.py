@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from geo.palettes import class_colours, no_data_colour
+
 ENGLAND, CORE, SIMILAR = "england", "core", "similar"     # URL values of the comparator group (?benchmark=)
 GROUP_LABELS = {ENGLAND: "England", CORE: "Core cities", SIMILAR: "Similar districts"}
 ONS = "ONS Explore Local Statistics"
@@ -169,14 +171,90 @@ def neighbour_view(neighbours: pd.DataFrame, config: dict, k: int) -> pd.DataFra
     return out.reset_index(drop=True)
 
 
-def file10_view(file10: pd.DataFrame, home: str) -> pd.DataFrame:
-    """One row per File 10 measure, one column per city (Leeds first): 'value (rank)' as MHCLG publishes them."""
-    cities = [home, *[c for c in dict.fromkeys(file10["area_code"]) if c != home]]
-    names = file10.drop_duplicates("area_code").set_index("area_code")["area_name"]
-    cell = file10.assign(text=[f"{v:,.0f} ({int(r)})" if abs(v) >= 1000 else f"{v:.4g} ({int(r)})"
-                               for v, r in zip(file10["value"], file10["rank"])])
-    wide = cell.pivot(index="measure", columns="area_code", values="text")
+def _cell(value: float, rank: float) -> str:
+    if pd.isna(value):
+        return "not computed"
+    number = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return f"{number} ({int(rank)})" if pd.notna(rank) else number
+
+
+def file10_view(file10: pd.DataFrame, home: str, codes: list[str]) -> pd.DataFrame:
+    """Two rows per File 10 measure (as MHCLG publish it; recomputed here from File 7/8), one column per city
+    (``home`` first): 'value (rank of all districts)'; the last column is the largest gap between the two over
+    every district, the tolerance the open data allow."""
+    cities = [home, *[c for c in codes if c != home]]
+    own = file10[file10["area_code"].isin(cities)]
+    names = own.drop_duplicates("area_code").set_index("area_code")["area_name"]
     order = list(dict.fromkeys(file10["measure"]))
-    wide = wide.loc[order, cities]
-    wide.columns = [names[c] for c in cities]
-    return wide.rename_axis("Measure (rank of England's districts)").reset_index()
+    gap = (file10["computed"] - file10["value"]).abs().groupby(file10["measure"]).max()
+    rows = []
+    for measure in order:
+        m = own[own["measure"] == measure].set_index("area_code")
+        for label, value, rank in (("published (MHCLG File 10)", "value", "rank"),
+                                   ("recomputed here from File 7", "computed", "computed_rank")):
+            row = {"Measure (rank of England's districts)": measure, "Figures": label}
+            row.update({names[c]: _cell(m.at[c, value], m.at[c, rank]) for c in cities if c in m.index})
+            row["Largest gap, all districts"] = "" if value == "value" else f"{gap[measure]:.4g}"
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def file10_notes(file10: pd.DataFrame, codes: list[str]) -> list[str]:
+    """Sentences on what the recomputation left out for the shown cities (blank File 8 numerators), in ``codes``' order."""
+    own = file10[file10["area_code"].isin(codes) & (file10["blank"] > 0)]
+    order = {c: i for i, c in enumerate(codes)}
+    out = []
+    for measure, g in own.groupby("measure", sort=False):
+        g = g.sort_values("area_code", key=lambda s: s.map(order))
+        parts = [f"{int(r.blank)} LSOA{'s' if r.blank > 1 else ''} in {r.area_name}" for r in g.itertuples()]
+        out.append(f"{measure}: recomputed without {', '.join(parts)}, whose File 8 numerator is blank (not "
+                   "published), so the recomputed figure is a little low there.")
+    return out
+
+
+SEX_WORDS = {"female": "Women", "male": "Men"}
+
+
+def le_sii_view(le: pd.DataFrame, home: str) -> pd.DataFrame:
+    """One row per city: the life-expectancy SII (years) for women and men with 95% limits, and the MSOAs
+    behind it (used; not published by ONS; no 2016-20 figure because the 2021 MSOA is new or changed)."""
+    cities = [home, *[c for c in dict.fromkeys(le["area_code"]) if c != home]]
+    rows = []
+    for code in cities:
+        g = le[le["area_code"] == code].set_index("sex")
+        row = {"Area": g["area_name"].iloc[0]}
+        for sex, word in SEX_WORDS.items():
+            r = g.loc[sex]
+            row[f"{word}: SII, years (95% CI)"] = (f"{r.sii:.1f} ({r.lower:.1f} to {r.upper:.1f})" if pd.notna(r.sii)
+                                                   else f"not computed: {r.reason}")
+            row[f"{word}: MSOAs used"] = f"{int(r.used)} of {int(r.msoas)}"
+        first = g.iloc[0]
+        row["MSOAs not published (women / men)"] = f"{int(g.loc['female', 'suppressed'])} / {int(g.loc['male', 'suppressed'])}"
+        row["MSOAs with no 2016-20 figure"] = int(first["no_figure"])
+        row["Period"] = first["period"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def map_alt(row) -> str:
+    """Alt text of one city's map: what it shows and its counts (the same counts as its caption)."""
+    owner = f"{row.city_name}'" if row.city_name.endswith("s") else f"{row.city_name}'s"
+    return (f"Map of {owner} {row.lsoas:,} neighbourhoods (LSOAs) coloured by national IMD 2025 decile, "
+            f"darkest = decile 1 (England's most deprived 10%); {row.in_decile_1:,} of them are in decile 1.")
+
+
+def map_caption(row) -> str:
+    missing = f"; {row.without_decile} without a decile (grey)" if row.without_decile else ""
+    return f"**{row.city_name}**: {row.in_decile_1:,} of {row.lsoas:,} LSOAs in decile 1{missing}"
+
+
+def decile_legend(maps: pd.DataFrame) -> pd.DataFrame:
+    """Legend rows (colour, label, count) of the maps: the ten national deciles (1 darkest) with the LSOAs of every
+    city drawn, then no data if any LSOA lacks a decile."""
+    colours = class_colours(10, "higher_is_better")
+    ends = {1: " (1 = most deprived 10%)", 10: " (least deprived 10%)"}
+    rows = [{"colour": colours[d - 1], "label": f"Decile {d}{ends.get(d, '')}", "count": int(maps[f"decile_{d}"].sum())}
+            for d in range(1, 11)]
+    if maps["without_decile"].sum():
+        rows.append({"colour": no_data_colour(), "label": "No data", "count": int(maps["without_decile"].sum())})
+    return pd.DataFrame(rows)

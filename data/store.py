@@ -26,7 +26,7 @@ MANIFEST = "manifest.json"
 # The cities page's tables (data/pipeline/cities.py): district series, IoD bands per city, similar districts.
 TABLES = ("warm_spaces", "warm_spaces_rejected", "warm_space_access", "postcodes_leeds", "postcodes_other", "england_le_msoa",
           "lookup_lsoa11_lsoa21", "cities_series", "cities_deprivation", "cities_neighbours",
-          "cities_file10", "district_values")
+          "cities_file10", "cities_le_sii", "cities_map", "district_values")
 FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yaml", CATALOGUE_DIR / "areas.yaml",
                  CATALOGUE_DIR / "series.yaml", REPO_ROOT / "data" / "series.py", REPO_ROOT / "data" / "pipeline" / "series.py",
                  REPO_ROOT / "data" / "pipeline" / "build.py",
@@ -35,6 +35,8 @@ FINGERPRINTED = [CATALOGUE_DIR / "sources.yaml", CATALOGUE_DIR / "indicators.yam
                  REPO_ROOT / "data" / "pipeline" / "postcodes.py", CATALOGUE_DIR / "postcodes.yaml",
                  REPO_ROOT / "data" / "pipeline" / "england.py",
                  REPO_ROOT / "data" / "pipeline" / "cities.py", CATALOGUE_DIR / "cities.yaml",
+                 REPO_ROOT / "metrics" / "district_summaries.py", REPO_ROOT / "metrics" / "sii.py",
+                 REPO_ROOT / "geo" / "small_multiples.py",
                  REPO_ROOT / "geo" / "aggregate.py", REPO_ROOT / "geo" / "boundaries.py"]
 # Code and YAML of the derived families (data/pipeline/derived.py FAMILIES; a unit test checks every family's
 # module is listed): changing them marks the store stale.

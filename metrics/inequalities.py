@@ -472,3 +472,53 @@ def england_life_expectancy_sii(table: pd.DataFrame, sex: str, *, repetitions: i
     description = ENGLAND_DESCRIPTION.format(period=LE_PERIOD, used=len(usable), dropped=len(frame) - len(usable),
                                              imd=DEPRIVATION_PERIOD, district=district)
     return EnglandSii(result, groups, description)
+
+
+# --------------------------------------------------------------------------- one district (the cities page)
+
+
+@dataclass(frozen=True)
+class DistrictSii:
+    """A district's life-expectancy SII and what went into it: MSOAs in the district (2021), those with a
+    published value, those ONS did not publish, and those with no 2016-20 figure at all (new or changed 2021 codes)."""
+    result: SiiResult | None
+    groups: pd.DataFrame
+    msoas: int
+    used: int
+    suppressed: int
+    no_figure: int
+    reason: str = ""
+
+
+def district_life_expectancy_sii(table: pd.DataFrame, msoas: list[str], sex: str, *,
+                                 repetitions: int = SII_REPETITIONS, seed: int = SII_SEED) -> DistrictSii:
+    """The Inequalities page's within-district SII for one district's MSOAs (2021 codes) from the England table.
+
+    As for Leeds: every MSOA with a 2016-20 row is put into deciles of the district's person-years by its
+    population-weighted IMD score (suppressed ones too, so the deciles are deciles of the whole district);
+    decile values are person-years-weighted means with limits combined from each MSOA's published limits;
+    the SII comes from metrics.sii (phe_sii). An MSOA whose 2021 code has no 2016-20 row (new or changed in
+    2021) cannot be placed and is counted in ``no_figure``; when fewer than five deciles have a value, the
+    result is None and ``reason`` says why.
+    """
+    own = table[(table["sex"] == sex) & table["msoa11_code"].isin(set(msoas))].set_index("msoa11_code")
+    own = own[own["imd_score"].notna() & own["person_years"].notna() & (own["person_years"] > 0)]
+    no_figure = len(set(msoas) - set(own.index))
+    present = own["value"].notna() & own["lower_ci"].notna() & own["upper_ci"].notna()
+    frame = own.assign(weight=own["person_years"].astype(float),
+                       decile=assign_population_quantiles(own["imd_score"], own["person_years"].astype(float), 10)
+                       if len(own) >= 10 else np.nan)
+    rows = []
+    for decile, members in frame[present].groupby("decile", sort=True):
+        mean = weighted_mean_with_se(members["value"], members["weight"], members["lower_ci"], members["upper_ci"])
+        rows.append({"quantile": int(decile), "areas": len(members),
+                     "population": float(frame.loc[frame["decile"] == decile, "weight"].sum()),
+                     "value": mean.value, "lower": mean.lower, "upper": mean.upper})
+    groups = pd.DataFrame(rows, columns=["quantile", "areas", "population", "value", "lower", "upper"])
+    counts = {"msoas": len(set(msoas)), "used": int(present.sum()), "suppressed": int((~present).sum()),
+              "no_figure": no_figure}
+    try:
+        result = inequality_slope(groups, VALUE_TYPE_OTHER, repetitions=repetitions, seed=seed)
+    except ValueError as error:
+        return DistrictSii(None, groups, **counts, reason=str(error))
+    return DistrictSii(result, groups, **counts)

@@ -25,7 +25,7 @@ from data.catalogue import (AreaCatalogue, SourceCatalogue, home_district, level
                             load_sources)
 from data.settings import data_dir as default_data_dir, DataError, processed_dir as default_processed_dir
 from data.pipeline.derived import DerivedContext, run_derived
-from data.pipeline.cities import cities_tables
+from data.pipeline.cities import CITY_TABLES, cities_tables
 from data.pipeline.england import england_life_expectancy
 from data.pipeline.inputs import locate, native_values, read_geo, read_table, require_count, require_known_codes
 from data.registry import Indicator, Registry, load_registry
@@ -463,9 +463,8 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     home = {"code": district, "name": str(first["lad_name"]), "region_code": str(first["region24_code"]),
             "region_name": str(outline["region24_name"].iloc[0]) if "region24_name" in outline
             else load_cities_config()["region"]["name"]}
-    tables.update(cities_tables(sources, data_dir, lookup11, None if is_leeds else home) if only is None else
-                  {name: pd.DataFrame() for name in ("cities_series", "cities_deprivation", "cities_neighbours",
-                                                     "cities_file10")})
+    tables.update(cities_tables(sources, data_dir, lookup11, None if is_leeds else home, tables["england_le_msoa"])
+                  if only is None else {name: pd.DataFrame() for name in CITY_TABLES})
     tables["district_values"] = district_values
     tables["lookup_lsoa11_lsoa21"] = lookup11.loc[lookup11["lad22_code"] == district,
                                                   ["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True)

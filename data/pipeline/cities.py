@@ -2,8 +2,9 @@
 
 Read once by the build: the ONS Explore Local Statistics district series (every English district, so ranks of
 all districts and the similar-districts method need no second file), IoD 2019 (LSOA11) and IoD 2025 (LSOA21).
-The app reads only the tables written here: cities_series, cities_deprivation, cities_neighbours and cities_file10
-(IoD 2025 File 10 as published, for the core cities).
+The app reads only the tables written here (CITY_TABLES): the series, IoD bands, similar districts, IoD 2025 File 10
+as published beside the same measures recomputed from File 7 (all districts), each city's life-expectancy SII, and
+the small-multiple LSOA maps.
 """
 from __future__ import annotations
 
@@ -15,9 +16,15 @@ import pandas as pd
 
 from data.catalogue import SourceCatalogue, cities_config_for, load_cities_config
 from data.settings import DataError
-from data.pipeline.inputs import read_table
+from data.pipeline.inputs import read_geo, read_table
+from geo.palettes import class_colours, no_data_colour
+from geo.small_multiples import decile_colours, panel_png, png_size, shared_box
+from metrics.district_summaries import district_summaries, rank_of_districts
+from metrics.inequalities import SII_REPETITIONS, district_life_expectancy_sii
 
 DROPPED_STATUS = {"x", "z", "c"}     # ONS status codes: not available, not applicable, confidential
+CITY_TABLES = ("cities_series", "cities_deprivation", "cities_neighbours", "cities_file10", "cities_le_sii",
+               "cities_map")
 
 
 def city_codes(config: dict) -> dict[str, str]:
@@ -181,25 +188,90 @@ def neighbours_table(series: pd.DataFrame, config: dict) -> pd.DataFrame:
     return out[["area_code", "area_name", "distance", "rank", *[c for c in out if c[:2] in ("v_", "z_")]]]
 
 
-def file10_table(file10: pd.DataFrame, config: dict) -> pd.DataFrame:
-    """The core cities' IoD 2025 district summaries as published (File 10), long: measure, value, rank of 296."""
-    cities = city_codes(config)
-    rows = file10[file10["ltla24_code"].replace(config.get("recode", {})).isin(cities)]
-    if rows["ltla24_code"].replace(config.get("recode", {})).nunique() != len(cities):
+def file10_table(file10: pd.DataFrame, imd25: pd.DataFrame, population: pd.DataFrame, numerators: pd.DataFrame,
+                 config: dict) -> pd.DataFrame:
+    """Every district's IoD 2025 summary measures: as MHCLG publish them (File 10) and recomputed from File 7 by
+    MHCLG's method (metrics.district_summaries), each with its rank of all districts; long: one row per district
+    and measure. The population weights are Census 2021 usual residents: File 7's own denominators (mid-2022)
+    are not in the mirror. The scales are File 8's numerators summed (LSOAs with a blank numerator left out and
+    counted in ``blank``)."""
+    recode = config.get("recode", {})
+    lsoas = (imd25[["lsoa21_code", "lad24_code", "imd_score", "imd_rank", "imd_decile"]]
+             .merge(population[["lsoa21_code", "usual_residents_census2021"]], on="lsoa21_code", how="left")
+             .merge(numerators[["lsoa21_code", "income_domain_numerator", "employment_domain_numerator"]],
+                    on="lsoa21_code", how="left"))
+    if lsoas["usual_residents_census2021"].isna().any():
+        raise DataError(f"Census 2021 population is missing for {int(lsoas['usual_residents_census2021'].isna().sum())} "
+                        "IoD 2025 LSOAs.")
+    computed = district_summaries(pd.DataFrame({
+        "district": lsoas["lad24_code"].replace(recode), "score": lsoas["imd_score"], "rank": lsoas["imd_rank"],
+        "decile": lsoas["imd_decile"], "population": lsoas["usual_residents_census2021"],
+        "income_numerator": lsoas["income_domain_numerator"],
+        "employment_numerator": lsoas["employment_domain_numerator"]})).set_index("district")
+    published = file10.assign(area_code=file10["ltla24_code"].replace(recode)).set_index("area_code")
+    missing = set(computed.index) ^ set(published.index)
+    if missing:
+        raise DataError(f"IoD 2025 File 10 and File 7 disagree on the districts (e.g. {sorted(missing)[0]}).")
+    if not set(city_codes(config)) <= set(published.index):
         raise DataError("IoD 2025 File 10 lacks one of the core cities.")
-    out = [pd.DataFrame({"area_code": rows["ltla24_code"].replace(config.get("recode", {})).to_numpy(),
-                         "measure": m["label"], "value": rows[m["value"]].astype(float).to_numpy(),
-                         "rank": rows[m["rank"]].astype(float).to_numpy(), "districts": len(file10)})
-           for m in config["file10"]]
-    table = pd.concat(out, ignore_index=True)
-    table["area_name"] = table["area_code"].map(cities)
-    return table
+    out = []
+    for m in config["file10"]:
+        ours = computed[m["computed"]]
+        blank = computed[m["blank"]] if m.get("blank") else pd.Series(0, index=computed.index)
+        out.append(pd.DataFrame({
+            "area_code": published.index, "area_name": published["ltla24_name"].to_numpy(), "measure": m["label"],
+            "value": published[m["value"]].astype(float).to_numpy(), "rank": published[m["rank"]].astype(float).to_numpy(),
+            "computed": ours.reindex(published.index).to_numpy(),
+            "computed_rank": rank_of_districts(ours).reindex(published.index).astype(float).to_numpy(),
+            "blank": blank.reindex(published.index).astype(int).to_numpy(), "districts": len(published)}))
+    return pd.concat(out, ignore_index=True)
+
+
+def le_sii_table(england_le: pd.DataFrame, lookup21: pd.DataFrame, config: dict, period: str,
+                 repetitions: int = SII_REPETITIONS) -> pd.DataFrame:
+    """Each city's life-expectancy SII (women, men) by the Inequalities page's method, from the stored England MSOA
+    table filtered to the city's 2021 MSOAs, with 95% limits and what was left out (metrics.inequalities)."""
+    rows = []
+    for code, name in city_codes(config).items():
+        msoas = sorted(lookup21.loc[lookup21["lad24_code"] == code, "msoa21_code"].dropna().unique())
+        for sex in ("female", "male"):
+            sii = district_life_expectancy_sii(england_le, msoas, sex, repetitions=repetitions)
+            r = sii.result
+            rows.append({"area_code": code, "area_name": name, "sex": sex, "period": period,
+                         "sii": r.sii if r else np.nan, "lower": r.sii_lower[0.95] if r else np.nan,
+                         "upper": r.sii_upper[0.95] if r else np.nan, "deciles": len(sii.groups),
+                         "msoas": sii.msoas, "used": sii.used, "suppressed": sii.suppressed,
+                         "no_figure": sii.no_figure, "reason": sii.reason})
+    return pd.DataFrame(rows)
+
+
+def map_table(layer: pd.DataFrame, imd25: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """The small-multiple maps, drawn once here: one PNG per city of its LSOAs (the core-cities layer) by national
+    IMD 2025 decile, on one colour scale (decile 1 darkest, as every IMD decile map in the atlas) and one
+    distance scale (``map`` in cities.yaml). One row per city: code, name, png, width/height in pixels, LSOAs,
+    LSOAs in decile 1, LSOAs without a decile and LSOAs per decile (decile_1 ... decile_10). A city missing from the layer gets no row."""
+    settings = config["map"]
+    deciles = imd25.set_index("lsoa21_code")["imd_decile"]
+    ramp, missing = class_colours(10, "higher_is_better"), no_data_colour()
+    own = {c: layer[layer["lad24_code"] == c] for c in city_codes(config) if (layer["lad24_code"] == c).any()}
+    box = shared_box(own, settings["margin_km"] * 1000)
+    rows = []
+    for code, lsoas in own.items():
+        city_deciles = lsoas["lsoa21_code"].map(deciles)
+        png = panel_png(lsoas, decile_colours(city_deciles.tolist(), ramp, missing), box, settings["px_per_km"])
+        width, height = png_size(png)
+        rows.append({"city_code": code, "city_name": city_codes(config)[code], "png": png, "width": width,
+                     "height": height, "km_per_100px": round(100 / settings["px_per_km"], 2), "lsoas": len(lsoas),
+                     "in_decile_1": int((city_deciles == 1).sum()), "without_decile": int(city_deciles.isna().sum()),
+                     **{f"decile_{d}": int((city_deciles == d).sum()) for d in range(1, 11)}})
+    return pd.DataFrame(rows)
 
 
 def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFrame,
-                  home: dict | None = None) -> dict[str, pd.DataFrame]:
+                  home: dict | None = None, england_le: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The store tables, from the raw files (checksums were checked by the build); ``home`` (see
-    data.catalogue.cities_config_for) when the atlas is built for another district."""
+    data.catalogue.cities_config_for) when the atlas is built for another district; ``england_le`` the stored
+    England MSOA life-expectancy table (data/pipeline/england.py), for each city's SII."""
     config = cities_config_for(load_cities_config(), home)
     s = sources.sources
     lookup21 = read_table(s["lookup_lsoa21_ward24"], data_dir, check_sha=False)
@@ -214,9 +286,16 @@ def cities_tables(sources: SourceCatalogue, data_dir: Path, lookup11: pd.DataFra
     series["source_date"] = series["dataset"].astype(str).map(labels["source_date"]).astype("category")
     neighbours = neighbours_table(series, config)
     imd19 = read_table(s["imd2019_lsoa11"], data_dir, check_sha=False)
-    imd25 = read_table(s["imd2025_lsoa21"], data_dir, check_sha=False)
+    imd25 = read_table(s["imd2025_lsoa21"], data_dir, columns=["imd_score"], check_sha=False)
     deprivation = deprivation_table(imd19, imd25, lookup11, lookup21, config)
     columns = [c for m in config["file10"] for c in (m["value"], m["rank"])]
-    file10 = file10_table(read_table(s["imd2025_lad_summaries"], data_dir, columns=columns, check_sha=False), config)
+    population = read_table(s["population_census2021"], data_dir, columns=["usual_residents_census2021"], check_sha=False)
+    numerators = read_table(s["imd2025_indicators_lsoa21"], data_dir,
+                            columns=["income_domain_numerator", "employment_domain_numerator"], check_sha=False)
+    file10 = file10_table(read_table(s["imd2025_lad_summaries"], data_dir, columns=columns, check_sha=False),
+                          imd25, population, numerators, config)
+    maps = map_table(read_geo(s["lsoa21_bsc_core_cities"], data_dir, check_sha=False), imd25, config)
+    le = (le_sii_table(england_le, lookup21, config, s["life_expectancy_msoa11"].period)
+          if england_le is not None else pd.DataFrame())
     return {"cities_series": series, "cities_deprivation": deprivation, "cities_neighbours": neighbours,
-            "cities_file10": file10}
+            "cities_file10": file10, "cities_le_sii": le, "cities_map": maps}
