@@ -5,26 +5,39 @@ from components import store
 from components import trend_view as tv
 from components.change_imd import imd_section
 from components.change_trends import demand_section, summary_section, trend_section
+from components.params import PARAMS
+from components.state import write_url
 
 SUMMARY, IMD, DEMAND = "Every measure: is Leeds getting better?", "Deprivation: IMD 2019 → 2025", \
     "Monthly demand: Universal Credit by MSOA"
 
 st.title("Change over time")
-stamp = store.built_at()
-trends = {f"{t.theme}: {t.short_label}": t for t in tv.catalogue().trends}
-choice = st.selectbox("Measure", [SUMMARY, IMD, DEMAND, *sorted(trends)], key="change_measure",
-                      help="Each measure is compared only within one definition: where a definition changed, the "
-                           "periods either side are shown apart and no change is computed across the break.")
-committee = st.session_state.get("committee", "all")
-if tv.cached_series_table(stamp).empty and choice != IMD:     # BCA_DISTRICT: the series are built for Leeds only
-    st.info(f"Not available for {store.home_name()}: the time series mix Leeds-only files (ward, MSOA and "
-            "neighbourhood series) and are built for Leeds alone. “Deprivation: IMD 2019 → 2025” is available.",
-            icon=":material/info:")
-elif choice == SUMMARY:
-    summary_section(stamp)
-elif choice == IMD:
-    imd_section()
-elif choice == DEMAND:
-    demand_section(stamp, committee)
-else:
-    trend_section(trends[choice], committee, stamp)
+
+
+@st.fragment
+def change_body() -> None:
+    """The measure picker and its section, as a fragment: a "Measure" change (or a widget of a section) reruns only
+    this part, not the app's frame (store check, sidebar, navigation, footer). A fragment run skips app.py, so it
+    writes the link itself (the maps' warm spaces switch is in it); the sidebar's choices rerun the whole page."""
+    stamp = store.built_at()
+    trends = {f"{t.theme}: {t.short_label}": t for t in tv.catalogue().trends}
+    choice = st.selectbox("Measure", [SUMMARY, IMD, DEMAND, *sorted(trends)], key="change_measure",
+                          help="Each measure is compared only within one definition: where a definition changed, the "
+                               "periods either side are shown apart and no change is computed across the break.")
+    committee = st.session_state.get("committee", "all")
+    if tv.cached_series_table(stamp).empty and choice != IMD:     # BCA_DISTRICT: the series are built for Leeds only
+        st.info(f"Not available for {store.home_name()}: the time series mix Leeds-only files (ward, MSOA and "
+                "neighbourhood series) and are built for Leeds alone. “Deprivation: IMD 2019 → 2025” is available.",
+                icon=":material/info:")
+    elif choice == SUMMARY:
+        summary_section(stamp)
+    elif choice == IMD:
+        imd_section()
+    elif choice == DEMAND:
+        demand_section(stamp, committee)
+    else:
+        trend_section(trends[choice], committee, stamp)
+    write_url(PARAMS)
+
+
+change_body()

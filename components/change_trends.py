@@ -49,13 +49,8 @@ def summary_section(stamp: str) -> None:
     cols[1].metric("Worsened", int(judged.get(WORSENED, 0)))
     cols[2].metric("No clear change", int(judged.get(NO_CLEAR, 0) + judged.get(NOISE, 0)))
     cols[3].metric("Rose or fell (not judged)", int(judged.get(ROSE, 0) + judged.get(FELL, 0)))
-    shown = table.assign(Change=[tv.signed(tv.measure(t), c) if pd.notna(c) else "–"
-                                 for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
-                         Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
-    columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
-    shown = benchmark.trend_column(shown.reindex(columns=[*columns, "trend_id", "series_id"]), stamp, after="England")
-    st.dataframe(shown.drop(columns=["trend_id", "series_id"]), hide_index=True, width="stretch",
-                 height=36 * (len(shown) + 1) + 3)
+    shown = _cached_summary_shown(stamp, benchmark.current())
+    st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3)
     if benchmark.current() != benchmark.ENGLAND:
         st.caption(benchmark.trend_note(stamp))
     method = ["For every measure with a time series, Leeds' change between the first and the latest period of its "
@@ -66,6 +61,19 @@ def summary_section(stamp: str) -> None:
               "for its chart, its breaks and the areas where it improved or worsened.",
               "\n\n".join(f"**{trend.short_label}.** {trend.change_rule.text}" for trend in tv.catalogue().trends)]
     sources_and_method(_cached_summary_sources(stamp), method)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_summary_shown(stamp: str, choice: str) -> pd.DataFrame:
+    """The summary table as shown, with ``choice``'s group column (the benchmark chosen in this run), made once per
+    store and choice and shared read-only: its sources and change texts cost ~30 ms a run."""
+    table = _cached_summary(stamp)
+    shown = table.assign(Change=[tv.signed(tv.measure(t), c) if pd.notna(c) else "–"
+                                 for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
+                         Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
+    columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
+    shown = benchmark.trend_column(shown.reindex(columns=[*columns, "trend_id", "series_id"]), stamp, after="England")
+    return shown.drop(columns=["trend_id", "series_id"])
 
 
 def _source_of(trend_id: str, series_id, stamp: str) -> str:
@@ -89,7 +97,8 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
                                                  trend.format_value(latest["value_start"]),
                                                  trend.format_value(latest["value_end"]), latest["judgement"]) + "**")
     if not comparators.empty:
-        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators")
+        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators",
+                      view=("comparators", trend.id, stamp))
         for change in changes:
             st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
                         f"{tv.change_text(trend, change['value_start'], change['value_end'], change['change'], change['judgement'], change['start'], change['end'])}.")
@@ -160,7 +169,8 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
     fmt = tv._num_format(trend)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format=fmt) for c in (start, end, "Change")})
-    st.download_button("Download (CSV)", csv_safe(table).to_csv(index=False).encode("utf-8"), key=f"change_csv_{trend.id}",
+    st.download_button("Download (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),   # made on click
+                       key=f"change_csv_{trend.id}",
                        file_name=f"leeds_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
                        mime="text/csv")
     st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}.")
@@ -187,7 +197,8 @@ def area_chart(trend: Trend, rows: pd.DataFrame, level: str, changes: pd.DataFra
     code = st.selectbox("Follow one area over time", list(names), format_func=names.get,
                         key=f"change_area_{trend.id}_{level}")
     picked = rows[((rows["area_level"] == level) & (rows["area_code"] == code)) | rows["area_level"].isin(tv.COMPARATORS)]
-    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} against Leeds and England")
+    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} against Leeds and England",
+                  view=("area", trend.id, level, code, stamp))
 
 
 def demand_section(stamp: str, committee: str) -> None:
@@ -214,7 +225,8 @@ def demand_section(stamp: str, committee: str) -> None:
     st.subheader(f"The ten MSOAs where it rose most, {start} to {end}")
     picked = msoa[msoa["area_code"].isin(top["code"].head(5))]
     names = dict(zip(top["code"], top["display_name"]))
-    tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most")
+    tv.show_chart(picked, trend, names, "Households on Universal Credit, month by month: the five MSOAs that rose most",
+                  view=("demand", trend.id, series_id, start, end, tuple(top["code"].head(5)), stamp))
     table = pd.DataFrame({"MSOA": top["display_name"], "Code": top["code"], start: top["value_start"],
                           end: top["value_end"], "Change": top["change"],
                           "Change (%)": 100 * top["change"] / top["value_start"]})

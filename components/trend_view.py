@@ -180,20 +180,45 @@ def chart_table(rows: pd.DataFrame, trend: Trend, names: dict[str, str]) -> pd.D
     return wide
 
 
-def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str) -> None:
-    """Chart, its break notes, its table alternative and its sources."""
-    if rows["value"].notna().sum() == 0:
+def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str, view: tuple | None = None) -> None:
+    """Chart, its break notes, its table alternative and its sources.
+
+    ``view`` names what the rows are (e.g. the trend, level, area and store): the chart, notes, table and sources
+    are then made once per view and shared, instead of hashing the rows, pivoting the table and grouping the
+    sources on every run (~40 % of a change page "Measure" change, bench/pages.py --profile)."""
+    if view is not None:
+        parts = _cached_chart_of_view(view, repr(trend), title, rows, trend, tuple(names.items()))
+    else:
+        parts = _chart_parts(rows, trend, names, title)
+    if parts is None:
         st.info("No values to chart for this selection.")
         return
-    show_spec(_cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title), width="stretch")
-    for mark in break_marks(rows, trend.breaks).itertuples():
-        st.caption(f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it.")
+    spec, notes, table, sources = parts
+    show_spec(spec, width="stretch")
+    for note in notes:
+        st.caption(note)
     with st.expander("Table of the chart", expanded=False):
-        table = chart_table(rows, trend, names)
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format=_num_format(trend))
                                     for c in table.columns if c not in ("Period", "Definition")})
-    st.caption(sources_caption(trend, rows))
+    st.caption(sources)
+
+
+def _chart_parts(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str
+                 ) -> tuple[dict, list[str], pd.DataFrame, str] | None:
+    if rows["value"].notna().sum() == 0:
+        return None
+    spec = _cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title)
+    notes = [f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it."
+             for mark in break_marks(rows, trend.breaks).itertuples()]
+    return spec, notes, chart_table(rows, trend, names), sources_caption(trend, rows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached_chart_of_view(view: tuple, trend_key: str, title: str, _rows: pd.DataFrame, _trend: Trend, _names: tuple
+                          ) -> tuple[dict, list[str], pd.DataFrame, str] | None:
+    """One view's chart parts, shared read-only (``view`` and the trend's repr name the rows, which are not hashed)."""
+    return _chart_parts(_rows, _trend, dict(_names), title)
 
 
 def _num_format(trend: Trend) -> str:

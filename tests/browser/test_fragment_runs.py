@@ -28,7 +28,7 @@ async def _changes(url: str, name: str, count: int) -> tuple[list[bool], str]:
         await session.close()
 
 
-@pytest.mark.parametrize("name", ["profile"])
+@pytest.mark.parametrize("name", ["profile", "change_measures"])
 def test_a_change_reruns_only_its_fragment_and_writes_the_link(app_url, name):
     runs, query = asyncio.run(_changes(app_url, name, 3))
     assert runs == [True] * 3, f"{name}: full reruns where a fragment run was expected ({runs}); link now {query}"
