@@ -113,11 +113,12 @@ maps = store.table("cities_map", stamp)
 if maps.empty:
     st.info("The city maps were not built for this store.")
 else:
+    shown, km_per_100 = cv.map_display(maps)
     st.image(maps["png"].tolist(), caption=[cv.map_caption(r) for r in maps.itertuples()],
-             alt=[cv.map_alt(r) for r in maps.itertuples()], width=int(maps["width"].iloc[0]) // 2)
+             alt=[cv.map_alt(r) for r in maps.itertuples()], width=shown)
     legend(cv.decile_legend(maps), "National IMD 2025 decile (LSOAs in these maps)")
-    st.caption(f"{MAP_CREDIT} Every map is drawn at the same scale (100 pixels = "
-               f"{maps['km_per_100px'].iloc[0] * 2:g} km as shown) and on one colour scale: England's deciles, so "
+    st.caption(f"{MAP_CREDIT} Every map is drawn at the same scale (100 pixels = {km_per_100:.1f} km as shown) "
+               "and on one colour scale: England's deciles, so "
                "the cities' colours compare directly. " + source_line("imd2025_lsoa21", "2025"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")

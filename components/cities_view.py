@@ -258,3 +258,13 @@ def decile_legend(maps: pd.DataFrame) -> pd.DataFrame:
     if maps["without_decile"].sum():
         rows.append({"colour": no_data_colour(), "label": "No data", "count": int(maps["without_decile"].sum())})
     return pd.DataFrame(rows)
+
+
+MAP_SHOWN_PX = 215      # four maps to a row in the page's width; drawn at twice that or more, so sharp on dense screens
+
+
+def map_display(maps: pd.DataFrame) -> tuple[int, float]:
+    """Width each map is shown at (pixels) and the km that 100 shown pixels cover (the same for every map)."""
+    drawn = int(maps["width"].iloc[0])
+    shown = min(drawn, MAP_SHOWN_PX)
+    return shown, float(maps["km_per_100px"].iloc[0]) * drawn / shown

@@ -164,3 +164,25 @@ def test_manchester_life_expectancy_sii_recomputed_by_hand(processed_store):
     width = stored["upper"] - stored["lower"]
     assert width == pytest.approx(2 * 1.959963984540054 * sd, rel=0.02)
     assert stored["lower"] < slope < stored["upper"]
+
+
+def test_leeds_sii_on_the_cities_page_is_the_inequalities_page_figure(processed_store):
+    """The same method, so the same numbers: Leeds' stored SII (women and men) equals the Inequalities page's
+    within-Leeds MSOA figure computed from the atlas's own values (same seed, so the limits agree too)."""
+    from data.registry import load_registry
+    from data.store import read_areas, read_breaks, read_values
+    from metrics import inequalities as iv
+
+    stored = read_store_table(processed_store, "cities_le_sii").set_index(["area_code", "sex"])
+    registry, values = load_registry(), read_values(processed_store)
+    areas = read_areas(processed_store, "msoa")
+    england = read_store_table(processed_store, "england_le_msoa")
+    for sex, indicator in iv.LE_IDS.items():
+        weights, missing = iv.district_person_years(england, areas["code"].astype(str), sex)
+        assert missing == []
+        inputs = iv.area_inputs(values, areas, read_breaks(processed_store), registry.get(indicator),
+                                registry.get(iv.DEPRIVATION_ID), "msoa", iv.LE_PERIOD, "leeds", weights=weights)
+        result = iv.inequality_slope(iv.group_means(inputs, iv.value_type_for(inputs)[0]), iv.value_type_for(inputs)[0])
+        row = stored.loc[("E08000035", sex)]
+        assert row["sii"] == pytest.approx(result.sii, abs=1e-9)
+        assert (row["lower"], row["upper"]) == pytest.approx((result.sii_lower[0.95], result.sii_upper[0.95]), abs=1e-9)
