@@ -7,7 +7,7 @@ from functools import lru_cache
 from components import store
 from components.state import (Param, choice, choice_list, clock, clock_text, code_like, code_list, codes, int_in,
                               search_text, words_list)
-from data.catalogue import load_areas, load_warm_spaces_config
+from data.catalogue import home_district, load_areas, load_warm_spaces_config
 from data.deck import CONFIG as DECK_CONFIG
 from data.deck import DeckError, decode_link
 from data.registry import PILLARS, load_registry
@@ -21,6 +21,11 @@ PILLAR_VIEWS = {"meet": "Where the pillars meet", "map": "One pillar on a map", 
 
 
 def _committees() -> list[str]:
+    """Leeds' community committees; another home district has none, so a committee code in its links is ignored
+    with the usual notice (the sidebar has no committee picker there). The setting, not the store, decides: the
+    store's folder follows it, and link parsing must not read the store (unit tests have none)."""
+    if home_district() != load_areas().leeds.code:
+        return ["all"]
     return ["all"] + [c.code for c in load_areas().community_committees.committees]
 
 

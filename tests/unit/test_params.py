@@ -55,3 +55,15 @@ def test_the_profile_tab_link_parameter_names_exactly_the_profile_tabs():
     assert param.default == tab_ids("ward24")[0] == "spine"
     assert set(tab_ids("ward24")) | set(tab_ids("committee")) == set(PROFILE_TABS)
     assert [tab_id(label) for label in PROFILE_TABS.values()] == list(PROFILE_TABS)
+
+
+def test_a_committee_code_in_a_link_is_ignored_for_another_home_district(monkeypatch):
+    """Leeds' community committees exist only in Leeds' atlas: for another district (BCA_DISTRICT) the code is
+    ignored with the usual notice, and compare_with offers only the district and England."""
+    assert parse_params({"committee": "inner-east"}, PARAMS) == ({"committee": "inner-east"}, [])
+    monkeypatch.setenv("BCA_DISTRICT", "E08000003")
+    for name in ("committee", "compare_with"):
+        clean, notices = parse_params({name: "inner-east"}, PARAMS)
+        assert clean == {} and notices and f"Ignored link parameter '{name}'" in notices[0]
+    assert parse_params({"committee": "all", "compare_with": "england"}, PARAMS)[0] == {"committee": "all",
+                                                                                       "compare_with": "england"}
