@@ -14,6 +14,7 @@ import streamlit as st
 
 from components import store
 from components.charts import show_spec, vega_spec
+from data.query import select
 from metrics import inequalities as iv
 from metrics.sii import VALUE_TYPE_PROPORTION, SiiResult
 from geo.palettes import categorical_colours
@@ -258,8 +259,7 @@ def cached_gap_view(indicator_id: str, level: str, period: str, stamp: str) -> G
     indicator = store.registry().get(indicator_id)
     leeds_value = store.comparator(indicator_id, period, "lad", stamp)
     gaps = iv.area_gaps(store.indicator_table(indicator_id, level, period, stamp), indicator, level, leeds_value)
-    values = store.values(stamp)
-    own = values[(values["area_level"] == "lad") & (values["indicator_id"] == indicator_id) & (values["period"] == period)]
+    own = select(store.values(stamp), indicator_id, "lad", period)
     coverage = float(own["coverage"].iloc[0]) if len(own) and pd.notna(own["coverage"].iloc[0]) else None
     return GapView(leeds_value, iv.highest_lowest(gaps), iv.comparison_counts(gaps),
                    prepared(gap_table(gaps, store.home_name())), coverage)
