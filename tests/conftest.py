@@ -1,6 +1,16 @@
-"""Shared fixtures: the real processed store, built once per test session if missing or stale."""
+"""Shared fixtures: the real processed store, built once per test session if missing or stale.
+
+The suite runs in two pytest-xdist workers (pytest.ini): everything a test starts or writes outside its tmp_path is
+per worker (``WORKER``: ports from $BCA_PORTS split between the workers, server logs and artifact folders named
+after the worker), and the store is built by one worker at a time under a file lock, the others then find it
+built."""
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -8,6 +18,40 @@ import pytest
 from data.settings import data_dir, processed_dir
 from data.store import store_status
 from tests.browser.chromium import chromium_browser  # noqa: F401 - one chromium for browser and deploy tests
+
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")          # "gw0", "gw1" under xdist; "" in a plain run
+
+
+def _split_port_range() -> None:
+    """Give each xdist worker its own slice of $BCA_PORTS, so two workers never pick the same free port."""
+    span, count = os.environ.get("BCA_PORTS", ""), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    low, _, high = span.partition("-")
+    if not (WORKER.startswith("gw") and count > 1 and low.isdigit() and high.isdigit()):
+        return
+    size = (int(high) - int(low) + 1) // count
+    start = int(low) + int(WORKER[2:]) * size
+    os.environ["BCA_PORTS"] = f"{start}-{start + size - 1}"
+
+
+_split_port_range()
+
+
+def worker_name(name: str) -> str:
+    """``name`` with the xdist worker's id appended (``name-gw1``), unchanged in a plain run."""
+    return f"{name}-{WORKER}" if WORKER else name
+
+
+@contextmanager
+def _store_lock(processed: Path):
+    """One builder at a time across processes (xdist workers): an exclusive lock on a file in the temp folder."""
+    digest = hashlib.sha256(str(processed).encode()).hexdigest()[:16]
+    with open(Path(tempfile.gettempdir()) / f"bca-store-build-{digest}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _have_data() -> bool:
@@ -21,7 +65,9 @@ def processed_store() -> Path:
         pytest.skip(f"real data folder not found at {data_dir()} (set BCA_DATA_DIR)")
     processed = processed_dir()
     if not store_status(processed).usable:
-        from data.pipeline.build import build
+        with _store_lock(processed):
+            if not store_status(processed).usable:        # another worker may have built it while this one waited
+                from data.pipeline.build import build
 
-        build()
+                build()
     return processed

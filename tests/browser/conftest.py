@@ -37,9 +37,11 @@ def pytest_collection_modifyitems(items):
 @contextmanager
 def streamlit_server(log_name: str = "streamlit-server"):
     """Run the app on a free local port until the block ends; yields its URL (log in test-artifacts/)."""
+    from tests.conftest import worker_name
+
     ARTIFACTS.mkdir(exist_ok=True)
     try:
-        server_context = local_server(ARTIFACTS / f"{log_name}.log", SERVER_START_TIMEOUT_S)
+        server_context = local_server(ARTIFACTS / f"{worker_name(log_name)}.log", SERVER_START_TIMEOUT_S)
         server = server_context.__enter__()
     except ServerStartError as exc:
         pytest.fail(str(exc))
@@ -50,11 +52,16 @@ def streamlit_server(log_name: str = "streamlit-server"):
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """One server for the whole browser session."""
+def app_url(processed_store):
+    """One server for the whole browser session (per xdist worker), on the store the session built, warmed like a
+    deployed replica (home page and explorer opened once): every test reaches its page by URL."""
+    from deploy.run import WARM_PAGES
+    from deploy.warm import warm
+
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) for browser tests")
     with streamlit_server() as url:
+        warm([url], WARM_PAGES)               # problems only slow the first test down; its own checks still run
         yield url
 
 

@@ -4,7 +4,7 @@ from tests.browser.conftest import screenshot, streamlit_server, wait_for_app, w
 LINK = "/explorer?level=lsoa21&indicator=fuel_poverty&scheme=natural_breaks&classes=7&committee=inner-east"
 
 
-def test_deep_link_as_first_request_to_a_fresh_server(chromium_browser):
+def test_deep_link_as_first_request_to_a_fresh_server(chromium_browser, processed_store):
     with streamlit_server("streamlit-server-deep-link") as url:
         context = chromium_browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()

@@ -35,7 +35,9 @@ def cluster(processed_store):
         pytest.skip("haproxy is not installed: apt-get install haproxy (.ci/run does)")
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium for the deploy tests")
-    log_dir = ARTIFACTS / "deploy-cluster"
+    from tests.conftest import worker_name
+
+    log_dir = ARTIFACTS / worker_name("deploy-cluster")
     shutil.rmtree(log_dir, ignore_errors=True)
     try:
         with start_cluster(3, free_port(), replica_ports=[free_port() for _ in range(3)], log_dir=log_dir,
