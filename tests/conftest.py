@@ -54,6 +54,21 @@ def _store_lock(processed: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# Whole files go to the two workers in this order of their folders (pytest.ini: --no-loadscope-reorder): the files
+# that start servers and browsers or rebuild the store first, the many quick unit files last, where they fill
+# whichever worker frees up first instead of a long file starting at the end.
+FOLDER_ORDER = ("deploy", "browser", "data", "app", "reference", "unit")
+
+
+def pytest_collection_modifyitems(items):
+    """Run the folders in FOLDER_ORDER (a stable sort: the files and tests in each keep their order)."""
+    def rank(item) -> int:
+        parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
+        return FOLDER_ORDER.index(parts[0]) if len(parts) > 1 and parts[0] in FOLDER_ORDER else len(FOLDER_ORDER)
+
+    items.sort(key=rank)
+
+
 def _have_data() -> bool:
     return (data_dir() / "SOURCES.md").is_file()
 

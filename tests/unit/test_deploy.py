@@ -140,7 +140,7 @@ def test_show_fault_logs_the_detail_under_the_reference_and_shows_only_the_sente
     from streamlit.testing.v1 import AppTest
 
     with caplog.at_level(logging.ERROR, logger="bca.errors"):
-        at = AppTest.from_string(FAULTY_PAGE).run()
+        at = AppTest.from_string(FAULTY_PAGE, default_timeout=120).run()     # the 3 s default fails on a busy machine
     assert at.session_state["shown"] is True
     [shown] = [e.value for e in at.error]
     [record] = [r for r in caplog.records if r.name == "bca.errors"]
