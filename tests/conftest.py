@@ -54,6 +54,19 @@ def _store_lock(processed: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """Workers for pytest.ini's ``-n auto``: two (one per core on CI's two) for the suite or a folder; none, one
+    process as before, when only files or tests are named (a targeted run would pay a worker's start for nothing).
+    $PYTEST_XDIST_AUTO_NUM_WORKERS overrides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "").isdigit():
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    named = [arg.split("::")[0] for arg in config.args]
+    if named and all(Path(arg).is_file() for arg in named):
+        return 0
+    workers = min(2, len(os.sched_getaffinity(0)))
+    return workers if workers > 1 else 0
+
+
 # Whole files go to the two workers in this order of their folders (pytest.ini: --no-loadscope-reorder): the files
 # that start servers and browsers or rebuild the store first, the many quick unit files last, where they fill
 # whichever worker frees up first instead of a long file starting at the end.
