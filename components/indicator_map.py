@@ -11,14 +11,15 @@ import pyarrow as pa
 import streamlit as st
 
 from components import store
-from components.map import deck_template, legend_markup, show_map, with_selection
+from components.map import GeometryRef, deck_template, legend_markup, show_map, table_tooltip, with_selection
 from components.map import show_legend as draw_legend
 from data.query import national_decile_breaks
 from geo.choropleth import (ClassedValues, class_label_per_area, classify_indicator, codes_with_value,
                             decile_labels, dimmed_outside, fill_colours, national_decile_of, rank_text,
                             within_committee)
 from geo.classify import NO_DATA_CLASS
-from geo.choropleth import features, representative_points, view_for_bounds
+from geo.choropleth import context_texts, features, geometry_url, representative_points, view_for_bounds
+from geo.palettes import hex_to_rgba, no_data_colour
 from geo.palettes import legend_rows
 
 # Streamlit's deck.gl tooltip escapes each {field} as text, so fields carry plain text (no tags, no entities)
@@ -27,6 +28,8 @@ TOOLTIP = ("<b>{name}</b><br/>{value_text} ({period})<br/>Rank {rank_text} in Le
            "<br/>{context_text}<br/>{coverage_text}<br/>{decile_text}")
 DEPRIVED_INDICATOR, DEPRIVED_PERIOD = "imd_imd_decile", "2025"
 
+VALUE_FIELDS = ("value_text", "rank_text", "coverage_text", "decile_text")
+"""Tooltip fields that change with the view; name and context come from the geometry file (geo.choropleth)."""
 LAYER_BUILDS = {"count": 0}
 """How many times a deck template was built in this process (the bench reads it: a selection must not add one)."""
 
@@ -46,9 +49,11 @@ class Payload:
     table: pd.DataFrame
     classed: ClassedValues
     area_features: dict[str, dict]   # code -> feature, for the selection outline
-    template: str
+    template: str                    # the deck with the areas inline (the warm spaces layer draws over it)
     legend: pd.DataFrame
     legend_html: str
+    url_template: str = ""           # the same deck drawn from the level's geometry file (what a change sends)
+    url_tooltip: str = ""            # its tooltip: the per-area values by position (components.map.table_tooltip)
 
 
 @lru_cache(maxsize=256)
@@ -110,8 +115,16 @@ def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: st
         codes = deprived_leeds_codes(stamp)
         deprived = features(lsoa[lsoa["code"].isin(codes)], ["code"])
     outline_features = None if outline_level == level else features(outlines, ["code"])   # no second copy
-    template = deck_template(area_features, outline_features, labels, map_view(level, committee, stamp),
-                             tooltip_for(indicator.period_label(period)), deprived)
+    view = map_view(level, committee, stamp)
+    tooltip = tooltip_for(indicator.period_label(period))
+    template = deck_template(area_features, outline_features, labels, view, tooltip, deprived)
+    # geometry once: the same map with polygons from the level's file, only colours and values in the deck
+    in_file_order = props.set_index("code").reindex(layer["code"].astype(str))
+    fills = [tuple(f) if isinstance(f, list) else tuple(hex_to_rgba(no_data_colour(), 255)) for f in in_file_order["fill"]]
+    url_template = deck_template(GeometryRef(geometry_url(level, stamp), tuple(fills)),
+                                 None if outline_level == level else geometry_url(outline_level, stamp),
+                                 labels, view, tooltip, deprived)
+    url_tooltip = table_tooltip(tooltip, {field: in_file_order[field].tolist() for field in VALUE_FIELDS})
     rows = legend_rows(classed.classification, classed.colours, unit="", fmt=indicator.format)
     rows["label"] = classed.labels[: len(rows)]
     title = legend_title(indicator, period, classed)
@@ -120,7 +133,7 @@ def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: st
         rows["count"] = counts_within(class_of, ~dimmed.to_numpy(), len(rows) - 1)
         title += f". Areas counted: {committee_name(committee)} only"
     return Payload(table, classed, {f["code"]: f for f in area_features}, template, rows,
-                   legend_markup(rows, title))
+                   legend_markup(rows, title), url_template, url_tooltip)
 
 
 def counts_within(class_of: pd.Series, inside, n_classes: int) -> list[int]:
@@ -161,10 +174,9 @@ def tooltip_for(period: str) -> str:
 
 
 def _context(table: pd.DataFrame, level: str) -> pd.Series:
-    # LSOA and MSOA display names already carry their ward ("Leeds 011A (Otley & Yeadon)")
-    if level in ("lsoa21", "msoa", "ward24") and "committee_name" in table:
-        return "Committee: " + table["committee_name"].fillna("")
-    return pd.Series("", index=table.index)
+    # LSOA and MSOA display names already carry their ward ("Leeds 011A (Otley & Yeadon)"); the geometry file
+    # writes the same line (one rule: geo.choropleth.context_texts)
+    return context_texts(table, level)
 
 
 def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "quantiles", k: int = 5,
@@ -178,7 +190,8 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
                        committee=committee, outline=bool(outline_deprived), stamp=stamp)
     selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
                 for c in (highlight_codes or []) if c in payload.area_features]
-    deck = with_selection(payload.template, selected, tooltip_for(indicator.period_label(period)))
+    deck = with_selection(payload.url_template, selected, payload.url_tooltip,
+                          inline=(payload.template, tooltip_for(indicator.period_label(period))))
     alt = (f"Map of {indicator.label} ({period}) by {store.area_catalogue().levels[level].label}. "
            f"The same figures are in the table beside the map.")
     clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)

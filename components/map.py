@@ -7,10 +7,12 @@ re-serialised when the reader clicks, and the browser receives byte-identical ar
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -43,39 +45,118 @@ class PreparedDeck:
     width = None
     mapbox_key = None
 
-    def __init__(self, spec: str, tooltip: dict, template: str | None = None, selection: str = "[]"):
+    def __init__(self, spec: str, tooltip: dict, template: str | None = None, selection: str = "[]",
+                 inline: tuple[str, str] | None = None):
         self._spec = spec
         self._tooltip = tooltip
         self.template = template        # the cached template and the selection filled into it (with_selection)
         self.selection = selection
+        self.inline = inline            # (template, tooltip) with the areas inline, for a deck drawn from files
 
     def to_json(self) -> str:
         return self._spec
+
+
+# ---------- geometry once (issue 20.2): polygons from a cached file, only colours and values per view ----------
+
+POSITION_FIELD = "n"         # an area's 1-based position in its level's geometry file (geo.choropleth)
+_CLASS_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+TABLE_CLASS = "bca-tip"
+
+
+@dataclass(frozen=True)
+class GeometryRef:
+    """An area layer drawn from a level's geometry file (``url``): per area only a colour, read by position.
+
+    ``fills`` are the RGBA colours in the file's order. deck.gl fetches the URL once and keeps the parsed
+    polygons while the URL stays the same; a new colour expression (with its ``updateTriggers``) recolours."""
+    url: str
+    fills: tuple[tuple[int, ...], ...]
+
+    def fill_expression(self) -> str:
+        return fill_expression(self.fills)
+
+
+def fill_expression(fills) -> str:
+    """A deck.gl JSON expression giving each area its colour: a palette of the distinct colours, indexed by one
+    character per area (at the area's position ``n``; the string starts with a pad so position 1 is index 1).
+
+    deck.gl's expression parser has no function calls and takes a member access only after an identifier or a
+    parenthesis, hence the brackets: ``([[r,g,b,a], ...])[("_0120...")[n]]``."""
+    palette: dict[tuple[int, ...], str] = {}
+    chars = ["_"]
+    for fill in fills:
+        key = tuple(int(c) for c in fill)
+        if key not in palette:
+            if len(palette) >= len(_CLASS_CHARS):
+                raise ValueError(f"a map has more than {len(_CLASS_CHARS)} distinct colours")
+            palette[key] = _CLASS_CHARS[len(palette)]
+        chars.append(palette[key])
+    colours = json.dumps([list(c) for c in palette], separators=(",", ":"))
+    return f"({colours})[({json.dumps(''.join(chars))})[{POSITION_FIELD}]]"
+
+
+def table_tooltip(tooltip_html: str, columns: dict[str, list]) -> str:
+    """``tooltip_html`` with each ``{field}`` of ``columns`` replaced by that field's values for every area, of
+    which the tooltip shows only the hovered area's (a style rule on its position ``{n}``).
+
+    Streamlit fills a tooltip's ``{field}`` only from the picked object, and a geometry file cannot carry every
+    indicator's values; the values therefore travel in the template (a few KB, where the polygons were 50-190 KB).
+    Values are escaped here (Streamlit escapes only what it fills in), braces too, so none reads as a field."""
+    def cells(values: list) -> str:
+        if len({_escape_cell(v) for v in values}) <= 1:      # the same for every area (often empty): once
+            return _escape_cell(values[0]) if values else ""
+        text = "".join(f"<span>{_escape_cell(v)}</span>" for v in values)
+        return f'<span class="{TABLE_CLASS}">{text}</span>'
+
+    html_out = tooltip_html
+    for field, values in columns.items():
+        html_out = html_out.replace("{" + field + "}", cells(values))
+    style = (f"<style>.{TABLE_CLASS}>span{{display:none}}"
+             f".{TABLE_CLASS}>span:nth-child({{{POSITION_FIELD}}}){{display:inline}}</style>")
+    return style + html_out
+
+
+def _escape_cell(value: object) -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(plain_field(value))
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _data_sentinel(layer_id: str) -> str:
     return f"__bca_data_{layer_id}__"
 
 
-def deck_template(area_features: list[dict], outline_features: list[dict] | None, labels: list[dict], view: dict,
-                  tooltip_html: str, deprived_features: list[dict] | None = None, label_size: int = 13,
+def deck_template(area_features: list[dict] | GeometryRef, outline_features: list[dict] | str | None, labels: list[dict],
+                  view: dict, tooltip_html: str, deprived_features: list[dict] | None = None, label_size: int = 13,
                   selected_line: list[int] | None = None) -> str:
     """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``).
 
     ``outline_features=None`` means the areas are the outlined units themselves (wards on a ward map):
-    the area layer then draws the outline style, instead of sending the same geometry twice."""
-    data = {AREA_LAYER_ID: _plain_rows(area_features)}
+    the area layer then draws the outline style, instead of sending the same geometry twice. Areas given as a
+    ``GeometryRef`` (and outlines as a URL) are not sent at all: the browser fetches their file once."""
+    data = {}
+    if isinstance(area_features, GeometryRef):
+        fill = area_features.fill_expression()
+        area_data: object = area_features.url
+        area_style = {"get_fill_color": fill,
+                      "update_triggers": {"getFillColor": [hashlib.sha256(fill.encode()).hexdigest()[:16]]}}
+    else:
+        data[AREA_LAYER_ID] = _plain_rows(area_features)
+        area_data, area_style = _data_sentinel(AREA_LAYER_ID), {"get_fill_color": "fill"}
     own_outline = outline_features is None
     layers = [
-        pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=_data_sentinel(AREA_LAYER_ID), pickable=True, stroked=True,
-                  filled=True, get_fill_color="fill",
+        pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=area_data, pickable=True, stroked=True, filled=True,
                   get_line_color=OUTLINE_LINE if own_outline else [255, 255, 255, 160],
                   line_width_min_pixels=OUTLINE_WIDTH if own_outline else 0.5,
-                  auto_highlight=True, highlight_color=[0, 0, 0, 60]),
+                  auto_highlight=True, highlight_color=[0, 0, 0, 60], **area_style),
     ]
     if not own_outline:
-        data["outlines"] = outline_features
-        layers.append(pdk.Layer("GeoJsonLayer", id="outlines", data=_data_sentinel("outlines"), pickable=False,
+        if isinstance(outline_features, str):
+            outline_data = outline_features
+        else:
+            data["outlines"] = outline_features
+            outline_data = _data_sentinel("outlines")
+        layers.append(pdk.Layer("GeoJsonLayer", id="outlines", data=outline_data, pickable=False,
                                 stroked=True, filled=False, get_line_color=OUTLINE_LINE,
                                 line_width_min_pixels=OUTLINE_WIDTH))
     if deprived_features:
@@ -123,11 +204,15 @@ def _plain_rows(rows: list[dict]) -> list[dict]:
     return [{key: (value if key in _SKIP else plain_field(value)) for key, value in row.items()} for row in rows]
 
 
-def with_selection(template: str, selected_features: list[dict], tooltip_html: str) -> PreparedDeck:
-    """The deck for this run: the cached template with the (small) selected-area outline filled in."""
+def with_selection(template: str, selected_features: list[dict], tooltip_html: str,
+                   inline: tuple[str, str] | None = None) -> PreparedDeck:
+    """The deck for this run: the cached template with the (small) selected-area outline filled in.
+
+    A template drawn from geometry files passes ``inline``, the same map with its areas inline: the warm spaces
+    layer needs it (one tooltip for areas and points reads fields the files do not hold)."""
     selection = json.dumps(selected_features, separators=(",", ":"))
     spec = template.replace(json.dumps(SELECTION_SENTINEL), selection)
-    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE}, template, selection)
+    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE}, template, selection, inline)
 
 
 # ---------- the warm spaces layer any choropleth can show (issue 18) ----------
@@ -188,7 +273,8 @@ def points_template(template: str, tooltip_html: str, rows: list[dict]) -> str:
 
 def with_warm_spaces(deck: PreparedDeck, stamp: str) -> PreparedDeck:
     """The same deck (and selection) with the warm spaces layer and the shared two-field tooltip."""
-    template = cached_warm_spaces_template(deck.template, deck._tooltip["html"], stamp)
+    template, tooltip_html = deck.inline or (deck.template, deck._tooltip["html"])
+    template = cached_warm_spaces_template(template, tooltip_html, stamp)
     spec = template.replace(json.dumps(SELECTION_SENTINEL), deck.selection)
     return PreparedDeck(spec, {"html": WARM_TOOLTIP, "style": TOOLTIP_STYLE}, template, deck.selection)
 

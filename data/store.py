@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -97,6 +98,25 @@ def store_status(processed: Path) -> StoreStatus:
 
 def read_manifest(processed: Path) -> dict:
     return json.loads((processed / MANIFEST).read_text())
+
+
+def build_stamp(processed: Path) -> str:
+    """Identity of the store in ``processed`` (its build stamp; "" when there is none): caches key on it."""
+    path = processed / MANIFEST
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return _build_stamp(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _build_stamp(path: str, size: int, mtime_ns: int) -> str:
+    """The manifest's build stamp, read again only when the manifest file changes (size or date)."""
+    try:
+        return str(read_manifest(Path(path).parent).get("built_at", ""))
+    except (OSError, ValueError):
+        return ""
 
 
 def _read(path: Path, reader):

@@ -5,11 +5,15 @@ and static responses pass through untouched and websockets are not wrapped at al
 """
 from __future__ import annotations
 
+import gzip
 import os
+from functools import lru_cache
 
+from data.catalogue import level_ids
+from data.settings import DataError, processed_dir
+from data.store import build_stamp, read_areas, store_status
 from deploy.settings import DeployConfig, load_config
-from data.settings import processed_dir
-from data.store import store_status
+from geo.choropleth import GEOMETRY_ROUTE, geometry_json, geometry_version
 
 
 class SecurityHeaders:
@@ -58,10 +62,51 @@ async def healthz(request):
     return JSONResponse(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
 
+FOREVER = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=8)
+def geometry_body(level: str, stamp: str) -> tuple[bytes, bytes]:
+    """A level's geometry file for one build of the store, plain and gzipped (built once per process)."""
+    raw = geometry_json(read_areas(processed_dir(), level), level)
+    return raw, gzip.compress(raw, compresslevel=6, mtime=0)
+
+
+async def geometry(request):
+    """A level's polygons as GeoJSON, read from the store (never the raw data folder), for the browser to fetch
+    once: maps then send only colours and values on a change (components.map). The URL's ``v`` names the store
+    build, so a response for the current build is cached for good; any other ``v`` (or none) is revalidated.
+    Unknown levels get 404; nothing ever names a path."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import PlainTextResponse, Response
+
+    level = request.path_params["level"]
+    if level not in level_ids():
+        return PlainTextResponse("No such geography.", status_code=404, headers={"Cache-Control": "no-store"})
+    stamp = build_stamp(processed_dir())
+    try:
+        raw, zipped = await run_in_threadpool(geometry_body, level, stamp) if stamp else (None, None)
+    except DataError:
+        raw = None
+    if raw is None:
+        return PlainTextResponse("The map boundaries are not ready yet; reload the page in a minute.",
+                                 status_code=503, headers={"Cache-Control": "no-store", "Retry-After": "30"})
+    version = geometry_version(stamp)
+    etag = f'"{level}-{version}"'
+    headers = {"ETag": etag, "Vary": "Accept-Encoding",
+               "Cache-Control": FOREVER if request.query_params.get("v") == version else "no-cache"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(zipped, media_type="application/json", headers=headers | {"Content-Encoding": "gzip"})
+    return Response(raw, media_type="application/json", headers=headers)
+
+
 def routes(config: DeployConfig | None = None) -> list:
     from starlette.routing import Route
 
-    return [Route((config or load_config()).health.path, healthz, methods=["GET", "HEAD"])]
+    return [Route((config or load_config()).health.path, healthz, methods=["GET", "HEAD"]),
+            Route(GEOMETRY_ROUTE.replace("{level}", "{level:str}"), geometry, methods=["GET", "HEAD"])]
 
 
 def middleware(config: DeployConfig | None = None) -> list:

@@ -6,6 +6,7 @@ needs is put at the top level of each feature.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable
@@ -239,3 +240,45 @@ def representative_points(layer: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({"name": layer["name"].to_numpy(),
                          "position": [[round(p.x, 5), round(p.y, 5)] for p in points],
                          "priority": (area_rank * 2000 - 1000).round().astype(int)})
+
+
+# ---------- geometry once: each level's polygons as a file the browser fetches once (issue 20.2) ----------
+
+GEOMETRY_ROUTE = "/geo/{level}.geojson"
+"""Where server.py serves a level's geometry file (deploy/asgi.py); the ``v`` query names the store's build."""
+CONTEXT_LEVELS = ("lsoa21", "msoa", "ward24")
+"""Levels whose tooltip names the area's community committee (LSOA and MSOA names already carry the ward)."""
+
+
+def geometry_version(stamp: str) -> str:
+    """A short token for a store build: a new build gets a new URL, so browsers may cache a file for good."""
+    return hashlib.sha256(stamp.encode("utf-8")).hexdigest()[:12]
+
+
+def geometry_url(level: str, stamp: str) -> str:
+    """The URL of a level's geometry file for this build of the store."""
+    return GEOMETRY_ROUTE.format(level=level) + "?v=" + geometry_version(stamp)
+
+
+def context_texts(layer: pd.DataFrame, level: str) -> pd.Series:
+    """The tooltip's context line per area ("Committee: Inner East"), empty where a level has none."""
+    if level in CONTEXT_LEVELS and "committee_name" in layer:
+        return "Committee: " + layer["committee_name"].fillna("").astype(str)
+    return pd.Series("", index=layer.index)
+
+
+def geometry_collection(layer: gpd.GeoDataFrame, level: str) -> dict:
+    """A level's areas as GeoJSON for the browser to fetch once: geometry and the fields that never change
+    with the indicator (code, name, context line), plus ``n``, the area's 1-based position. A map's colours and
+    tooltip values then travel as short per-view lists read by position (components.map), not as features."""
+    rows = pd.DataFrame({"code": layer["code"].astype(str).to_numpy(), "n": range(1, len(layer) + 1),
+                         "name": layer.get("display_name", layer["code"]).astype(str).to_numpy(),
+                         "context_text": context_texts(layer, level).to_numpy()}, index=layer.index)
+    return {"type": "FeatureCollection",
+            "features": features(gpd.GeoDataFrame(rows, geometry=layer.geometry.values, crs=layer.crs),
+                                 ["code", "n", "name", "context_text"])}
+
+
+def geometry_json(layer: gpd.GeoDataFrame, level: str) -> bytes:
+    """``geometry_collection`` as compact UTF-8 JSON (what the route serves)."""
+    return json.dumps(geometry_collection(layer, level), separators=(",", ":"), ensure_ascii=False).encode("utf-8")

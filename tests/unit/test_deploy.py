@@ -92,7 +92,7 @@ def test_server_py_serves_app_py_with_the_headers_health_route_and_fault_handler
     exec(compile((ROOT / "server.py").read_text(), "server.py", "exec"), namespace)  # noqa: S102 - our own file
     app = namespace["app"]
     assert app.script_path == Path("app.py")
-    assert [r.path for r in app._user_routes] == ["/healthz"]
+    assert [r.path for r in app._user_routes] == ["/healthz", "/geo/{level:str}.geojson"]
     assert [m.cls for m in app._user_middleware] == [SecurityHeaders]
     assert app._on_script_error.__name__ == "show_fault"
 
