@@ -26,6 +26,32 @@ def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     return table, period, spec, source, sentence
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_options(stamp: str) -> dict:
+    """Chooser label -> (dataset, indicator), once per store (shared, read-only)."""
+    return cv.indicator_options(store.table("cities_series", stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_iod_views(stamp: str):
+    """The File 10 table with its notes, the SII table, the maps' legend and display size (the same for every
+    session; each was rebuilt on every rerun before)."""
+    config = benchmark.cities_config(stamp)
+    home, core = config["home"]["code"], list(config["core_cities"])
+    file10 = store.table("cities_file10", stamp)
+    le, maps = store.table("cities_le_sii", stamp), store.table("cities_map", stamp)
+    return (cv.file10_view(file10, home, core), cv.file10_notes(file10, [home, *core]), int(file10["districts"].iloc[0]),
+            cv.le_sii_view(le, home) if not le.empty else None,
+            (cv.decile_legend(maps), cv.map_display(maps), [cv.map_caption(r) for r in maps.itertuples()],
+             [cv.map_alt(r) for r in maps.itertuples()]) if not maps.empty else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_map_pngs(stamp: str) -> list[bytes]:
+    """The eight maps' PNG bytes, read once per store (shared, read-only)."""
+    return store.table("cities_map", stamp)["png"].tolist()
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def cached_deprivation(stamp: str):
     """The IoD 2019/2025 table and its sentence (the same for every session)."""
@@ -35,42 +61,46 @@ def cached_deprivation(stamp: str):
 
 st.title("Leeds among England's cities")
 stamp = store.built_at()
-home_code = benchmark.cities_config(stamp)["home"]["code"]
-series = store.table("cities_series", stamp)
-options = cv.indicator_options(series)
-default = benchmark.cities_config(stamp)["default_indicator"]
-labels = list(options)
-first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
 choice = benchmark.current()
 st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sidebar, “Compare Leeds with”). "
             + ("Choose core cities or similar districts to see Leeds beside a group of districts."
                if choice == cv.ENGLAND else ""))
-label = st.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
-dataset, indicator = options[label]
-table, period, spec, source, sentence = cached_view(choice, dataset, indicator, stamp)
 
-st.subheader(f"{indicator}: Leeds beside other places")
-if table.empty:
-    st.info("Leeds has no value for this indicator in the ONS series.")
-else:
-    st.markdown(f"**{sentence}**")
-if spec is not None:
-    show_spec(spec, width="content")
-if not table.empty:
-    st.dataframe(table, hide_index=True, width="stretch")
-    sources_and_method([("ons_local_statistics_lad", cv.period_label(period))], [
-        "Rank 1 = the highest value, which may be better or worse depending on the measure. Districts without a "
-        "published value for this period are not ranked.",
-        "Chart: each point is one published period. Leeds in red, England (blue) and Yorkshire and The Humber "
-        "(green) dashed in every panel where ONS publishes them. A line stops where the period length changes or a "
-        "period is missing: values either side of a break are not joined."], note=f"Original publisher: {source}.")
+
+@st.fragment
+def indicator_section(choice: str, stamp: str) -> None:
+    """The chosen series beside the group: a fragment, so choosing another indicator reruns only this section
+    (the IoD tables, the SII table and the maps below are not redrawn or resent)."""
+    options = cached_options(stamp)
+    default = benchmark.cities_config(stamp)["default_indicator"]
+    labels = list(options)
+    first = next((i for i, k in enumerate(labels) if options[k] == (default["dataset"], default["indicator"])), 0)
+    label = st.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
+    dataset, indicator = options[label]
+    table, period, spec, source, sentence = cached_view(choice, dataset, indicator, stamp)
+    st.subheader(f"{indicator}: Leeds beside other places")
+    if table.empty:
+        st.info("Leeds has no value for this indicator in the ONS series.")
+    else:
+        st.markdown(f"**{sentence}**")
+    if spec is not None:
+        show_spec(spec, width="content")
+    if not table.empty:
+        st.dataframe(table, hide_index=True, width="stretch")
+        sources_and_method([("ons_local_statistics_lad", cv.period_label(period))], [
+            "Rank 1 = the highest value, which may be better or worse depending on the measure. Districts without a "
+            "published value for this period are not ranked.",
+            "Chart: each point is one published period. Leeds in red, England (blue) and Yorkshire and The Humber "
+            "(green) dashed in every panel where ONS publishes them. A line stops where the period length changes or "
+            "a period is missing: values either side of a break are not joined."], note=f"Original publisher: {source}.")
+
+
+indicator_section(choice, stamp)
 
 st.subheader("Deprivation across each city: IoD 2025 district summaries")
-file10 = store.table("cities_file10", stamp)
-core = list(benchmark.cities_config(stamp)["core_cities"])
-st.dataframe(cv.file10_view(file10, home_code, core), hide_index=True, width="stretch")
+file10_table, file10_notes, n_districts, le_table, map_parts = cached_iod_views(stamp)
+st.dataframe(file10_table, hide_index=True, width="stretch")
 iod = {s: store.sources().sources[s].edition for s in ("imd2025_lad_summaries", "imd2019_lsoa11", "imd2025_lsoa21")}
-n_districts = int(file10["districts"].iloc[0])
 sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, districts 2024"),
                     ("imd2025_lsoa21", "2025"), ("imd2025_indicators_lsoa21", "2025"),
                     ("population_census2021", "2021")], [
@@ -86,18 +116,17 @@ sources_and_method([("imd2025_lad_summaries", f"{iod['imd2025_lad_summaries']}, 
     "in this atlas's data, so the population-weighted measures use Census 2021 usual residents instead; File 8's "
     "numerators are published rounded to 5 and blank for a few LSOAs. The last column is the largest gap between "
     f"published and recomputed over all {n_districts} districts (a data test checks every district against it).",
-    *cv.file10_notes(file10, [home_code, *core])],
+    *file10_notes],
     full=[cv.iod_source(store.sources(), "imd2025_lad_summaries", "districts 2024"),
           source_line("imd2025_lsoa21", "2025"), source_line("imd2025_indicators_lsoa21", "2025"),
           source_line("population_census2021", "2021")])
 
 st.subheader("Life expectancy gap within each city: slope index of inequality")
-le = store.table("cities_le_sii", stamp)
-if le.empty:
+if le_table is None:
     st.info("The life-expectancy figures were not built for this store.")
 else:
-    st.dataframe(cv.le_sii_view(le, home_code), hide_index=True, width="stretch")
-    sources_and_method([("life_expectancy_msoa11", str(le["period"].iloc[0])), ("imd2025_lsoa21", "2025"),
+    st.dataframe(le_table, hide_index=True, width="stretch")
+    sources_and_method([("life_expectancy_msoa11", str(le_table["Period"].iloc[0])), ("imd2025_lsoa21", "2025"),
                         ("population_census2021", "2021")], [
         "The slope index of inequality (SII) is the gap in life expectancy at birth, in years, between the most and "
         "the least deprived ends of each city, from a line fitted across ten deprivation groups (UKHSA's method, "
@@ -109,17 +138,15 @@ else:
         "its code changed in 2021, so the 2011-MSOA figures cannot be placed on it. The SII is for the MSOAs used."])
 
 st.subheader("Each city's neighbourhoods by national IMD 2025 decile")
-maps = store.table("cities_map", stamp)
-if maps.empty:
+if map_parts is None:
     st.info("The city maps were not built for this store.")
 else:
-    shown, km_per_100 = cv.map_display(maps)
-    st.image(maps["png"].tolist(), caption=[cv.map_caption(r) for r in maps.itertuples()],
-             alt=[cv.map_alt(r) for r in maps.itertuples()], width=shown)
-    legend(cv.decile_legend(maps), "National IMD 2025 decile (LSOAs in these maps)")
+    decile_rows, (shown, km_per_100), captions, alts = map_parts
+    st.image(cached_map_pngs(stamp), caption=captions, alt=alts, width=shown)
+    legend(decile_rows, "National IMD 2025 decile (LSOAs in these maps)")
     st.caption(f"{MAP_CREDIT} Every map is drawn at the same scale (100 pixels = {km_per_100:.1f} km as shown) "
-               "and on one colour scale: England's deciles, so "
-               "the cities' colours compare directly. " + source_line("imd2025_lsoa21", "2025"))
+               "and on one colour scale: England's deciles, so the cities' colours compare directly. "
+               + source_line("imd2025_lsoa21", "2025"))
 
 st.subheader("Neighbourhoods in England's most deprived 10%, 3% and 1%: IoD 2019 and IoD 2025")
 deprivation, deprivation_sentence = cached_deprivation(stamp)

@@ -213,6 +213,7 @@ def file10_notes(file10: pd.DataFrame, codes: list[str]) -> list[str]:
 
 
 SEX_WORDS = {"female": "Women", "male": "Men"}
+LE_SOURCE = "ONS life expectancy and person-years by MSOA; MHCLG IoD 2025 (File 7); ONS Census 2021"
 
 
 def le_sii_view(le: pd.DataFrame, home: str) -> pd.DataFrame:
@@ -232,6 +233,7 @@ def le_sii_view(le: pd.DataFrame, home: str) -> pd.DataFrame:
         row["MSOAs not published (women / men)"] = f"{int(g.loc['female', 'suppressed'])} / {int(g.loc['male', 'suppressed'])}"
         row["MSOAs with no 2016-20 figure"] = int(first["no_figure"])
         row["Period"] = first["period"]
+        row["Source"] = LE_SOURCE
         rows.append(row)
     return pd.DataFrame(rows)
 

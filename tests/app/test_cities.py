@@ -89,6 +89,7 @@ def test_file_10_recomputed_life_expectancy_sii_and_the_city_maps(page):
     le = page.dataframe[2].value.set_index("Area")
     assert le.index[0] == "Leeds" and len(le) == 8
     assert le.loc["Manchester", "MSOAs with no 2016-20 figure"] == 4
+    assert (le["Period"] == "2016-20").all() and le["Source"].str.startswith("ONS life expectancy").all()
     low, high = le.loc["Leeds", "Women: SII, years (95% CI)"].split("(")[1].rstrip(")").split(" to ")
     assert float(low) < float(le.loc["Leeds", "Women: SII, years (95% CI)"].split()[0]) < float(high)
     assert "phe_sii" in text and "Source: Office for National Statistics" in text

@@ -161,8 +161,8 @@ def test_manchester_life_expectancy_sii_recomputed_by_hand(processed_store):
     sd = math.sqrt(sum((solve[1, i] * se[i]) ** 2 for i in range(10)))
     assert stored["deciles"] == 10 and stored["period"] == "2016-20"
     assert stored["sii"] == pytest.approx(slope, abs=1e-9)
-    width = stored["upper"] - stored["lower"]
-    assert width == pytest.approx(2 * 1.959963984540054 * sd, rel=0.02)
+    width = stored["upper"] - stored["lower"]        # measured: 0.21% narrower than analytic (100,000 draws)
+    assert width == pytest.approx(2 * 1.959963984540054 * sd, rel=0.01)
     assert stored["lower"] < slope < stored["upper"]
 
 
