@@ -84,7 +84,7 @@ def test_change_of_one_measure_answers_first(processed_store):
 
 def test_cities_answers_first_with_leeds_rank_from_its_table(processed_store):
     at = _open("app_pages/cities.py", {"benchmark": "core"})
-    text = _answer_first(at, "Children in relative poverty before housing costs", CHARTS, sections=4)
+    text = _answer_first(at, "Children in relative poverty before housing costs", CHARTS, sections=5)
     table = at.dataframe[0].value.set_index("Area")
     national = next(c for c in table.columns if c.startswith("Rank of England's districts"))
     rank, n = int(table.loc["Leeds", national]), national.split("(of ")[1].rstrip(")")
