@@ -93,7 +93,7 @@ def profile_body() -> None:
     headlines, spine = view.cached_profile(level, code, stamp)
     st.header(name)
     captions_view.deprivation_headline(level, code, name)
-    caption = view.area_caption(level, code, stamp)
+    caption = view.cached_area_caption(level, code, stamp)
     if caption:
         st.caption(caption)
     for sentence in view.cached_key_sentences(level, code, name, stamp):

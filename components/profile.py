@@ -99,11 +99,11 @@ def level_of_code(code: str | None, stamp: str) -> str | None:
     """The level whose layer holds ``code`` (None when no layer does)."""
     if not code:
         return None
-    return _levels_of_codes(stamp).get(str(code))
+    return _cached_levels_of_codes(stamp).get(str(code))
 
 
 @lru_cache(maxsize=4)
-def _levels_of_codes(stamp: str) -> dict[str, str]:
+def _cached_levels_of_codes(stamp: str) -> dict[str, str]:
     """Code -> the first level (in level_ids order) whose layer holds it, built once per store: looking the code up
     in every layer's set of codes on each run was ~10 ms of a profile "Ward" change."""
     found: dict[str, str] = {}
@@ -114,7 +114,7 @@ def _levels_of_codes(stamp: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1024)
-def area_caption(level: str, code: str, stamp: str) -> str | None:
+def cached_area_caption(level: str, code: str, stamp: str) -> str | None:
     """'Code …· ward: … · community committee: …' under the profile's heading (LSOA, MSOA and ward only), made once
     per area: selecting the area's row from the layer (a GeoDataFrame) on every run cost ~15 ms."""
     if level not in ("lsoa21", "msoa", "ward24"):
@@ -262,11 +262,11 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
 
 
 def _spine_key() -> None:
-    st.markdown(_spine_key_markup(benchmark.current()), unsafe_allow_html=True)
+    st.markdown(_cached_spine_key_markup(benchmark.current()), unsafe_allow_html=True)
 
 
 @lru_cache(maxsize=8)
-def _spine_key_markup(choice: str) -> str:
+def _cached_spine_key_markup(choice: str) -> str:
     """The spine's key as one HTML list, made once per benchmark choice (a frame and palette per run cost ~5 ms)."""
     colours = significance_colours()
     rows = [(colours["Better than Leeds"], "Better than Leeds (95% CI)"),
@@ -299,11 +299,11 @@ def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
 def spine_note(spine: pd.DataFrame, level: str, view: tuple | None = None) -> None:
     """The caption under the theme picker; ``view`` (level, code, stamp) names the rows, so the text is made once
     per area instead of counting the intervals on every run."""
-    st.caption(_spine_note_text(*view) if view is not None else _spine_note_of(spine, level))
+    st.caption(_cached_spine_note_text(*view) if view is not None else _spine_note_of(spine, level))
 
 
 @lru_cache(maxsize=512)
-def _spine_note_text(level: str, code: str, stamp: str) -> str:
+def _cached_spine_note_text(level: str, code: str, stamp: str) -> str:
     return _spine_note_of(cached_profile(level, code, stamp)[1], level)
 
 
