@@ -1,11 +1,12 @@
 """Accessibility statement: the standard we aim for, how we test it, what falls short and how to tell us."""
 import streamlit as st
 
+from components.store import home_name
 from geo.palettes import WCAG_AA_TEXT_CONTRAST, contrast_ratio
 
 st.title("Accessibility statement")
 st.markdown(
-    "Best City Atlas is meant for everyone who needs to understand poverty and inequality in Leeds, including "
+    f"Best City Atlas is meant for everyone who needs to understand poverty and inequality in {home_name()}, including "
     "people who use a keyboard instead of a mouse, a screen reader, screen magnification or high-contrast "
     "settings.\n\n"
     "**Our target is the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA.** The app is partly "

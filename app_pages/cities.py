@@ -1,4 +1,5 @@
-"""Leeds among England's cities: Leeds beside the core cities or its most similar districts, England and the region."""
+"""<home> among England's cities: the home district (Leeds unless BCA_DISTRICT) beside the core cities or its most
+similar districts, England and the region."""
 import streamlit as st
 
 from components import benchmark
@@ -7,9 +8,12 @@ from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line, sources_and_method
 from components.map import MAP_CREDIT, legend
+from data.words import possessive
 from metrics.captions import city_rank_sentence, deprived_share_sentence
 
-GROUP_NOUNS = {cv.CORE: "core cities", cv.SIMILAR: "districts in Leeds' similar-districts group"}
+
+def group_nouns(home: str) -> dict[str, str]:
+    return {cv.CORE: "core cities", cv.SIMILAR: f"districts in {possessive(home)} similar-districts group"}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -19,10 +23,13 @@ def cached_view(choice: str, dataset: str, indicator: str, stamp: str):
     rows = cv.one_indicator(store.table("cities_series", stamp), dataset, indicator)
     table, period = cv.latest_table(rows, benchmark.cities_config(stamp), group)
     unit = rows["measure"].iloc[0] if len(rows) else ""
-    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, benchmark.cities_config(stamp), group), indicator, unit)) if len(rows) else None
+    config = benchmark.cities_config(stamp)
+    spec = vega_spec(cv.small_multiples(cv.chart_frame(rows, config, group), indicator, unit, config["home"]["name"],
+                                        config["region"]["name"])) if len(rows) else None
     source = rows["source_org"].iloc[0] if len(rows) else ""
+    home = benchmark.cities_config(stamp)["home"]["name"]
     sentence = city_rank_sentence(table, indicator=indicator, period=cv.period_label(period),
-                                  group=GROUP_NOUNS.get(choice, "")) if len(table) else ""
+                                  group=group_nouns(home).get(choice, ""), home=home) if len(table) else ""
     return table, period, spec, source, sentence
 
 
@@ -55,15 +62,17 @@ def cached_map_pngs(stamp: str) -> list[bytes]:
 @st.cache_data(show_spinner=False, max_entries=4)
 def cached_deprivation(stamp: str):
     """The IoD 2019/2025 table and its sentence (the same for every session)."""
-    table = cv.deprivation_view(store.table("cities_deprivation", stamp), benchmark.cities_config(stamp)["home"]["code"])
-    return table, deprived_share_sentence(table)
+    home = benchmark.cities_config(stamp)["home"]
+    table = cv.deprivation_view(store.table("cities_deprivation", stamp), home["code"])
+    return table, deprived_share_sentence(table, home["name"])
 
 
-st.title("Leeds among England's cities")
 stamp = store.built_at()
+home, region = benchmark.cities_config(stamp)["home"]["name"], benchmark.cities_config(stamp)["region"]["name"]
+st.title(f"{home} among England's cities")
 choice = benchmark.current()
-st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sidebar, “Compare Leeds with”). "
-            + ("Choose core cities or similar districts to see Leeds beside a group of districts."
+st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sidebar, “Compare {home} with”). "
+            + (f"Choose core cities or similar districts to see {home} beside a group of districts."
                if choice == cv.ENGLAND else ""))
 
 
@@ -78,9 +87,9 @@ def indicator_section(choice: str, stamp: str) -> None:
     label = st.selectbox("Indicator (type to search)", labels, index=first, key="cities_indicator")
     dataset, indicator = options[label]
     table, period, spec, source, sentence = cached_view(choice, dataset, indicator, stamp)
-    st.subheader(f"{indicator}: Leeds beside other places")
+    st.subheader(f"{indicator}: {home} beside other places")
     if table.empty:
-        st.info("Leeds has no value for this indicator in the ONS series.")
+        st.info(f"{home} has no value for this indicator in the ONS series.")
     else:
         st.markdown(f"**{sentence}**")
     if spec is not None:
@@ -90,7 +99,7 @@ def indicator_section(choice: str, stamp: str) -> None:
         sources_and_method([("ons_local_statistics_lad", cv.period_label(period))], [
             "Rank 1 = the highest value, which may be better or worse depending on the measure. Districts without a "
             "published value for this period are not ranked.",
-            "Chart: each point is one published period. Leeds in red, England (blue) and Yorkshire and The Humber "
+            f"Chart: each point is one published period. {home} in red, England (blue) and {region} "
             "(green) dashed in every panel where ONS publishes them. A line stops where the period length changes or "
             "a period is missing: values either side of a break are not joined."], note=f"Original publisher: {source}.")
 
@@ -166,7 +175,7 @@ sources_and_method([("imd2019_lsoa11", f"{iod['imd2019_lsoa11']}, 2011 LSOAs"),
           cv.iod_source(store.sources(), "imd2025_lsoa21", "2021 LSOAs")])
 
 k = int(benchmark.cities_config(stamp)["neighbours"]["k"])
-st.subheader(f"Similar districts: the {k} districts most like Leeds")
+st.subheader(f"Similar districts: the {k} districts most like {home}")
 neighbours = store.table("cities_neighbours", stamp)
 st.dataframe(cv.neighbour_view(neighbours, benchmark.cities_config(stamp), k), hide_index=True, width="stretch")
 sources_and_method([("ons_local_statistics_lad", "periods as in the column headings")], [

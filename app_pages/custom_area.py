@@ -3,10 +3,11 @@ import streamlit as st
 
 from components import custom_area as view
 from components import store
+from data.words import possessive
 
 stamp = store.built_at()
 st.title("Custom area")
-st.caption("Build your own area from Leeds' neighbourhoods (2021 LSOAs): click them on the map, pick them from the "
+st.caption(f"Build your own area from {possessive(store.home_name())} neighbourhoods (2021 LSOAs): click them on the map, pick them from the "
            "list, or paste or upload LSOA codes or postcodes. Name it, and its figures are combined from the LSOAs "
            "by each indicator's own rule. The link holds the area, so it can be shared.")
 name = view.name_box()

@@ -58,7 +58,7 @@ def meet() -> None:
     chart_column, all_three_column = st.columns(2)
     with chart_column.expander("All eight groups: chart and table"):
         view.upset_chart(level, basis, thresholds)
-        st.markdown("**Areas and residents in each group** (all of Leeds)")
+        st.markdown(f"**Areas and residents in each group** (all of {store.home_name()})")
         view.category_counts(level, basis, thresholds)
     if selected != "All three":
         with all_three_column.expander("Areas weak on all three pillars", expanded=False):

@@ -20,9 +20,14 @@ ABOUT = (
     "components, 0-100). The official index is a closed ward-level tool. This page rebuilds the **method** on open "
     "data for every neighbourhood and ward. It is **our open-data index, not the council's official Leeds SPI**, "
     "and a score of 0-100 places an area between the worst and best plausible values — it is not a percentile.")
+stamp = store.built_at()
+left_out = (store.manifest().get("left_out") or {}).get("families", {}).get("spi")
+if left_out and not store.home_is_leeds(stamp):     # another district: the family could not be built there
+    st.info(f"Not available for {store.home_name()}: the open SPI-method index was not built for this district "
+            f"({left_out})")
+    st.stop()
 level = st.session_state["level"]
 committee = st.session_state["committee"]
-stamp = store.built_at()
 registry = store.registry()
 level_label = store.area_catalogue().levels[level].label
 areas_text = progress.plural(level)

@@ -21,7 +21,8 @@ sources_and_method([], [
     "Every figure in Best City Atlas comes from the open data listed here, checked file by file against the "
     "published versions before use. Nothing is estimated or filled in; where a figure cannot be computed the "
     "app says so.",
-    f"Figures prepared {manifest.get('built_at')} from the files above "
+    f"Figures{'' if store.home_is_leeds(store.built_at()) else ' for ' + store.home_name()} prepared "
+    f"{manifest.get('built_at')} from the files above "
     f"({manifest.get('indicators')} indicators, {manifest.get('value_rows'):,} values)."])
 
 st.subheader("Indicators")

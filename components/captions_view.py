@@ -8,6 +8,7 @@ import streamlit as st
 from components import store
 from components.indicator_map import cached_map_payload, committee_name
 from data.query import values_by_area
+from data.words import possessive
 from geo.choropleth import within_committee
 from metrics import captions
 
@@ -29,11 +30,11 @@ def cached_map_sentence(*, indicator_id: str, level: str, period: str, scheme: s
     table = cached_map_payload(indicator_id=indicator_id, level=level, period=period, scheme=scheme, k=k,
                                committee=committee, outline=outline, stamp=stamp).table
     shown = within_committee(table, level, committee)
-    where = "Leeds'" if committee == "all" else f"{committee_name(committee)}'s"
+    where = possessive(store.home_name()) if committee == "all" else f"{committee_name(committee)}'s"
     leeds = store.comparator(indicator_id, period, "lad", stamp) if committee == "all" else None
     return captions.extremes_sentence(shown, measure=indicator.titled(period),
                                       polarity=indicator.polarity, nouns=_nouns(level), fmt=indicator.format_value,
-                                      leeds=leeds, where=where, name_col="display_name")
+                                      leeds=leeds, where=where, name_col="display_name", home=store.home_name())
 
 
 def map_headline(indicator_id: str, level: str, period: str, *, scheme: str = "quantiles", k: int = 5,
@@ -55,7 +56,7 @@ def cached_deprivation_sentence(*, level: str, code: str, name: str, stamp: str)
     inside = lsoas.loc[lsoas[LSOA_PARENT[level]].astype(str) == code, "code"].astype(str)
     deciles = values_by_area(values, "imd_imd_decile", "lsoa21", DEPRIVATION_PERIOD).reindex(inside)
     scores = values_by_area(values, "imd_imd_score", level, DEPRIVATION_PERIOD)
-    return captions.deprivation_sentence(name, deciles, scores, code, _nouns(level))
+    return captions.deprivation_sentence(name, deciles, scores, code, _nouns(level), store.home_name())
 
 
 def deprivation_headline(level: str, code: str, name: str) -> None:

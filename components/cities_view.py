@@ -110,7 +110,7 @@ def chart_frame(rows: pd.DataFrame, config: dict, group: Group) -> pd.DataFrame:
     england = rows[rows["area_code"] == config["england"]["code"]]
     region = rows[rows["area_code"] == config["region"]["code"]]
     repeated = [england.assign(panel=names[c], line="England") for c in codes] + \
-        [region.assign(panel=names[c], line="Yorkshire and The Humber") for c in codes]
+        [region.assign(panel=names[c], line=config["region"]["name"]) for c in codes]
     frame = pd.concat([places, *repeated], ignore_index=True)
     frame["run"] = frame["line"] + "-" + frame["area_code"] + "-" + frame["segment"].astype(str)
     frame["year"] = frame["period_start"]
@@ -120,15 +120,16 @@ def chart_frame(rows: pd.DataFrame, config: dict, group: Group) -> pd.DataFrame:
     return frame[["panel", "order", "line", "run", "year", "observation", "period_text", "area_name"]]
 
 
-def small_multiples(frame: pd.DataFrame, title: str, unit: str) -> alt.FacetChart:
+def small_multiples(frame: pd.DataFrame, title: str, unit: str, home: str = "Leeds",
+                    region: str = "Yorkshire and The Humber") -> alt.FacetChart:
     """One small chart per place, Leeds' panel in red, England and the region dashed in each; a break starts a new line."""
-    colours = alt.Scale(domain=["Leeds", "This district", "England", "Yorkshire and The Humber"],
+    colours = alt.Scale(domain=[home, "This district", "England", region],
                         range=[HOME_COLOUR, OTHER_COLOUR, ENGLAND_COLOUR, REGION_COLOUR])
     base = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(
         x=alt.X("year:T", title=None),
         y=alt.Y("observation:Q", title=unit, scale=alt.Scale(zero=False)),
         color=alt.Color("line:N", scale=colours, title=None, legend=alt.Legend(orient="top")),
-        strokeDash=alt.condition((alt.datum.line == "England") | (alt.datum.line == "Yorkshire and The Humber"),
+        strokeDash=alt.condition((alt.datum.line == "England") | (alt.datum.line == region),
                                  alt.value([4, 3]), alt.value([1, 0])),
         detail="run:N",
         tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("period_text:N", title="Period"),

@@ -34,7 +34,7 @@ def bound_codes(label: str, options: dict[str, str], state_key: str, max_selecti
     requested = [c for c in str(st.session_state.get(state_key) or "").split(",") if c]
     current = [c for c in requested if c in options][:max_selections]
     if ignored := [c for c in requested if c not in options]:
-        st.info(f"Ignored {count(len(ignored), 'area code')} from the link, not Leeds areas of this kind: "
+        st.info(f"Ignored {count(len(ignored), 'area code')} from the link, not {store.home_name()} areas of this kind: "
                 f"{', '.join(c[:12] for c in ignored[:3])}.", icon=":material/link_off:")
     if st.session_state.get(widget_key) != current:
         st.session_state[widget_key] = current
@@ -59,7 +59,7 @@ def call_colours() -> dict[str, str]:
 def comparator_options(level: str) -> dict[str, str]:
     """The comparators a comparison of this level offers: Leeds, England, and (below committees) a committee."""
     catalogue = store.area_catalogue()
-    options = {"leeds": "Leeds", "england": "England"}
+    options = {"leeds": store.home_name(), "england": "England"}
     if level != "committee":
         options |= {c.code: f"{c.name} committee" for c in catalogue.community_committees.committees}
     return options

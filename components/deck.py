@@ -233,7 +233,7 @@ def scene_label(scene: Scene, stamp: str) -> str:
     """A short name for a scene in the builder and the stepper: its place and its page. Cheap on purpose (a
     lookup, not the slide), so opening a deck of twelve prepares only the scene on screen."""
     code = scene.params.get("area") or scene.params.get("committee")
-    name = "Leeds"
+    name = store.home_name()
     if code and code != "all":
         for level in ("ward24", "committee", "msoa", "lsoa21"):
             found = cached_area_names(level, stamp).get(code)

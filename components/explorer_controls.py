@@ -155,26 +155,27 @@ def side_panel(code: str, level: str, table: pd.DataFrame, indicator: Indicator,
     st.subheader(str(row["display_name"]))
     rank = "not ranked" if pd.isna(row["rank"]) else f"{int(row['rank'])} of {int(table['rank'].notna().sum())}"
     value = indicator.format_value(None if pd.isna(row["value"]) else float(row["value"]))
-    st.metric(indicator.titled(period), value, help=f"Rank in Leeds (1 = worst): {rank}.")
-    st.caption(f"Rank in Leeds: {rank} (1 = worst). Class: {row['class']}.")
+    home = store.home_name()
+    st.metric(indicator.titled(period), value, help=f"Rank in {home} (1 = worst): {rank}.")
+    st.caption(f"Rank in {home}: {rank} (1 = worst). Class: {row['class']}.")
     registry = store.registry()
     all_levels = list(store.area_catalogue().levels)
     wanted = [indicator.id] + [i for i in KEY_INDICATORS if i != indicator.id and i in registry.ids]
     figures = key_figures(store.values(store.built_at()),
                           [registry.get(i) for i in wanted if registry.get(i).unavailable_reason(level, all_levels) is None],
                           level, code)
-    st.markdown(key_figures_html(figures), unsafe_allow_html=True)
+    st.markdown(key_figures_html(figures, home), unsafe_allow_html=True)
     st.caption("Latest period of each measure. Sources: " + " ".join(
         dict.fromkeys(source_line(s, p) for s, p in zip(figures["source_id"], figures["Period"]))))
     st.page_link("app_pages/profile.py", label=f"Open the profile of {row['display_name']}", icon=":material/location_city:",
                  query_params={"level": level, "area": code})
 
 
-def key_figures_html(figures: pd.DataFrame) -> str:
+def key_figures_html(figures: pd.DataFrame, home: str = "Leeds") -> str:
     """The key figures as a small HTML table whose cells wrap (a data grid squeezed into the side column showed
     one character per value). The period joins the measure's name so four short columns remain."""
     table = pd.DataFrame({"Measure": figures["Indicator"] + " (" + figures["Period"].astype(str) + ")",
-                          "Here": figures["This area"], "Leeds": figures["Leeds"], "England": figures["England"]})
+                          "Here": figures["This area"], home: figures["Leeds"], "England": figures["England"]})
     return f'<div class="bca-key-figures">{table.to_html(index=False, escape=True, border=0)}</div>'
 
 

@@ -313,7 +313,7 @@ def show_map(deck: pdk.Deck | PreparedDeck, key: str, alt: str, height: int = 56
     """
     slot = st.container()
     points = (warm_spaces and isinstance(deck, PreparedDeck) and deck.template is not None
-              and warm_spaces_toggle(key))
+              and store.home_is_leeds(store.built_at()) and warm_spaces_toggle(key))   # the list is Leeds
     if points:
         deck = with_warm_spaces(deck, store.built_at())
         alt += " Warm and welcome spaces are drawn as cyan points; the Warm spaces page lists them."

@@ -512,7 +512,8 @@ def _cached_all_three_headline(*, level: str, basis: str, thresholds: tuple[str,
     codes = result.categories.index[result.categories.astype(str) == ALL_THREE]
     table = _cached_area_table(level, stamp)
     names = pd.Series(table["display_name"].astype(str).to_numpy(), index=table["code"].astype(str).to_numpy())
-    return captions.all_three_sentence(result.summary, names.reindex(codes).astype(str).tolist(), level_nouns(level))
+    return captions.all_three_sentence(result.summary, names.reindex(codes).astype(str).tolist(), level_nouns(level),
+                                       home=store.home_name())
 
 
 # --- IMD domains --------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def cached_profile(level: str, code: str, stamp: str) -> tuple[list[Headline], p
     """Headline cards and spine rows for one area, shared read-only by every session (a resource, not data:
     copying the rows out of the cache on every run was ~5 ms of a "Ward" change)."""
     values = store.values(stamp)
-    headlines = headline_figures(values, store.registry(), level, code)
+    headlines = headline_figures(values, store.registry(), level, code, store.home_name())
     spine = area_spine(values, store.registry(), level, code, cached_spine_inputs(level, stamp))
     return headlines, spine
 
@@ -309,10 +309,12 @@ def _cached_spine_note_text(level: str, code: str, stamp: str) -> str:
 
 def _spine_note_of(spine: pd.DataFrame, level: str) -> str:
     tested = ci_count(spine)
-    peers = "the 33 wards" if level == "lad" else f"the {int(spine['n_areas'].max() or 0)} Leeds areas of this kind"
+    home = store.home_name()
+    peers = f"the {len(store.areas('ward24', store.built_at()))} wards" if level == "lad" else \
+        f"the {int(spine['n_areas'].max() or 0)} {home} areas of this kind"
     return (f"Each bar spans {peers}, worst on the left (for indicators without a better or worse direction, "
             f"lowest on the left). {tested} indicators have a 95% confidence interval and are coloured by "
-            "significance against Leeds (the same count as in the summary sentence); the rest by the area's fifth within Leeds. Ranks, deciles and "
+            f"significance against {home} (the same count as in the summary sentence); the rest by the area's fifth within {home}. Ranks, deciles and "
             "percentiles are listed in the table, not charted. Periods and sources differ by indicator "
             "(see the table and the Data sources page).")
 

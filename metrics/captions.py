@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from data.words import count, join_names, ordinal
+from data.words import count, join_names, ordinal, possessive
 
 Nouns = tuple[str, str]            # (singular, plural), e.g. ("ward", "wards")
 MAX_NAMES = 5                      # list the areas by name only when there are this few
@@ -26,7 +26,7 @@ def _values(table: pd.DataFrame, name_col: str, value_col: str) -> pd.DataFrame:
 
 def extremes_sentence(table: pd.DataFrame, *, measure: str, polarity: str, nouns: Nouns,
                       fmt: Callable[[float], str] | None = None, leeds: float | None = None, where: str = "Leeds'",
-                      name_col: str = "name", value_col: str = "value") -> str:
+                      name_col: str = "name", value_col: str = "value", home: str = "Leeds") -> str:
     """'Measure: worst in A (23.1%) and best in B (6.0%) of Leeds' 33 wards; 14 of the 33 are worse than Leeds as a
     whole (13.4%).' Areas without a value are said to be so ('the 29 of Leeds' 33 wards with a value'). Worst/best
     follow the measure's polarity; a neutral measure says highest/lowest and no 'worse than Leeds'. ``fmt`` formats a value (values are left out when None, e.g. for a composite score)."""
@@ -50,11 +50,12 @@ def extremes_sentence(table: pd.DataFrame, *, measure: str, polarity: str, nouns
             f"{show(best['value'])} of {among}")
     if leeds is not None and not pd.isna(leeds):
         worse = int((frame["value"] > leeds).sum() if polarity == "lower_is_better" else (frame["value"] < leeds).sum())
-        text += f"; {worse} of the {n} are worse than Leeds as a whole{show(leeds)}"
+        text += f"; {worse} of the {n} are worse than {home} as a whole{show(leeds)}"
     return text + "."
 
 
-def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Series, code: str, nouns: Nouns) -> str:
+def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Series, code: str, nouns: Nouns,
+                         home: str = "Leeds") -> str:
     """'Gipton & Harehills: 9 of its 10 neighbourhoods are in England's most deprived 10%; the 2nd most deprived of
     Leeds' 33 wards.'
 
@@ -69,12 +70,13 @@ def deprivation_sentence(name: str, lsoa_deciles: pd.Series, area_scores: pd.Ser
     scores = pd.to_numeric(area_scores, errors="coerce").dropna()
     if code in scores.index and len(scores) > 1:
         rank = int((scores > scores[code]).sum()) + 1
-        text += (f"; the {'most' if rank == 1 else ordinal(rank) + ' most'} deprived of Leeds' {count(len(scores), *nouns)} "
+        text += (f"; the {'most' if rank == 1 else ordinal(rank) + ' most'} deprived of {possessive(home)} {count(len(scores), *nouns)} "
                  "by its residents' average deprivation")
     return text + "."
 
 
-def all_three_sentence(summary: pd.DataFrame, names: Sequence[str], nouns: Nouns, category: str = "All three") -> str:
+def all_three_sentence(summary: pd.DataFrame, names: Sequence[str], nouns: Nouns, category: str = "All three",
+                       home: str = "Leeds") -> str:
     """'3 wards, home to 72,345 people (9.0% of Leeds' residents), are weak on all three pillars: A, B and C.'
 
     ``summary``: areas, population and population_share per category (metrics.intersections.category_summary);
@@ -86,7 +88,7 @@ def all_three_sentence(summary: pd.DataFrame, names: Sequence[str], nouns: Nouns
     people = int(round(float(row["population"])))
     verb = "is" if areas == 1 else "are"
     text = (f"{count(areas, *nouns)}, home to {count(people, 'person', 'people')} "
-            f"({float(row['population_share']) * 100:.1f}% of Leeds' residents), {verb} weak on all three pillars")
+            f"({float(row['population_share']) * 100:.1f}% of {possessive(home)} residents), {verb} weak on all three pillars")
     return text + (f": {join_names(sorted(names))}." if len(names) <= MAX_NAMES else ".")
 
 

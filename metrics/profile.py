@@ -48,7 +48,7 @@ def value_row(values: pd.DataFrame, indicator_id: str, level: str, code: str, pe
 
 
 def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str, label: str | None = None,
-              note: str = "") -> Headline:
+              note: str = "", home: str = "Leeds") -> Headline:
     period = indicator.latest.period
     reason = indicator.unavailable_reason(level, level_ids())
     if reason is not None:
@@ -60,7 +60,7 @@ def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str,
     if level != "lad":
         leeds = comparator_value(values, indicator.id, period, "lad")
         if leeds is not None:
-            parts.append(f"Leeds {indicator.format_value(leeds)}")
+            parts.append(f"{home} {indicator.format_value(leeds)}")
     if indicator.england:
         england = comparator_value(values, indicator.id, period, "england")
         if england is not None:
@@ -69,31 +69,34 @@ def _headline(values: pd.DataFrame, indicator: Indicator, level: str, code: str,
                     indicator.latest.source, "; ".join(parts), tuple(indicator.pillars))
 
 
-def headline_figures(values: pd.DataFrame, registry: Registry, level: str, code: str) -> list[Headline]:
-    """Population, IMD, the social progress index, life expectancy by sex and key pillar indicators."""
+def headline_figures(values: pd.DataFrame, registry: Registry, level: str, code: str,
+                     home: str = "Leeds") -> list[Headline]:
+    """Population, IMD, the social progress index, life expectancy by sex and key pillar indicators (each with the
+    home district's and England's figure)."""
     values = pd.concat([select(select(values, level=level), code=code), select(values, level=["lad", "england"])])
-    cards = [_headline(values, registry.get("population"), level, code, "Residents (Census 2021)"),
+    cards = [_headline(values, registry.get("population"), level, code, "Residents (Census 2021)", home=home),
              _headline(values, registry.get("imd_imd_score"), level, code, "IMD 2025 score",
-                       "higher = more deprived" + ("" if level == "lsoa21" else "; population-weighted average"))]
+                       "higher = more deprived" + ("" if level == "lsoa21" else "; population-weighted average"),
+                       home=home)]
     if level == "lsoa21":
         cards.append(_headline(values, registry.get("imd_imd_decile"), level, code, "IMD 2025 national decile",
-                               "1 = England's most deprived 10%"))
+                               "1 = England's most deprived 10%", home=home))
     else:
         cards.append(_headline(values, registry.get("imd_imd_pct_most_deprived"), level, code,
-                               "Residents in England's most deprived 10%"))
-    cards.append(_spi_headline(values, registry, level, code))
+                               "Residents in England's most deprived 10%", home=home))
+    cards.append(_spi_headline(values, registry, level, code, home))
     approx = {"ward24": "approximation: population-weighted mean of MSOA values",
               "committee": "approximation: population-weighted mean of MSOA values",
               "lad": "population-weighted mean of MSOA values"}.get(level, "")
     for sex in ("female", "male"):
         indicator = registry.get(f"life_expectancy_{sex}")
         cards.append(_headline(values, indicator, level, code, f"Life expectancy, {'women' if sex == 'female' else 'men'}",
-                               approx))
+                               approx, home=home))
     for indicator_id in key_indicator_ids(registry):
         indicator = registry.get(indicator_id)
         lead_of = [p for p, kpis in registry.pillar_kpis.items() if kpis.lead.id == indicator_id]
         note = f"{lead_of[0]} lead KPI (open-data proxy)" if lead_of else ""
-        cards.append(_headline(values, indicator, level, code, note=note))
+        cards.append(_headline(values, indicator, level, code, note=note, home=home))
     return cards
 
 
@@ -103,13 +106,13 @@ def key_indicator_ids(registry: Registry) -> list[str]:
     return [i for i in dict.fromkeys(leads + KEY_INDICATORS) if i in registry.ids]
 
 
-def _spi_headline(values: pd.DataFrame, registry: Registry, level: str, code: str) -> Headline:
+def _spi_headline(values: pd.DataFrame, registry: Registry, level: str, code: str, home: str = "Leeds") -> Headline:
     """Our open-data SPI-method index where the store holds it for this area, else why not."""
     if "spi_index" not in registry.ids:
         return Headline("spi", "Social progress index", "Not available yet", None, None, None, SPI_NOT_AVAILABLE)
     indicator = registry.get("spi_index")
     card = _headline(values, indicator, level, code, "SPI-method index (open data)",
-                     "our open-data index, 0-100, higher = better; not the council's official Leeds SPI")
+                     "our open-data index, 0-100, higher = better; not the council's official Leeds SPI", home=home)
     if card.value is None and indicator.unavailable_reason(level, level_ids()) is None:
         return Headline("spi", card.label, "Not available yet", None, card.period, card.source_id,
                         "The SPI-method index has no value for this area in the current data store.")

@@ -1,11 +1,14 @@
-"""BCA_DISTRICT (issue 17 item 4): the atlas built for another core city (Manchester) from the same mirror.
+"""BCA_DISTRICT (issue 17 item 4): the same atlas for two other core cities, built from the same mirror.
 
-A quick build (``build(only=...)``: four indicators, no derived families, series, postcodes or cities tables;
-~10 s CPU) into a temporary folder, then the home page and the map explorer rendered on it, with the sentences
-that say what Leeds-only features are not available there. The Manchester figures are checked against IoD 2025
-File 7 read with the csv module (its own district column, not the lookup the build uses)."""
+Manchester and Newcastle upon Tyne (district codes unchanged since 2024, unlike Sheffield's) each get a full store
+(one per session, shared by the tests that ask: ~25 s CPU each), then EVERY page of the app is rendered for each
+with AppTest: no exception, the district's name in the page's own text, no "Leeds" in its headings, labels and
+answer sentences (Leeds is named only as a peer or as the owner of a Leeds-only source), the Leeds-only pages say
+"Not available for <district>: …". One figure per city is checked against the raw files read with the csv module
+(not the lookup code the build uses): its neighbourhoods in England's most deprived 10% (File 7), and for
+Manchester the four MSOAs created in 2021 that the life-expectancy SII leaves out, with their residents."""
 import csv
-import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,76 +16,105 @@ from streamlit.testing.v1 import AppTest
 from data.settings import REPO_ROOT, data_dir
 
 pytestmark = pytest.mark.data
-MANCHESTER = "E08000003"
-QUICK = {"imd_imd_score", "imd_imd_decile", "imd_imd_pct_most_deprived", "census_private_rented"}
+CITIES = {"E08000003": "Manchester", "E08000021": "Newcastle upon Tyne"}
+PAGES = re.findall(r'st\.Page\("(app_pages/[a-z_]+\.py)"', (REPO_ROOT / "app.py").read_text())
+NOT_AVAILABLE = {"app_pages/warm_spaces.py": "the warm and welcome spaces list is Leeds City Council's",
+                 "app_pages/change.py": "the time series mix Leeds-only files"}
+EMPTY_FIRST_VIEW = {"app_pages/compare.py", "app_pages/deck.py"}    # no area chosen / no scene yet: no figure to name
+LEEDS_AS_OWNER = re.compile(r"Leeds City Council|official Leeds|Leeds-only")   # a Leeds source named as such
 
 
-@pytest.fixture(scope="module")
-def manchester_store(tmp_path_factory):
-    """Manchester's quick store; BCA_DISTRICT set only while it builds (and, per test, while the app runs)."""
-    from data.pipeline.build import build
-
-    if not (data_dir() / "SOURCES.md").is_file():
-        pytest.skip(f"real data folder not found at {data_dir()} (set BCA_DATA_DIR)")
-
-    out = tmp_path_factory.mktemp("district") / "processed-manchester"
-    before = os.environ.get("BCA_DISTRICT")
-    os.environ["BCA_DISTRICT"] = MANCHESTER
-    try:
-        manifest = build(out_dir=out, only=QUICK)
-    finally:
-        if before is None:
-            os.environ.pop("BCA_DISTRICT")
-        else:
-            os.environ["BCA_DISTRICT"] = before
-    assert manifest["district"]["name"] == "Manchester" and manifest["only"] == sorted(QUICK)
-    return out, manifest
+def _rows(path: str, **where) -> list[dict]:
+    with open(data_dir() / path, newline="") as fh:
+        return [r for r in csv.DictReader(fh) if all(r[k] == v for k, v in where.items())]
 
 
-@pytest.fixture()
-def manchester_app(manchester_store, monkeypatch):
-    monkeypatch.setenv("BCA_DISTRICT", MANCHESTER)
-    monkeypatch.setenv("BCA_PROCESSED_DIR", str(manchester_store[0]))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def _headings_and_labels(at: AppTest, page: str) -> list[str]:
+    """What names the page's own figures: headings, metric and widget labels, bold answer sentences, table columns
+    (not the cities page's columns: Leeds is one of the peers there)."""
+    main = at.main
+    texts = [e.value for kind in ("title", "header", "subheader") for e in getattr(main, kind)]
+    texts += [e.label for e in main.metric]
+    texts += [e.label for kind in ("radio", "selectbox", "toggle", "multiselect", "checkbox", "slider", "text_input")
+              for e in getattr(main, kind)]
+    texts += [e.value.split("\n")[0] for e in main.markdown if e.value.startswith(("**", "#"))]
+    if page != "app_pages/cities.py":
+        texts += [str(c) for d in main.dataframe for c in d.value.columns]
+    return texts
 
 
-def _file7():
-    with open(data_dir() / "imd/imd2025_lsoa21_england.csv", newline="") as fh:
-        return [r for r in csv.DictReader(fh) if r["lad24_code"] == MANCHESTER]
+def _page_text(at: AppTest) -> str:
+    main = at.main
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+             for e in getattr(main, kind)]
+    widgets = [w for kind in ("radio", "selectbox", "multiselect") for w in getattr(main, kind)]
+    shown = [str(o) for w in widgets for o in w.options]      # as shown (formatted)
+    return " ".join(parts + [e.label for e in main.metric] + [w.label for w in widgets] + shown)
 
 
-def test_the_build_takes_the_districts_areas_from_the_lookup_and_england_wide_layers(manchester_store):
-    _, manifest = manchester_store
-    lsoas = _file7()
-    assert manifest["counts"]["lsoa21"] == len(lsoas) == 295
+@pytest.mark.parametrize("code", list(CITIES))
+def test_the_build_takes_the_districts_areas_from_the_lookup_and_england_wide_layers(district_store, code):
+    _, manifest = district_store(code)
+    assert manifest["district"]["name"] == CITIES[code]
+    assert manifest["counts"]["lsoa21"] == len(_rows("imd/imd2025_lsoa21_england.csv", lad24_code=code))
     assert manifest["counts"]["committee"] == 0 and manifest["counts"]["ward24"] > 0
     assert "warm_spaces" in manifest["left_out"]["leeds_only_sources"]
 
 
-def test_home_page_and_map_explorer_are_manchesters_and_say_there_are_no_committees(manchester_app):
-    at = manchester_app
-    assert at.title[0].value == "Where deprivation is deepest in Manchester"
-    in_decile_1 = sum(r["imd_decile"] == "1" for r in _file7())
-    first = at.metric[0]
-    assert first.label == "Manchester neighbourhoods in England's most deprived 10%"
-    assert first.value.startswith(f"{in_decile_1} of 295 ")
-    captions = " ".join(c.value for c in at.caption) + " ".join(c.value for c in at.sidebar.caption)
-    assert "Community committees are a Leeds City Council grouping of wards: Manchester has none" in captions
-    assert not [s for s in at.sidebar.selectbox if s.key == "committee"]
-    assert at.sidebar.radio(key="benchmark").label == "Compare Manchester with"
-
-    at.switch_page("app_pages/explorer.py").run()
+@pytest.mark.parametrize("code", list(CITIES))
+def test_every_page_renders_for_the_district_and_names_it(district_store, monkeypatch, code):
+    folder, _ = district_store(code)
+    name = CITIES[code]
+    monkeypatch.setenv("BCA_DISTRICT", code)
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(folder))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.query_params["committee"] = "inner-east"          # a Leeds committee in a link: ignored, with the notice
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "Map explorer"
-    assert at.toggle(key="explorer_outline").label == "Outline “Deprived Manchester”"
-    assert at.get("deck_gl_json_chart"), "the map is drawn"
+    assert any("Ignored link parameter 'committee'" in re.sub(r"\\(.)", r"\1", i.value) for i in at.info)
+    assert at.session_state["committee"] == "all"
+    assert at.title[0].value == f"Where deprivation is deepest in {name}"
+    file7 = _rows("imd/imd2025_lsoa21_england.csv", lad24_code=code)
+    first = at.metric[0]
+    assert first.label == f"{name} neighbourhoods in England's most deprived 10%"
+    assert first.value.startswith(f"{sum(r['imd_decile'] == '1' for r in file7)} of {len(file7)} ")
+    assert at.sidebar.radio(key="benchmark").label == f"Compare {name} with"
 
-    for page, sentence in (("app_pages/warm_spaces.py", "Not available for Manchester: the warm and welcome spaces list "
-                                                         "is Leeds City Council's"),
-                           ("app_pages/change.py", "Not available for Manchester: the time series mix Leeds-only files")):
+    assert len(PAGES) >= 15
+    problems = []
+    for page in PAGES:
         at.switch_page(page).run()
-        assert not at.exception, (page, [e.value for e in at.exception])
-        assert any(i.value.startswith(sentence) for i in at.info), page
+        if at.exception:
+            problems.append((page, "exception", [e.value[:300] for e in at.exception]))
+            continue
+        if not at.title:
+            problems.append((page, "no title"))
+        if page not in EMPTY_FIRST_VIEW and name not in _page_text(at):
+            problems.append((page, f"{name} is not named on the page"))
+        leeds = [t for t in _headings_and_labels(at, page) if "Leeds" in t and not LEEDS_AS_OWNER.search(t)]
+        if leeds:
+            problems.append((page, "Leeds in its headings or labels", leeds))
+        if page in NOT_AVAILABLE and not any(i.value.startswith(f"Not available for {name}: {NOT_AVAILABLE[page]}")
+                                             for i in at.info):
+            problems.append((page, "no 'Not available' sentence"))
+        if page == "app_pages/inequalities.py" and code == "E08000003":
+            problems += _manchester_life_expectancy_gaps(at)
+    assert not problems, problems
+
+
+def _manchester_life_expectancy_gaps(at: AppTest) -> list:
+    """The SII sentence names the MSOAs that have no 2016-20 life expectancy (2021 MSOAs absent from the ONS file),
+    and their residents, both read here from the raw lookup, life-expectancy and Census files."""
+    lookup = _rows("lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", lad24_code="E08000003")
+    with_le = {r["msoa11_code"] for r in _rows("health/life_expectancy_at_birth_msoa11_2016_2020_england.csv")}
+    msoas = {r["msoa21_code"]: r["msoa21_name"] for r in lookup}
+    missing = {code: name for code, name in msoas.items() if code not in with_le}
+    lsoas = {r["lsoa21_code"] for r in lookup if r["msoa21_code"] in missing}
+    residents = sum(int(r["usual_residents_census2021"]) for r in
+                    _rows("population/population_census2021_lsoa21_ew.csv", lad24_code="E08000003")
+                    if r["lsoa21_code"] in lsoas)
+    sentence = next((i.value for i in at.info if i.value.startswith("Computed over")), "")
+    expected = [f"Computed over {len(msoas) - len(missing)} of Manchester's {len(msoas)} MSOAs",
+                f"{residents:,} residents", *missing.values()]
+    wrong = [e for e in expected if e not in sentence]
+    return [("app_pages/inequalities.py", "left-out MSOAs", wrong, sentence)] if wrong or len(missing) != 4 else []
