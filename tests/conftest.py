@@ -74,7 +74,11 @@ FOLDER_ORDER = ("deploy", "browser", "data", "app", "reference", "unit")
 
 
 def pytest_collection_modifyitems(items):
-    """Run the folders in FOLDER_ORDER (a stable sort: the files and tests in each keep their order)."""
+    """Under xdist, run the folders in FOLDER_ORDER (a stable sort: the files and tests in each keep their order);
+    one process keeps the collection order."""
+    if not WORKER:
+        return
+
     def rank(item) -> int:
         parts = Path(str(item.fspath)).relative_to(Path(__file__).parent).parts
         return FOLDER_ORDER.index(parts[0]) if len(parts) > 1 and parts[0] in FOLDER_ORDER else len(FOLDER_ORDER)
