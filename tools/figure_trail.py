@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import html
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -92,14 +94,31 @@ class Figure:
             pass
         return found
 
-    def in_deck(self, deck: dict) -> bool:
-        """True when a pickable layer of a deck.gl spec has the area's feature showing the figure's text."""
+    def in_deck(self, deck: dict, tooltip_html: str = "", positions: Callable[[str], list[str]] | None = None) -> bool:
+        """True when a pickable layer of a deck.gl spec has the area's feature showing the figure's text: in the
+        layer's rows, or (geometry once) in the tooltip's per-area list at the area's position in the level's file."""
         for layer in deck.get("layers", []):
             rows = layer.get("data") if layer.get("pickable") else None
+            if isinstance(rows, str) and tooltip_html and positions is not None and self._in_tooltip_table(
+                    rows, tooltip_html, positions):
+                return True
             for row in rows if isinstance(rows, list) else []:
                 if isinstance(row, dict) and row.get("code") == self.area_code \
                         and any(v in self.texts for v in row.values() if isinstance(v, str)):
                     return True
+        return False
+
+    def _in_tooltip_table(self, url: str, tooltip_html: str, positions: Callable[[str], list[str]]) -> bool:
+        """The figure's text at the area's place in a per-area list of the tooltip (components.map.table_tooltip)."""
+        level = re.search(r"/geo/([A-Za-z0-9_]+)\.geojson", url)
+        codes = positions(level.group(1)) if level else []
+        if self.area_code not in codes:
+            return False
+        at = codes.index(self.area_code)
+        for table in re.findall(r'<span class="[^"]*">((?:<span>.*?</span>)+)</span>', tooltip_html):
+            cells = [html.unescape(c) for c in re.findall(r"<span>(.*?)</span>", table)]
+            if len(cells) == len(codes) and cells[at] in self.texts:
+                return True
         return False
 
     def _text(self, text: str) -> bool:
@@ -260,9 +279,19 @@ def default_sink(frame, figure: Figure) -> bool:
     local = frame.f_locals
     if frame.f_code.co_name == "pydeck_chart":
         deck = local.get("pydeck_obj")
-        return deck is not None and figure.in_deck(json.loads(deck.to_json()))
+        tooltip = getattr(deck, "_tooltip", None) or {}
+        return deck is not None and figure.in_deck(json.loads(deck.to_json()), tooltip.get("html", "")
+                                                   if isinstance(tooltip, dict) else "", _file_order)
     path = local.get("path")
     return path is not None and os.fspath(path).endswith("values.parquet") and figure.carried_by(local.get("self"))
+
+
+def _file_order(level: str) -> list[str]:
+    """Area codes in the order of a level's geometry file (the route serves read_areas' order; geo.choropleth)."""
+    from data.settings import processed_dir
+    from data.store import read_areas
+
+    return read_areas(processed_dir(), level)["code"].astype(str).tolist()
 
 
 def trail(calls: list[Call]) -> dict[str, list[str]]:

@@ -136,3 +136,14 @@ def test_no_sink_reached_means_no_trail(fakepkg):
 ])
 def test_the_forms_a_figure_takes(obj, carries):
     assert FIGURE.carried_by(obj) is carries
+
+
+def test_a_deck_drawn_from_a_geometry_file_shows_the_figure_in_its_tooltip_list_at_the_areas_place():
+    """Geometry once: the layer's data is a URL and the values travel as a per-area list in the tooltip."""
+    deck = {"layers": [{"pickable": True, "data": "/geo/ward24.geojson?v=abc"}]}
+    order = {"ward24": ["A0", "A1", "A2"]}.get
+    shown = '<style>.t>span{display:none}</style><b>{name}</b><span class="t"><span>1.0</span><span>12.2%</span><span>9.9</span></span>'
+    elsewhere = shown.replace("<span>12.2%</span><span>9.9</span>", "<span>9.9</span><span>12.2%</span>")
+    assert FIGURE.in_deck(deck, shown, lambda level: order(level, []))
+    assert not FIGURE.in_deck(deck, elsewhere, lambda level: order(level, []))   # another area's cell
+    assert not FIGURE.in_deck(deck, shown, lambda level: [])                      # the area not in the file
