@@ -104,13 +104,14 @@ def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> KpiS
     """The KPI table (as Arrow, converted once), its headline, the left-out notes and the sources, per view and
     benchmark."""
     overview = pv.kpi_overview(store.values(stamp), store.registry(), pillar, level)
+    home = store.home_name()                      # the district the atlas is built for (Leeds by default)
     table = overview.assign(
         KPI=overview["role"] + ": " + overview["label"],
-        Leeds=overview["leeds_text"], England=overview["england_text"],
-        **{"Leeds vs England": overview["leeds_vs_england"].replace("", "no comparison")},
+        **{home: overview["leeds_text"], "England": overview["england_text"],
+           f"{home} vs England": overview["leeds_vs_england"].replace("", "no comparison")},
         Period=overview["period"], Why=overview["rationale"],
         **{"Used at this level": overview["available"].map({True: "yes", False: "no"})},
-    )[["KPI", "Period", "Leeds", "England", "Leeds vs England", "Used at this level", "Why"]]
+    )[["KPI", "Period", home, "England", f"{home} vs England", "Used at this level", "Why"]]
     table = benchmark.add_column(table, overview["indicator_id"], overview["period"], stamp, after="England", choice=choice)
     notes = [f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}"
              for row in overview[~overview["available"]].itertuples()]

@@ -285,13 +285,14 @@ def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
     """The accessible alternative to the spine chart (with the chosen benchmark group's column)."""
     stamp = store.built_at()
     spine = benchmark.add_column(spine, spine["indicator_id"], spine["period"], stamp, after="england_text")
+    home = store.home_name()                      # the district the atlas is built for (Leeds by default)
     table = spine.rename(columns={"label": "Indicator", "period": "Period", "value_text": "This area",
-                                  "leeds_text": "Leeds", "england_text": "England", "rank": "Rank (1 = worst)",
-                                  "n_areas": "Areas compared", "comparison": "Compared with Leeds", "method": "By",
+                                  "leeds_text": home, "england_text": "England", "rank": "Rank (1 = worst)",
+                                  "n_areas": "Areas compared", "comparison": f"Compared with {home}", "method": "By",
                                   "theme": "Theme"})
     group = [c for c in table.columns if c == benchmark.column_name(benchmark.current())]
-    st.dataframe(table[["Indicator", "Period", "This area", "Leeds", "England", *group, "Rank (1 = worst)",
-                        "Areas compared", "Compared with Leeds", "By", "Theme"]], hide_index=True, width="stretch")
+    st.dataframe(table[["Indicator", "Period", "This area", home, "England", *group, "Rank (1 = worst)",
+                        "Areas compared", f"Compared with {home}", "By", "Theme"]], hide_index=True, width="stretch")
     if group:
         st.caption(benchmark.note(level, stamp))
 

@@ -29,6 +29,12 @@ def _rows(path: str, **where) -> list[dict]:
         return [r for r in csv.DictReader(fh) if all(r[k] == v for k, v in where.items())]
 
 
+# Non-default views with a table whose columns hold the home district's figures (the pillars' KPI table, the
+# profile's accessible table): the column is the district's, never "Leeds".
+# (Known, not yet covered: the KPI history under the pillars' table still shows Leeds' ONS series.)
+TABLE_VIEWS = [("app_pages/pillars.py", {"pillar_view": "kpis"}), ("app_pages/profile.py", {"profile_tab": "table"})]
+
+
 def _headings_and_labels(at: AppTest, page: str) -> list[str]:
     """What names the page's own figures: headings, metric and widget labels, bold answer sentences, table columns
     (not the cities page's columns: Leeds is one of the peers there)."""
@@ -99,6 +105,14 @@ def test_every_page_renders_for_the_district_and_names_it(district_store, monkey
             problems.append((page, "no 'Not available' sentence"))
         if page == "app_pages/inequalities.py" and code == "E08000003":
             problems += _manchester_life_expectancy_gaps(at)
+    for page, state in TABLE_VIEWS:                      # views whose tables name the home district in columns
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.switch_page(page).run()
+        tables = [[str(c) for c in d.value.columns] for d in at.main.dataframe]
+        columns = next((t for t in tables if t and t[0] in ("KPI", "Indicator")), [])
+        if at.exception or not any(name in c for c in columns) or any("Leeds" in c for c in columns):
+            problems.append((page, state, "table columns", [c for c in columns if "Leeds" in c] or columns, [e.value[:200] for e in at.exception]))
     assert not problems, problems
 
 
