@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import asyncio
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -103,3 +105,22 @@ def processed_store() -> Path:
 
                 build()
     return processed
+
+
+def run_alone(coroutine):
+    """Run a coroutine on its own event loop in its own thread: a browser test earlier in the session (Playwright)
+    leaves a running loop on the main thread, and asyncio.run refuses to nest inside it."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised on the caller's thread, so pytest.raises sees it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

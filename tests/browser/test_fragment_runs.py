@@ -7,12 +7,11 @@ parameter did not change, so each change also proves the link was written. Scena
 """
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bench.scenarios import load_scenarios
 from bench.ws_load import Session
+from tests.conftest import run_alone
 
 
 async def _changes(url: str, name: str, count: int) -> tuple[list[bool], str]:
@@ -30,5 +29,5 @@ async def _changes(url: str, name: str, count: int) -> tuple[list[bool], str]:
 
 @pytest.mark.parametrize("name", ["profile", "change_measures"])
 def test_a_change_reruns_only_its_fragment_and_writes_the_link(app_url, name):
-    runs, query = asyncio.run(_changes(app_url, name, 3))
+    runs, query = run_alone(_changes(app_url, name, 3))   # Playwright holds the main thread's loop
     assert runs == [True] * 3, f"{name}: full reruns where a fragment run was expected ({runs}); link now {query}"

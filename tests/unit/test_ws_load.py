@@ -2,7 +2,6 @@
 sends, how it reads ForwardMsgs, the browser's cache expiry, byte accounting, scenarios, figures, profiles."""
 from __future__ import annotations
 
-import asyncio
 import math
 import threading
 from pathlib import Path
@@ -17,29 +16,11 @@ from bench.profile import format_costs, is_project, parse_collapsed, rank, short
 from bench.scenarios import (SCENARIOS_PATH, Scenario, ScenarioError, load_scenarios, next_value,
                              parse_scenarios)
 from bench.worktree import WorktreeError, resolve
+from tests.conftest import run_alone
 from bench.ws_load import (Event, MessageCache, Round, RunError, Session, indicator_in_query, log_problems,
                            parse_forward_msg, query_param, rerun_message, stream_url, summary)
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_alone(coroutine):
-    """Run a coroutine on its own event loop in its own thread: a browser test earlier in the session (Playwright)
-    leaves a running loop on the main thread, and asyncio.run refuses to nest inside it."""
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # re-raised on the caller's thread, so pytest.raises sees it
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 # ---- figures ---------------------------------------------------------------------------------------------
