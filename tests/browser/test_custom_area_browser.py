@@ -10,7 +10,7 @@ import pytest
 from data.store import read_areas
 from metrics.custom_area import encode_selection
 
-from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_for_rerun, wait_until
+from tests.browser.conftest import click_until, hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_for_rerun, wait_until
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
@@ -34,24 +34,6 @@ def _listed(page, names) -> bool:
     return all(name in text for name in names)
 
 
-def _click_until(page, x: float, y: float, done, what: str, tries: int = 4) -> None:
-    """Click the canvas at (x, y) until ``done()``: under heavy load, software WebGL sometimes drops a click's
-    pick (no selection is sent; seen by hand on the explorer's LSOA map too). A click that did register is
-    never repeated (each try waits 20 s for its result)."""
-    canvas = page.locator(f"{MAP} canvas").first
-    box = canvas.bounding_box()
-    for _ in range(tries):
-        hover_tooltip(page, x, y, contains="Click to add")      # the hover pick settles first (as a reader's pointer)
-        wait_for_rerun(page, lambda: canvas.click(position={"x": x - box["x"], "y": y - box["y"]}))
-        try:
-            wait_until(done, 20, what)
-            return
-        except TimeoutError:
-            page.mouse.move(5, 5)
-    screenshot(page, "custom_area_click_failed")
-    pytest.fail(f"{what} did not happen after {tries} clicks")
-
-
 def test_clicking_two_lsoas_on_the_map_puts_them_in_the_area(page, app_url):
     page.goto(f"{app_url}/custom-area")
     wait_for_app(page)
@@ -68,7 +50,7 @@ def test_clicking_two_lsoas_on_the_map_puts_them_in_the_area(page, app_url):
         screenshot(page, "custom_area_no_tooltip")
         pytest.fail("no two neighbourhoods showed a tooltip over the map")
     for n, (x, y, name) in enumerate(picked, start=1):
-        _click_until(page, x, y, lambda: _count(page) == n, f"{n} neighbourhood(s) in the list")
+        click_until(page, x, y, lambda: _count(page) == n, f"{n} neighbourhood(s) in the list", "Click to add")
     page.mouse.move(5, 5)
     wait_until(lambda: not page.locator(".deck-tooltip").first.is_visible(), what="the tooltip hiding")
     assert _listed(page, [p[2] for p in picked])
@@ -80,7 +62,7 @@ def test_clicking_two_lsoas_on_the_map_puts_them_in_the_area(page, app_url):
     screenshot(page, "custom_area_two_clicked")
     # the same neighbourhood clicked again leaves the area
     x, y, name = picked[1]
-    _click_until(page, x, y, lambda: _count(page) == 1 and _listed(page, [picked[0][2]]), f"{name} taken out")
+    click_until(page, x, y, lambda: _count(page) == 1 and _listed(page, [picked[0][2]]), f"{name} taken out", "Click to")
 
 
 def _cyan_pixels(png: bytes) -> int:

@@ -3,7 +3,7 @@ after an indicator change without fetching the polygons again, its tooltip shows
 hovered area, and a click on the ward map still selects."""
 from __future__ import annotations
 
-from tests.browser.conftest import hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_for_rerun, wait_until
+from tests.browser.conftest import click_until, hover_tooltip, screenshot, wait_for_app, wait_for_map_drawn, wait_for_rerun, wait_until
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
@@ -48,7 +48,6 @@ def test_a_click_on_the_ward_map_from_the_file_selects_the_ward(page, app_url):
     text = hover_tooltip(page, x, y, contains="in Leeds", timeout_s=20)
     assert text, "no tooltip over the middle of the map"
     name = text.splitlines()[0].strip()
-    wait_for_rerun(page, lambda: page.mouse.click(x, y))
-    wait_until(lambda: "area=E05" in page.url, what=f"the link naming the clicked ward {name!r}")
+    click_until(page, x, y, lambda: "area=E05" in page.url, f"the link naming the clicked ward {name!r}", "in Leeds")
     heading = page.locator('[data-testid="stHeading"]', has_text=name)
     wait_until(lambda: heading.count() >= 1, what=f"the side panel showing {name!r}")
