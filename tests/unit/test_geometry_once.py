@@ -10,7 +10,6 @@ import pytest
 from shapely.geometry import box
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-import asyncio
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -19,6 +18,7 @@ from data.store import build_stamp
 from deploy import asgi
 from deploy.asgi import SecurityHeaders, geometry_body, routes
 from geo.choropleth import geometry_collection, geometry_url, geometry_version
+from tests.conftest import run_alone
 
 
 def _layer() -> gpd.GeoDataFrame:
@@ -104,7 +104,7 @@ class _Client:
         async def send(message):
             sent.append(message)
 
-        asyncio.run(self.app(scope, receive, send))
+        run_alone(self.app(scope, receive, send))   # a browser test earlier may hold the main thread's loop
         start = next(m for m in sent if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
         response_headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
