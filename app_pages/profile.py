@@ -10,6 +10,8 @@ from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.params import PARAMS
+
+SIDEBAR_KEYS = {"level", "committee", "benchmark"}   # drawn by the frame's full run: not re-stored here
 from components.state import bound_select, keep_url_state, synced, write_url
 from data.catalogue import level_ids
 
@@ -73,7 +75,7 @@ def profile_body() -> None:
     """The area picker and everything under it, as a fragment: a "Kind of area" or area change reruns only this
     part, not the app's frame (store check, sidebar, navigation, footer) or the search above it. A fragment run
     skips app.py, so it repeats the frame's two URL steps itself (keep, then write), as the explorer does."""
-    keep_url_state(PARAMS, keys=("profile_level", "area"))
+    keep_url_state(PARAMS, keys=[name for name in PARAMS if name not in SIDEBAR_KEYS])   # choices of other pages too
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)
     if requested and not found:
