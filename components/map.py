@@ -30,6 +30,11 @@ OUTLINE_LINE, OUTLINE_WIDTH = [30, 30, 30, 220], 1.2    # ward (or committee) bo
 DEPRIVED_LINE = [0, 0, 0, 255]            # black line on a white casing: visible on light and dark fills
 TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "15px", "padding": "6px 8px",
                  "maxWidth": "320px", "whiteSpace": "pre-line"}    # a "\n" in a field is a line break
+FILL_ONLY_PICKING = {"polygons-stroke": {"pickable": False}}
+"""Areas are picked by their fill alone. deck.gl picks on pointer-down with a synchronous read of the picking buffer,
+and its click recogniser drops a press held longer than 250 ms: with software WebGL (SwiftShader, a council VDI without
+a GPU, CI) the outline's picking draw took 150-600 ms at LSOA level, so the click was lost, and at a boundary the
+outline could pick the neighbour the tooltip did not name. The fill alone reads in ~5 ms."""
 MAP_CREDIT = ("Map: Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
               "Contains OS data © Crown copyright and database right 2024.")
 
@@ -148,7 +153,8 @@ def deck_template(area_features: list[dict] | GeometryRef, outline_features: lis
         pdk.Layer("GeoJsonLayer", id=AREA_LAYER_ID, data=area_data, pickable=True, stroked=True, filled=True,
                   get_line_color=OUTLINE_LINE if own_outline else [255, 255, 255, 160],
                   line_width_min_pixels=OUTLINE_WIDTH if own_outline else 0.5,
-                  auto_highlight=True, highlight_color=[0, 0, 0, 60], **area_style),
+                  auto_highlight=True, highlight_color=[0, 0, 0, 60], _sub_layer_props=FILL_ONLY_PICKING,
+                  **area_style),
     ]
     if not own_outline:
         if isinstance(outline_features, str):

@@ -93,3 +93,71 @@ def test_user_zoom_survives_an_indicator_change(page, app_url):
     after = _tooltip_name_at(page, *probe)
     screenshot(page, "explorer_zoom_kept")
     assert after == zoomed, f"the view was reset by the indicator change: {zoomed!r} before, {after!r} after"
+
+
+def _interior_point(page) -> tuple[float, float, str]:
+    """A point of the map well inside one LSOA: the tooltip names the same area there and 4 px around it, so a
+    click there has one right answer (the tooltip, not a boundary pixel, decides)."""
+    for x, y in _hover_points(page):
+        name = _tooltip_name_at(page, x, y)
+        if name and all(_tooltip_name_at(page, x + dx, y + dy) == name for dx, dy in ((-4, -4), (4, 4), (-4, 4))) \
+                and _tooltip_name_at(page, x, y) == name:
+            return x, y, name
+    screenshot(page, "explorer_no_interior_point")
+    pytest.fail("no point of the map is well inside an area")
+
+
+_COUNT_PICK_DRAWS = """
+(() => {
+  // Count WebGL draws made while deck.gl handles a pointerdown (its synchronous pick): fills are plain draws, the
+  // outline paths instanced ones. Load-independent, unlike the pick's duration that lost clicks.
+  const P = WebGL2RenderingContext.prototype;
+  let counting = false;
+  for (const [name, kind] of [['drawElements', 'plain'], ['drawArrays', 'plain'],
+                              ['drawElementsInstanced', 'instanced'], ['drawArraysInstanced', 'instanced']]) {
+    const original = P[name];
+    P[name] = function (...args) {
+      if (counting) window.__pickDraws[kind] = (window.__pickDraws[kind] || 0) + 1;
+      return original.apply(this, args);
+    };
+  }
+  window.addEventListener('pointerdown', () => { window.__pickDraws = {}; counting = true; }, true);
+  window.addEventListener('pointerdown', () => { counting = false; }, false);
+})();
+"""
+
+
+def _one_click_selects(page, x: float, y: float, name: str, before: str) -> None:
+    wait_for_rerun(page, lambda: page.mouse.click(x, y))
+    heading = page.locator('[data-testid="stHeading"]', has_text=name)
+    try:
+        wait_until(lambda: "area=E01" in page.url and page.url != before and heading.count() >= 1,
+                   what=f"one click selecting {name!r}")
+    finally:
+        page.mouse.move(5, 5)
+        screenshot(page, "explorer_lsoa_first_click")
+
+
+def test_the_first_click_on_the_lsoa_map_selects_the_area_the_tooltip_names(page, app_url):
+    """Issue 20 (LSOA click): a first click on a freshly drawn, and on a just recoloured, LSOA map selects the hovered
+    area. It used to send nothing (deck.gl's pointer-down pick read the outline's picking draw for 150-600 ms on
+    software WebGL, past its 250 ms click limit) or the neighbour whose outline lay under the pointer."""
+    page.add_init_script(_COUNT_PICK_DRAWS)
+    _open(page, f"{app_url}/explorer?level=lsoa21")
+    x, y, name = _interior_point(page)
+    _one_click_selects(page, x, y, name, page.url)
+    draws = page.evaluate("() => window.__pickDraws")
+    assert draws and not draws.get("instanced"), (
+        f"the pointer-down pick drew outlines (instanced path draws) as well as fills: {draws}")
+
+    indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
+    indicator.click()
+    page.keyboard.type("fuel poverty")
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
+    wait_until(lambda: "indicator=fuel_poverty" in page.url, what="the link naming the new indicator")
+    wait_for_map_drawn(page)
+    x, y, other = next(((px, py, n) for px, py in _hover_points(page)[1:]
+                        if (n := _tooltip_name_at(page, px, py)) and n != name
+                        and all(_tooltip_name_at(page, px + d, py + d) == n for d in (-4, 4))), (None, None, None))
+    assert other, "no second area found to click after the recolour"
+    _one_click_selects(page, x, y, other, page.url)

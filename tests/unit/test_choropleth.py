@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.map import SELECTION_SENTINEL, deck_template, with_selection
+from components.map import GeometryRef, SELECTION_SENTINEL, deck_template, with_selection
 from data.registry import load_registry
 from geo.choropleth import (classify_indicator, codes_with_value, default_scheme, hex_fills, key_figures,
                             national_decile_of, schemes_for, within_committee)
@@ -105,6 +105,23 @@ def test_deck_template_fills_selection_without_touching_area_data():
     assert layers["selected"]["data"][0]["properties"]["code"] == "A"
     assert {layer["id"]: layer for layer in empty["layers"]}["areas"] == layers["areas"]
     assert layers["areas"]["data"][0]["fill"] == [1, 2, 3, 255]
+
+
+@pytest.mark.parametrize("areas, outlines", [
+    ([{"type": "Feature", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, "properties": {}, "code": "A",
+       "fill": [1, 2, 3, 255]}], []),
+    (GeometryRef("/geo/lsoa21.geojson?v=1", ((1, 2, 3, 255),)), "/geo/ward24.geojson?v=1"),
+    (GeometryRef("/geo/ward24.geojson?v=1", ((1, 2, 3, 255),)), None)])
+def test_areas_are_picked_by_their_fill_alone(areas, outlines):
+    """A click on software WebGL was lost when the outline's picking draw made deck.gl's pointer-down pick take
+    longer than its 250 ms click limit (and at a boundary the outline picked the neighbour): every pickable polygon
+    layer picks by its fill only, whatever the map."""
+    spec = json.loads(deck_template(areas, outlines, [], {"latitude": 0, "longitude": 0, "zoom": 8}, "{code}"))
+    pickable = [layer for layer in spec["layers"] if layer.get("pickable") and layer["@@type"] == "GeoJsonLayer"]
+    assert pickable, "the map has no clickable area layer"
+    for layer in pickable:
+        assert layer.get("stroked") is True, "the areas lost their outlines"
+        assert layer.get("_subLayerProps", {}).get("polygons-stroke", {}).get("pickable") is False, layer["id"]
 
 
 def test_diverging_classes_are_differences_from_leeds_with_no_empty_or_impossible_class():
