@@ -87,13 +87,14 @@ def pillar_map() -> None:
 
 @st.fragment
 def kpis() -> None:
-    """One pillar's KPIs: headline (Leeds against England), one small chart per KPI, the KPI table; history a click away."""
+    """One pillar's KPIs: headline (the home district against England), one small chart per KPI, the KPI table; history a click away."""
     pillar = _pillar_picker()
     kpi_set = view.kpi_set(pillar, level)
     st.subheader(kpi_set.headline)
     view.small_multiples(pillar, level, committee)
     view.kpi_table(kpi_set)
-    with st.expander(f"{pillar}: KPIs with their history (Leeds, England, Yorkshire and The Humber)"):
+    home = store.home(store.built_at())
+    with st.expander(f"{pillar}: KPIs with their history ({home['name']}, England, {home['region_name']})"):
         trend_view.pillar_history(pillar, store.built_at())
     sources_and_method(kpi_set.sources, [f"**Proxy KPI set.** {store.registry().pillar_kpis[pillar].note}",
                                          *kpi_set.notes])

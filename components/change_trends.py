@@ -97,7 +97,7 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
                                                  trend.format_value(latest["value_start"]),
                                                  trend.format_value(latest["value_end"]), latest["judgement"]) + "**")
     if not comparators.empty:
-        tv.show_chart(comparators, trend, tv.COMPARATOR_CODES, f"{trend.short_label}: Leeds and comparators",
+        tv.show_chart(comparators, trend, tv.comparator_codes(stamp), f"{trend.short_label}: {store.home_name()} and comparators",
                       view=("comparators", trend.id, stamp))
         for change in changes:
             st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
@@ -197,7 +197,8 @@ def area_chart(trend: Trend, rows: pd.DataFrame, level: str, changes: pd.DataFra
     code = st.selectbox("Follow one area over time", list(names), format_func=names.get,
                         key=f"change_area_{trend.id}_{level}")
     picked = rows[((rows["area_level"] == level) & (rows["area_code"] == code)) | rows["area_level"].isin(tv.COMPARATORS)]
-    tv.show_chart(picked, trend, {**tv.COMPARATOR_CODES, code: names[code]}, f"{names[code]} against Leeds and England",
+    tv.show_chart(picked, trend, {**tv.comparator_codes(stamp), code: names[code]},
+                  f"{names[code]} against {store.home_name()} and England",
                   view=("area", trend.id, level, code, stamp))
 
 

@@ -123,7 +123,7 @@ def add_view_control(page: str) -> None:
 def _inputs(stamp: str) -> SceneInputs:
     return SceneInputs(store.values(stamp), store.registry(), store.sources(),
                        {lv: store.areas(lv, stamp) for lv in level_ids()}, store.series(stamp),
-                       load_series_catalogue(), store.area_catalogue().leeds.code)
+                       load_series_catalogue(), store.home(stamp)["code"])
 
 
 def scene_key(scene: Scene) -> str:

@@ -28,7 +28,7 @@ def provenance(indicator: Indicator, level: str, period: str) -> Provenance:
     licence = catalogue.licences.get(catalogue.sources[source_id].licence)
     licence_text = f"{licence.name} ({licence.url})" if licence else catalogue.sources[source_id].licence
     level_label = store.area_catalogue().levels[level].label
-    return Provenance(title=f"{indicator.label}, {indicator.period_label(period)}, by {level_label.lower()} — Leeds",
+    return Provenance(title=f"{indicator.label}, {indicator.period_label(period)}, by {level_label.lower()} — {store.home_name()}",
                       source=source_line(source_id, period), period=indicator.period_label(period), licence=licence_text)
 
 
@@ -37,7 +37,8 @@ def tidy_csv(indicator: Indicator, level: str, period: str, table: pd.DataFrame)
     stamp = store.built_at()
     meta = provenance(indicator, level, period)
     areas = store.area_catalogue()
-    context = ExportContext(area_type=areas.levels[level].label, leeds=(areas.leeds.name, areas.leeds.code),
+    home = store.home(stamp)                      # the district the store was built for (Leeds by default)
+    context = ExportContext(area_type=areas.levels[level].label, leeds=(home["name"], home["code"]),
                             england=(areas.england.name, areas.england.code),
                             leeds_value=store.comparator(indicator.id, period, "lad", stamp),
                             england_value=store.comparator(indicator.id, period, "england", stamp),

@@ -116,17 +116,17 @@ def _cached_kpi_set(*, pillar: str, level: str, stamp: str, choice: str) -> KpiS
     notes = [f"{row.label} is left out at {level_label(level, plural=False)} level: {row.left_out_reason}"
              for row in overview[~overview["available"]].itertuples()]
     sources = list(dict.fromkeys(zip(overview["source"], overview["period"])))
-    return KpiSet(pa.Table.from_pandas(table, preserve_index=False), captions.kpi_sentence(overview, pillar), notes,
+    return KpiSet(pa.Table.from_pandas(table, preserve_index=False), captions.kpi_sentence(overview, pillar, home), notes,
                   sources)
 
 
 def small_multiples(pillar: str, level: str, committee: str) -> None:
-    """One ranked-bar chart per KPI (worst on the left), with Leeds and England lines."""
+    """One ranked-bar chart per KPI (worst on the left), with the home district's and England's lines."""
     specs = _cached_small_multiple_specs(pillar=pillar, level=level, committee=committee, stamp=store.built_at())
     if not specs:
         st.warning("None of this pillar's KPIs has values at this level.")
         return
-    st.caption(small_multiples_key(level))
+    st.caption(small_multiples_key(level, store.home_name()))
     for start in range(0, len(specs), 3):
         columns = st.columns(3)
         for column, spec in zip(columns, specs[start:start + 3]):
@@ -134,10 +134,10 @@ def small_multiples(pillar: str, level: str, committee: str) -> None:
                 show_spec(spec, width="stretch")
 
 
-def small_multiples_key(level: str) -> str:
+def small_multiples_key(level: str, home: str = "Leeds") -> str:
     """How to read the small multiples, in one line beside them."""
     return (f"Each bar is one {level_label(level, plural=False)}, ranked worst (left) to best. Dark purple: worse than the "
-            "Leeds value; pink: better. Solid line: Leeds; dashed line: England. Where values sit close together "
+            f"{home} value; pink: better. Solid line: {home}; dashed line: England. Where values sit close together "
             "(life expectancy), dots on a scale that does not start at zero show the differences.")
 
 
@@ -155,7 +155,8 @@ def _cached_small_multiple_specs(*, pillar: str, level: str, committee: str, sta
     else:
         data = data.assign(in_committee=True)
     dark, light = bar_colours()
-    return [vega_spec(_ranked_bars(frame, level, dark, light))
+    home = store.home_name()
+    return [vega_spec(_ranked_bars(frame, level, dark, light, home))
             for _, frame in data.groupby("indicator_id", sort=False)]
 
 
@@ -173,21 +174,21 @@ def dots_not_bars(values: pd.Series) -> bool:
     return bool(len(values)) and values.min() > 0 and values.min() / values.max() > 0.6
 
 
-def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str) -> alt.LayerChart:
+def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str, home: str = "Leeds") -> alt.LayerChart:
     frame = frame.sort_values("rank").assign(position=lambda f: range(1, len(f) + 1))
-    frame = frame.assign(compared=frame["vs_leeds"].replace({"": "no value", "same": "same as Leeds"}))
+    frame = frame.assign(compared=frame["vs_leeds"].replace({"": "no value", "same": f"same as {home}"}))
     title = textwrap.wrap(str(frame["label"].iloc[0]), 34)     # wrapped, never cut, in a third of the page
     dots = dots_not_bars(frame["value"])
     chart = alt.Chart(frame).mark_circle(size=40, opacity=1) if dots else alt.Chart(frame).mark_bar()
     bars = chart.encode(
         x=alt.X("position:O", axis=None, title=None),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=not dots)),
-        color=alt.Color("compared:N", scale=alt.Scale(domain=["worse", "better", "same as Leeds", "no value"],
+        color=alt.Color("compared:N", scale=alt.Scale(domain=["worse", "better", f"same as {home}", "no value"],
                                                       range=[dark, light, "#7f7f7f", no_data_colour()]),
                         legend=None),
         opacity=alt.condition("datum.in_committee", alt.value(1.0), alt.value(0.25)),
     tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value_text:N", title="Value"),
-                 alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("vs_leeds:N", title="vs Leeds"),
+                 alt.Tooltip("rank:Q", title="Rank (1 = worst)"), alt.Tooltip("vs_leeds:N", title=f"vs {home}"),
                  alt.Tooltip("vs_england:N", title="vs England")],
     )
     layers = [bars]
@@ -523,7 +524,7 @@ def _cached_all_three_headline(*, level: str, basis: str, thresholds: tuple[str,
 def domain_headline(domains: list[str], max_decile: int) -> str:
     """Neighbourhoods in England's most deprived tenth(s) on all three chosen domains, in one sentence."""
     summary = _cached_domain_tables(domains=tuple(domains), max_decile=max_decile, stamp=store.built_at())[2]
-    return captions.domains_sentence(summary, domains, max_decile)
+    return captions.domains_sentence(summary, domains, max_decile, store.home_name())
 
 
 def domain_intersections(domains: list[str], max_decile: int) -> None:

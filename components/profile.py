@@ -28,7 +28,7 @@ from metrics.profile import (Headline, area_spine, deprived_neighbourhoods, find
                              headline_figures, key_sentences, member_lsoas, spine_inputs, trend_frame)
 from metrics.profile_document import decile_map_layer, profile_document
 from metrics.similar_areas import indicator_matrix, load_config, most_similar, standardise
-from metrics.spine import ci_count, significance_colours
+from metrics.spine import BETTER, SIMILAR_LABEL, WORSE, ci_count, for_home, home_words, significance_colours
 
 SPINE_HIDDEN_UNITS = ("rank", "decile", "percentile")
 # The profile's tabs: URL id -> label (components/params.py lists the same ids for the link's profile_tab).
@@ -211,10 +211,11 @@ def spine_chart(spine: pd.DataFrame, area_name: str, view: tuple | None = None) 
     benchmark, without adding the group's columns and hashing the rows again on every run (~60 % of a
     profile "Ward" change's server time under load, bench/pages.py --profile)."""
     stamp = store.built_at()
+    home = store.home_name()                      # the district the atlas is built for (Leeds by default)
     if view is not None:
-        spec = _cached_spine_spec_of_view(view, benchmark.current(), area_name, stamp, spine)
+        spec = _cached_spine_spec_of_view(view, benchmark.current(), area_name, stamp, home, spine)
     else:
-        spec = _cached_spine_spec(benchmark.with_spine_group(spine, stamp), area_name)
+        spec = _cached_spine_spec(for_home(benchmark.with_spine_group(spine, stamp), home), area_name, home)
     if spec is None:
         st.info("No indicators to chart for this area.")
         return
@@ -223,13 +224,14 @@ def spine_chart(spine: pd.DataFrame, area_name: str, view: tuple | None = None) 
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_spine_spec_of_view(view: tuple, choice: str, area_name: str, stamp: str, _spine: pd.DataFrame) -> dict | None:
+def _cached_spine_spec_of_view(view: tuple, choice: str, area_name: str, stamp: str, home: str, _spine: pd.DataFrame
+                               ) -> dict | None:
     """The spec of one view's rows with ``choice``'s group average (``_spine`` is not hashed: ``view`` names it)."""
-    return _cached_spine_spec(benchmark.with_spine_group(_spine, stamp), area_name)
+    return _cached_spine_spec(for_home(benchmark.with_spine_group(_spine, stamp), home), area_name, home)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
+def _cached_spine_spec(spine: pd.DataFrame, area_name: str, home: str = "Leeds") -> dict | None:
     """The spine as a finished spec, keyed by the rows' content (building it cost ~0.5 s a run)."""
     rows = spine[~spine["unit"].isin(SPINE_HIDDEN_UNITS)].copy()
     if rows.empty:
@@ -242,7 +244,7 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
         values=[0, 1], labelExpr="datum.value == 0 ? 'worse / lower' : 'better / higher'", title=None, labelFontSize=13))
     base = alt.Chart(rows.assign(start=0.0, end=1.0))
     tooltip = [alt.Tooltip("label:N", title="Indicator"), alt.Tooltip("value_text:N", title=area_name[:40]),
-               alt.Tooltip("leeds_text:N", title="Leeds"), alt.Tooltip("england_text:N", title="England"),
+               alt.Tooltip("leeds_text:N", title=home), alt.Tooltip("england_text:N", title="England"),
                alt.Tooltip("comparison:N", title="Compared"), alt.Tooltip("rank:Q", title="Rank (1 = worst)"),
                alt.Tooltip("n_areas:Q", title="Areas"), alt.Tooltip("left_value_text:N", title="Left end"),
                alt.Tooltip("right_value_text:N", title="Right end")]
@@ -262,21 +264,23 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str) -> dict | None:
 
 
 def _spine_key() -> None:
-    st.markdown(_cached_spine_key_markup(benchmark.current()), unsafe_allow_html=True)
+    st.markdown(_cached_spine_key_markup(benchmark.current(), store.home_name()), unsafe_allow_html=True)
 
 
 @lru_cache(maxsize=8)
-def _cached_spine_key_markup(choice: str) -> str:
-    """The spine's key as one HTML list, made once per benchmark choice (a frame and palette per run cost ~5 ms)."""
-    colours = significance_colours()
-    rows = [(colours["Better than Leeds"], "Better than Leeds (95% CI)"),
-            (colours["Similar to Leeds"], "Similar to Leeds"), (colours["Worse than Leeds"], "Worse than Leeds"),
-            (class_colours(5, "lower_is_better")[-1], "No CI: worst fifth in Leeds (lighter = better fifths)")]
+def _cached_spine_key_markup(choice: str, home: str = "Leeds") -> str:
+    """The spine's key as one HTML list, made once per benchmark choice and home district (a frame and palette per
+    run cost ~5 ms)."""
+    colours, words = significance_colours(), home_words(home)
+    rows = [(colours[label], words[label] + suffix) for label, suffix in
+            ((BETTER, " (95% CI)"), (SIMILAR_LABEL, ""), (WORSE, ""))]
+    rows.append((class_colours(5, "lower_is_better")[-1], f"No CI: worst fifth in {home} (lighter = better fifths)"))
     items = "".join(f'<li style="display:flex;gap:.5rem;align-items:center"><span aria-hidden="true" style="width:1rem;'
                     f'height:1rem;border-radius:50%;border:1px solid #000;background:{html.escape(colour)}"></span>'
                     f"{html.escape(label)}</li>" for colour, label in rows)
     return ('<ul style="list-style:none;padding-left:0;display:flex;flex-wrap:wrap;gap:1.2rem">' + items +
-            '<li>▮ black line = Leeds</li><li>□ square = England</li><li>grey band = middle half of Leeds areas</li>'
+            f'<li>▮ black line = {html.escape(home)}</li><li>□ square = England</li>'
+            f'<li>grey band = middle half of {html.escape(home)} areas</li>'
             + (f"<li>◆ purple diamond = {html.escape(benchmark.CHOICES[choice])} average</li>"
                if choice != benchmark.ENGLAND else "") + "</ul>")
 
@@ -284,8 +288,8 @@ def _cached_spine_key_markup(choice: str) -> str:
 def spine_table(spine: pd.DataFrame, level: str = "ward24") -> None:
     """The accessible alternative to the spine chart (with the chosen benchmark group's column)."""
     stamp = store.built_at()
-    spine = benchmark.add_column(spine, spine["indicator_id"], spine["period"], stamp, after="england_text")
     home = store.home_name()                      # the district the atlas is built for (Leeds by default)
+    spine = for_home(benchmark.add_column(spine, spine["indicator_id"], spine["period"], stamp, after="england_text"), home)
     table = spine.rename(columns={"label": "Indicator", "period": "Period", "value_text": "This area",
                                   "leeds_text": home, "england_text": "England", "rank": "Rank (1 = worst)",
                                   "n_areas": "Areas compared", "comparison": f"Compared with {home}", "method": "By",
@@ -398,8 +402,8 @@ def _cached_deprived_table(level: str, code: str, stamp: str) -> tuple[pa.Table 
 
 
 def trend_charts(level: str, code: str, stamp: str) -> None:
-    """A small line chart for every indicator with more than one period (this area and Leeds)."""
-    trends = _cached_trends(level, code, stamp)
+    """A small line chart for every indicator with more than one period (this area and the home district)."""
+    trends = _cached_trends(level, code, stamp, store.home_name())
     if trends is None:
         st.info("No indicator has more than one period for this kind of area.")
         return
@@ -413,17 +417,17 @@ def trend_charts(level: str, code: str, stamp: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _cached_trends(level: str, code: str, stamp: str) -> tuple[dict, pd.DataFrame] | None:
+def _cached_trends(level: str, code: str, stamp: str, home: str = "Leeds") -> tuple[dict, pd.DataFrame] | None:
     """The trend small multiples as a finished spec and their table, per area (shared, read-only)."""
-    trend = trend_frame(store.values(stamp), store.registry(), level, code)
+    trend = trend_frame(store.values(stamp), store.registry(), level, code, home)
     if trend.empty:
         return None
     chart = alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["This area", "Leeds"],
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["This area", home],
                                                                 range=["#0072b2", "#000000"])),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["This area", "Leeds"],
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["This area", home],
                                                                            range=[[1, 0], [5, 3]])),
         tooltip=["label:N", "period:N", "series:N", alt.Tooltip("value:Q", format=".1f")],
     ).properties(width=210, height=150).facet(facet=alt.Facet("label:N", title=None), columns=4)

@@ -93,6 +93,7 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
     leeds = {i: store.comparator(i, run.periods[i], "lad", stamp) for i in framework.indicator_ids}
     table, peers = scorecard(run, framework, area, key, leeds)
     n_areas = len(run.matrix)
+    home = store.home_name()                      # the district the atlas is built for (Leeds by default)
 
     index_value = run.result.index.get(area)
     rank = run.result.index.rank(ascending=False, method="min").get(area)
@@ -101,7 +102,7 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
     thin = [d.name for d in framework.dimensions if 0 < coverage[d.id] < len(d.measured_components)]
     partial = " (partial)" if thin else ""
     c1.metric("SPI-method index (0-100)", "no score" if pd.isna(index_value) else f"{index_value:.1f}{partial}")
-    c2.metric(f"Rank among Leeds {areas_text}", "—" if pd.isna(rank) else f"{int(rank)} of {n_areas}{partial}",
+    c2.metric(f"Rank among {home} {areas_text}", "—" if pd.isna(rank) else f"{int(rank)} of {n_areas}{partial}",
               help="1 = highest index." + (" Partial: a dimension averages fewer components here." if thin else ""))
     c3.metric("Income deprivation (IoD2025)", "no data" if pd.isna(key.get(area)) else f"{key[area]:.1f}%")
     if thin:
@@ -116,15 +117,15 @@ def scorecard_view(level: str, area: str, weighting: str, stamp: str) -> None:
         "median by more than the band, a **weakness** worse by more than the band, otherwise **neutral** — the way "
         "SPI scorecards judge a country against countries of similar GDP per head.")
     st.caption("Peers: " + ", ".join(names.get(p, p) for p in peers))
-    st.dataframe(_format_scorecard(table, registry, framework), hide_index=True, width="stretch")
+    st.dataframe(_format_scorecard(table, registry, framework, home), hide_index=True, width="stretch")
     st.caption(f"Scores: 0-100, from the worst plausible value (0, called 'dystopia') to the best (100, "
-               f"'utopia') ({WEIGHTINGS[weighting].lower()}). Leeds value: for "
-               f"scores, the median of Leeds {areas_text} (the method needs several areas, so there is no "
-               "city-wide score); for indicators, the Leeds figure in its own units.")
+               f"'utopia') ({WEIGHTINGS[weighting].lower()}). {home} value: for "
+               f"scores, the median of {home} {areas_text} (the method needs several areas, so there is no "
+               f"city-wide score); for indicators, the {home} figure in its own units.")
     st.caption(sources_caption(run.periods) + " " + source_line("imd2025_lsoa21", SPI_PERIOD))
 
 
-def _format_scorecard(table: pd.DataFrame, registry, framework: Framework) -> pd.DataFrame:
+def _format_scorecard(table: pd.DataFrame, registry, framework: Framework, home: str = "Leeds") -> pd.DataFrame:
     def text(row: pd.Series, column: str) -> str:
         value = row[column]
         if pd.isna(value):
@@ -137,7 +138,7 @@ def _format_scorecard(table: pd.DataFrame, registry, framework: Framework) -> pd
         "Level": table["kind"],
         "Measure": [registry.get(r.item).short_label if r.kind == "Indicator" else r.name for r in table.itertuples()],
         "This area": table.apply(text, axis=1, column="area_value"),
-        "Leeds": table.apply(text, axis=1, column="leeds_value"),
+        home: table.apply(text, axis=1, column="leeds_value"),
         "Peer median": table.apply(text, axis=1, column="peer_median"),
         "Band (±)": table.apply(text, axis=1, column="band"),
         "Verdict": table["verdict"].map(VERDICT_TEXT),

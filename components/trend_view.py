@@ -23,10 +23,10 @@ from geo.choropleth import features, view_for_bounds
 from geo.palettes import categorical_colours, class_colours, hex_to_rgba, legend_rows, no_data_colour
 from metrics.trends import Rule, area_trend_rows, break_marks, change_table, kpi_history, line_segments
 
-COMPARATORS = {"lad": "Leeds", "region": "Yorkshire and The Humber", "england": "England"}
-COMPARATOR_CODES = {"E08000035": "Leeds", "E12000003": "Yorkshire and The Humber", "E92000001": "England"}
-LINE_COLOURS = {"Leeds": "#0072b2", "England": "#000000", "Yorkshire and The Humber": "#e69f00"}
-LINE_SHAPES = {"Leeds": "circle", "England": "square", "Yorkshire and The Humber": "triangle-up"}
+COMPARATORS = {"lad": "the home district", "region": "its region", "england": "England"}   # series levels
+ENGLAND_CODE = "E92000001"
+ROLE_COLOURS = {"lad": "#0072b2", "england": "#000000", "region": "#e69f00"}
+ROLE_SHAPES = {"lad": "circle", "england": "square", "region": "triangle-up"}
 OTHER_SHAPES = ["diamond", "cross", "triangle-down", "triangle-right", "triangle-left", "stroke"]
 SMALL_LEVELS = ("lsoa21", "msoa", "ward24", "committee")
 CHANGE_TOOLTIP = "<b>{name}</b><br/>{change_text}"
@@ -34,6 +34,20 @@ CHANGE_TOOLTIP = "<b>{name}</b><br/>{change_text}"
 
 REGISTRY_PREFIX = "reg__"
 """Measure ids starting with this name a registry indicator with two comparable editions (IoD 2019 and 2025)."""
+
+
+def comparator_codes(stamp: str) -> dict[str, str]:
+    """Code -> name of the comparator lines: the store's home district (Leeds unless built for another), its region
+    and England."""
+    home = store.home(stamp)
+    return {home["code"]: home["name"], home["region_code"]: home["region_name"], ENGLAND_CODE: "England"}
+
+
+def comparator_styles(stamp: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Name -> colour and name -> marker shape of the comparator lines (the same roles whatever the district)."""
+    home = store.home(stamp)
+    roles = {home["name"]: "lad", home["region_name"]: "region", "England": "england"}
+    return ({n: ROLE_COLOURS[r] for n, r in roles.items()}, {n: ROLE_SHAPES[r] for n, r in roles.items()})
 
 
 def catalogue() -> SeriesCatalogue:
@@ -125,18 +139,21 @@ def sources_caption(trend: Trend, rows: pd.DataFrame) -> str:
     return " ".join(dict.fromkeys(source_line(s, span) for s, span in source_pairs(rows)))
 
 
-def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str) -> alt.Chart:
-    """One line per area and series (never across a break), markers by shape, 95% intervals as bars."""
+def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str,
+               styles: tuple[dict[str, str], dict[str, str]] = ({}, {})) -> alt.Chart:
+    """One line per area and series (never across a break), markers by shape, 95% intervals as bars. ``styles``:
+    the comparators' fixed colours and shapes by name (``comparator_styles``); other areas take the palette's."""
     data = line_segments(rows[rows["value"].notna()]).assign(
         area=lambda f: f["area_code"].map(names).fillna(f["area_code"]),
         series=lambda f: f["series_id"].map(lambda s: series_label(trend, s)),
         shown=lambda f: f["value"].map(trend.format_value))
     areas = list(dict.fromkeys(data["area"]))
-    others = [a for a in areas if a not in LINE_COLOURS]
-    taken = {LINE_COLOURS[a] for a in areas if a in LINE_COLOURS}
+    line_colours, line_shapes = styles
+    others = [a for a in areas if a not in line_colours]
+    taken = {line_colours[a] for a in areas if a in line_colours}
     palette = [c for c in categorical_colours() if c not in taken and c != "#f0e442"]   # yellow: too pale on white
-    colours = [LINE_COLOURS.get(a) or palette[others.index(a) % len(palette)] for a in areas]
-    shapes = [LINE_SHAPES.get(a) or OTHER_SHAPES[others.index(a) % len(OTHER_SHAPES)] for a in areas]
+    colours = [line_colours.get(a) or palette[others.index(a) % len(palette)] for a in areas]
+    shapes = [line_shapes.get(a) or OTHER_SHAPES[others.index(a) % len(OTHER_SHAPES)] for a in areas]
     span_years = (data["period_start"].max() - data["period_start"].min()).days / 365.25 if len(data) else 0
     x = alt.X("period_start:T", title="Period", axis=alt.Axis(format="%Y", tickCount="year") if span_years >= 3
                                                   else alt.Axis(format="%b %Y"))
@@ -163,10 +180,10 @@ def line_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _cached_line_spec(rows: pd.DataFrame, trend_key: str, _trend: Trend, names: tuple, title: str) -> dict:
+def _cached_line_spec(rows: pd.DataFrame, trend_key: str, _trend: Trend, names: tuple, title: str, stamp: str) -> dict:
     """``line_chart`` as a finished spec, keyed by the rows' content and the trend's repr (building and
     validating the chart on every run was most of a rerun)."""
-    return vega_spec(line_chart(rows, _trend, dict(names), title))
+    return vega_spec(line_chart(rows, _trend, dict(names), title, comparator_styles(stamp)))
 
 
 def chart_table(rows: pd.DataFrame, trend: Trend, names: dict[str, str]) -> pd.DataFrame:
@@ -208,7 +225,7 @@ def _chart_parts(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title:
                  ) -> tuple[dict, list[str], pd.DataFrame, str] | None:
     if rows["value"].notna().sum() == 0:
         return None
-    spec = _cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title)
+    spec = _cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title, store.built_at())
     notes = [f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it."
              for mark in break_marks(rows, trend.breaks).itertuples()]
     return spec, notes, chart_table(rows, trend, names), sources_caption(trend, rows)
@@ -307,7 +324,7 @@ def _cached_area_trends(level: str, code: str, stamp: str) -> pd.DataFrame:
         publishers.append("; ".join(dict.fromkeys(store.sources().sources[s].publisher for s in used)))
     rows["Source"] = publishers
     rows["Change"] = [signed(catalogue().get(t), c) for t, c in zip(rows["trend_id"], rows["change"])]
-    return rows.rename(columns={"Leeds": "Leeds judgement"})
+    return rows.rename(columns={"Leeds": f"{store.home(stamp)['name']} judgement"})
 
 
 def area_trends(level: str, code: str, stamp: str) -> None:
@@ -316,35 +333,38 @@ def area_trends(level: str, code: str, stamp: str) -> None:
     if rows.empty:
         st.info("No time series is published for this kind of area.")
         return
-    columns = ["Measure", "values", "From", "To", "Latest", "Change", "Judgement", "Leeds judgement", "Source"]
+    home = store.home(stamp)["name"]
+    columns = ["Measure", "values", "From", "To", "Latest", "Change", "Judgement", f"{home} judgement", "Source"]
     st.dataframe(rows[columns], hide_index=True, width="stretch",
                  column_config={"values": st.column_config.LineChartColumn(
                      "Trend (current definition)", help="Every period of the measure's current definition; "
                      "earlier definitions are not joined on. Open the Change over time page for the full chart.")})
     st.caption("Trend: the line of this area's values over the periods of the measure's current definition (a break "
                "in definition starts a new line). Judgement: this area's change from the first to the latest period "
-               "by the measure's stated rule (see the Change over time page); Leeds judgement: Leeds' judgement over the same "
-               "periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
+               "by the measure's stated rule (see the Change over time page); "
+               f"{home} judgement: {home}'s judgement over the same periods. " + " ".join(dict.fromkeys(store.sources().attribution_text(s) for s in
                                                     cached_series_table(stamp)["source"].unique())))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _cached_kpi_history(pillar: str, stamp: str) -> pd.DataFrame:
-    return kpi_history(cached_series_table(stamp), catalogue(), pillar)
+    home = store.home(stamp)
+    return kpi_history(cached_series_table(stamp), catalogue(), pillar, home["name"], home["region_name"])
 
 
 def pillar_history(pillar: str, stamp: str) -> None:
-    """The pillar's KPIs with history: Leeds' line, and its direction of travel beside England's and the region's."""
+    """The pillar's KPIs with history: the home district's line, and its direction of travel beside England's and
+    its region's."""
     history = catalogue().pillar_history.get(pillar)
     if history is None:
         st.info(f"No KPI with a history is listed for {pillar} (data/series.yaml, pillar_history).")
         return
     table = _cached_kpi_history(pillar, stamp)
-    st.markdown(f"**Proxy KPIs with a history, Leeds against England and Yorkshire and The Humber.** {history.note}")
-    st.dataframe(table.reindex(columns=["KPI", "values", "From", "To", "Leeds now", "Leeds", "England",
-                                        "Yorkshire and The Humber", "Why"]),
+    home, region = store.home(stamp)["name"], store.home(stamp)["region_name"]
+    st.markdown(f"**Proxy KPIs with a history, {home} against England and {region}.** {history.note}")
+    st.dataframe(table.reindex(columns=["KPI", "values", "From", "To", f"{home} now", home, "England", region, "Why"]),
                  hide_index=True, width="stretch",
-                 column_config={"values": st.column_config.LineChartColumn("Leeds over time (current definition)")})
+                 column_config={"values": st.column_config.LineChartColumn(f"{home} over time (current definition)")})
     used = cached_series_table(stamp)
     used = used[used["trend_id"].isin(table["trend_id"]) & used["area_level"].isin(COMPARATORS)]
     st.caption("↑/↓: the value rose or fell between the two periods; the word says whether that is better, worse or "

@@ -92,27 +92,27 @@ def all_three_sentence(summary: pd.DataFrame, names: Sequence[str], nouns: Nouns
     return text + (f": {join_names(sorted(names))}." if len(names) <= MAX_NAMES else ".")
 
 
-def kpi_sentence(overview: pd.DataFrame, pillar: str) -> str:
+def kpi_sentence(overview: pd.DataFrame, pillar: str, home: str = "Leeds") -> str:
     """'Leeds is worse than England on 3 of the 5 Health and Wellbeing KPIs that have an England figure: A, B and C.'
 
     ``overview``: metrics.pillars.kpi_overview (label, leeds_vs_england: better / worse / same / '')."""
     compared = overview[overview["leeds_vs_england"] != ""]
     if compared.empty:
-        return f"None of the {pillar} KPIs has an England figure to compare Leeds with."
+        return f"None of the {pillar} KPIs has an England figure to compare {home} with."
     worse = compared.loc[compared["leeds_vs_england"] == "worse", "label"].tolist()
-    text = (f"Leeds is worse than England on {len(worse)} of the {count(len(compared), f'{pillar} KPI')} "
+    text = (f"{home} is worse than England on {len(worse)} of the {count(len(compared), f'{pillar} KPI')} "
             f"that {'has' if len(compared) == 1 else 'have'} an England figure")
     return text + (f": {join_names(worse)}." if worse else ".")
 
 
-def domains_sentence(summary: pd.DataFrame, domains: Sequence[str], max_decile: int) -> str:
+def domains_sentence(summary: pd.DataFrame, domains: Sequence[str], max_decile: int, home: str = "Leeds") -> str:
     """'12 neighbourhoods, home to 20,000 people, are in England's most deprived 10% on all three of Health,
     Income and Living environment.' (``summary`` as category_summary, over the three domains.)"""
     row = summary.loc["All three"]
     areas, people = int(row["areas"]), int(round(float(row["population"])))
     where = f"England's most deprived {max_decile * 10}%"
     if areas == 0:
-        return f"No Leeds neighbourhood is in {where} on all three of {join_names(domains)}."
+        return f"No {home} neighbourhood is in {where} on all three of {join_names(domains)}."
     verb = "is" if areas == 1 else "are"
     return (f"{count(areas, 'neighbourhood')}, home to {count(people, 'person', 'people')}, {verb} in {where} "
             f"on all three of {join_names(domains)}.")

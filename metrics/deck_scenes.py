@@ -38,7 +38,12 @@ class SceneInputs:
     areas: Any                          # level -> GeoDataFrame (code, display_name, parents, geometry)
     series: pd.DataFrame
     series_catalogue: Any
-    leeds_code: str = "E08000035"
+    home_code: str = ""                 # the home district's code; "" = the store's district layer's one area
+
+    @property
+    def home(self) -> str:
+        """The district the store was built for (Leeds unless BCA_DISTRICT named another)."""
+        return self.home_code or str(self.areas["lad"]["code"].iloc[0])
 
 
 def source_text(sources, source_id: str, period: str) -> str:
@@ -59,7 +64,7 @@ def _name(inputs: SceneInputs, level: str, code: str) -> str:
 
 
 def focal_area(inputs: SceneInputs, params: dict[str, str]) -> tuple[str, str]:
-    """(level, code) the scene is about: its area, else its committee, else Leeds."""
+    """(level, code) the scene is about: its area, else its committee, else the home district."""
     area = params.get("area")
     if area:
         for level in ("ward24", "committee", "msoa", "lsoa21", "lad"):
@@ -68,7 +73,7 @@ def focal_area(inputs: SceneInputs, params: dict[str, str]) -> tuple[str, str]:
     committee = params.get("committee", "all")
     if committee != "all":
         return "committee", committee
-    return "lad", inputs.leeds_code
+    return "lad", inputs.home
 
 
 def _fmt(indicator, value) -> str:
@@ -226,7 +231,7 @@ def place_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     level, code = focal_area(inputs, scene.params)
     wanted = scene.params.get("profile_level")
     if wanted and scene.params.get("area") is None and wanted == "lad":
-        level, code = "lad", inputs.leeds_code
+        level, code = "lad", inputs.home
     name = _name(inputs, level, code)
     headlines = headline_figures(inputs.values, inputs.registry, level, code)
     spine = area_spine(inputs.values, inputs.registry, level, code)
@@ -258,7 +263,7 @@ def place_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
 def trend_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     level, code = focal_area(inputs, scene.params)
     name = _name(inputs, level, code) if level != "lad" else "Leeds"
-    rows = area_trend_rows(inputs.series, inputs.series_catalogue, level, code, inputs.leeds_code)
+    rows = area_trend_rows(inputs.series, inputs.series_catalogue, level, code)
     chosen = rows[rows["trend_id"].isin(CONFIG.trend_measures)] if len(rows) else rows
     chosen = chosen.set_index("trend_id").reindex([t for t in CONFIG.trend_measures if t in set(chosen.get(
         "trend_id", []))]).reset_index().head(4) if len(chosen) else chosen

@@ -196,13 +196,13 @@ def deprived_neighbourhoods(values: pd.DataFrame, lsoas: pd.DataFrame, level: st
     return frame[frame["imd_imd_decile"] == 1].sort_values(["imd_imd_percentile", "code"]).reset_index(drop=True)
 
 
-def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str) -> pd.DataFrame:
-    """Values over time for every indicator with more than one period, for the area and for Leeds."""
+def trend_frame(values: pd.DataFrame, registry: Registry, level: str, code: str, home: str = "Leeds") -> pd.DataFrame:
+    """Values over time for every indicator with more than one period, for the area and for the home district."""
     multi = [i for i in registry.indicators if len(i.periods) > 1 and i.unavailable_reason(level, level_ids()) is None]
     ids = [i.id for i in multi]
     rows = pd.concat([select(select(values, ids, level), code=code), select(values, ids, "lad")])
     rows = rows[rows["value"].notna()].astype({"indicator_id": str, "period": str, "area_level": str})
-    rows["series"] = rows["area_level"].map(lambda lv: "Leeds" if lv == "lad" and level != "lad" else "This area")
+    rows["series"] = rows["area_level"].map(lambda lv: home if lv == "lad" and level != "lad" else "This area")
     rows = rows.drop_duplicates(["indicator_id", "period", "series"])
     labels = {i.id: i.short_label for i in multi}
     rows["label"] = rows["indicator_id"].map(labels)

@@ -35,6 +35,22 @@ SPINE_COLUMNS = ["indicator_id", "polarity", "value", "lower_ci", "upper_ci", "n
                  "england_outside", "rank", "quintile", "method", "comparison", "colour"]
 
 
+def home_words(home: str) -> dict[str, str]:
+    """The comparison and method labels as shown for the atlas's home district: the labels above name Leeds (they key
+    the colours and counts), so another district's tables and keys show its own name instead."""
+    named = [BETTER, WORSE, SIMILAR_LABEL, HIGHER, LOWER, BY_SIGNIFICANCE, BY_QUINTILE,
+             *QUINTILE_WORST_LABELS.values(), *QUINTILE_NEUTRAL_LABELS.values()]
+    return {label: label.replace("Leeds", home) for label in dict.fromkeys(named) if "Leeds" in label}
+
+
+def for_home(spine: pd.DataFrame, home: str) -> pd.DataFrame:
+    """The spine's ``comparison`` and ``method`` columns in the home district's words (a copy; Leeds: unchanged)."""
+    if home == "Leeds":
+        return spine
+    words = home_words(home)
+    return spine.assign(**{c: spine[c].map(lambda v: words.get(v, v)) for c in ("comparison", "method") if c in spine})
+
+
 @lru_cache(maxsize=1)
 def significance_colours() -> dict[str, str]:
     """Colour per comparison label: the diverging palette's purple (better) / orange (worse) ends."""

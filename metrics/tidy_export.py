@@ -16,12 +16,15 @@ import pandas as pd
 from data.registry import Indicator
 from metrics.gaps import NOT_COMPARED, SIGNIFICANTLY_HIGHER, SIMILAR, compare_to_benchmark
 
-TIDY_COLUMNS = [
-    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
-    "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator", "Unit",
-    "Value note", "Comparator", "Comparator value", "Compared to Leeds value", "Rank in Leeds", "Rank order",
-    "Areas ranked", "Source", "Licence", "Caveat",
-]
+def tidy_columns(home: str = "Leeds") -> list[str]:
+    """The export's columns; the comparison and rank columns name the home district."""
+    return ["Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
+            "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Count", "Denominator", "Unit",
+            "Value note", "Comparator", "Comparator value", f"Compared to {home} value", f"Rank in {home}", "Rank order",
+            "Areas ranked", "Source", "Licence", "Caveat"]
+
+
+TIDY_COLUMNS = tidy_columns()
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class ExportContext:
     """What a row needs besides the figures: where the area sits and where the figure comes from."""
 
     area_type: str              # e.g. "Wards (2024)"
-    leeds: tuple[str, str]      # name and code of the city (areas.yaml)
+    leeds: tuple[str, str]      # name and code of the home district (Leeds unless the store was built for another)
     england: tuple[str, str]
     leeds_value: float | None
     england_value: float | None
@@ -61,8 +64,9 @@ def compared_to_leeds(table: pd.DataFrame, indicator: Indicator, leeds: float | 
 
 
 def tidy_table(table: pd.DataFrame, indicator: Indicator, period: str, context: ExportContext) -> pd.DataFrame:
-    """One row per area of the view (rounded as displayed), then Leeds and England where published."""
-    n = len(table)
+    """One row per area of the view (rounded as displayed), then the home district and England where published;
+    the comparison and rank columns name the home district."""
+    n, home = len(table), context.leeds[0]
     column = lambda name: table[name] if name in table else pd.Series(np.nan, index=table.index)  # noqa: E731
     notes = column("coverage").map(indicator.coverage_note).fillna("")
     conversion = indicator.edition(period).conversion
@@ -89,8 +93,8 @@ def tidy_table(table: pd.DataFrame, indicator: Indicator, period: str, context: 
         "Value note": notes.to_numpy(),
         "Comparator": context.leeds[0] if context.leeds_value is not None else "",
         "Comparator value": np.nan if context.leeds_value is None else rounded(pd.Series([context.leeds_value]), indicator)[0],
-        "Compared to Leeds value": compared_to_leeds(table, indicator, context.leeds_value).to_numpy(),
-        "Rank in Leeds": pd.array(rank.to_numpy(), dtype="Int64") if n else [],
+        f"Compared to {home} value": compared_to_leeds(table, indicator, context.leeds_value).to_numpy(),
+        f"Rank in {home}": pd.array(rank.to_numpy(), dtype="Int64") if n else [],
         "Rank order": "1 = highest" if indicator.polarity == "neutral" else "1 = worst",
         "Areas ranked": int(rank.notna().sum()),
         "Source": context.source,
@@ -106,9 +110,9 @@ def tidy_table(table: pd.DataFrame, indicator: Indicator, period: str, context: 
                       "Area Name": name, "Area Type": area_type, "Time period": indicator.period_label(period),
                       "Value": rounded(pd.Series([value]), indicator)[0], "Unit": indicator.unit,
                       "Value note": f"Edition {conversion}" if conversion else "",
-                      "Compared to Leeds value": NOT_COMPARED, "Source": context.source,
+                      f"Compared to {home} value": NOT_COMPARED, "Source": context.source,
                       "Licence": context.licence, "Caveat": indicator.caveat})
     out = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True) if extra else rows
-    out["Rank in Leeds"] = out["Rank in Leeds"].astype("Int64")
+    out[f"Rank in {home}"] = out[f"Rank in {home}"].astype("Int64")
     out["Areas ranked"] = out["Areas ranked"].astype("Int64")
-    return out.reindex(columns=TIDY_COLUMNS)
+    return out.reindex(columns=tidy_columns(home))

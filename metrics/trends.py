@@ -238,9 +238,10 @@ def rank_changes(changes: pd.DataFrame, polarity: str) -> pd.DataFrame:
     return changes.loc[order].reset_index(drop=True)
 
 
-def area_trend_rows(table: pd.DataFrame, catalogue, level: str, code: str, leeds_code: str = "E08000035") -> pd.DataFrame:
+def area_trend_rows(table: pd.DataFrame, catalogue, level: str, code: str) -> pd.DataFrame:
     """One row per trend with values for an area: its latest series' values (for a sparkline), the change over
-    that series and its judgement, and Leeds' judgement over the same periods. Never spans a break.
+    that series and its judgement, and the home district's (level ``lad``: the store holds one) judgement over the
+    same periods (column "Leeds", renamed by the page). Never spans a break.
     """
     rows = []
     mine = table[(table["area_level"] == level) & (table["area_code"] == code)]
@@ -288,16 +289,18 @@ def glance(change: float, judgement: str) -> str:
     return f"{arrow} {judgement}"
 
 
-def kpi_history(table: pd.DataFrame, catalogue, pillar: str) -> pd.DataFrame:
-    """A pillar's KPIs with history: Leeds' values over its latest series, its change and its judgement, and the
-    judgements of England and Yorkshire and The Humber over the same periods (where published)."""
+def kpi_history(table: pd.DataFrame, catalogue, pillar: str, home: str = "Leeds",
+                region: str = "Yorkshire and The Humber") -> pd.DataFrame:
+    """A pillar's KPIs with history: the home district's values (level ``lad``) over its latest series, its change and
+    its judgement, and the judgements of England and its region over the same periods (where published). ``home`` and
+    ``region`` name the columns."""
     kpis = catalogue.pillar_history[pillar]
     rows = []
     for role, kpi in [("Lead", kpis.lead), *[("Supporting", k) for k in kpis.supporting]]:
         trend = catalogue.get(kpi.id)
         changes = leeds_changes(table, trend, "lad")
         if not changes:
-            rows.append({"trend_id": trend.id, "KPI": f"{role}: {trend.short_label}", "values": [], "Leeds": "one period only",
+            rows.append({"trend_id": trend.id, "KPI": f"{role}: {trend.short_label}", "values": [], home: "one period only",
                          "Why": kpi.rationale})
             continue
         c = changes[-1]
@@ -305,9 +308,9 @@ def kpi_history(table: pd.DataFrame, catalogue, pillar: str) -> pd.DataFrame:
                            (table["series_id"] == c["series_id"])].sort_values("period_start")
         rows.append({"trend_id": trend.id, "KPI": f"{role}: {trend.short_label}",
                      "values": leeds_rows["value"].dropna().astype(float).tolist(),
-                     "From": c["start"], "To": c["end"], "Leeds now": trend.format_value(c["value_end"]),
-                     "Leeds": glance(c["change"], c["judgement"]),
+                     "From": c["start"], "To": c["end"], f"{home} now": trend.format_value(c["value_end"]),
+                     home: glance(c["change"], c["judgement"]),
                      "England": _same_periods(table, trend, "england", c["series_id"], c["start"], c["end"]),
-                     "Yorkshire and The Humber": _same_periods(table, trend, "region", c["series_id"], c["start"], c["end"]),
+                     region: _same_periods(table, trend, "region", c["series_id"], c["start"], c["end"]),
                      "Why": kpi.rationale})
     return pd.DataFrame(rows)

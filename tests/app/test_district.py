@@ -29,10 +29,22 @@ def _rows(path: str, **where) -> list[dict]:
         return [r for r in csv.DictReader(fh) if all(r[k] == v for k, v in where.items())]
 
 
-# Non-default views with a table whose columns hold the home district's figures (the pillars' KPI table, the
-# profile's accessible table): the column is the district's, never "Leeds".
-# (Known, not yet covered: the KPI history under the pillars' table still shows Leeds' ONS series.)
-TABLE_VIEWS = [("app_pages/pillars.py", {"pillar_view": "kpis"}), ("app_pages/profile.py", {"profile_tab": "table"})]
+# Non-default views with a table whose columns hold the home district's figures (the pillars' KPI table and its KPI
+# history, the profile's accessible table): the column is the district's, never "Leeds"; nor are the expanders'
+# labels, the history's heading, the profile's comparison words ("Better than ...") or the spine chart's key.
+TABLE_VIEWS = [("app_pages/pillars.py", {"pillar_view": "kpis"}), ("app_pages/profile.py", {"profile_tab": "table"}),
+               ("app_pages/profile.py", {"profile_tab": "spine"})]
+COMPARISON_COLUMNS = re.compile(r"^(Compared with |By$)")     # the profile table's words for each indicator's verdict
+
+
+def _view_labels(at: AppTest, page: str) -> list[str]:
+    """A non-default view's own labels: headings, columns, expander labels, the comparison words in the profile's
+    table and the spine chart's key (a markdown list)."""
+    texts = _headings_and_labels(at, page) + [e.label for e in at.main.expander]
+    texts += [str(v) for d in at.main.dataframe for c in d.value.columns if COMPARISON_COLUMNS.match(str(c))
+              for v in d.value[c].unique()]
+    texts += [e.value for e in at.main.markdown if "black line =" in e.value]
+    return texts
 
 
 def _headings_and_labels(at: AppTest, page: str) -> list[str]:
@@ -110,9 +122,10 @@ def test_every_page_renders_for_the_district_and_names_it(district_store, monkey
             at.session_state[key] = value
         at.switch_page(page).run()
         tables = [[str(c) for c in d.value.columns] for d in at.main.dataframe]
-        columns = next((t for t in tables if t and t[0] in ("KPI", "Indicator")), [])
-        if at.exception or not any(name in c for c in columns) or any("Leeds" in c for c in columns):
-            problems.append((page, state, "table columns", [c for c in columns if "Leeds" in c] or columns, [e.value[:200] for e in at.exception]))
+        columns = [c for t in tables if t and t[0] in ("KPI", "Indicator") for c in t]
+        leeds = [t for t in _view_labels(at, page) if "Leeds" in t and not LEEDS_AS_OWNER.search(t)]
+        if at.exception or not any(name in c for c in columns) and state.get("profile_tab") != "spine" or leeds:
+            problems.append((page, state, "labels", leeds or columns, [e.value[:200] for e in at.exception]))
     assert not problems, problems
 
 

@@ -75,6 +75,7 @@ def test_kpi_sentence_counts_only_kpis_with_an_england_figure():
         "Leeds is worse than England on 1 of the 2 Fake KPIs that have an England figure: A."
     assert captions.kpi_sentence(overview.iloc[[2]], "Fake") == \
         "None of the Fake KPIs has an England figure to compare Leeds with."
+    assert captions.kpi_sentence(overview, "Fake", home="Manchester").startswith("Manchester is worse than England on 1")
 
 
 def test_domains_and_both_worse_sentences():

@@ -8,7 +8,7 @@ import pandas as pd
 
 from data.registry import load_registry
 from geo.exports import csv_bytes
-from metrics.tidy_export import TIDY_COLUMNS, ExportContext, decimals, tidy_table
+from metrics.tidy_export import TIDY_COLUMNS, ExportContext, decimals, tidy_columns, tidy_table
 
 REGISTRY = load_registry()
 CONTEXT = ExportContext(area_type="Wards (2024)", leeds=("Leeds", "E08000035"), england=("England", "E92000001"),
@@ -40,3 +40,15 @@ def test_tidy_rows_are_rounded_compared_and_annotated():
     back = pd.read_csv(io.BytesIO(csv_bytes(out)), encoding="utf-8-sig")
     assert back.columns[0] == "Indicator ID" and back.loc[0, "Value"] == 41.4
     assert "41.436" not in csv_bytes(out).decode("utf-8-sig")
+
+
+def test_another_home_district_names_itself_in_the_rows_and_columns():
+    """Built for another district (BCA_DISTRICT), the comparator row and the comparison columns are that district's:
+    a Manchester figure is never labelled Leeds."""
+    fuel = REGISTRY.get("fuel_poverty")
+    context = ExportContext(area_type="Wards (2024)", leeds=("Manchester", "E08000003"), england=("England", "E92000001"),
+                            leeds_value=20.1, england_value=None, source="Source: fake.", licence="OGL v3.0")
+    out = tidy_table(ROWS, fuel, fuel.latest.period, context)
+    assert list(out.columns) == tidy_columns("Manchester") and not [c for c in out.columns if "Leeds" in c]
+    assert out.loc[0, "Compared to Manchester value"] == "Worse 95%" and out.loc[0, "Rank in Manchester"] == 1
+    assert out.iloc[-1][["Area Code", "Area Name", "Value"]].tolist() == ["E08000003", "Manchester", 20.1]
