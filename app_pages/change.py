@@ -6,7 +6,7 @@ from components import trend_view as tv
 from components.change_imd import imd_section
 from components.change_trends import demand_section, summary_section, trend_section
 from components.params import PARAMS
-from components.state import write_url
+from components.state import keep_url_state, write_url
 
 SUMMARY, IMD, DEMAND = "Every measure: is Leeds getting better?", "Deprivation: IMD 2019 → 2025", \
     "Monthly demand: Universal Credit by MSOA"
@@ -19,6 +19,7 @@ def change_body() -> None:
     """The measure picker and its section, as a fragment: a "Measure" change (or a widget of a section) reruns only
     this part, not the app's frame (store check, sidebar, navigation, footer). A fragment run skips app.py, so it
     writes the link itself (the maps' warm spaces switch is in it); the sidebar's choices rerun the whole page."""
+    keep_url_state(PARAMS)
     stamp = store.built_at()
     trends = {f"{t.theme}: {t.short_label}": t for t in tv.catalogue().trends}
     choice = st.selectbox("Measure", [SUMMARY, IMD, DEMAND, *sorted(trends)], key="change_measure",

@@ -8,6 +8,8 @@ from components import store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line, sources_and_method
 from components.map import MAP_CREDIT, legend
+from components.params import PARAMS
+from components.state import keep_url_state, write_url
 from data.words import possessive
 from metrics.captions import city_rank_sentence, deprived_share_sentence
 
@@ -79,7 +81,9 @@ st.markdown(f"Compared with: **{cv.GROUP_LABELS[choice]}** (change it in the sid
 @st.fragment
 def indicator_section(choice: str, stamp: str) -> None:
     """The chosen series beside the group: a fragment, so choosing another indicator reruns only this section
-    (the IoD tables, the SII table and the maps below are not redrawn or resent)."""
+    (the IoD tables, the SII table and the maps below are not redrawn or resent). Its runs skip app.py, so it
+    keeps every URL-bound choice and writes the link itself, as every fragment does."""
+    keep_url_state(PARAMS)
     options = cached_options(stamp)
     default = benchmark.cities_config(stamp)["default_indicator"]
     labels = list(options)
@@ -102,6 +106,7 @@ def indicator_section(choice: str, stamp: str) -> None:
             f"Chart: each point is one published period. {home} in red, England (blue) and {region} "
             "(green) dashed in every panel where ONS publishes them. A line stops where the period length changes or "
             "a period is missing: values either side of a break are not joined."], note=f"Original publisher: {source}.")
+    write_url(PARAMS)
 
 
 indicator_section(choice, stamp)

@@ -5,7 +5,7 @@ from components.captions_view import map_headline
 from components import store, user_upload_view
 from components.change_trends import explorer_change
 from components.downloads import export_buttons
-from components.explorer_controls import (MAP_KEY, WIDGET_KEYS, area_picker, classification_controls,
+from components.explorer_controls import (MAP_KEY, area_picker, classification_controls,
                                           indicator_picker, outline_toggle, period_picker, side_panel,
                                           take_map_click, user_data_choice)
 from components.footer import source_line
@@ -34,7 +34,7 @@ def explore() -> None:
     """Everything below the title, as a fragment: a change of indicator, period, classes, outline or area
     (or a click on the map) reruns only this part, not the app's frame (store check, sidebar, footer).
     A fragment run skips app.py, so it repeats the frame's two URL steps itself: keep, then write."""
-    keep_url_state(PARAMS, keys=WIDGET_KEYS)
+    keep_url_state(PARAMS)
     level, committee = st.session_state["level"], st.session_state["committee"]
     stamp = store.built_at()
     levels = store.area_catalogue().levels

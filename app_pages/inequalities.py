@@ -133,7 +133,7 @@ sources_and_method([LE_SOURCES], label="Full source")
 def other_indicators() -> None:
     """The SII of any indicator, as a fragment: picking one reruns this section only (it keeps and writes
     its own URL key, as the explorer does)."""
-    keep_url_state(PARAMS, keys=("sii_indicator",))
+    keep_url_state(PARAMS)
     st.header("The same measure for other indicators")
     sii_level = level if level in iv.SII_LEVELS else "ward24"
     if sii_level != level:

@@ -3,7 +3,8 @@
 Every view shows its answer first: a headline sentence computed from the data (metrics.captions), then the map
 or chart, then the table; method, caveats and full sources one click away under one merged source line. Only
 the chosen view (URL parameter ``pillar_view``) is computed and drawn. Each view is an st.fragment, as before: a
-widget reruns its own view only; a fragment run skips app.py, so each keeps and writes its own URL keys."""
+widget reruns its own view only; a fragment run skips app.py, so each keeps the URL state and writes the link
+(components.state.keep_url_state, write_url)."""
 import streamlit as st
 
 from components import pillars as view
@@ -36,7 +37,7 @@ def _thresholds() -> tuple[str, ...]:
 @st.fragment
 def meet() -> None:
     """Where the pillars meet: headline, map with its legend and counts, the list of areas; thresholds one click away."""
-    keep_url_state(PARAMS, keys=("pillar_basis", *view.THRESHOLD_KEYS.values(), "pillar_combo"))
+    keep_url_state(PARAMS)
     basis, thresholds = st.session_state["pillar_basis"], _thresholds()
     scores, result = view.intersection_result(level, basis, thresholds)
     st.subheader(view.all_three_headline(level, basis, thresholds))
@@ -71,13 +72,13 @@ def meet() -> None:
 
 
 def _pillar_picker() -> str:
-    keep_url_state(PARAMS, keys=("pillar_kpi_pillar",))
     return st.segmented_control("Pillar", list(PILLARS), key="pillar_kpi_pillar", required=True)
 
 
 @st.fragment
 def pillar_map() -> None:
     """One pillar's composite: headline, map, the numbers behind it."""
+    keep_url_state(PARAMS)
     pillar = _pillar_picker()
     st.subheader(view.composite_headline(pillar, level, committee))
     view.composite_map(pillar, level, committee)
@@ -88,6 +89,7 @@ def pillar_map() -> None:
 @st.fragment
 def kpis() -> None:
     """One pillar's KPIs: headline (the home district against England), one small chart per KPI, the KPI table; history a click away."""
+    keep_url_state(PARAMS)
     pillar = _pillar_picker()
     kpi_set = view.kpi_set(pillar, level)
     st.subheader(kpi_set.headline)
@@ -104,7 +106,7 @@ def kpis() -> None:
 @st.fragment
 def domains() -> None:
     """Where deprivation domains meet (national deciles, LSOAs)."""
-    keep_url_state(PARAMS, keys=("pillar_imd_decile",))
+    keep_url_state(PARAMS)
     chosen_domains = [st.session_state[f"pillar_domain_{i}"] for i in range(3)]
     max_decile = st.session_state["pillar_imd_decile"]
     distinct = len(set(chosen_domains)) == 3
@@ -126,7 +128,7 @@ def domains() -> None:
 @st.fragment
 def two_measures() -> None:
     """Two measures on one map (bivariate): headline, map with its square legend; correlation and method a click away."""
-    keep_url_state(PARAMS, keys=("bivar_x", "bivar_y"))
+    keep_url_state(PARAMS)
     options = view.bivariate_options(level)
     for key, default in (("bivar_x", "imd_income_score"), ("bivar_y", "fuel_poverty")):
         if st.session_state.get(key) not in options:

@@ -10,8 +10,6 @@ from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.params import PARAMS
-
-SIDEBAR_KEYS = {"level", "committee", "benchmark"}   # drawn by the frame's full run: not re-stored here
 from components.state import bound_select, keep_url_state, synced, write_url
 from data.catalogue import level_ids
 
@@ -32,7 +30,7 @@ def _meeting_committee_changed() -> None:
 def profile_tabs(level: str, code: str, name: str, spine) -> None:
     """The tabs, drawing only the open one (st.tabs with state), in a fragment: a "Ward" change builds one
     view, not five, and switching tabs reruns this part alone. The open tab is URL state (profile_tab)."""
-    keep_url_state(PARAMS, keys=("profile_tab",))
+    keep_url_state(PARAMS)
     ids = view.tab_ids(level)
     if st.session_state.get("profile_tab") not in ids:
         st.session_state["profile_tab"] = ids[0]
@@ -75,7 +73,7 @@ def profile_body() -> None:
     """The area picker and everything under it, as a fragment: a "Kind of area" or area change reruns only this
     part, not the app's frame (store check, sidebar, navigation, footer) or the search above it. A fragment run
     skips app.py, so it repeats the frame's two URL steps itself (keep, then write), as the explorer does."""
-    keep_url_state(PARAMS, keys=[name for name in PARAMS if name not in SIDEBAR_KEYS])   # choices of other pages too
+    keep_url_state(PARAMS)
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)
     if requested and not found:

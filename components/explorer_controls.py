@@ -23,8 +23,6 @@ from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_f
 from geo.classify import MAX_CLASSES, MIN_CLASSES
 
 MAP_KEY = "explorer_map"
-WIDGET_KEYS = ("indicator", "period", "scheme", "classes")
-"""URL-bound session keys that are themselves the keys of this page's widgets (the others are set by code)."""
 KEY_INDICATORS = ["imd_imd_score", "imd_income_score", "imd_health_score", "life_expectancy_female",
                   "life_expectancy_male", "fuel_poverty", "census_hh_deprived_1plus"]
 DEFAULT_INDICATOR = "imd_imd_score"

@@ -11,6 +11,7 @@ from datetime import time
 import re
 
 import streamlit as st
+from streamlit.errors import StreamlitWidgetAlreadyInstantiatedError
 
 from data.safe_text import plain
 
@@ -203,19 +204,25 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
     return value
 
 
-def keep_url_state(params: Mapping[str, Param], keys: Iterable[str] | None = None) -> None:
-    """Re-store every URL-bound key (or only ``keys``) at the start of each run.
+def keep_url_state(params: Mapping[str, Param]) -> None:
+    """Re-store every URL-bound key: at the start of each full run (app.py) and at the top of every st.fragment.
 
-    Streamlit drops a widget's value once a run does not draw the widget (e.g. after switching to another
-    page), which would reset the choice and drop it from the link. A value written through the Session
-    State API before the widget is drawn survives that clean-up, so every run writes them back.
-    A fragment keeps only the keys of its own widgets: the others were kept by the last full run, and
-    widgets drawn before the fragment may not be written to.
+    Streamlit drops a widget's value once the widget is no longer drawn, which would reset the choice and drop it
+    from the link; a value written through the Session State API during the last run survives that clean-up.
+    A choice whose session key is its widget's key (the explorer's indicator, the SII indicator, the sidebar's
+    level) is kept under the widget's id, and on a page switch Streamlit removes the values of widgets the browser
+    no longer shows before the new page runs. So the run just before a page switch must have re-stored every such
+    choice, and that run may be a fragment's (which skips app.py): a fragment that re-stored only its own keys let
+    the explorer's indicator fall out of the link at the next page switch (issues 19/20). Every fragment therefore
+    calls this with all the keys, the same way. A key whose widget this run has already drawn (the sidebar, or a
+    page's control above a fragment, on a full run) holds the reader's choice already and may not be written.
     """
-    wanted = None if keys is None else set(keys)
     for param in params.values():
-        if param.key in st.session_state and (wanted is None or param.key in wanted):
-            st.session_state[param.key] = st.session_state[param.key]
+        if param.key in st.session_state:
+            try:
+                st.session_state[param.key] = st.session_state[param.key]
+            except StreamlitWidgetAlreadyInstantiatedError:    # drawn earlier in this run: its value is current
+                pass
 
 
 def write_url(params: Mapping[str, Param]) -> None:
