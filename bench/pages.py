@@ -51,6 +51,7 @@ from bench.ws_load import (MAX_MESSAGE_BYTES, Round, RunError, log_problems, par
 
 RESULTS = ROOT / "bench" / "results"
 PROFILE_RATE_HZ = 100
+START_TIMEOUT_S = 300   # a loaded 2-core machine (a stress run beside it) took over 90 s to answer the health check
 
 
 @dataclass
@@ -254,7 +255,7 @@ async def list_widgets(url: str, page: str, query: str) -> None:
 
 def _start(stack: ExitStack, name: str, root: Path, env: dict | None, commit: str) -> Target:
     log = Path(tempfile.mkstemp(prefix=f"bench_{name}_", suffix=".log")[1])
-    server = stack.enter_context(streamlit_server(log, root=root, env=env))
+    server = stack.enter_context(streamlit_server(log, start_timeout_s=START_TIMEOUT_S, root=root, env=env))
     return Target(name, commit, server.url, server.pid, log)
 
 

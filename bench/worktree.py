@@ -18,6 +18,9 @@ from data.settings import DATA_DIR_ENV, PROCESSED_DIR_ENV, data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_TIMEOUT_S = 600
+REF_STORE_ENV = "BCA_REF_STORE"
+"""Optional: a store folder that the reference commit's own data.build wrote earlier. Used as is instead of
+building one, because a build on a loaded machine can exceed BUILD_TIMEOUT_S (it took > 600 s at load 17)."""
 
 
 class WorktreeError(RuntimeError):
@@ -51,8 +54,15 @@ def checkout(rev: str, log=sys.stdout) -> Iterator[Checkout]:
     parent = Path(tempfile.mkdtemp(prefix="bench_ref_"))
     root = parent / commit[:12]
     _git("worktree", "add", "--detach", "--quiet", str(root), commit)
-    env = {DATA_DIR_ENV: str(data_dir()), PROCESSED_DIR_ENV: str(root / "data" / "processed")}
+    prebuilt = os.environ.get(REF_STORE_ENV, "")
+    env = {DATA_DIR_ENV: str(data_dir()), PROCESSED_DIR_ENV: prebuilt or str(root / "data" / "processed")}
     try:
+        if prebuilt:
+            if not (Path(prebuilt) / "manifest.json").is_file():
+                raise WorktreeError(f"${REF_STORE_ENV}={prebuilt} holds no built store (no manifest.json)")
+            print(f"serving {rev} ({commit[:12]}) from {root} with the store in {prebuilt}", file=log, flush=True)
+            yield Checkout(rev, commit, root, env)
+            return
         print(f"building the data store of {rev} ({commit[:12]}) in {root} ...", file=log, flush=True)
         build = subprocess.run([sys.executable, "-m", "data.build"], cwd=root, env={**os.environ, **env},
                                capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
