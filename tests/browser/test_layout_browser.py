@@ -2,7 +2,7 @@
 buttons inside the screen, the explorer's map in the upper half of a 1400x900 screen, a readable side panel."""
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_until
 
 SIZES = [(1400, 900), (1920, 1080), (320, 800)]
 LITTLE_LONDON = "E05011403"
@@ -26,10 +26,24 @@ OFF_SCREEN_BUTTONS = """() => Array.from(document.querySelectorAll('[data-testid
 
 
 def _open(page, url: str) -> None:
+    """The page drawn (its title shown) and its script idle: one idle wait, after the title, is enough."""
     page.goto(url)
-    wait_for_app(page)
     page.locator("h1").first.wait_for(state="visible")
     wait_for_app(page)
+
+
+def _settled(page):
+    """Cut labels and off-screen buttons once the web fonts are in and two looks in a row agree (the layout has
+    stopped moving): a condition instead of a fixed half-second pause."""
+    looks: list = []
+
+    def same_twice():
+        if not page.evaluate("document.fonts.status === 'loaded'"):
+            return None
+        looks.append((page.evaluate(CUT_TEXT), page.evaluate(OFF_SCREEN_BUTTONS)))
+        return looks[-1] if len(looks) > 1 and looks[-1] == looks[-2] else None
+
+    return wait_until(same_twice, what="the layout settling")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -42,8 +56,7 @@ def test_no_label_is_cut_and_button_rows_fit(chromium_browser, app_url, size):
         problems = {}
         for path in PAGES:
             _open(page, f"{app_url}/{path}")
-            page.wait_for_timeout(500)
-            cut, off = page.evaluate(CUT_TEXT), page.evaluate(OFF_SCREEN_BUTTONS)
+            cut, off = _settled(page)
             if cut or off:
                 problems[path or "home"] = {"cut": cut[:6], "buttons off screen": off}
                 screenshot(page, f"layout_{width}_{(path or 'home').split('?')[0]}")
