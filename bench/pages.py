@@ -203,6 +203,9 @@ async def bench_pages(args, scenarios: list[Scenario], targets: list[Target]) ->
                           f"{len(r.errors)} errors, {r.wall_s:.0f} s", flush=True)
         for target in live:
             runs[target.name][scenario.name].rss_after = rss_mb(target.pid)
+            # each page's row as soon as it is measured: a run stopped early (a loaded machine) still reports
+            row = markdown_table({scenario.name: page_figures(runs[target.name][scenario.name])}, args.sessions)[-1]
+            print(f"  {target.name}: {row}", flush=True)
     return runs
 
 
