@@ -1,4 +1,5 @@
-"""Change over time: is Leeds getting better? Every measure with a time series, and IMD 2019 -> 2025."""
+"""Change over time: is the home district (Leeds by default) getting better? Every measure with a time series, and
+IMD 2019 -> 2025."""
 import streamlit as st
 
 from components import store
@@ -8,8 +9,8 @@ from components.change_trends import demand_section, summary_section, trend_sect
 from components.params import PARAMS
 from components.state import keep_url_state, write_url
 
-SUMMARY, IMD, DEMAND = "Every measure: is Leeds getting better?", "Deprivation: IMD 2019 → 2025", \
-    "Monthly demand: Universal Credit by MSOA"
+IMD, DEMAND = "Deprivation: IMD 2019 → 2025", "Monthly demand: Universal Credit by MSOA"
+SUMMARY = f"Every measure: is {store.home_name()} getting better?"
 
 st.title("Change over time")
 
@@ -22,14 +23,20 @@ def change_body() -> None:
     keep_url_state(PARAMS)
     stamp = store.built_at()
     trends = {f"{t.theme}: {t.short_label}": t for t in tv.catalogue().trends}
-    choice = st.selectbox("Measure", [SUMMARY, IMD, DEMAND, *sorted(trends)], key="change_measure",
+    is_leeds = store.home_is_leeds(stamp)
+    if not is_leeds:        # BCA_DISTRICT: only the measures published per district have a series for it
+        present = set(tv.cached_series_table(stamp)["trend_id"])
+        trends = {label: t for label, t in trends.items() if t.id in present}
+        st.info(tv.district_series_note(store.home_name(), len(trends), len(tv.catalogue().trends)),
+                icon=":material/info:")
+    choice = st.selectbox("Measure", [SUMMARY, IMD, *([DEMAND] if is_leeds else []), *sorted(trends)],
+                          key="change_measure",
                           help="Each measure is compared only within one definition: where a definition changed, the "
                                "periods either side are shown apart and no change is computed across the break.")
     committee = st.session_state.get("committee", "all")
-    if tv.cached_series_table(stamp).empty and choice != IMD:     # BCA_DISTRICT: the series are built for Leeds only
-        st.info(f"Not available for {store.home_name()}: the time series mix Leeds-only files (ward, MSOA and "
-                "neighbourhood series) and are built for Leeds alone. “Deprivation: IMD 2019 → 2025” is available.",
-                icon=":material/info:")
+    if tv.cached_series_table(stamp).empty and choice != IMD:     # a store built before district series existed
+        st.info(f"Not available for {store.home_name()}: this store holds no time series; rebuild it "
+                "(python -m data.build). “Deprivation: IMD 2019 → 2025” is available.", icon=":material/info:")
     elif choice == SUMMARY:
         summary_section(stamp)
     elif choice == IMD:

@@ -16,6 +16,7 @@ from components import store
 from components import trend_view as tv
 from components.cities_view import CORE, ENGLAND, SIMILAR, group_for
 from data.catalogue import cities_config_for, load_cities_config
+from data.words import possessive
 from metrics.benchmark import group_summary, group_then_now, summary_text
 from metrics.spine import oriented_position
 
@@ -196,8 +197,10 @@ def trend_note(stamp: str) -> str:
     """What the change page's group column is, and where it has no figure."""
     choice = current()
     name, peers = cached_group(choice, stamp)
+    home = store.home(stamp)["name"]
     return (f"{CHOICES[choice]}: district figures. {name[0].upper() + name[1:]} ({', '.join(peers.values())}): "
-            "the plain average of the districts with a figure at both periods, over Leeds' periods, from ONS Explore "
-            "Local Statistics' England-wide file (the same release as the Leeds series). Measures whose Leeds series comes from another "
+            f"the plain average of the districts with a figure at both periods, over {possessive(home)} periods, from ONS "
+            f"Explore Local Statistics' England-wide file (the same release as the {home} series). Measures whose {home} "
+            "series comes from another "
             "source (ward or neighbourhood data, DWP, Land Registry) have no district series in the atlas: “no "
             "district series”.")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from data.safe_text import csv_safe
+from data.words import possessive
 from components import benchmark, store
 from components.footer import sources_and_method
 from metrics.captions import area_change_sentence, leeds_change_sentence, summary_change_sentence
@@ -22,7 +23,7 @@ JUDGEMENT_ORDER = [IMPROVED, WORSENED, ROSE, FELL, NO_CLEAR, NOISE, NOT_TESTED]
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _cached_summary(stamp: str) -> pd.DataFrame:
-    return summary_table(tv.cached_series_table(stamp), tv.catalogue())
+    return summary_table(tv.cached_series_table(stamp), tv.catalogue(), store.home(stamp)["name"])
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -41,9 +42,9 @@ def _cached_summary_sources(stamp: str) -> list[tuple[str, str]]:
 
 def summary_section(stamp: str) -> None:
     """Is Leeds getting better? Answer first: one sentence, the counts, one row per measure; the method one click away."""
-    table = _cached_summary(stamp)
+    table, home = _cached_summary(stamp), store.home(stamp)["name"]
     judged = table["Judgement"].value_counts()
-    st.markdown(f"**{summary_change_sentence(table['Judgement'])}**")
+    st.markdown(f"**{summary_change_sentence(table['Judgement'], home)}**")
     cols = st.columns(4)
     cols[0].metric("Improved", int(judged.get(IMPROVED, 0)))
     cols[1].metric("Worsened", int(judged.get(WORSENED, 0)))
@@ -53,13 +54,14 @@ def summary_section(stamp: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", height=36 * (len(shown) + 1) + 3)
     if benchmark.current() != benchmark.ENGLAND:
         st.caption(benchmark.trend_note(stamp))
-    method = ["For every measure with a time series, Leeds' change between the first and the latest period of its "
+    method = [f"For every measure with a time series, {possessive(home)} change between the first and the latest period of its "
               "**current definition** (monthly series: the latest month against a year earlier). Each judgement "
               "follows the measure's stated rule, listed below; measures that are neither better nor worse when they "
               "rise (prices, pay in cash terms, Universal Credit caseloads) are only said to rise or fall.",
               "“England” is England's judgement over the same periods where it is published. Pick a measure above "
               "for its chart, its breaks and the areas where it improved or worsened.",
-              "\n\n".join(f"**{trend.short_label}.** {trend.change_rule.text}" for trend in tv.catalogue().trends)]
+              "\n\n".join(f"**{trend.short_label}.** {tv.rule_text(trend, home)}" for trend in tv.catalogue().trends
+                         if trend.id in set(table["trend_id"]))]
     sources_and_method(_cached_summary_sources(stamp), method)
 
 
@@ -71,7 +73,8 @@ def _cached_summary_shown(stamp: str, choice: str) -> pd.DataFrame:
     shown = table.assign(Change=[tv.signed(tv.measure(t), c) if pd.notna(c) else "–"
                                  for t, c in zip(table["trend_id"], table.get("change", pd.Series(index=table.index)))],
                          Source=[_source_of(t, s, stamp) for t, s in zip(table["trend_id"], table.get("series_id"))])
-    columns = ["Measure", "Judgement", "From", "To", "Leeds then", "Leeds now", "Change", "England", "Source"]
+    home = store.home(stamp)["name"]
+    columns = ["Measure", "Judgement", "From", "To", f"{home} then", f"{home} now", "Change", "England", "Source"]
     shown = benchmark.trend_column(shown.reindex(columns=[*columns, "trend_id", "series_id"]), stamp, after="England")
     return shown.drop(columns=["trend_id", "series_id"])
 
@@ -95,12 +98,13 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
         latest = changes[-1]
         st.markdown("**" + leeds_change_sentence(trend.short_label, latest["start"], latest["end"],
                                                  trend.format_value(latest["value_start"]),
-                                                 trend.format_value(latest["value_end"]), latest["judgement"]) + "**")
+                                                 trend.format_value(latest["value_end"]), latest["judgement"],
+                                                 store.home_name()) + "**")
     if not comparators.empty:
         tv.show_chart(comparators, trend, tv.comparator_codes(stamp), f"{trend.short_label}: {store.home_name()} and comparators",
                       view=("comparators", trend.id, stamp))
         for change in changes:
-            st.markdown(f"**Leeds, {tv.series_label(trend, change['series_id'])}:** "
+            st.markdown(f"**{store.home_name()}, {tv.series_label(trend, change['series_id'])}:** "
                         f"{tv.change_text(trend, change['value_start'], change['value_end'], change['change'], change['judgement'], change['start'], change['end'])}.")
     method = [" ".join(f"**{tv.series_label(trend, s.id)}:** {s.definition}" if len(trend.series) > 1 else s.definition
                        for s in trend.series)]
@@ -108,7 +112,7 @@ def trend_section(trend: Trend, committee: str, stamp: str) -> None:
         names = "; ".join(s.denominator_label for s in trend.series if s.denominator_label)
         st.info(f"A rate derived by the atlas, not the publisher's figure. Denominator: {names}.",
                 icon=":material/calculate:")
-    method += [f"Caveat: {trend.caveat}", f"Rule: {trend.change_rule.text}"]
+    method += [f"Caveat: {trend.caveat}", f"Rule: {tv.rule_text(trend, store.home_name())}"]
     sources_and_method(tv.source_pairs(comparators), method)
     levels = tv.levels_of(trend.id, stamp)
     if not levels:

@@ -50,6 +50,21 @@ def comparator_styles(stamp: str) -> tuple[dict[str, str], dict[str, str]]:
     return ({n: ROLE_COLOURS[r] for n, r in roles.items()}, {n: ROLE_SHAPES[r] for n, r in roles.items()})
 
 
+def district_series_note(home: str, shown: int, total: int) -> str:
+    """Why another district's change page lists fewer measures than Leeds'."""
+    return (f"For {home} the atlas follows the {shown} of its {total} measures published per district (ONS Explore "
+            "Local Statistics, DESNZ fuel poverty, DWP children in low-income families), with England and its region "
+            "beside them. The others, and every ward and neighbourhood series, are built from small-area files the "
+            "atlas reads for Leeds only (most hold only Leeds' areas: Universal Credit by MSOA, house prices and the "
+            f"claimant count by ward, fuel poverty by LSOA), so they are not shown for {home}.")
+
+
+def rule_text(trend: Trend, home: str) -> str:
+    """A trend's change rule as written in series.yaml, where "Leeds" names the district level: the home district's
+    name for another district (the same rule is applied to its figure)."""
+    return trend.change_rule.text if home == "Leeds" else trend.change_rule.text.replace("Leeds", home)
+
+
 def catalogue() -> SeriesCatalogue:
     return load_series_catalogue()
 

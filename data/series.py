@@ -148,6 +148,7 @@ class SeriesCatalogue(BaseModel):
     trends: list[Trend]
     pillar_history: dict[Literal["Health and Wellbeing", "Inclusive Growth", "Zero Carbon"], PillarKpis] = \
         Field(default_factory=dict)
+    other_district_sources: dict[str, str] = Field(default_factory=dict)   # source id -> England-wide source id
 
     @model_validator(mode="after")
     def _unique(self) -> "SeriesCatalogue":
@@ -176,7 +177,7 @@ class SeriesCatalogue(BaseModel):
             ids += [part.source, *part.denominator_periods.values()]
         if any(p.denominator_from == "mid_year_population" for t in self.trends for s in t.series for p in s.parts):
             ids.append("lookup_lsoa11_msoa11")
-        return list(dict.fromkeys(ids))
+        return list(dict.fromkeys(ids + list(self.other_district_sources.values())))
 
 
 @lru_cache(maxsize=4)

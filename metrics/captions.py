@@ -129,7 +129,7 @@ def both_worse_sentence(table: pd.DataFrame, x_label: str, y_label: str, nouns: 
     return text + (f": {join_names(names)}." if 0 < len(names) <= MAX_NAMES else ".")
 
 
-def summary_change_sentence(judgements: pd.Series) -> str:
+def summary_change_sentence(judgements: pd.Series, home: str = "Leeds") -> str:
     """'Leeds improved on 5 of the 14 measures followed over time and worsened on 3; 4 show no clear change and
     2 rose or fell (measures that are neither better nor worse when they rise).' ``judgements``: one per measure,
     as metrics.trends judges them; measures with one period only are counted as such."""
@@ -138,7 +138,7 @@ def summary_change_sentence(judgements: pd.Series) -> str:
     counts = judged.value_counts()
     unclear = int(counts.get("no clear change", 0) + counts.get("within the noise", 0))
     moved = int(counts.get("rose", 0) + counts.get("fell", 0))
-    text = (f"Leeds improved on {int(counts.get('improved', 0))} of the {count(len(judged), 'measure')} followed over "
+    text = (f"{home} improved on {int(counts.get('improved', 0))} of the {count(len(judged), 'measure')} followed over "
             f"time and worsened on {int(counts.get('worsened', 0))}")
     extra = []
     if unclear:
@@ -148,9 +148,10 @@ def summary_change_sentence(judgements: pd.Series) -> str:
     return text + (f"; {' and '.join(extra)}" if extra else "") + "."
 
 
-def leeds_change_sentence(measure: str, start: str, end: str, value_start: str, value_end: str, judgement: str) -> str:
+def leeds_change_sentence(measure: str, start: str, end: str, value_start: str, value_end: str, judgement: str,
+                          home: str = "Leeds") -> str:
     """'Fuel poverty in Leeds went from 15.1% (2019) to 13.0% (2022): improved.' (values already formatted)."""
-    return f"{measure} in Leeds went from {value_start} ({start}) to {value_end} ({end}): {judgement}."
+    return f"{measure} in {home} went from {value_start} ({start}) to {value_end} ({end}): {judgement}."
 
 
 def area_change_sentence(changes: pd.DataFrame, *, measure: str, start: str, end: str, polarity: str, nouns: Nouns,

@@ -208,14 +208,17 @@ def leeds_changes(table: pd.DataFrame, trend, level: str = "lad", code: str | No
     return out
 
 
-def summary_table(table: pd.DataFrame, catalogue) -> pd.DataFrame:
-    """One row per trend and series: Leeds' change (and England's, where published) over the latest series.
+def summary_table(table: pd.DataFrame, catalogue, home: str = "Leeds") -> pd.DataFrame:
+    """One row per trend and series: the home district's change (level ``lad``; and England's, where published) over
+    the latest series; trends with no district rows (another district: Leeds-only files) are left out.
 
     The headline of 'is Leeds getting better?': only the latest series of each trend (its current definition).
     """
     rows = []
     for trend in catalogue.trends:
         leeds = leeds_changes(table, trend, "lad")
+        if not leeds and home != "Leeds" and not (table["trend_id"] == trend.id).any():
+            continue                          # no series of this measure for another district: not "one period"
         if not leeds:
             rows.append({"trend_id": trend.id, "Measure": trend.short_label, "Judgement": "one period only"})
             continue
@@ -223,8 +226,8 @@ def summary_table(table: pd.DataFrame, catalogue) -> pd.DataFrame:
         england = [c for c in leeds_changes(table, trend, "england") if c["series_id"] == latest["series_id"]]
         eng = next((c for c in england if (c["start"], c["end"]) == (latest["start"], latest["end"])), None)
         rows.append({"trend_id": trend.id, "Measure": trend.short_label, "series_id": latest["series_id"],
-                     "From": latest["start"], "To": latest["end"], "Leeds then": trend.format_value(latest["value_start"]),
-                     "Leeds now": trend.format_value(latest["value_end"]), "change": latest["change"],
+                     "From": latest["start"], "To": latest["end"], f"{home} then": trend.format_value(latest["value_start"]),
+                     f"{home} now": trend.format_value(latest["value_end"]), "change": latest["change"],
                      "Judgement": latest["judgement"],
                      "England": eng["judgement"] if eng else "no England figure for these periods"})
     return pd.DataFrame(rows)

@@ -29,7 +29,7 @@ from data.pipeline.cities import CITY_TABLES, cities_tables
 from data.pipeline.england import england_life_expectancy
 from data.pipeline.inputs import locate, native_values, read_geo, read_table, require_count, require_known_codes
 from data.registry import Indicator, Registry, load_registry
-from data.pipeline.series import build_series
+from data.pipeline.series import build_district_series, build_series
 from data.series import SERIES_COLUMNS
 from data.store import MANIFEST, catalogue_fingerprint
 from data.pipeline.postcodes import leeds_postcodes, other_postcodes, read_package_postcodes
@@ -454,15 +454,20 @@ def build(data_dir: Path | None = None, out_dir: Path | None = None, progress: P
     derived = [d.reindex(columns=VALUE_COLUMNS) for d in run_derived(values, wanted, context, left_out)]
     values = pd.concat([values, *derived], ignore_index=True)
     report("Building time series", 0.9)
-    series = build_series(geography, context.areas, sources, data_dir, lookup11) if is_leeds and only is None else \
-        pd.DataFrame(columns=SERIES_COLUMNS)    # the series mix Leeds-only files; another district has none yet
+    if only is not None:
+        series = pd.DataFrame(columns=SERIES_COLUMNS)
+    elif is_leeds:
+        series = build_series(geography, context.areas, sources, data_dir, lookup11)
+    else:   # the small-area series are Leeds-only files: another district gets its district, region and England series
+        first = geography.leeds_lsoas.iloc[0]
+        series = build_district_series(district, str(first["region24_code"]), sources, data_dir)
     report("Storing England-wide inputs and lookups", 0.92)
     tables["england_le_msoa"] = england_life_expectancy(sources, data_dir)
-    report("Comparing Leeds with England's cities", 0.93)
     first, outline = geography.leeds_lsoas.iloc[0], geography.layers["lad"]
     home = {"code": district, "name": str(first["lad_name"]), "region_code": str(first["region24_code"]),
             "region_name": str(outline["region24_name"].iloc[0]) if "region24_name" in outline
             else load_cities_config()["region"]["name"]}
+    report(f"Comparing {home['name']} with England's cities", 0.93)
     tables.update(cities_tables(sources, data_dir, lookup11, None if is_leeds else home, tables["england_le_msoa"])
                   if only is None else {name: pd.DataFrame() for name in CITY_TABLES})
     tables["district_values"] = district_values

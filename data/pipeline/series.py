@@ -169,6 +169,42 @@ def build_series(geography, layers: dict[str, pd.DataFrame], sources: SourceCata
                         rows.append(agg.assign(area_level=level))
                 for piece in rows:
                     pieces.append(piece.assign(trend_id=trend.id, series_id=series.id, source=part.source))
+    return _series_table(pieces)
+
+
+def build_district_series(home_code: str, region_code: str, sources: SourceCatalogue, data_dir: Path,
+                          catalogue: SeriesCatalogue | None = None) -> pd.DataFrame:
+    """Another home district's series (BCA_DISTRICT): only the parts published per district, region and England
+    (``geography: area``); the small-area files are Leeds' only. In a part's ``areas`` the district level stands for
+    the home district and the region level for its region (England stays England); a part read from the core-cities
+    extract is read from the England-wide file instead (series.yaml ``other_district_sources``: the extract holds
+    only Yorkshire and The Humber). A part with no rows for the district (a Leeds-only file) is left out, never
+    filled in, so its series is simply absent."""
+    catalogue = catalogue or load_series_catalogue()
+    stand_in = {"lad": home_code, "region": region_code}
+    cache: dict[str, pd.DataFrame] = {}
+    pieces = []
+    for trend in catalogue.trends:
+        for series in trend.series:
+            for part in series.parts:
+                if part.geography != "area":
+                    continue
+                areas = {stand_in.get(level, code): level for code, level in part.areas.items()}
+                part = part.model_copy(update={"areas": areas, "recode": {},     # recode: Leeds' pre-2013 code
+                                               "source": catalogue.other_district_sources.get(part.source, part.source)})
+                frame = _read_part(part, sources, data_dir, cache)
+                frame = frame[frame["area_code"].isin(areas)].copy()
+                if frame.empty:
+                    continue
+                frame["area_level"] = frame["area_code"].map(areas)
+                frame["converted"] = False
+                frame = _values_from_counts(frame, part)
+                pieces.append(frame.assign(trend_id=trend.id, series_id=series.id, source=part.source))
+    return _series_table(pieces) if pieces else pd.DataFrame(columns=SERIES_COLUMNS)
+
+
+def _series_table(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces as one long table: plain defaults, no two values for one area and period, sorted."""
     table = pd.concat(pieces, ignore_index=True).reindex(columns=SERIES_COLUMNS)
     if "coverage" in table:
         table["coverage"] = table["coverage"].fillna(1.0)

@@ -18,8 +18,7 @@ from data.settings import REPO_ROOT, data_dir
 pytestmark = pytest.mark.data
 CITIES = {"E08000003": "Manchester", "E08000021": "Newcastle upon Tyne"}
 PAGES = re.findall(r'st\.Page\("(app_pages/[a-z_]+\.py)"', (REPO_ROOT / "app.py").read_text())
-NOT_AVAILABLE = {"app_pages/warm_spaces.py": "the warm and welcome spaces list is Leeds City Council's",
-                 "app_pages/change.py": "the time series mix Leeds-only files"}
+NOT_AVAILABLE = {"app_pages/warm_spaces.py": "the warm and welcome spaces list is Leeds City Council's"}
 EMPTY_FIRST_VIEW = {"app_pages/compare.py", "app_pages/deck.py"}    # no area chosen / no scene yet: no figure to name
 LEEDS_AS_OWNER = re.compile(r"Leeds City Council|official Leeds|Leeds-only")   # a Leeds source named as such
 
@@ -115,6 +114,8 @@ def test_every_page_renders_for_the_district_and_names_it(district_store, monkey
         if page in NOT_AVAILABLE and not any(i.value.startswith(f"Not available for {name}: {NOT_AVAILABLE[page]}")
                                              for i in at.info):
             problems.append((page, "no 'Not available' sentence"))
+        if page == "app_pages/change.py":            # the district's own series: its summary, and why there are fewer
+            problems += _district_change_summary(at, name)
         if page == "app_pages/inequalities.py" and code == "E08000003":
             problems += _manchester_life_expectancy_gaps(at)
     for page, state in TABLE_VIEWS:                      # views whose tables name the home district in columns
@@ -145,3 +146,45 @@ def _manchester_life_expectancy_gaps(at: AppTest) -> list:
                 f"{residents:,} residents", *missing.values()]
     wrong = [e for e in expected if e not in sentence]
     return [("app_pages/inequalities.py", "left-out MSOAs", wrong, sentence)] if wrong or len(missing) != 4 else []
+
+
+def _district_change_summary(at: AppTest, name: str) -> list:
+    """The change page follows the district's own series (published per district): its summary sentence and table
+    name it, and a note says why some measures are not shown."""
+    note = next((i.value for i in at.info if i.value.startswith(f"For {name} the atlas follows the ")), "")
+    sentence = next((m.value for m in at.main.markdown if m.value.startswith(f"**{name} improved on ")), "")
+    table = next((d.value for d in at.main.dataframe if f"{name} now" in d.value.columns), None)
+    if not note or not sentence or table is None or table.empty:
+        return [("app_pages/change.py", "no district summary", note, sentence)]
+    return []
+
+
+def _ons_series(code: str, dataset: str, indicator: str) -> list[float]:
+    """One area's values of an ONS Explore Local Statistics dataset, oldest first, from the raw core-cities file
+    (csv module; SOURCES.md: England, Yorkshire and The Humber, Leeds and the other core cities). Rows ONS marks
+    x, z or c carry no value."""
+    rows = [r for r in _rows("timeseries/ons_explore_local_statistics_core_cities.csv", dataset=dataset,
+                             indicator=indicator, area_code=code) if r["status"] not in ("x", "z", "c")]
+    return [float(r["observation"]) for r in sorted(rows, key=lambda r: r["period"]) if r["observation"]]
+
+
+def test_the_pillars_kpi_history_is_the_districts_own_ons_series(district_store, monkeypatch):
+    """Manchester's atlas: the Inclusive Growth KPI history shows Manchester's employment rate (ONS APS via Explore
+    Local Statistics), period by period as the raw file has it, beside England and the North West, never Leeds'."""
+    folder, manifest = district_store("E08000003")
+    monkeypatch.setenv("BCA_DISTRICT", "E08000003")
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(folder))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.session_state["pillar_view"] = "kpis"
+    at.session_state["pillar_kpi_pillar"] = "Inclusive Growth"
+    at.switch_page("app_pages/pillars.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = next(d.value for d in at.main.dataframe if "Manchester now" in d.value.columns)
+    assert {"Manchester", "England", manifest["district"]["region_name"]} <= set(history.columns)
+    assert manifest["district"]["region_name"] == "North West"
+    row = history[history["KPI"] == "Lead: Employment rate"].iloc[0]
+    manchester = _ons_series("E08000003", "employment-rate", "Employment rate")
+    assert len(manchester) >= 10 and manchester != _ons_series("E08000035", "employment-rate", "Employment rate")
+    assert [round(v, 1) for v in row["values"]] == manchester
+    assert row["Manchester now"] == f"{manchester[-1]:.1f}%"

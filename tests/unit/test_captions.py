@@ -216,3 +216,12 @@ def test_custom_area_sentence_counts_deciles_and_says_missing_ones():
         "1,234 residents in 1 ward.")
     assert captions.custom_area_sentence("X", pd.Series([3.0]), 5, 2).startswith(
         "X: 0 of its 1 neighbourhood are in")
+
+
+def test_change_sentences_name_another_home_district():
+    """Built for another district, the change page's sentences name it (its own series), never Leeds."""
+    assert captions.summary_change_sentence(pd.Series(["improved", "worsened"]), home="Manchester").startswith(
+        "Manchester improved on 1 of the 2 measures")
+    assert captions.leeds_change_sentence("Employment rate", "2004", "2023", "60.0%", "71.4%", "improved",
+                                          home="Manchester") == \
+        "Employment rate in Manchester went from 60.0% (2004) to 71.4% (2023): improved."
