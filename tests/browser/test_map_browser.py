@@ -64,6 +64,16 @@ def test_explorer_hover_tooltip_and_click_selects_ward(page, app_url):
     assert "area=E05" in page.url, page.url
 
 
+def _choose_fuel_poverty(page) -> None:
+    """Type the indicator into the explorer's picker, as a reader does, and wait for the link and the recoloured map."""
+    indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
+    indicator.click()
+    page.keyboard.type("fuel poverty")
+    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
+    wait_until(lambda: "indicator=fuel_poverty" in page.url, what="the link naming the new indicator")
+    wait_for_map_drawn(page)
+
+
 def _tooltip_name_at(page, x: float, y: float) -> str | None:
     text = hover_tooltip(page, x, y)
     return text.splitlines()[0].strip() if text else None
@@ -84,12 +94,7 @@ def test_user_zoom_survives_an_indicator_change(page, app_url):
     zoomed = wait_until(lambda: (name := _tooltip_name_at(page, *probe)) and name != before and name,
                         what="a different area under the pointer after zooming in")
 
-    indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
-    indicator.click()
-    page.keyboard.type("fuel poverty")
-    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
-    wait_until(lambda: "indicator=fuel_poverty" in page.url, what="the link naming the new indicator")
-    wait_for_map_drawn(page)
+    _choose_fuel_poverty(page)
     after = _tooltip_name_at(page, *probe)
     screenshot(page, "explorer_zoom_kept")
     assert after == zoomed, f"the view was reset by the indicator change: {zoomed!r} before, {after!r} after"
@@ -150,12 +155,7 @@ def test_the_first_click_on_the_lsoa_map_selects_the_area_the_tooltip_names(page
     assert draws and not draws.get("instanced"), (
         f"the pointer-down pick drew outlines (instanced path draws) as well as fills: {draws}")
 
-    indicator = page.locator('[data-testid="stSelectbox"]', has_text="Indicator").locator("input")
-    indicator.click()
-    page.keyboard.type("fuel poverty")
-    wait_for_rerun(page, lambda: page.keyboard.press("Enter"))
-    wait_until(lambda: "indicator=fuel_poverty" in page.url, what="the link naming the new indicator")
-    wait_for_map_drawn(page)
+    _choose_fuel_poverty(page)
     x, y, other = next(((px, py, n) for px, py in _hover_points(page)[1:]
                         if (n := _tooltip_name_at(page, px, py)) and n != name
                         and all(_tooltip_name_at(page, px + d, py + d) == n for d in (-4, 4))), (None, None, None))
