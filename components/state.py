@@ -190,14 +190,38 @@ def synced(state_key: str, widget_key: str, then=None, encode=lambda value: valu
     return sync
 
 
+WIDGET_PREFIX = "_w_"
+_STORED = object()
+
+
+def bound(state_key: str, then=None, encode=lambda value: value, value=_STORED) -> dict:
+    """``key`` and ``on_change`` for a widget showing the URL-bound choice ``state_key``, which the widget does not own.
+
+    The choice lives under ``state_key``, a plain session key: keep_url_state re-stores it on every run and page
+    switches keep it. The widget has its own key (``_w_<state_key>``) and a callback that copies the reader's pick
+    into the choice. Its key is written only when it does not show the choice already (first draw, a link,
+    back/forward, a page switch, a choice the page corrected): Streamlit sends a widget's value with it whenever its
+    key was written in that run, so a picker rewritten on every run went out whole (a 10 KB list of options) with
+    every change; left alone it is byte-identical from run to run and goes as a cached reference (config.toml,
+    ``minCachedMessageSize``). ``value`` is what the widget shows when that is not the stored choice as it is
+    (e.g. a toggle's True for "1"). Only for a widget key that one page alone draws: a same-keyed widget of another
+    page has another id, which would start at its default while the old one still holds the value (bound_select)."""
+    widget_key = WIDGET_PREFIX + state_key
+    shown = st.session_state.get(state_key) if value is _STORED else value
+    if widget_key not in st.session_state or st.session_state[widget_key] != shown:
+        st.session_state[widget_key] = shown
+    return {"key": widget_key, "on_change": synced(state_key, widget_key, then, encode)}
+
+
 def bound_select(label: str, options: list, state_key: str, widget=st.selectbox, on_change=None, **kwargs):
     """A widget whose value lives in ``state_key`` (URL-bound) and survives page switches."""
-    widget_key = f"_w_{state_key}"
+    widget_key = f"{WIDGET_PREFIX}{state_key}"
     current = st.session_state.get(state_key)
     if current not in options:
         current = options[0] if options else None
     # Always (re)write the widget's value: a same-keyed widget of another page (e.g. the explorer's area picker
     # before the profile's) may still hold it, and a new widget would not take that stale value but its default.
+    # (:func:`bound`, which writes only a changed value, is for a widget key that one page alone draws.)
     st.session_state[widget_key] = current
     value = widget(label, options, key=widget_key, on_change=synced(state_key, widget_key, on_change), **kwargs)
     st.session_state[state_key] = value
@@ -209,8 +233,8 @@ def keep_url_state(params: Mapping[str, Param]) -> None:
 
     Streamlit drops a widget's value once the widget is no longer drawn, which would reset the choice and drop it
     from the link; a value written through the Session State API during the last run survives that clean-up.
-    A choice whose session key is its widget's key (the explorer's indicator, the SII indicator, the sidebar's
-    level) is kept under the widget's id, and on a page switch Streamlit removes the values of widgets the browser
+    A choice whose session key is its widget's key (the SII indicator, the sidebar's level; the explorer's controls
+    use :func:`bound` instead, so that a change does not re-send them) is kept under the widget's id, and on a page switch Streamlit removes the values of widgets the browser
     no longer shows before the new page runs. So the run just before a page switch must have re-stored every such
     choice, and that run may be a fragment's (which skips app.py): a fragment that re-stored only its own keys let
     the explorer's indicator fall out of the link at the next page switch (issues 19/20). Every fragment therefore

@@ -59,11 +59,11 @@ def test_controls_drive_table_and_legend(explorer):
     at = explorer
     _run(at, level="lsoa21")
     assert len(_table(at)) == 488
-    at.selectbox(key="indicator").set_value("fuel_poverty")
+    at.selectbox(key="_w_indicator").set_value("fuel_poverty")
     _run(at, level="lsoa21")
     assert "Fuel poverty" in _table(at).columns
-    at.selectbox(key="scheme").set_value("natural_breaks")
-    at.slider(key="classes").set_value(7)
+    at.selectbox(key="_w_scheme").set_value("natural_breaks")
+    at.slider(key="_w_classes").set_value(7)
     _run(at, level="lsoa21")
     legend = next(m.value for m in at.markdown if "Map legend" in str(m.value))
     assert "Natural breaks" in legend and legend.count("<li") == 8      # 7 classes + No data
@@ -76,12 +76,12 @@ def test_controls_drive_table_and_legend(explorer):
 
 def test_period_and_decile_scheme(explorer):
     at = _run(explorer, level="lsoa21")       # published deciles exist for LSOAs only
-    at.selectbox(key="indicator").set_value("imd_imd_decile")
+    at.selectbox(key="_w_indicator").set_value("imd_imd_decile")
     _run(at, level="lsoa21")
     assert at.session_state["scheme"] == "national"
     assert "Decile 1 (most deprived 10%)" in set(_table(at)["Class"])
     latest = _table(at).set_index("Code").iloc[:, 1]
-    at.radio(key="period").set_value("2019")
+    at.radio(key="_w_period").set_value("2019")
     _run(at, level="lsoa21")
     older = _table(at).set_index("Code")[latest.name]
     assert at.session_state["period"] == "2019"
@@ -124,7 +124,7 @@ def test_url_with_every_parameter_reproduces_the_view(processed_store):
     assert (level, committee) == ("msoa", "inner-south")
     assert state == {"indicator": "fuel_poverty", "period": "2020", "scheme": "equal_interval", "classes": 4,
                      "area": "E02002420", "outline_deprived": "1"}
-    assert "Equal intervals" in _markdown(at) and at.toggle(key="explorer_outline").value is True
+    assert "Equal intervals" in _markdown(at) and at.toggle(key="_w_outline_deprived").value is True
     assert at.selectbox(key="_w_area").value == "E02002420"
     assert 0 < len(_table(at)) < 107                                   # filtered to the committee
     assert dict(at.query_params)["indicator"] in ("fuel_poverty", ["fuel_poverty"])

@@ -80,7 +80,7 @@ def test_home_page_shows_mhclg_lsoa_share_and_our_residents_share_under_their_ow
 
 def test_a_2019_edition_says_it_was_converted_from_2011_lsoas(processed_store):
     at = _page("app_pages/explorer.py", level="lsoa21", indicator="imd_imd_decile", period="2019")
-    radio = at.radio(key="period")
+    radio = at.radio(key="_w_period")
     assert "2019 (converted from 2011 LSOAs)" in radio.options and "2025" in radio.options
     legend = next(str(m.value) for m in at.markdown if "Map legend" in str(m.value))
     assert "2019 (converted from 2011 LSOAs)" in legend

@@ -83,3 +83,42 @@ def test_keep_url_state_skips_a_widget_this_run_has_drawn_and_keeps_the_others()
     at.selectbox(key="level").set_value("b").run()
     assert not at.exception, at.exception
     assert at.session_state["level"] == "b" and at.session_state["indicator"] == "y"
+
+
+def _bound_script() -> None:
+    """A URL-bound choice shown by a widget with its own key (components.state.bound), re-stored every run."""
+    import streamlit as st
+
+    from components.state import Param, bound, keep_url_state
+
+    params = {"indicator": Param("indicator", "x", lambda raw: raw)}
+    st.session_state.setdefault("indicator", "x")
+    keep_url_state(params)
+    if st.session_state.get("page_sets"):                    # the page corrects the choice (e.g. not at this level)
+        st.session_state["indicator"] = st.session_state.pop("page_sets")
+    st.selectbox("Indicator", ["x", "y", "z"], **bound("indicator"))
+
+
+def test_a_bound_widget_is_sent_without_its_value_when_the_reader_changed_it():
+    """The reader's change reaches the choice, and the widget goes out exactly as on the run before (no value in it,
+    so the browser's cache can send it as a reference); a change made by the page is sent with the widget. Fails
+    when the widget's key is the choice's (keep_url_state writes it every run, and every run sends the value)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_bound_script, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="_w_indicator")
+    assert picker.value == "x" and picker.proto.set_value            # first draw: the browser is told the value
+    picker.set_value("y").run()
+    assert at.session_state["indicator"] == "y"
+    first = at.selectbox(key="_w_indicator").proto
+    assert not first.set_value
+    at.selectbox(key="_w_indicator").set_value("z").run()
+    assert at.session_state["indicator"] == "z"
+    assert at.selectbox(key="_w_indicator").proto.SerializeToString() == first.SerializeToString()
+    at.session_state["page_sets"] = "x"
+    at.run()
+    assert at.session_state["indicator"] == "x"
+    shown = at.selectbox(key="_w_indicator")
+    assert shown.value == "x" and shown.proto.set_value and shown.proto.raw_value == "x"
