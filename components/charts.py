@@ -52,3 +52,9 @@ def show_spec(spec: dict, **kwargs):
     Streamlit copies the top level of the spec before it moves the datasets out, so the shared dict is
     never changed."""
     return st.vega_lite_chart(spec, **kwargs)
+
+
+def table_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A table converted once for ``st.dataframe`` (which converts a DataFrame again on every draw), for a shared
+    cache: the columns as they are, no index (pages draw tables with ``hide_index=True``)."""
+    return pa.Table.from_pandas(frame, preserve_index=False)

@@ -9,10 +9,11 @@ from functools import lru_cache
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components import store
-from components.charts import show_spec, vega_spec
+from components.charts import show_spec, table_arrow, vega_spec
 from components.footer import source_line
 from components.map import deck_template, legend_markup, show_legend, show_map, with_selection
 from data.query import select
@@ -232,23 +233,25 @@ def show_chart(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: s
     with st.expander("Table of the chart", expanded=False):
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format=_num_format(trend))
-                                    for c in table.columns if c not in ("Period", "Definition")})
+                                    for c in table.column_names if c not in ("Period", "Definition")})
     st.caption(sources)
 
 
 def _chart_parts(rows: pd.DataFrame, trend: Trend, names: dict[str, str], title: str
-                 ) -> tuple[dict, list[str], pd.DataFrame, str] | None:
+                 ) -> tuple[dict, list[str], pa.Table, str] | None:
+    """The chart's spec, break notes, table (converted to Arrow once: a collapsed expander is still sent) and
+    sources."""
     if rows["value"].notna().sum() == 0:
         return None
     spec = _cached_line_spec(rows, repr(trend), trend, tuple(names.items()), title, store.built_at())
     notes = [f"Dashed line — {mark.label.lower()}: {mark.reason} The lines are not joined across it."
              for mark in break_marks(rows, trend.breaks).itertuples()]
-    return spec, notes, chart_table(rows, trend, names), sources_caption(trend, rows)
+    return spec, notes, table_arrow(chart_table(rows, trend, names)), sources_caption(trend, rows)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _cached_chart_of_view(view: tuple, trend_key: str, title: str, _rows: pd.DataFrame, _trend: Trend, _names: tuple
-                          ) -> tuple[dict, list[str], pd.DataFrame, str] | None:
+                          ) -> tuple[dict, list[str], pa.Table, str] | None:
     """One view's chart parts, shared read-only (``view`` and the trend's repr name the rows, which are not hashed)."""
     return _chart_parts(_rows, _trend, dict(_names), title)
 

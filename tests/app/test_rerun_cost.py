@@ -79,3 +79,38 @@ def test_profile_committee_wards_tab_and_fallback(processed_store):
     at, drawn = _profile_drawn("similar", level="lsoa21")                 # no similar wards for an LSOA
     assert drawn == {"spine"}
     assert "profile_tab" not in at.query_params
+
+
+# A view another session has drawn: the change page's measures and the home page's committee view compute nothing
+# again and convert no table (each was 30-60 ms of a rerun, bench/pages.py --profile); they draw the cached figures.
+CHANGE_MEASURES = ["Energy and homes: Fuel poverty", "Monthly demand: Universal Credit by MSOA",
+                   "Every measure: is Leeds getting better?"]
+CHANGE_WORK = ["components.change_trends.leeds_changes", "components.change_trends.series_periods",
+               "components.change_trends.area_change_sentence", "components.change_trends.rank_changes",
+               "components.change_trends.summary_change_sentence", "components.trend_view.source_pairs",
+               "components.trend_view.levels_of", "streamlit.dataframe_util.convert_pandas_df_to_arrow_bytes"]
+
+
+def _render_counted(page: str, state: dict, targets: list[str]) -> tuple[AppTest, dict[str, int]]:
+    """A fresh session's run of ``page`` (after its first run of the home page), counting calls of ``targets`` in it."""
+    import importlib
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    with ExitStack() as stack:
+        mocks = {target: stack.enter_context(mock.patch(target, wraps=getattr(importlib.import_module(module), attr)))
+                 for target in targets for module, attr in [target.rsplit(".", 1)]}
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, {target: m.call_count for target, m in mocks.items() if m.call_count}
+
+
+@pytest.mark.parametrize("measure", CHANGE_MEASURES)
+def test_a_change_measure_drawn_before_computes_nothing(processed_store, measure):
+    state = {"level": "ward24", "change_measure": measure}
+    first = _render("app_pages/change.py", state)                           # warms the shared caches
+    at, called = _render_counted("app_pages/change.py", state, CHANGE_WORK)
+    assert at.dataframe and [t.value.shape for t in at.dataframe] == [t.value.shape for t in first.dataframe]
+    assert [m.value for m in at.markdown] == [m.value for m in first.markdown]   # same sentences, same figures
+    assert not called, f"{measure}: recomputed on a cached view: {called}"
