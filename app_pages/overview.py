@@ -6,11 +6,10 @@ from components.committee import committee_home, committee_picker, pack_button, 
 from components.downloads import csv_button
 from components.captions_view import map_headline
 from components.footer import source_line, sources_and_method
-from components.headlines import headlines
-from components.indicator_map import indicator_map, table_for_display, with_leeds_row
+from components.headlines import cached_home_table, headlines
+from components.indicator_map import indicator_map
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import links_for, postcode_box, select_lsoa
-from geo.choropleth import within_committee
 from metrics.captions import home_sentence
 
 level = st.session_state["level"]
@@ -77,16 +76,13 @@ if not in_leeds:
     committee_home(committee, figures.place, stamp)
 
 st.subheader("The numbers behind the map")
-table = table_for_display(within_committee(view.table, level, committee), indicator.short_label, with_ci=False,
-                          indicator=indicator)
+numbers = cached_home_table(indicator_id=indicator_id, level=level, scheme=scheme, committee=committee, stamp=stamp)
 if not in_leeds:
-    st.caption(f"The {len(table)} areas of {figures.place}, with their rank within Leeds (1 = worst); "
+    st.caption(f"The {numbers.count} areas of {figures.place}, with their rank within Leeds (1 = worst); "
                "Leeds first for comparison.")
-    table = with_leeds_row(table, indicator.short_label, store.comparator(indicator_id, "2025", "lad", stamp))
-st.dataframe(table, hide_index=True, width="stretch",
+st.dataframe(numbers.arrow, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-csv_button(indicator, level, "2025", within_committee(view.table, level, committee),
-           f"leeds_{indicator_id}_{level}_{committee}_2025")
+csv_button(indicator, level, "2025", numbers.rows, f"leeds_{indicator_id}_{level}_{committee}_2025")
 about = (f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
          f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")
 if in_leeds:                # one merged source line; method, caveats and full sources one click away

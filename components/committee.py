@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components import store
+from components.charts import table_arrow
 from components.profile import cached_spine_inputs
 from components.state import synced
 from components.trend_view import cached_series_table, catalogue as series_catalogue
@@ -209,8 +210,9 @@ def cached_other_views(committee: str, name: str, stamp: str) -> SimpleNamespace
                              "Share of its residents (%)": (100 * summary["population_share"]).round(1).to_numpy(),
                              "Share of Leeds residents (%)": (100 * summary["leeds_share"]).round(1).to_numpy()})
     catalogue = store.sources()
+    changes_shown = shown[["Measure", "From", "To", "Then", "Now", name, "Leeds, same periods"]]
     return SimpleNamespace(
-        changes=shown[["Measure", "From", "To", "Then", "Now", name, "Leeds, same periods"]],
+        changes=changes_shown, changes_arrow=table_arrow(changes_shown), overlaps_arrow=table_arrow(overlaps),
         change_sentence=f"{name} " + " and ".join(parts) + ", each by its measure's own rule (below)." if parts else "",
         rules="\n\n".join(f"**{r.Measure}.** {r.rule}" for r in changes.itertuples()),
         change_sources=merged_sources((s, f"{r.From} to {r.To}") for r in changes.itertuples() for s in r.sources),
@@ -229,7 +231,7 @@ def changes_section(committee: str, name: str, stamp: str) -> None:
         return
     if view.change_sentence:
         st.markdown(view.change_sentence)
-    st.dataframe(view.changes, hide_index=True, width="stretch")
+    st.dataframe(view.changes_arrow, hide_index=True, width="stretch")
     with st.expander("How each change is judged, and sources"):
         st.markdown(view.rules)
         st.caption(view.change_sources)
@@ -242,7 +244,7 @@ def intersections_section(committee: str, name: str, stamp: str) -> None:
     view = cached_other_views(committee, name, stamp)
     st.subheader(f"Where {name}'s needs overlap")
     st.markdown(view.overlap_sentence)
-    st.dataframe(view.overlaps, hide_index=True, width="stretch",
+    st.dataframe(view.overlaps_arrow, hide_index=True, width="stretch",
                  column_config={"Residents": st.column_config.NumberColumn(format="%d"),
                                 "Share of its residents (%)": st.column_config.NumberColumn(format="%.1f"),
                                 "Share of Leeds residents (%)": st.column_config.NumberColumn(format="%.1f")})

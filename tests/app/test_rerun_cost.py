@@ -114,3 +114,17 @@ def test_a_change_measure_drawn_before_computes_nothing(processed_store, measure
     assert at.dataframe and [t.value.shape for t in at.dataframe] == [t.value.shape for t in first.dataframe]
     assert [m.value for m in at.markdown] == [m.value for m in first.markdown]   # same sentences, same figures
     assert not called, f"{measure}: recomputed on a cached view: {called}"
+
+
+HOME_WORK = ["components.store.indicator_table", "components.headlines.table_for_display",
+             "components.headlines.with_leeds_row", "streamlit.dataframe_util.convert_pandas_df_to_arrow_bytes"]
+
+
+@pytest.mark.parametrize("committee", ["all", "inner-east"])
+def test_the_home_page_drawn_before_reads_no_table_and_converts_none(processed_store, committee):
+    state = {"level": "ward24", "committee": committee}
+    first = _render("app_pages/overview.py", state)                         # warms the shared caches
+    at, called = _render_counted("app_pages/overview.py", state, HOME_WORK)
+    assert [t.value.shape for t in at.dataframe] == [t.value.shape for t in first.dataframe] and at.dataframe
+    assert [m.value for m in at.metric] == [m.value for m in first.metric]  # the headline figures
+    assert not called, f"{committee}: recomputed on a cached view: {called}"
