@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE_MONITOR_JS
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,15 @@ def chromium_browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        new_context = chromium.new_context
+
+        def watched_context(**options):
+            """Every context's pages carry wait_for_app's idle monitor from their first moment."""
+            context = new_context(**options)
+            context.add_init_script(IDLE_MONITOR_JS)
+            return context
+
+        chromium.new_context = watched_context
         try:
             yield chromium
         finally:

@@ -77,20 +77,74 @@ def page(chromium_browser, app_url):
         context.close()
 
 
+# The app is idle when its script is not running, the server has answered the browser's last websocket message
+# and the page has been still (no DOM change, no message either way) for QUIET_S. The monitor below records those
+# times in the page (it is added to every context at start, tests/browser/chromium.py; a page opened without it
+# gets it on its first wait). Without the monitor, or if it never sees the page still (something keeps changing
+# the DOM), the rule is the older one: the script not running for FALLBACK_QUIET_S.
+QUIET_S = 0.25
+FALLBACK_QUIET_S = 1.0
+IDLE_POLL_S = 0.05
+# Streamlit's data-test-script-state on stApp: "initial" until the first run starts (None: no app on the page yet)
+BUSY_STATES = (None, "initial", "running", "rerunRequested", "stopRequested")
+IDLE_MONITOR_JS = """(() => {
+  if (window.__bcaIdle) return;
+  const now = () => performance.now();
+  const seen = {sent: 0, recv: 0, changed: now()};
+  window.__bcaIdle = seen;
+  const send = WebSocket.prototype.send, heard = new WeakSet();
+  WebSocket.prototype.send = function (...args) {
+    if (!heard.has(this)) {
+      heard.add(this);
+      this.addEventListener("message", () => { seen.recv = seen.changed = now(); });
+    }
+    seen.sent = seen.changed = now();
+    return send.apply(this, args);
+  };
+  new MutationObserver(() => { seen.changed = now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();"""
+_LOOK_JS = """() => {
+  const existed = Boolean(window.__bcaIdle);
+  %s
+  const seen = window.__bcaIdle, app = document.querySelector('[data-testid="stApp"]');
+  return {existed, state: app ? app.getAttribute("data-test-script-state") : null, sent: seen.sent,
+          answered: seen.recv >= seen.sent, quiet_ms: performance.now() - seen.changed};
+}""" % IDLE_MONITOR_JS
+
+
+def _look(page) -> dict:
+    """The app's script state and the monitor's view of the page (installing the monitor if the page lacks it);
+    a page between two documents (a navigation under way) looks busy."""
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(_LOOK_JS)
+    except Error:
+        return {"existed": False, "state": None, "sent": 0, "answered": False, "quiet_ms": 0}
+
+
 def wait_for_app(page, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
-    """Wait until Streamlit has rendered the page and its script has stayed idle for a second."""
+    """Wait until Streamlit has rendered the page, its script has finished, the server has answered the browser's
+    last message and the page has been still for QUIET_S (see IDLE_MONITOR_JS; the older rule, a second of the
+    script not running, when the page has no monitor yet)."""
     app = page.locator('[data-testid="stApp"]')
     app.wait_for(timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
+    watched = None                              # the monitor was on the page before this wait began
     quiet_since = None
     while time.monotonic() < deadline:
-        if app.get_attribute("data-test-script-state") == "running":
+        look = _look(page)
+        watched = look["existed"] if watched is None else watched and look["existed"]
+        if look["state"] in BUSY_STATES:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.0:
+        elif time.monotonic() - quiet_since > FALLBACK_QUIET_S:
             return
-        time.sleep(POLL_S)
+        if watched and look["state"] == "notRunning" and look["answered"] and look["quiet_ms"] >= QUIET_S * 1000:
+            return
+        time.sleep(IDLE_POLL_S)
     raise TimeoutError(f"the app script was still running after {timeout_ms} ms")
 
 
@@ -152,13 +206,20 @@ def hover_tooltip(page, x: float, y: float, contains: str = "", timeout_s: float
 
 
 def wait_for_rerun(page, action, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
-    """Do ``action()`` (a click, a key) and wait until the app has run again and gone idle."""
-    app = page.locator('[data-testid="stApp"]')
+    """Do ``action()`` (a click, a key) and wait until the app has run again and gone idle: first for the browser
+    to send the rerun (up to 5 s: an action that sends nothing, e.g. a client-side tab, just goes on), then
+    wait_for_app, which waits for the server's answer."""
+    before = _look(page)
     action()
+    if before["existed"]:
+        sent = lambda: _look(page)["sent"] > before["sent"]           # noqa: E731
+    else:                                      # no monitor on this page: the older rule, seeing the run start
+        app = page.locator('[data-testid="stApp"]')
+        sent = lambda: app.get_attribute("data-test-script-state") == "running"  # noqa: E731
     try:
-        wait_until(lambda: app.get_attribute("data-test-script-state") == "running", 5, "the rerun to start")
+        wait_until(sent, 5, "the rerun to start")
     except TimeoutError:
-        pass                                   # a fast rerun may have finished before the first look
+        pass                                   # nothing sent (or, without the monitor, a run too fast to see)
     wait_for_app(page, timeout_ms)
 
 
