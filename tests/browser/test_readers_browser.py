@@ -6,17 +6,17 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, wait_for_app, wait_for_map_drawn
 
 MAP = '[data-testid="stDeckGlJsonChart"]'
+NEXT_FRAMES_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def _open(page, url: str, with_map: bool = True) -> None:
     page.goto(url)
     wait_for_app(page)
     if with_map:
-        page.wait_for_selector(f"{MAP} canvas")
-        page.wait_for_timeout(1500)      # deck.gl draws on the next animation frames
+        wait_for_map_drawn(page)         # deck.gl draws on the next animation frames: wait until it has
 
 
 def test_diverging_legend_is_the_difference_from_leeds(page, app_url):
@@ -38,7 +38,7 @@ def test_entry_to_he_wards_are_shown_and_marked_partial_on_hover(page, app_url):
     for fy in (0.5, 0.55, 0.6, 0.45, 0.65, 0.4):
         for fx in (0.45, 0.5, 0.4, 0.55, 0.35, 0.6):
             page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
-            page.wait_for_timeout(250)
+            page.evaluate(NEXT_FRAMES_JS)             # deck.gl picks under the pointer in its next frame
             tooltip = page.locator(".deck-tooltip")
             if tooltip.count() and tooltip.first.is_visible() and "Partial" in tooltip.first.inner_text():
                 screenshot(page, "explorer_partial_tooltip")
