@@ -44,8 +44,6 @@ def _scene_shown(page, number: int) -> None:
 def test_every_scene_fits_the_screen_and_the_keys_step(page, app_url, width, height):
     page.set_viewport_size({"width": width, "height": height})
     page.set_default_timeout(SLOW_S * 1000)
-    page.goto(app_url)                       # the first load registers st.navigation's pages
-    wait_for_app(page, SLOW_S * 1000)
     page.goto(f"{app_url}/deck?deck={encode_link(DECK)}&meeting=1")
     keys = ["ArrowRight", "PageDown", "ArrowRight", "PageDown"]
     for number in range(1, len(DECK.scenes) + 1):
