@@ -70,7 +70,7 @@ def explore() -> None:
         with side_col:
             show_legend(view.legend_html)
             if outline:
-                st.caption("Black-on-white outlines: “Deprived Leeds”, LSOAs in England's most deprived 10% (IMD 2025).")
+                st.caption(f"Black-on-white outlines: “Deprived {store.home_name()}”, LSOAs in England's most deprived 10% (IMD 2025).")
             if area:
                 side_panel(area, level, view.table, indicator, period)
             else:

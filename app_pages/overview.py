@@ -82,7 +82,7 @@ if not in_leeds:
                "Leeds first for comparison.")
 st.dataframe(numbers.arrow, hide_index=True, width="stretch",
              column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-csv_button(indicator, level, "2025", numbers.rows, f"leeds_{indicator_id}_{level}_{committee}_2025")
+csv_button(indicator, level, "2025", numbers.rows, f"{store.file_stem(stamp)}_{indicator_id}_{level}_{committee}_2025")
 about = (f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}\n\n"
          f"*Larger areas:* {indicator.aggregation.describe(indicator.native_level)}.")
 if in_leeds:                # one merged source line; method, caveats and full sources one click away

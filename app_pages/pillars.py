@@ -13,7 +13,7 @@ from components.footer import sources_and_method
 from components.params import PARAMS, PILLAR_VIEWS
 from components.state import keep_url_state, write_url
 from data.registry import PILLARS
-from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar
+from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar, threshold_label
 
 DOMAIN_DEFAULTS = ["Health", "Income", "Living environment"]
 
@@ -48,7 +48,7 @@ def meet() -> None:
         st.radio("Judge each pillar by", list(BASES), format_func=BASES.get, key="pillar_basis", horizontal=True)
         for column, name in zip(st.columns(3), PILLARS):
             column.selectbox(f"{name}: weak means", list(THRESHOLDS), key=view.THRESHOLD_KEYS[name],
-                             format_func=lambda t: THRESHOLDS[t][0])
+                             format_func=lambda t: threshold_label(t, store.home_name()))
     map_column, count_column = st.columns([3, 2])
     with map_column:
         view.intersection_map(level, basis, thresholds, committee, selected)
@@ -152,7 +152,5 @@ def two_measures() -> None:
 {"meet": meet, "map": pillar_map, "kpis": kpis, "domains": domains, "two": two_measures}[chosen]()
 
 with st.expander("About this page: the three pillars and their proxy KPIs"):
-    st.markdown("Leeds' Best City Ambition says the biggest problems sit where **Health and Wellbeing**, **Inclusive "
-                "Growth** and **Zero Carbon** overlap. This page finds those places. The KPIs are **proxies** chosen "
-                "from open data, standing in for the council's own Best City KPIs.")
+    st.markdown(view.about_text(store.home_name()))
     st.caption(f"Pillars: {', '.join(short_pillar(p) for p in PILLARS)} are short names for the three pillars.")

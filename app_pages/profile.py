@@ -34,8 +34,9 @@ def profile_tabs(level: str, code: str, name: str, spine) -> None:
     ids = view.tab_ids(level)
     if st.session_state.get("profile_tab") not in ids:
         st.session_state["profile_tab"] = ids[0]
-    st.session_state["_w_profile_tab"] = view.PROFILE_TABS[st.session_state["profile_tab"]]
-    tabs = dict(zip(ids, st.tabs([view.PROFILE_TABS[t] for t in ids], key="_w_profile_tab", on_change=synced(
+    home = store.home(stamp)["name"]
+    st.session_state["_w_profile_tab"] = view.tab_label(st.session_state["profile_tab"], home)
+    tabs = dict(zip(ids, st.tabs([view.tab_label(t, home) for t in ids], key="_w_profile_tab", on_change=synced(
         "profile_tab", "_w_profile_tab", encode=view.tab_id))))
     opened = next(t for t, tab in tabs.items() if tab.open)
     with tabs[opened]:
@@ -48,7 +49,7 @@ def profile_tabs(level: str, code: str, name: str, spine) -> None:
             view.spine_table(spine, level)
         elif opened == "map":
             if level == "lad":
-                st.info("For all of Leeds, use the Deprivation map page; this tab maps a ward's, committee's or "
+                st.info(f"For all of {store.home(stamp)['name']}, use the Deprivation map page; this tab maps a ward's, committee's or "
                         "MSOA's neighbourhoods.")
             else:
                 view.area_decile_map(level, code, stamp, key="_profile_map")
@@ -77,8 +78,9 @@ def profile_body() -> None:
     requested = st.session_state.get("area")
     found = view.level_of_code(requested, stamp)
     if requested and not found:
-        st.info(f"Ignored the area code '{str(requested)[:30]}' from the link: it is not a Leeds LSOA, MSOA, ward "
-                "or committee.", icon=":material/link_off:")
+        kinds = "LSOA, MSOA, ward or committee" if store.home_is_leeds(stamp) else "LSOA, MSOA or ward"
+        st.info(f"Ignored the area code '{str(requested)[:30]}' from the link: it is not a {store.home(stamp)['name']} "
+                f"{kinds}.", icon=":material/link_off:")
     if found:
         st.session_state["profile_level"] = found
     c1, c2 = st.columns([1, 2])
@@ -107,7 +109,8 @@ def profile_body() -> None:
 
 
 if meeting.is_on():
-    committees = {"all": "All of Leeds"} | {c.code: c.name for c in store.area_catalogue().community_committees.committees}
+    own = store.area_catalogue().community_committees.committees if store.home_is_leeds(stamp) else []  # Leeds'
+    committees = {"all": f"All of {store.home(stamp)['name']}"} | {c.code: c.name for c in own}
     if st.session_state.get("_w_meeting_committee") not in committees:
         st.session_state["_w_meeting_committee"] = st.session_state.get("committee", "all")
     chosen = st.selectbox("Committee", list(committees), format_func=committees.get, key="_w_meeting_committee",

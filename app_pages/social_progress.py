@@ -10,20 +10,15 @@ from components.indicator_map import indicator_map, table_for_display
 from components.state import bound_select
 
 VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "method": "Method",
-         "official": "Official scores"}
+         "official": "Official scores"}     # "official": the council's Leeds SPI file, Leeds only
 
 st.title("Social progress: an open SPI-method index")
-st.caption("Our open-data index, not the council's official Leeds SPI: what it is, under *About this index* at the end "
-           "of the page.")
-ABOUT = (
-    "Leeds measures the Best City Ambition with the **Leeds Social Progress Index** (three dimensions of four "
-    "components, 0-100). The official index is a closed ward-level tool. This page rebuilds the **method** on open "
-    "data for every neighbourhood and ward. It is **our open-data index, not the council's official Leeds SPI**, "
-    "and a score of 0-100 places an area between the worst and best plausible values — it is not a percentile.")
 stamp = store.built_at()
+home = store.home(stamp)["name"]            # the district the atlas is built for (Leeds by default)
+st.caption(progress.intro_caption(home))
 left_out = (store.manifest().get("left_out") or {}).get("families", {}).get("spi")
 if left_out and not store.home_is_leeds(stamp):     # another district: the family could not be built there
-    st.info(f"Not available for {store.home_name()}: the open SPI-method index was not built for this district "
+    st.info(f"Not available for {home}: the open SPI-method index was not built for this district "
             f"({left_out})")
     st.stop()
 level = st.session_state["level"]
@@ -32,7 +27,13 @@ registry = store.registry()
 level_label = store.area_catalogue().levels[level].label
 areas_text = progress.plural(level)
 
-view = st.radio("View", list(VIEWS), key="spi_view", horizontal=True, format_func=VIEWS.get)
+views = list(VIEWS) if store.home_is_leeds(stamp) else [v for v in VIEWS if v != "official"]
+if st.session_state.get("spi_view") not in views:   # e.g. a Leeds link's ?spi_view=official
+    st.session_state["spi_view"] = "map"
+view = st.radio("View", views, key="spi_view", horizontal=True, format_func=VIEWS.get)
+if "official" not in views:
+    st.caption(f"No *Official scores* view for {home}: the official Social Progress Index ward scores it compares "
+               "with are Leeds City Council's (official Leeds SPI).")
 
 if view == "map":
     measures = [i for i in registry.indicators if i.derived == "spi" and level in i.derived_levels]
@@ -53,7 +54,7 @@ if view == "map":
         columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
-    csv_button(indicator, level, progress.SPI_PERIOD, shown.table, f"leeds_{indicator.id}_{level}")
+    csv_button(indicator, level, progress.SPI_PERIOD, shown.table, f"{store.file_stem(stamp)}_{indicator.id}_{level}")
     with st.expander("About this score"):
         st.markdown(f"**{indicator.label}.** {indicator.definition}\n\n*Caveat:* {indicator.caveat}")
 
@@ -67,7 +68,7 @@ elif view == "scorecard":
     progress.scorecard_view(level, area, st.session_state["spi_weighting"], stamp)
 
 elif view == "sensitivity":
-    st.markdown(f"How the ranks of Leeds {areas_text} change if the indicators inside each component are weighted **equally** instead of by their "
+    st.markdown(f"How the ranks of {home} {areas_text} change if the indicators inside each component are weighted **equally** instead of by their "
                 "**first principal component** (the SPI method). Small moves mean the ranking does not hinge on the "
                 "weighting choice.")
     progress.sensitivity_view(level, stamp)
@@ -82,13 +83,13 @@ elif view == "method":
         "100) and capped there; a dimension is the mean of its components and the index the mean of the three "
         "dimensions. Only outcomes are used — no spending, and no income or employment measures (SPI leaves "
         "economic indicators out, which is what lets a scorecard compare areas of similar income).\n\n"
-        "**What it is not.** Not the council's official Leeds SPI (different indicators; its 48 ward indicators are "
-        "not open), and not a percentile or a rank. Each level is scored from its own indicator values, so ward "
+        + progress.method_not_text(home) + " Each level is scored from its own indicator values, so ward "
         "scores come from ward figures, not from averaging neighbourhood scores; compare areas within one level.\n\n"
         "**Missing data.** Components with no suitable open indicator are shown as *not measured* and left out: "
         "their dimension averages the components that are measured, the same for every area. Where one area lacks "
         "an indicator value, that area has no score for the component and its dimension averages the components it "
         "has (listed below). Nothing is imputed.")
+    st.markdown(progress.goalposts_sentence(home))
     st.subheader("Framework")
     st.dataframe(progress.framework_table(level, stamp), hide_index=True, width="stretch")
     st.subheader(f"Areas with gaps ({areas_text})")
@@ -121,4 +122,4 @@ else:
     st.caption(source_line("imd2025_lsoa21", progress.SPI_PERIOD))
 
 with st.expander("About this index"):
-    st.markdown(ABOUT)
+    st.markdown(progress.about_text(home))

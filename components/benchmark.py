@@ -96,7 +96,8 @@ def note(level: str, stamp: str) -> str:
              else f"{CHOICES[choice]}: district figures; no {_level_word(level)} comparator")
     return (f"{first}. The group is {name} ({', '.join(peers.values())}); its average counts each district once "
             "and its range runs from its lowest to its highest district. Each district's figure is computed from "
-            "England's neighbourhood (LSOA) data by the same rule as the Leeds figure, at the same period; "
+            f"England's neighbourhood (LSOA) data by the same rule as the {store.home(stamp)['name']} figure, at the "
+            "same period; "
             "indicators published only for Leeds have no district figure.")
 
 

@@ -30,7 +30,7 @@ def imd_section() -> None:
               help="2019 figures are published for 2011 LSOAs. Split 2021 LSOAs inherit their 2011 parent's value; merged "
                    "ones take the value of their population-weighted mean rank. Both are flagged in the tables.")
     sources_and_method(pairs, [
-        "Each Leeds neighbourhood (LSOA 2021) in the English Indices of Deprivation **2019** and **2025**, compared by "
+        f"Each {store.home(stamp)['name']} neighbourhood (LSOA 2021) in the English Indices of Deprivation **2019** and **2025**, compared by "
         "**national decile and percentile** (a decile is a tenth of England's neighbourhoods ranked from the most "
         "deprived) — never by score or raw rank, because the two editions rank different numbers of neighbourhoods "
         "(32,844 and 33,755).", SLIPPED_RULE,
@@ -80,7 +80,7 @@ def imd_section() -> None:
                      column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
                                     ("Percentile 2019", "Percentile 2025", "Percentile change")})
         st.download_button("Download (CSV)", csv_safe(table[columns]).to_csv(index=False).encode("utf-8"),
-                           file_name="leeds_imd_change_2019_2025_lsoa21.csv", mime="text/csv")
+                           file_name=f"{store.file_stem(stamp)}_imd_change_2019_2025_lsoa21.csv", mime="text/csv")
         flagged = change[change["lsoa11_change"].astype(str) != "U"]
         st.caption(f"{len(flagged)} neighbourhoods are flagged as " + " or ".join(
             sorted({CHANGE_LABELS.get(str(c), str(c)).lower() for c in flagged["lsoa11_change"]})) +

@@ -231,7 +231,7 @@ def area_section(trend: Trend, levels: list[str], committee: str, stamp: str) ->
                  column_config={c: st.column_config.NumberColumn(format=fmt) for c in (start, end, "Change")})
     st.download_button("Download (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),   # made on click
                        key=f"change_csv_{trend.id}",
-                       file_name=f"leeds_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
+                       file_name=f"{store.file_stem(store.built_at())}_{trend.id}_{level}_{start}_{end}.csv".replace("/", "-").replace(" ", "_"),
                        mime="text/csv")
     st.caption(f"Ordered from the most improved to the most worsened{' (largest rise first)' if trend.polarity == 'neutral' else ''}.")
     sources_and_method(view.sources, [view.converted, f"Rule: {trend.change_rule.text}"])

@@ -57,10 +57,11 @@ def call_colours() -> dict[str, str]:
 
 
 def comparator_options(level: str) -> dict[str, str]:
-    """The comparators a comparison of this level offers: Leeds, England, and (below committees) a committee."""
+    """The comparators a comparison of this level offers: the home district (the "leeds" choice), England, and (below
+    committees, Leeds only) a community committee."""
     catalogue = store.area_catalogue()
     options = {"leeds": store.home_name(), "england": "England"}
-    if level != "committee":
+    if level != "committee" and store.home_is_leeds(store.built_at()):
         options |= {c.code: f"{c.name} committee" for c in catalogue.community_committees.committees}
     return options
 
@@ -70,8 +71,8 @@ def comparator_area(choice: str) -> tuple[str, str]:
     catalogue = store.area_catalogue()
     if choice == "england":
         return "england", catalogue.england.code
-    if choice == "leeds":
-        return "lad", catalogue.leeds.code
+    if choice == "leeds":                              # the home district (Leeds unless BCA_DISTRICT)
+        return "lad", store.home(store.built_at())["code"]
     return "committee", choice
 
 
@@ -199,8 +200,13 @@ def _ranked_spec(long: pd.DataFrame, comp_name: str) -> dict:
     return vega_spec(alt.vconcat(*panels).resolve_scale(color="shared"))
 
 
+def _js(text: str) -> str:
+    """A place name inside a single-quoted Vega expression string."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
 def _spines_spec(long: pd.DataFrame, ends: pd.DataFrame, comp_name: str, area_order: list[str]) -> dict:
-    """One spine per area, side by side: every indicator's row from the worst Leeds area (left) to the best,
+    """One spine per area, side by side: every indicator's row from the worst home-district area (left) to the best,
     the area's dot coloured and labelled with its value and call, the comparator as a black tick."""
     rows = long.merge(ends, on="indicator_id", how="left")
     rows = rows.assign(row=rows["label"] + " (" + rows["period"] + ")",
@@ -212,7 +218,8 @@ def _spines_spec(long: pd.DataFrame, ends: pd.DataFrame, comp_name: str, area_or
     x_scale = alt.Scale(domain=[-0.05, 1.75])
     track = alt.Chart().mark_bar(color="#e6e6e6", height=12).encode(
         y=y, x=alt.X("track_start:Q", scale=x_scale, title=None, axis=alt.Axis(values=[0, 1], labelExpr=
-                     "datum.value == 0 ? 'worst in Leeds' : 'best in Leeds'")), x2="track_end:Q")
+                     f"datum.value == 0 ? 'worst in {_js(store.home_name())}' : 'best in {_js(store.home_name())}'")),
+        x2="track_end:Q")
     comp = alt.Chart().mark_tick(color="#000000", thickness=2, size=18).encode(y=y, x=alt.X("pos_comp:Q", scale=x_scale))
     dots = alt.Chart().mark_point(size=130, filled=True, stroke="#000000", strokeWidth=0.8, opacity=1).encode(
         y=y, x=alt.X("pos:Q", scale=x_scale), color=alt.Color("call:N", scale=_colour_scale(),
@@ -289,7 +296,7 @@ def compare_view(level: str, codes: list[str], stamp: str, key: str, url_keys: b
     st.markdown(result.table_html, unsafe_allow_html=True)
     st.download_button("Download the comparison (CSV)",
                        lambda: csv_safe(result.csv).to_csv(index=False).encode("utf-8"),
-                       file_name=f"leeds_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
+                       file_name=f"{store.file_stem(store.built_at())}_compare_{level}.csv", mime="text/csv", key=f"{key}_csv")
     st.caption(result.choice.reason)
     if result.spec is not None:
         show_spec(result.spec, width="content")

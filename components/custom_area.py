@@ -17,7 +17,7 @@ from components.map import clicked_code, deck_template, legend, show_map, with_s
 from components.profile import headline_cards
 from components.user_upload_view import current_indicator
 from data.safe_text import csv_safe, safe_text
-from data.words import count
+from data.words import count, possessive
 from geo.choropleth import features, representative_points, view_for_bounds
 from geo.palettes import hex_to_rgba
 from metrics.custom_area import (DEFAULT_NAME, MAX_NAME, MAX_TEXT, aggregate_custom, clean_name, custom_headlines,
@@ -200,7 +200,7 @@ def picking_map(codes: list[str], stamp: str) -> None:
     template, legend_rows, outlines = cached_map(stamp)
     selected = [outlines[c] for c in codes if c in outlines]
     show_map(with_selection(template, selected, TOOLTIP), key=MAP_KEY, height=560, on_select=_map_clicked,
-             alt="Map of Leeds' neighbourhoods (LSOAs) by national IMD 2025 decile; the custom area's neighbourhoods "
+             alt=f"Map of {possessive(store.home(stamp)['name'])} neighbourhoods (LSOAs) by national IMD 2025 decile; the custom area's neighbourhoods "
                  "are outlined in cyan. The same neighbourhoods are listed in the box beside the map.")
     legend(legend_rows, "National IMD 2025 decile (1 = most deprived 10%)")
     st.caption("Click a neighbourhood to add it; click it again to take it out. Cyan outline = in the area. "
@@ -220,7 +220,7 @@ def paste_and_upload() -> None:
     with st.form("custom_paste", border=False):
         st.text_area("Paste LSOA codes or postcodes", key="_custom_paste", height=110,
                      placeholder="E01011264, E01011265\nLS1 1UR\n… one or more per line",
-                     help="2021 LSOA codes (E01…) or Leeds postcodes, separated by new lines, commas, semicolons or "
+                     help=f"2021 LSOA codes (E01…) or {store.home_name()} postcodes, separated by new lines, commas, semicolons or "
                           "tabs. Postcodes are looked up in the atlas's own copy of the ONS Postcode Directory: "
                           "nothing leaves this server.")
         st.form_submit_button("Add to the area", on_click=_pasted, icon=":material/add:")

@@ -63,7 +63,7 @@ def export_buttons(indicator: Indicator, level: str, period: str, committee: str
     """Four download buttons in a row for the view as shown (committee filter included)."""
     stamp = store.built_at()
     meta = provenance(indicator, level, period)
-    stem = f"leeds_{indicator.id}_{level}_{period}" + ("" if committee == "all" else f"_{committee}")
+    stem = f"{store.file_stem(stamp)}_{indicator.id}_{level}_{period}" + ("" if committee == "all" else f"_{committee}")
     title = legend_title(indicator, period, view.classed)
 
     def layer() -> tuple[pd.DataFrame, pd.DataFrame]:

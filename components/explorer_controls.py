@@ -19,7 +19,7 @@ from components.state import bound, bound_select
 from components.user_upload_view import current_indicator
 from data.registry import PILLARS, Indicator
 from data.safe_text import safe_text
-from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, schemes_for
+from geo.choropleth import SCHEME_LABELS, default_scheme, key_figures, scheme_label, schemes_for
 from geo.classify import MAX_CLASSES, MIN_CLASSES
 
 MAP_KEY = "explorer_map"
@@ -105,9 +105,9 @@ def classification_controls(indicator: Indicator, has_national: bool, has_centre
         asked = st.session_state.get("scheme")
         st.session_state["scheme"] = default_scheme(indicator, asked, allowed)
         if asked in SCHEME_LABELS and asked != "quantiles":
-            st.caption(f"“{SCHEME_LABELS[asked]}” does not apply to this indicator; using "
-                       f"“{SCHEME_LABELS[st.session_state['scheme']]}”.")
-    st.selectbox("Classes by", allowed, **bound("scheme"), format_func=SCHEME_LABELS.get,
+            st.caption(f"“{scheme_label(asked, store.home_name())}” does not apply to this indicator; using "
+                       f"“{scheme_label(st.session_state['scheme'], store.home_name())}”.")
+    st.selectbox("Classes by", allowed, **bound("scheme"), format_func=lambda s: scheme_label(s, store.home_name()),
                  help="Quantiles put the same number of areas in each class; natural breaks group similar values; "
                       f"national deciles use England's fixed cut-offs; diverging shows distance from the {store.home_name()} value.")
     fixed = st.session_state["scheme"] == "national"

@@ -83,7 +83,7 @@ def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: st
     layer = store.areas(level, stamp)
     national = cached_national_breaks(indicator_id, period, stamp)
     centre = store.comparator(indicator_id, period, "lad", stamp)
-    classed = classify_indicator(table["value"], indicator, scheme, k, national, centre)
+    classed = classify_indicator(table["value"], indicator, scheme, k, national, centre, store.home(stamp)["name"])
     class_of = classed.classification.class_of
     table["class"] = class_label_per_area(class_of, classed.labels).to_numpy()
     if level == "lsoa21" and national is not None:
@@ -117,7 +117,7 @@ def cached_map_payload(*, indicator_id: str, level: str, period: str, scheme: st
         deprived = features(lsoa[lsoa["code"].isin(codes)], ["code"])
     outline_features = None if outline_level == level else features(outlines, ["code"])   # no second copy
     view = map_view(level, committee, stamp)
-    tooltip = tooltip_for(indicator.period_label(period))
+    tooltip = tooltip_for(indicator.period_label(period), store.home(stamp)["name"])
     template = deck_template(area_features, outline_features, labels, view, tooltip, deprived)
     # geometry once: the same map with polygons from the level's file, only colours and values in the deck
     in_file_order = props.set_index("code").reindex(layer["code"].astype(str))
@@ -169,9 +169,10 @@ def _decile_text(table: pd.DataFrame) -> pd.Series:
     return table["national_decile"].map(lambda d: f"National {names[int(d)].lower()}" if pd.notna(d) else "")
 
 
-def tooltip_for(period: str) -> str:
-    """The tooltip template with the (constant) period written in, so features need not carry it."""
-    return TOOLTIP.replace("{period}", html.escape(period))
+def tooltip_for(period: str, home: str = "Leeds") -> str:
+    """The tooltip template with the (constant) period and the home district written in, so features need not
+    carry them."""
+    return TOOLTIP.replace("{period}", html.escape(period)).replace(" in Leeds ", f" in {html.escape(home)} ")
 
 
 def _context(table: pd.DataFrame, level: str) -> pd.Series:
@@ -192,7 +193,7 @@ def indicator_map(indicator_id: str, level: str, period: str, *, scheme: str = "
     selected = [{"type": "Feature", "geometry": payload.area_features[c]["geometry"], "properties": {"code": c}}
                 for c in (highlight_codes or []) if c in payload.area_features]
     deck = with_selection(payload.url_template, selected, payload.url_tooltip,
-                          inline=(payload.template, tooltip_for(indicator.period_label(period))))
+                          inline=(payload.template, tooltip_for(indicator.period_label(period), store.home_name())))
     alt = (f"Map of {indicator.label} ({period}) by {store.area_catalogue().levels[level].label}. "
            f"The same figures are in the table beside the map.")
     clicked = show_map(deck, key=key, alt=alt, height=height, on_select=on_select)

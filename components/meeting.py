@@ -66,10 +66,11 @@ def meeting_switch() -> None:
 
 
 def meeting_views(committee: str, stamp: str) -> list[tuple[str, str, str]]:
-    """(level, code, name) per step: the committee (or Leeds) first, then its wards by name."""
+    """(level, code, name) per step: the committee (or the home district) first, then its wards by name."""
     wards = store.areas("ward24", stamp)
     if committee == "all":
-        first = ("lad", store.area_catalogue().leeds.code, "Leeds")
+        home = store.home(stamp)
+        first = ("lad", home["code"], home["name"])
         chosen = wards
     else:
         committees = store.areas("committee", stamp)

@@ -23,7 +23,7 @@ from components.user_upload_view import current_indicator
 from data.registry import PILLARS
 from data.safe_text import safe_text
 from data.user_upload import LEVEL_LABELS
-from data.words import count
+from data.words import count, possessive
 from geo.choropleth import dimmed_outside, within_committee
 from geo.choropleth import features, representative_points
 from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
@@ -203,13 +203,24 @@ def _ranked_bars(frame: pd.DataFrame, level: str, dark: str, light: str, home: s
     return alt.layer(*layers).properties(title=alt.TitleParams(title, fontSize=15, subtitle=subtitle), height=200)
 
 
+def about_text(home: str = "Leeds") -> str:
+    """*About this page*: the pillars are Leeds' Best City Ambition's, applied to the home district."""
+    if home == "Leeds":
+        return ("Leeds' Best City Ambition says the biggest problems sit where **Health and Wellbeing**, **Inclusive "
+                "Growth** and **Zero Carbon** overlap. This page finds those places. The KPIs are **proxies** chosen "
+                "from open data, standing in for the council's own Best City KPIs.")
+    return ("Leeds City Council's Best City Ambition says the biggest problems sit where **Health and Wellbeing**, "
+            f"**Inclusive Growth** and **Zero Carbon** overlap. This page looks for those places in {home}. The KPIs "
+            "are **proxies** chosen from open data, standing in for Leeds City Council's own Best City KPIs.")
+
+
 def composite_headline(pillar: str, level: str, committee: str) -> str:
     """The composite map's headline: where the pillar is weakest and strongest (from the map's own cached table)."""
     table = cached_map_payload(indicator_id=pv.composite_id(pillar), level=level, period=pv.COMPOSITE_PERIOD,
                                scheme="quantiles", k=5, committee=committee, outline=False, stamp=store.built_at()).table
     shown = within_committee(table, level, committee)
     used, _ = pv.kpis_at_level(store.registry(), pillar, level)
-    where = "Leeds'" if committee == "all" else f"{committee_name(committee)}'s"
+    where = possessive(store.home_name()) if committee == "all" else f"{committee_name(committee)}'s"
     return captions.extremes_sentence(shown, measure=f"{pillar} (the average of its {len(used)} KPIs)",
                                       polarity="higher_is_better", nouns=level_nouns(level), where=where,
                                       name_col="display_name")
@@ -224,10 +235,11 @@ def composite_map(pillar: str, level: str, committee: str) -> None:
                              key=f"pillar_composite_map_{pv.short_pillar(pillar)}", height=500, show_legend=False)
     with table_column:
         show_legend(view.legend_html)
+        score = f"Score (0 = {store.home_name()} average)"
         table = view.table[["display_name", "value", "rank"]].rename(columns={
-            "display_name": "Area", "value": "Score (0 = Leeds average)", "rank": "Rank (1 = worst)"})
+            "display_name": "Area", "value": score, "rank": "Rank (1 = worst)"})
         st.dataframe(table.sort_values("Rank (1 = worst)"), hide_index=True, width="stretch", height=320,
-                     column_config={"Score (0 = Leeds average)": st.column_config.NumberColumn(format="%+.2f")})
+                     column_config={score: st.column_config.NumberColumn(format="%+.2f")})
 
 
 def composite_method(pillar: str, level: str) -> list[str]:
@@ -238,9 +250,10 @@ def composite_method(pillar: str, level: str) -> list[str]:
     names = ", ".join(registry.get(k).short_label for k in used)
     missing = (" Left out at this level: " + ", ".join(registry.get(k).short_label for k in left_out) + ".") \
         if left_out else ""
+    home = store.home_name()
     return [f"{indicator.short_label}: the average of {len(used)} KPIs ({names}), each first put on a common "
-            f"scale, how far an area sits above or below the average of Leeds' {level_label(level)} in standard "
-            f"deviations (a 'z-score'), turned so that higher = better; 0 = the average Leeds "
+            f"scale, how far an area sits above or below the average of {possessive(home)} {level_label(level)} in standard "
+            f"deviations (a 'z-score'), turned so that higher = better; 0 = the average {home} "
             f"{level_label(level, plural=False)}.{missing} {indicator.caveat}"]
 
 
@@ -268,7 +281,7 @@ def _cached_intersections(*, level: str, basis: str, thresholds: tuple[str, ...]
 
 def threshold_summary(thresholds: tuple[str, ...]) -> str:
     """The thresholds expander's label: what counts as weak now, in a few words."""
-    words = [pv.THRESHOLDS[t][0].lower() for t in thresholds]
+    words = [pv.threshold_label(t, store.home_name()).lower() for t in thresholds]
     if len(set(words)) == 1:
         return f"Change what counts as weak (now: {words[0]} on each pillar)"
     return "Change what counts as weak (now: " + "; ".join(f"{pv.short_pillar(p)} {w}" for p, w in zip(PILLARS, words)) + ")"
@@ -279,11 +292,12 @@ def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: 
     parts = []
     for pillar, choice in zip(PILLARS, thresholds):
         indicator = registry.get(scores.indicator_ids[pillar])
-        text = pv.THRESHOLDS[choice][0].lower()
+        text = pv.threshold_label(choice, store.home_name()).lower()
         if choice == "leeds":
             text += f" ({indicator.format_value(scores.leeds[pillar])})"
         parts.append(f"**{pillar}**: {text} on {indicator.short_label}")
-    leeds_note = (" The Leeds value of a composite is Leeds' own KPI values placed on the same z-score scale."
+    home = store.home_name()
+    leeds_note = (f" The {home} value of a composite is {possessive(home)} own KPI values placed on the same z-score scale."
                   if basis == "composite" and "leeds" in thresholds else "")
     return "Weak means — " + "; ".join(parts) + "." + leeds_note + " " + pv.TIE_RULE
 
@@ -337,7 +351,7 @@ def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], commit
     template = _cached_intersection_template(level, basis, thresholds, committee, selected, stamp)
     deck = with_selection(template, [], INTERSECTION_TOOLTIP)
     show_map(deck, key="pillar_intersection_map",
-             alt=f"Map of Leeds {level_label(level)} coloured by which pillars each is weak on. "
+             alt=f"Map of {store.home_name()} {level_label(level)} coloured by which pillars each is weak on. "
                  "The same counts are in the table beside the map.", height=380)
 
 
@@ -351,7 +365,8 @@ def category_legend(result: pv.Intersections) -> None:
                      f'background:{swatch};border:1px solid #555"></span>'
                      f'<span>{html.escape(str(category))}: {count(int(row["areas"]), "area")}, '
                      f'{count(int(round(float(row["population"]))), "resident")}</span></li>')
-    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas and residents, all of Leeds)</strong>'
+    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas and residents, all of '
+                f'{html.escape(store.home_name())})</strong>'
                 f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{"".join(items)}</ul></div>',
                 unsafe_allow_html=True)
 
@@ -477,7 +492,7 @@ def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFra
     if table.empty:
         return table
     st.markdown(safe_text(overlap_sentence(flags, listed.tolist(), user.label, category, level_label(level),
-                                           user.polarity), limit=400))
+                                           user.polarity, home=store.home_name()), limit=400))
     which = worst_word(user.polarity)
     position = list(table.columns).index("Population") + 1 if "Population" in table else len(table.columns)
     out = table.copy()
@@ -499,7 +514,7 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
     st.dataframe(table, hide_index=True, width="stretch", column_config=number_format,
                  height=min(300, 38 + 35 * len(table)))
     st.download_button(f"Download these {len(table)} areas (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
-                       file_name=f"leeds_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
+                       file_name=f"{store.file_stem(store.built_at())}_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",
                        mime="text/csv", key=key)
 
 

@@ -62,7 +62,7 @@ def cached_profile(level: str, code: str, stamp: str) -> tuple[list[Headline], p
 def cached_profile_pdf(level: str, code: str, stamp: str, date: str) -> bytes:
     layers = {lv: store.areas(lv, stamp) for lv in level_ids()}
     doc = profile_document(store.values(stamp), store.registry(), store.sources(), layers, level, code, date,
-                           cached_spine_inputs(level, stamp))
+                           cached_spine_inputs(level, stamp), home=store.home(stamp)["name"])
     return profile_pdf(doc)
 
 
@@ -70,7 +70,7 @@ def cached_profile_pdf(level: str, code: str, stamp: str, date: str) -> bytes:
 def cached_key_sentences(level: str, code: str, name: str, stamp: str) -> list[str]:
     """The profile's key sentences for one area (shared, read-only)."""
     headlines, spine = cached_profile(level, code, stamp)
-    return key_sentences(name, level, headlines, spine)
+    return key_sentences(name, level, headlines, spine, home=store.home(stamp)["name"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -136,9 +136,14 @@ def tab_ids(level: str) -> list[str]:
     return ["spine", "table", "map", "deprived", "trends"] + extra
 
 
+def tab_label(tab: str, home: str = "Leeds") -> str:
+    """A tab's label; "Deprived Leeds" names the home district ("Deprived Manchester")."""
+    return f"Deprived {home}" if tab == "deprived" else PROFILE_TABS[tab]
+
+
 def tab_id(label: str) -> str:
-    """The URL id of a tab label (the tabs widget's value)."""
-    return next(t for t, text in PROFILE_TABS.items() if text == label)
+    """The URL id of a tab label (the tabs widget's value), whichever district "Deprived <home>" names."""
+    return next(t for t, text in PROFILE_TABS.items() if text == label or t == "deprived" and label.startswith("Deprived "))
 
 
 # ---------- place search ----------
@@ -364,7 +369,7 @@ def area_decile_map(level: str, code: str, stamp: str, key: str, height: int = 4
     deck = with_selection(template, [], DECILE_TOOLTIP)
     what = "its ward's neighbourhoods" if level == "lsoa21" else "its neighbourhoods (LSOAs)"
     show_map(deck, key=key, alt=f"Map of {what} by national IMD 2025 decile; the same figures are in the "
-                                "'Deprived Leeds' list and the Deprivation map table.", height=height)
+                                f"'Deprived {store.home(stamp)['name']}' list and the Deprivation map table.", height=height)
     frame = pd.DataFrame({"colour": [c for c, _ in legend_rows], "label": [t for _, t in legend_rows],
                           "count": [counts.get(int(t.split()[1]) if t.startswith("Decile") else "no data", 0)
                                     for _, t in legend_rows]})
@@ -385,7 +390,8 @@ def deprived_list(level: str, code: str, stamp: str) -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"National percentile (0 = most deprived)": st.column_config.NumberColumn(format="%.1f"),
                                 "IMD score": st.column_config.NumberColumn(format="%.1f")})
-    st.caption(source_line("imd2025_lsoa21", "2025") + " 'Deprived Leeds' = LSOAs in England's most deprived decile.")
+    st.caption(source_line("imd2025_lsoa21", "2025") + f" 'Deprived {store.home(stamp)['name']}' = LSOAs in England's "
+               "most deprived decile.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -448,7 +454,7 @@ def similar_wards(code: str, name: str, stamp: str) -> None:
                      query_params={"level": config.level, "area": row.area_code}, icon=":material/location_city:")
     measures = "; ".join(f"{registry.get(i.id).short_label} ({i.period})" for i in config.indicators)
     st.caption(f"How: each of {listed} need indicators is put on a common scale (a z-score: how many standard "
-               "deviations a ward is from the average Leeds ward), and wards are ranked by the straight-line "
+               f"deviations a ward is from the average {store.home(stamp)['name']} ward), and wards are ranked by the straight-line "
                "(Euclidean) distance between their scores; smaller means more alike, ties go by name. A ward missing "
                "an indicator is compared on those both have, scaled up to all of them, and its count is shown; "
                f"wards sharing fewer than {config.min_shared} are left out. Indicators: {measures}.")
@@ -465,7 +471,8 @@ def profile_pdf_button(level: str, code: str, name: str, stamp: str) -> None:
     st.download_button("Download profile (PDF, A4)", lambda: cached_profile_pdf(level, code, stamp, today),
                        file_name=f"profile_{safe}.pdf", mime="application/pdf", type="primary", on_click="ignore",
                        key=f"_pdf_{code}", icon=":material/picture_as_pdf:",
-                       help="Two A4 pages: headline figures, the neighbourhood map and every indicator against Leeds.")
+                       help="Two A4 pages: headline figures, the neighbourhood map and every indicator against "
+                            f"{store.home(stamp)['name']}.")
 
 
 def print_css() -> None:
@@ -482,11 +489,11 @@ def meeting_slide(level: str, code: str, name: str, stamp: str) -> None:
     """One projector view: the name, a headline sentence, a large map and four big figures."""
     headlines, spine = cached_profile(level, code, stamp)
     st.title(name)
-    st.markdown(f"**{html.escape(key_sentences(name, level, headlines, spine)[0])}**")
+    st.markdown(f"**{html.escape(key_sentences(name, level, headlines, spine, home=store.home(stamp)['name'])[0])}**")
     left, right = st.columns([3, 2])
     with left:
         if level == "lad":
-            st.markdown("All of Leeds: see each ward with **Next ▶**.")
+            st.markdown(f"All of {store.home(stamp)['name']}: see each ward with **Next ▶**.")
         area_decile_map(level, code, stamp, key=f"_meeting_map_{code}", height=640)
     with right:
         wanted = {"imd_imd_score", "imd_imd_pct_most_deprived", "life_expectancy_female", "life_expectancy_male",

@@ -53,6 +53,51 @@ def cached_spi_runs(level: str, stamp: str) -> dict[str, LevelSpi]:
             for weighting in WEIGHTINGS}
 
 
+def intro_caption(home: str = "Leeds") -> str:
+    """The line under the title: for Leeds, which index this is not (the council's official one)."""
+    if home == "Leeds":
+        return ("Our open-data index, not the council's official Leeds SPI: what it is, under *About this index* at "
+                "the end of the page.")
+    return (f"Our open-data index for {home}, not an official index: what it is, under *About this index* at the end "
+            "of the page.")
+
+
+def about_text(home: str = "Leeds") -> str:
+    """*About this index*: what the page rebuilds, for the home district, and where its goalposts come from."""
+    if home == "Leeds":
+        text = ("Leeds measures the Best City Ambition with the **Leeds Social Progress Index** (three dimensions of "
+                "four components, 0-100). The official index is a closed ward-level tool. This page rebuilds the "
+                "**method** on open data for every neighbourhood and ward. It is **our open-data index, not the "
+                "council's official Leeds SPI**, and a score of 0-100 places an area between the worst and best "
+                "plausible values — it is not a percentile.")
+    else:
+        text = (f"This page builds an index by the **Social Progress Imperative method** (three dimensions of four "
+                f"components, 0-100) on open data for every neighbourhood and ward of {home}. It is **our open-data "
+                f"index, not an official {home} index**, and a score of 0-100 places an area between the worst and "
+                "best plausible values — it is not a percentile.")
+    return f"{text} {goalposts_sentence(home)}"
+
+
+def goalposts_sentence(home: str = "Leeds") -> str:
+    """Where the 0 and 100 goalposts come from (data/spi.yaml's reasons): set on Leeds' LSOAs, not recalibrated for
+    another district, whose component scores beyond them are capped (metrics.spi reports how many)."""
+    text = ("The goalposts (each indicator's worst and best plausible value, data/spi.yaml) are calibrated on Leeds: "
+            "each is a natural limit (such as 0%) or lies at or just beyond the range across Leeds' 488 "
+            "neighbourhoods (LSOAs).")
+    if home == "Leeds":
+        return text
+    return (f"{text} They are not recalibrated for {home}: a {home} area whose component score falls beyond them is "
+            "scored 0 or 100 (capped; the Method view's *Everything the computation reported* lists how many).")
+
+
+def method_not_text(home: str = "Leeds") -> str:
+    """The Method view's *What it is not* paragraph."""
+    if home == "Leeds":
+        return ("**What it is not.** Not the council's official Leeds SPI (different indicators; its 48 ward "
+                "indicators are not open), and not a percentile or a rank.")
+    return f"**What it is not.** Not an official {home} index, and not a percentile or a rank."
+
+
 def plural(level: str) -> str:
     """'LSOAs', 'MSOAs', 'wards', 'committees': how the text names a level's areas."""
     return store.area_catalogue().levels[level].nouns
@@ -252,7 +297,9 @@ def framework_table(level: str, stamp: str) -> pd.DataFrame:
                              "Period": run.periods[item.id],
                              "PCA weight": f"{weights.at[item.id, 'weight']:.2f} ({weights.at[item.id, 'method']})",
                              "Reason": item.reason})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    home = store.home(stamp)["name"]
+    return table if home == "Leeds" else table.rename(columns={"Reason": "Reason (as written for Leeds' LSOAs)"})
 
 
 def gaps_table(level: str, stamp: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ only when missing, incomplete or stale, and a data problem is shown as one plain
 from __future__ import annotations
 
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -23,11 +24,11 @@ import streamlit as st
 
 from components.errors import LOG, public_text, show_problem
 from data.pipeline.build import build
-from data.catalogue import AreaCatalogue, SourceCatalogue, load_areas, load_sources
+from data.catalogue import AreaCatalogue, SourceCatalogue, areas_for_home, load_areas, load_sources
 from data.settings import data_dir, DataError, processed_dir
 from data.pipeline.inputs import file_sha256
 from data.query import comparator_value, indicator_frame, indicators_for_level
-from data.registry import Registry, load_registry
+from data.registry import Registry, for_home, load_registry
 from data.store import (MANIFEST, StoreStatus, expected_files, fingerprinted_files, read_areas, read_breaks,
                         read_manifest, read_series, read_store_rows, read_store_table, read_values, store_status)
 
@@ -186,7 +187,32 @@ def ensure_store() -> Path:
 # The catalogues are read once per process by their lru-cached loaders; these plain calls are what pages
 # use many times per run, so they skip st.cache_resource's per-call argument hashing.
 def registry() -> Registry:
-    return load_registry()
+    """The indicator catalogue, its method words naming the home district (data.registry.for_home)."""
+    return _for_home(load_registry(), for_home)
+
+
+def _for_home(base, adapt):
+    """``base`` (a catalogue as loaded) as the home district's atlas shows it: itself for Leeds, else ``adapt(base,
+    home name)``, made once per catalogue and district (a reload of the catalogue makes a new one)."""
+    stamp = built_at()
+    name = _home_name(stamp) if stamp else load_areas().leeds.name
+    if name == load_areas().leeds.name:
+        return base
+    key = (id(base), name)
+    if key not in _HOME_CATALOGUES:
+        if len(_HOME_CATALOGUES) > 8:
+            _HOME_CATALOGUES.clear()
+        _HOME_CATALOGUES[key] = adapt(base, name)
+    return _HOME_CATALOGUES[key]
+
+
+_HOME_CATALOGUES: dict[tuple[int, str], object] = {}
+
+
+@lru_cache(maxsize=8)
+def _home_name(stamp: str) -> str:
+    """home(stamp)'s name without st.cache_data's per-call hashing (registry() is called many times per run)."""
+    return home(stamp)["name"]
 
 
 def sources() -> SourceCatalogue:
@@ -194,7 +220,8 @@ def sources() -> SourceCatalogue:
 
 
 def area_catalogue() -> AreaCatalogue:
-    return load_areas()
+    """areas.yaml, the district level (``lad``) labelled with the home district's name (data.catalogue.for_home)."""
+    return _for_home(load_areas(), areas_for_home)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -262,6 +289,11 @@ def home(built_at: str) -> dict:
 def home_name() -> str:
     """The home district's name for a sentence ("Leeds" unless the store was built for another district)."""
     return home(built_at())["name"]
+
+
+def file_stem(built_at: str) -> str:
+    """The home district as a download file name's first word ("leeds", "newcastle_upon_tyne")."""
+    return re.sub(r"[^a-z0-9]+", "_", home(built_at)["name"].lower()).strip("_") or "district"
 
 
 def home_is_leeds(built_at: str) -> bool:

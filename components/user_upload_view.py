@@ -13,7 +13,7 @@ from components import store
 from components.indicator_map import map_view
 from components.map import deck_template, legend, show_map, with_selection
 from data.settings import DataError, processed_dir
-from data.words import count
+from data.words import count, possessive
 from data.user_upload import (DEFAULT_THRESHOLD, LEVEL_LABELS, MAX_RECEIVE_MB, MAX_UPLOAD_MB, IndicatorOptions, Reference,
                               Upload, UploadError, UserIndicator, load_reference, read_upload)
 from data.safe_text import safe_text
@@ -90,12 +90,12 @@ def uploader() -> Upload | None:
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is not None:
         st.success(f"Loaded {safe_text(name or 'your file')}: "
-                   f"{count(len(upload.values), f'Leeds {LEVEL_LABELS[upload.level]} area')} matched by {upload.key} in column "
+                   f"{count(len(upload.values), f'{store.home_name()} {LEVEL_LABELS[upload.level]} area')} matched by {upload.key} in column "
                    f"'{safe_text(upload.key_column)}'.", icon=":material/check_circle:")
         for warning in upload.warnings:
             st.warning(safe_text(warning, limit=None), icon=":material/warning:")
         if upload.unmatched:
-            with st.expander(f"{count(len(upload.unmatched), 'row')} not matched to a Leeds area"):
+            with st.expander(f"{count(len(upload.unmatched), 'row')} not matched to a {store.home_name()} area"):
                 st.dataframe(pd.DataFrame({"Not matched (as written in the file)": [str(u) for u in upload.unmatched]}),
                              hide_index=True)
     return upload
@@ -164,17 +164,19 @@ def profile_panel(level: str, code: str, stamp: str) -> None:
     if ind is None:
         return
     layers = {lv: store.areas(lv, stamp) for lv in ("lsoa21", "msoa", "ward24")}
-    place = user_data_for_place(ind.table, ind.level, ind.polarity, ind.label, level, code, layers)
+    home = store.home(stamp)["name"]
+    place = user_data_for_place(ind.table, ind.level, ind.polarity, ind.label, level, code, layers, home)
     with st.container(border=True):
         st.markdown(f"**Your uploaded data**: {safe_text(ind.label, limit=80)} (this session only, not saved or "
                     f"shared)")
         st.markdown(safe_text(place.sentence, limit=400))
         if not place.rows.empty:
             st.dataframe(place.rows, hide_index=True, width="stretch",
-                         column_config={"Rank in Leeds": st.column_config.NumberColumn(
+                         column_config={f"Rank in {home}": st.column_config.NumberColumn(
                              help="1 = worst by the direction you chose (highest when neither)")})
         if ind.n_primary + ind.n_secondary:
-            st.caption(safe_text(protection_sentence(ind.threshold, ind.n_primary + ind.n_secondary), limit=None))
+            st.caption(safe_text(protection_sentence(ind.threshold, ind.n_primary + ind.n_secondary, home),
+                                 limit=None))
         elif ind.kind == "count":
             st.caption(f"No count is below {ind.threshold}, so nothing is hidden.")
 
@@ -215,7 +217,7 @@ def headline(ind: UserIndicator) -> str:
     figures are NaN in ``ind.table`` and so never named; the label is the user's text, escaped."""
     return extremes_sentence(ind.table, measure=safe_text(ind.label, limit=80), polarity=ind.polarity,
                              nouns=NOUNS[ind.level], fmt=lambda v: safe_text(ind.format_value(v), limit=40),
-                             name_col="display_name")
+                             name_col="display_name", where=possessive(store.home_name()), home=store.home_name())
 
 
 def _map_payload(ind: UserIndicator, committee: str, stamp: str):

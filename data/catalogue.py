@@ -120,6 +120,12 @@ class AreaCatalogue(BaseModel):
         return {w: c.code for c in self.community_committees.committees for w in c.wards}
 
 
+def areas_for_home(areas: AreaCatalogue, home: str) -> AreaCatalogue:
+    """areas.yaml as another district's atlas shows it: its district level is labelled with its name, not Leeds'."""
+    lad = areas.levels["lad"].model_copy(update={"label": home, "short": home})
+    return areas.model_copy(update={"levels": {**areas.levels, "lad": lad}})
+
+
 def load_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as fh:
@@ -270,5 +276,10 @@ def cities_config_for(config: dict, home: dict | None) -> dict:
         return config
     core = {config["home"]["code"]: config["home"]["name"], **config["core_cities"]}
     core.pop(home["code"], None)
-    return {**config, "home": {"code": home["code"], "name": home["name"]},
-            "region": {"code": home["region_code"], "name": home["region_name"]}, "core_cities": core}
+    out = {**config, "home": {"code": home["code"], "name": home["name"]},
+           "region": {"code": home["region_code"], "name": home["region_name"]}, "core_cities": core}
+    if "neighbours" in config:          # the method names the district the distances are measured from
+        neighbours = config["neighbours"]
+        out["neighbours"] = {**neighbours, "method": neighbours["method"].replace(
+            f"from {config['home']['name']} ", f"from {home['name']} ")}
+    return out

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from data.catalogue import load_yaml, describe_validation_error, load_sources
 from data.settings import CATALOGUE_DIR, DataError
+from data.words import home_text
 
 PILLARS = ("Health and Wellbeing", "Inclusive Growth", "Zero Carbon")
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
@@ -313,6 +314,18 @@ class Registry(BaseModel):
 def registry_files(path: Path = CATALOGUE_DIR / "indicators.yaml") -> list[Path]:
     """The main registry file and the fragments in indicators.d/ (one per derived family or team)."""
     return [path] + sorted((path.parent / "indicators.d").glob("*.yaml"))
+
+
+def for_home(registry: Registry, home: str) -> Registry:
+    """The registry as another district's atlas shows it: labels, definitions and caveats name that district where
+    their "Leeds" is the district the figures are computed in (data.words.home_text); Leeds' registry unchanged."""
+    if home == "Leeds":
+        return registry
+    fields = ("label", "short_label", "definition", "caveat")
+    indicators = [i.model_copy(update={f: home_text(getattr(i, f), home) for f in fields} | {
+        "aggregation": i.aggregation.model_copy(update={"reason": home_text(i.aggregation.reason, home)})
+        if i.aggregation.reason else i.aggregation}) for i in registry.indicators]
+    return registry.model_copy(update={"indicators": indicators})
 
 
 @lru_cache(maxsize=4)

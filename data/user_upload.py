@@ -28,7 +28,7 @@ import pandas as pd
 from data.settings import DataError
 from data.registry import Polarity, format_figure
 from data.safe_text import plain
-from data.store import read_areas, read_store_table
+from data.store import read_areas, read_manifest, read_store_table
 
 MAX_UPLOAD_MB = 50                      # the files the app reads
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -75,6 +75,7 @@ class Reference:
     areas: dict[str, pd.DataFrame]
     lsoa11: pd.DataFrame | None = None
     lsoa11_problem: str | None = None
+    home: str = "Leeds"                 # the district the store was built for: how notices name the whole table
 
     def codes(self, level: str) -> set[str]:
         return set(self.areas[level]["code"])
@@ -96,10 +97,14 @@ def load_reference(processed: Path) -> Reference:
         extra = [c for c in ("committee_code", "committee_name") if c in frame]
         areas[level] = frame[columns + extra].copy()
     try:
+        home = (read_manifest(processed).get("district") or {}).get("name", "Leeds")
+    except (OSError, ValueError):        # no manifest (yet): a store built before the setting is Leeds'
+        home = "Leeds"
+    try:
         lookup = read_store_table(processed, "lookup_lsoa11_lsoa21")
     except DataError as exc:
-        return Reference(areas, None, str(exc))
-    return Reference(areas, lookup[["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True))
+        return Reference(areas, None, str(exc), home)
+    return Reference(areas, lookup[["lsoa11_code", "lsoa21_code", "change_code"]].reset_index(drop=True), home=home)
 
 
 # ---------------------------------------------------------------- text safety
@@ -470,9 +475,19 @@ def _key_column(table: pd.DataFrame, reference: Reference) -> tuple[str, str]:
             best_name, best_share = column, max(share, best_share)
     if best_name is not None and best_share > 0:
         return "name", best_name
-    raise UploadError("No column of Leeds area codes (like E05011384 for a ward, E02002330 for an MSOA or "
-                      "E01011264 for an LSOA) or Leeds ward names was found. Put the codes or ward names in "
-                      "their own column.")
+    home = reference.home
+    raise UploadError(f"No column of {home} area codes (like {_example(reference, 'ward24', 'E05011384')} for a ward, "
+                      f"{_example(reference, 'msoa', 'E02002330')} for an MSOA or "
+                      f"{_example(reference, 'lsoa21', 'E01011264')} for an LSOA) or {home} ward names was found. Put "
+                      "the codes or ward names in their own column.")
+
+
+def _example(reference: Reference, level: str, leeds: str, column: str = "code") -> str:
+    """An example a message names: Leeds' as always written, else the home district's first area of the level."""
+    if reference.home == "Leeds":
+        return leeds
+    found = sorted(reference.areas[level][column].astype(str)) if level in reference.areas else []
+    return found[0] if found else leeds
 
 
 def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series, list[str], list[str]]:
@@ -484,7 +499,7 @@ def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series,
     if "other" in levels:
         other = sorted(p for p in prefixes if p not in PREFIX_LEVEL)
         raise UploadError(f"The codes starting {', '.join(other)} are not ward (E05), MSOA (E02) or LSOA (E01) "
-                          f"codes. Upload data for Leeds wards, MSOAs or LSOAs.")
+                          f"codes. Upload data for {reference.home} wards, MSOAs or LSOAs.")
     if len(levels) > 1:
         raise UploadError("The code column mixes different kinds of area ("
                           + ", ".join(sorted(p for p in prefixes)) + "). Upload one kind of area per file.")
@@ -512,7 +527,8 @@ def _match_codes(keys: pd.Series, reference: Reference) -> tuple[str, pd.Series,
     if matched.notna().sum() == 0:
         example = plain(keys.iloc[0])
         raise UploadError(f"None of the {len(keys)} {LEVEL_LABELS[level]} codes in the file (e.g. {example}) is in "
-                          f"Leeds. This looks like data for another area; upload the Leeds rows.")
+                          f"{reference.home}. This looks like data for another area; upload the {reference.home} "
+                          "rows.")
     return level, matched, unmatched, notices
 
 
@@ -522,8 +538,9 @@ def _match_names(keys: pd.Series, reference: Reference, quiet: bool = False) -> 
     matched = keys.map(lambda k: code_of.get(normalise_name(k)))
     unmatched = list(dict.fromkeys(keys[matched.isna()]))
     if matched.notna().sum() == 0 and not quiet:
-        raise UploadError(f"None of the names in the file matched a Leeds ward (e.g. '{plain(keys.iloc[0])}'). "
-                          f"Use the 2024 ward names, such as 'Gipton & Harehills', or ward codes.")
+        raise UploadError(f"None of the names in the file matched a {reference.home} ward (e.g. "
+                          f"'{plain(keys.iloc[0])}'). Use the 2024 ward names, such as "
+                          f"'{_example(reference, 'ward24', 'Gipton & Harehills', 'name')}', or ward codes.")
     return matched, unmatched
 
 
@@ -616,7 +633,7 @@ def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
     notices += more
     values.index = pd.Index(matched[matched.notna()].to_numpy(), name="code")
     if unmatched:
-        notices.append(f"{len(unmatched)} row(s) did not match a Leeds {LEVEL_LABELS[level]} and were left out "
+        notices.append(f"{len(unmatched)} row(s) did not match a {reference.home} {LEVEL_LABELS[level]} and were left out "
                        f"(listed below).")
     return Upload(level, key, key_column, values, unmatched, notices, n_rows=len(table), warnings=warnings)
 

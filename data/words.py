@@ -1,6 +1,8 @@
 """Counted nouns for sentences a reader sees: '1 ward', '4 wards', never 'ward(s)'."""
 from __future__ import annotations
 
+import re
+
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """'1 ward', '0 wards', '4 wards' (``plural`` defaults to ``singular`` + 's'); thousands get commas."""
@@ -23,3 +25,23 @@ def join_names(names: list[str]) -> str:
 def possessive(name: str) -> str:
     """"Leeds'", "Manchester's": a place name's possessive as the page has always written Leeds'."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_HOME_PHRASE = re.compile(r"(?P<pre>\b(?:[Ww]ithin-?|to|of|the|among|average|and|or|every)\s?)Leeds(?P<pos>'(?=\s))?"
+                          r"|Leeds(?= decile)")
+"""Where a catalogue text's "Leeds" names the district the figures are computed in ("decile within Leeds", "the
+Leeds average", "Relative to Leeds only"), not a fact about Leeds ("Two Leeds LSOAs are blank") or a Leeds
+source ("the council's official Leeds Social Progress Index")."""
+
+
+def home_text(text: str, home: str = "Leeds") -> str:
+    """A catalogue text (indicator label, definition, caveat) for the home district: its method words name that
+    district instead of Leeds; facts about Leeds and Leeds sources stay as written."""
+    if home == "Leeds" or "Leeds" not in text:
+        return text
+
+    def swap(match: re.Match) -> str:
+        if match.group("pre") is None:
+            return home
+        return match.group("pre") + (possessive(home) if match.group("pos") else home)
+    return _HOME_PHRASE.sub(swap, text)

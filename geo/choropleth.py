@@ -40,7 +40,7 @@ def decile_labels(deciles: list[int]) -> list[str]:
 
 def classify_indicator(values: pd.Series, indicator: Indicator, scheme: str, k: int,
                        national: tuple[list[float], list[int]] | None = None,
-                       centre: float | None = None) -> ClassedValues:
+                       centre: float | None = None, home: str = "Leeds") -> ClassedValues:
     """Classify values by the chosen scheme; the "national" scheme gives decile classes and labels.
 
     "national" means the published deciles themselves (``classify: deciles``) or England's LSOA decile
@@ -68,7 +68,7 @@ def classify_indicator(values: pd.Series, indicator: Indicator, scheme: str, k: 
         colours = [full[i] for i in difference.positions]
         signed = signed_format(indicator.format)
         return ClassedValues(difference.classification, colours, difference.classification.labels(signed),
-                             f"Difference from the Leeds value ({indicator.format_value(centre)}), "
+                             f"Difference from the {home} value ({indicator.format_value(centre)}), "
                              f"{difference_unit(indicator)}")
     classification = classify(values, scheme, k)
     colours = class_colours(classification.n_classes, indicator.polarity)
@@ -121,6 +121,11 @@ SCHEME_LABELS = {
     "national": "National deciles (fixed)",
     "diverging": "Above / below Leeds (diverging)",
 }
+
+
+def scheme_label(scheme: str, home: str = "Leeds") -> str:
+    """How the scheme picker names a scheme; "Leeds" in the diverging one is the home district."""
+    return SCHEME_LABELS[scheme].replace("Leeds", home)
 
 
 def schemes_for(indicator: Indicator, has_national_breaks: bool, has_centre: bool) -> list[str]:

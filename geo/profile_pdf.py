@@ -44,6 +44,7 @@ class ProfileDocument:
     map_legend: list[tuple[str, str]] = field(default_factory=list)   # (hex colour, label)
     sources: list[str] = field(default_factory=list)
     licence: list[str] = field(default_factory=list)
+    home: str = "Leeds"                            # the district the spine compares with (the store's home)
 
 
 @dataclass
@@ -208,7 +209,7 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def _spine(pdf: _Profile, spine: pd.DataFrame, reserve: float) -> int:
+def _spine(pdf: _Profile, spine: pd.DataFrame, reserve: float, home: str = "Leeds") -> int:
     """Draw the spine chart rows that fit above ``reserve`` mm; returns how many were drawn."""
     rows = spine[(spine["polarity"] != "neutral") & ~spine["unit"].isin(SPINE_EXCLUDED_UNITS)]
     label_w, value_w, chart_w, leeds_w = 70.0, 17.0, 80.0, 17.0
@@ -224,7 +225,7 @@ def _spine(pdf: _Profile, spine: pd.DataFrame, reserve: float) -> int:
     pdf.set_x(x_chart)
     pdf.cell(chart_w / 2, 4, pdf.t("◀ worse" if pdf.unicode else "< worse"))
     pdf.cell(chart_w / 2, 4, pdf.t("better ▶" if pdf.unicode else "better >"), align="R")
-    pdf.cell(leeds_w, 4, "Leeds", align="R")
+    pdf.cell(leeds_w, 4, pdf.t(home), align="R")
     y = top + 5
     for row in rows.itertuples():
         pdf.set_fill_color(232, 232, 232)
@@ -321,19 +322,20 @@ def profile_pdf(doc: ProfileDocument, unicode: bool | None = None) -> bytes:
     _front_page(pdf, doc)
     pdf.add_page()
     pdf.font(13, bold=True)
-    pdf.cell(0, 7, pdf.t(f"{doc.title}: every indicator on the Leeds range"), new_x="LMARGIN", new_y="NEXT")
+    home = doc.home
+    pdf.cell(0, 7, pdf.t(f"{doc.title}: every indicator on the {home} range"), new_x="LMARGIN", new_y="NEXT")
     pdf.font(7.5, colour=MUTED)
     pdf.multi_cell(0, 3.4, align="L", text=pdf.t(
-        "Each bar spans Leeds areas of the same kind, worst on the left, best on the right (darker middle = middle half "
-        "of areas). Dot = this area; black line = Leeds; white square = England (at the edge when outside the range). "
-        "Dot colour: purple better / light similar / orange worse than Leeds where a 95% confidence interval exists; "
-        "otherwise the area's fifth within Leeds (darker = worse). Ranks, deciles, percentiles and indicators with no "
-        "better or worse direction are in the app."), new_x="LMARGIN", new_y="NEXT")
+        f"Each bar spans {home} areas of the same kind, worst on the left, best on the right (darker middle = middle "
+        f"half of areas). Dot = this area; black line = {home}; white square = England (at the edge when outside the "
+        f"range). Dot colour: purple better / light similar / orange worse than {home} where a 95% confidence interval "
+        f"exists; otherwise the area's fifth within {home} (darker = worse). Ranks, deciles, percentiles and "
+        "indicators with no better or worse direction are in the app."), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.font(6.3, colour=MUTED)
     width = PAGE_W - 2 * MARGIN
     reserve = 8 + sum(2.8 * (int(pdf.get_string_width(pdf.t(line)) / (width - 4)) + 1) for line in doc.sources + doc.licence)
-    _spine(pdf, doc.spine, reserve)
+    _spine(pdf, doc.spine, reserve, home)
     pdf.font(6.3, colour=MUTED)
     for line in doc.sources + doc.licence:
         pdf.multi_cell(0, 2.8, pdf.t(line), align="L", new_x="LMARGIN", new_y="NEXT")
@@ -504,7 +506,7 @@ def _faded(colour: str, keep: float = 0.25) -> str:
 
 def chart_png(doc: SceneDocument, width_in: float, height_in: float, dpi: int = 120, font: float = 8) -> bytes:
     """The slide's chart as a picture (paper, and the screen, where it scales to fit): horizontal bars with the
-    Leeds line, or small line charts of the area and Leeds. Every mark is labelled, nothing needs hovering."""
+    home district's line, or small line charts of the area and the home district. Every mark is labelled, nothing needs hovering."""
     chart = doc.chart
     fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
     plt.rcParams.update({"font.size": font})
@@ -524,9 +526,9 @@ def chart_png(doc: SceneDocument, width_in: float, height_in: float, dpi: int = 
         for n, panel in enumerate(panels):
             ax = fig.add_subplot((len(panels) + 1) // columns, columns, n + 1)
             for series, group in chart[chart["panel"] == panel].groupby("series", sort=False):
+                home = bool(group["is_home"].iloc[0]) if "is_home" in group else series == "Leeds"   # dashed black
                 ax.plot(group["period"], group["value"], marker="o", linewidth=1.8,
-                        linestyle="--" if series == "Leeds" else "-", color="black" if series == "Leeds" else "#0072b2",
-                        label=series)
+                        linestyle="--" if home else "-", color="black" if home else "#0072b2", label=series)
             ax.set_title(panel, fontsize=font * 1.1, fontweight="bold")
             ax.tick_params(labelsize=font * 0.8)
             ax.spines[["top", "right"]].set_visible(False)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from data.deck import CONFIG, Scene
 from data.query import comparator_value, indicator_frame, select
+from data.words import possessive
 from geo.boundaries import best_fit_outlines
 from geo.choropleth import classify_indicator
 from geo.profile_pdf import SceneDocument
@@ -44,6 +45,13 @@ class SceneInputs:
     def home(self) -> str:
         """The district the store was built for (Leeds unless BCA_DISTRICT named another)."""
         return self.home_code or str(self.areas["lad"]["code"].iloc[0])
+
+    @property
+    def home_name(self) -> str:
+        """The home district's name for the slides' words ("Leeds" unless the store is another district's)."""
+        lad = self.areas["lad"]
+        rows = lad[lad["code"].astype(str) == self.home]
+        return str(rows["display_name"].iloc[0]) if len(rows) else "Leeds"
 
 
 def source_text(sources, source_id: str, period: str) -> str:
@@ -138,35 +146,35 @@ def map_slide(scene: Scene, inputs: SceneInputs, level_ids: list[str]) -> SceneD
     leeds = comparator_value(inputs.values, indicator_id, period, "lad")
     england = comparator_value(inputs.values, indicator_id, period, "england") if indicator.england else None
     what = f"{indicator.short_label} ({indicator.period_label(period)})"
-    figures = []
+    home, figures = inputs.home_name, []
     if scene.kind == "gap":
         return _gap_slide(scene, inputs, indicator, period, level, layer, ranked, legend, focal, leeds)
     if focal is not None and focal in set(ranked["code"]):
         row = ranked[ranked["code"] == focal].iloc[0]
         name, rank = str(row["display_name"]), int(row["rank"])
         figures.append((name, _fmt(indicator, row["value"]), what))
-        figures.append(("Rank in Leeds", f"{ordinal(rank)} of {n}", f"1 = {_worst_word(indicator)}"))
+        figures.append((f"Rank in {home}", f"{ordinal(rank)} of {n}", f"1 = {_worst_word(indicator)}"))
         position = "the" if rank == 1 else f"the {ordinal(rank)}"
-        headline = (f"{name} has {position} {_worst_word(indicator)} {indicator.short_label} of Leeds' {n} "
+        headline = (f"{name} has {position} {_worst_word(indicator)} {indicator.short_label} of {possessive(home)} {n} "
                     f"{nouns}: {_fmt(indicator, row['value'])}"
-                    + (f", against {_fmt(indicator, leeds)} for Leeds." if leeds is not None else "."))
+                    + (f", against {_fmt(indicator, leeds)} for {home}." if leeds is not None else "."))
         title = f"{name}: {indicator.short_label}"
     else:
         worst = ranked.sort_values("rank").iloc[0] if n else None
         headline = (f"{worst['display_name']} has the {_worst_word(indicator)} {indicator.short_label} of "
-                    f"Leeds' {n} {nouns} ({_fmt(indicator, worst['value'])})." if worst is not None
+                    f"{possessive(home)} {n} {nouns} ({_fmt(indicator, worst['value'])})." if worst is not None
                     else f"No {nouns} have a value for {what}.")
-        title = f"{indicator.short_label} across Leeds"
+        title = f"{indicator.short_label} across {home}"
         if worst is not None:
             figures.append((f"{_worst_word(indicator).capitalize()}: {worst['display_name']}",
                             _fmt(indicator, worst["value"]), what))
     if leeds is not None:
-        figures.append(("Leeds", _fmt(indicator, leeds), indicator.period_label(period)))
+        figures.append((home, _fmt(indicator, leeds), indicator.period_label(period)))
     if england is not None:
         figures.append(("England", _fmt(indicator, england), indicator.period_label(period)))
     if n:
         low, high = ranked["value"].min(), ranked["value"].max()
-        figures.append((f"Range across Leeds' {nouns}", f"{_fmt(indicator, low)} – {_fmt(indicator, high)}",
+        figures.append((f"Range across {possessive(home)} {nouns}", f"{_fmt(indicator, low)} – {_fmt(indicator, high)}",
                         f"{n} {nouns}"))
     return _map_document("map", title, headline, figures, inputs, indicator, period, level, layer, legend, scene, focal)
 
@@ -190,7 +198,7 @@ LEVEL_PLURALS = {"lsoa21": "neighbourhoods", "msoa": "MSOAs", "ward24": "wards",
 def _gap_slide(scene, inputs, indicator, period, level, layer, ranked, legend, focal, leeds) -> SceneDocument:
     """Life expectancy: the focal area against Leeds, and the gap between Leeds' highest and lowest areas."""
     sex = "Women" if indicator.id.endswith("female") else "Men"
-    nouns = LEVEL_PLURALS[level]
+    nouns, home = LEVEL_PLURALS[level], inputs.home_name
     high, low = ranked.sort_values("value").iloc[-1], ranked.sort_values("value").iloc[0]
     spread = float(high["value"] - low["value"])
     figures = []
@@ -200,27 +208,27 @@ def _gap_slide(scene, inputs, indicator, period, level, layer, ranked, legend, f
         gap = value - leeds if leeds is not None else None
         figures.append((f"{sex}, {name}", _fmt(indicator, value), indicator.period_label(period)))
         if gap is not None:
-            figures.append(("Against Leeds", f"{gap:+.1f} years", f"{name} minus Leeds"))
+            figures.append((f"Against {home}", f"{gap:+.1f} years", f"{name} minus {home}"))
         side = "less" if gap is not None and gap < 0 else "more"
         headline = (f"{sex} in {name} can expect to live {value:.1f} years"
-                    + (f", {abs(gap):.1f} years {side} than the Leeds average of {leeds:.1f}." if gap is not None
+                    + (f", {abs(gap):.1f} years {side} than the {home} average of {leeds:.1f}." if gap is not None
                        else "."))
         title = f"{name}: the life expectancy gap"
     elif focal is not None:
         name = str(layer.loc[layer["code"] == focal, "name"].iloc[0])
         figures.append((f"{sex}, {name}", "No data", f"{indicator.period_label(period)}; not published for this area"))
         headline = (f"No life expectancy figure for {sex.lower()} in {name} is published for "
-                    f"{indicator.period_label(period)}; across Leeds' {nouns} it ranges from {low['value']:.1f} to "
+                    f"{indicator.period_label(period)}; across {possessive(home)} {nouns} it ranges from {low['value']:.1f} to "
                     f"{high['value']:.1f} years.")
         title = f"{name}: the life expectancy gap"
     else:
-        headline = (f"{sex}'s life expectancy across Leeds' {nouns} ranges from {low['value']:.1f} years in "
+        headline = (f"{sex}'s life expectancy across {possessive(home)} {nouns} ranges from {low['value']:.1f} years in "
                     f"{low['display_name']} to {high['value']:.1f} in {high['display_name']}: a gap of {spread:.1f} "
                     "years.")
         title = f"The life expectancy gap, {sex.lower()}"
     if leeds is not None:
-        figures.append((f"{sex}, Leeds", _fmt(indicator, leeds), indicator.period_label(period)))
-    figures.append((f"Gap across Leeds' {nouns}", f"{spread:.1f} years",
+        figures.append((f"{sex}, {home}", _fmt(indicator, leeds), indicator.period_label(period)))
+    figures.append((f"Gap across {possessive(home)} {nouns}", f"{spread:.1f} years",
                     f"{high['display_name']} {high['value']:.1f}, {low['display_name']} {low['value']:.1f}"))
     return _map_document("gap", title, headline, figures, inputs, indicator, period, level, layer, legend, scene, focal)
 
@@ -233,9 +241,9 @@ def place_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     if wanted and scene.params.get("area") is None and wanted == "lad":
         level, code = "lad", inputs.home
     name = _name(inputs, level, code)
-    headlines = headline_figures(inputs.values, inputs.registry, level, code)
+    headlines = headline_figures(inputs.values, inputs.registry, level, code, home=inputs.home_name)
     spine = area_spine(inputs.values, inputs.registry, level, code)
-    sentence = key_sentences(name, level, headlines, spine)[0].split(". ")[0].rstrip(".") + "."
+    sentence = key_sentences(name, level, headlines, spine, home=inputs.home_name)[0].split(". ")[0].rstrip(".") + "."
     cards = [h for h in headlines if h.key in PLACE_FIGURES and h.value is not None]
     figures = [(h.label, h.text, "; ".join(p for p in (h.period, h.note) if p)) for h in cards][:5]
     lsoas = inputs.areas["lsoa21"]
@@ -262,7 +270,8 @@ def place_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
 
 def trend_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     level, code = focal_area(inputs, scene.params)
-    name = _name(inputs, level, code) if level != "lad" else "Leeds"
+    home = inputs.home_name
+    name = _name(inputs, level, code) if level != "lad" else home
     rows = area_trend_rows(inputs.series, inputs.series_catalogue, level, code)
     chosen = rows[rows["trend_id"].isin(CONFIG.trend_measures)] if len(rows) else rows
     chosen = chosen.set_index("trend_id").reindex([t for t in CONFIG.trend_measures if t in set(chosen.get(
@@ -277,7 +286,8 @@ def trend_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
         for where, group in points.groupby(points["area_level"] == "lad"):
             series.append(pd.DataFrame({"panel": trend.short_label, "period": group["period"].astype(str),
                                         "order": range(len(group)), "value": group["value"].astype(float),
-                                        "series": "Leeds" if where and level != "lad" else name}))
+                                        "series": home if where and level != "lad" else name,
+                                        "is_home": bool(where and level != "lad")}))
         change = "" if pd.isna(row.change) else f"{'+' if row.change > 0 else '−' if row.change < 0 else '±'}" \
                                                  f"{trend.format_value(abs(float(row.change)))}"
         figures.append((trend.short_label, row.Latest, f"{row.To}; {row.From} → {row.To}: {change} ({row.Judgement})"))
@@ -292,7 +302,7 @@ def trend_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     return SceneDocument(
         kind="trend", title=f"{name}: change over time", headline=headline, figures=figures,
         sources=_sources_line(inputs.sources, pairs), chart=chart, chart_kind="lines",
-        chart_title=f"{name} (solid) and Leeds (dashed), each measure on its own scale",
+        chart_title=f"{name} (solid) and {home} (dashed), each measure on its own scale",
         page=scene.page, params=dict(scene.params), focal_code=code)
 
 
@@ -323,7 +333,9 @@ def against_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
     if committee != "all" and title_place is None:
         committees = inputs.areas["committee"]
         title_place = str(committees.loc[committees["code"] == committee, "display_name"].iloc[0])
-    title_place = title_place or "Leeds' wards"
+    home = inputs.home_name
+    whose = possessive(title_place) if title_place else possessive(home)
+    title_place = title_place or f"{possessive(home)} wards"
     nouns = LEVEL_PLURALS.get(level, level)
     worse_than = _worse(table["value"], leeds, indicator.polarity) if leeds is not None else None
     figures = []
@@ -332,24 +344,24 @@ def against_slide(scene: Scene, inputs: SceneInputs) -> SceneDocument:
         if len(own) and pd.notna(own["value"].iloc[0]):
             figures.append((title_place, _fmt(indicator, own["value"].iloc[0]), indicator.period_label(period)))
     if leeds is not None:
-        figures.append(("Leeds", _fmt(indicator, leeds), indicator.period_label(period)))
+        figures.append((home, _fmt(indicator, leeds), indicator.period_label(period)))
     if worse_than is not None and len(table):
-        figures.append((f"{nouns.capitalize()} worse than Leeds", f"{int(worse_than.sum())} of {len(table)}",
+        figures.append((f"{nouns.capitalize()} worse than {home}", f"{int(worse_than.sum())} of {len(table)}",
                         indicator.short_label))
     if len(table):
         top = table.iloc[0]
         figures.append((f"{_worst_word(indicator).capitalize()}: {top['display_name']}", _fmt(indicator, top["value"]),
-                        f"rank {int(top['rank'])} of Leeds' {len(inputs.areas[level])} {nouns}"))
-    headline = (f"{int(worse_than.sum())} of {title_place}'s {len(table)} {nouns} are worse than Leeds as a whole "
+                        f"rank {int(top['rank'])} of {possessive(home)} {len(inputs.areas[level])} {nouns}"))
+    headline = (f"{int(worse_than.sum())} of {whose} {len(table)} {nouns} are worse than {home} as a whole "
                 f"on {indicator.short_label} ({_fmt(indicator, leeds)}); the {_worst_word(indicator)} is "
                 f"{table.iloc[0]['display_name']} at {_fmt(indicator, table.iloc[0]['value'])}."
                 if worse_than is not None and len(table) else f"No values for {indicator.short_label}.")
     chart = pd.DataFrame({"name": table["display_name"].astype(str), "value": table["value"].astype(float),
                           "focal": table["code"] == focal if focal else True, "leeds": leeds})
     return SceneDocument(
-        kind="against", title=f"{title_place} against Leeds", headline=headline, figures=figures[:5],
+        kind="against", title=f"{title_place} against {home}", headline=headline, figures=figures[:5],
         sources=_sources_line(inputs.sources, [(indicator.edition(period).source, period)]), chart=chart,
-        chart_kind="bars", chart_title=f"{indicator.short_label} ({indicator.period_label(period)}); line = Leeds",
+        chart_kind="bars", chart_title=f"{indicator.short_label} ({indicator.period_label(period)}); line = {home}",
         page=scene.page, params=dict(params), focal_code=focal)
 
 

@@ -28,6 +28,13 @@ THRESHOLDS: dict[str, tuple[str, float | None]] = {
     "worst25": ("Worst 25% of areas", 0.25),
     "leeds": ("Worse than the Leeds value", None),
 }
+
+
+def threshold_label(choice: str, home: str = "Leeds") -> str:
+    """A threshold's words, the "Leeds value" naming the home district's value (another district: its own)."""
+    return THRESHOLDS[choice][0].replace("the Leeds value", f"the {home} value")
+
+
 BASES = {"composite": "Pillar composite (mean of z-scores)", "lead": "Lead KPI only"}
 TIE_RULE = ("An area exactly at the cut-off counts as weak, so equal areas are treated alike (with ties the weak "
             "share can be a little above the chosen share). Areas without a score are never counted as weak.")

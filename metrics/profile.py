@@ -112,7 +112,9 @@ def _spi_headline(values: pd.DataFrame, registry: Registry, level: str, code: st
         return Headline("spi", "Social progress index", "Not available yet", None, None, None, SPI_NOT_AVAILABLE)
     indicator = registry.get("spi_index")
     card = _headline(values, indicator, level, code, "SPI-method index (open data)",
-                     "our open-data index, 0-100, higher = better; not the council's official Leeds SPI", home=home)
+                     "our open-data index, 0-100, higher = better; " + ("not the council's official Leeds SPI"
+                                                                       if home == "Leeds" else "not an official index"),
+                     home=home)
     if card.value is None and indicator.unavailable_reason(level, level_ids()) is None:
         return Headline("spi", card.label, "Not available yet", None, card.period, card.source_id,
                         "The SPI-method index has no value for this area in the current data store.")
@@ -240,8 +242,10 @@ def find_places(query: str, layers: Mapping[str, pd.DataFrame], limit: int = 12)
     return pd.DataFrame(found[:limit])[columns], None
 
 
-def headline_sentence(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame) -> str:
-    """One plain sentence for a meeting slide or the PDF, built only from computed figures."""
+def headline_sentence(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame,
+                      home: str = "Leeds") -> str:
+    """One plain sentence for a meeting slide or the PDF, built only from computed figures (``home``: the district
+    the spine compares with)."""
     cards = {h.key: h for h in headlines}
     parts = []
     score = cards.get("imd_imd_score")
@@ -258,9 +262,9 @@ def headline_sentence(name: str, level: str, headlines: list[Headline], spine: p
     tested = ci_count(spine)
     if tested and level != "lad":
         sentence += (f" Of the {tested} indicators with a 95% confidence interval, it is significantly worse than "
-                     f"Leeds on {counts[WORSE]}, similar on {counts[SIMILAR_LABEL]} and better on {counts[BETTER]}")
+                     f"{home} on {counts[WORSE]}, similar on {counts[SIMILAR_LABEL]} and better on {counts[BETTER]}")
         if counts[HIGHER] or counts[LOWER]:
-            sentence += (f"; of those with no better or worse direction, {counts[HIGHER]} are higher than Leeds and "
+            sentence += (f"; of those with no better or worse direction, {counts[HIGHER]} are higher than {home} and "
                          f"{counts[LOWER]} lower")
         sentence += "."
     return sentence
@@ -272,9 +276,10 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame, n: int = 3) -> list[str]:
-    """The headline sentence plus the indicators where the area sits at the worst end of Leeds."""
-    sentences = [headline_sentence(name, level, headlines, spine)]
+def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.DataFrame, n: int = 3,
+                  home: str = "Leeds") -> list[str]:
+    """The headline sentence plus the indicators where the area sits at the worst end of the home district."""
+    sentences = [headline_sentence(name, level, headlines, spine, home)]
     # only real "worst ends": the indicator varies across Leeds, the area is not tied at the best end
     # (e.g. the 0% most wards share) and it sits in the worse half
     ranked = spine[(spine["polarity"] != "neutral") & spine["rank"].notna() & (spine["n_areas"] > 1)
@@ -285,6 +290,6 @@ def key_sentences(name: str, level: str, headlines: list[Headline], spine: pd.Da
     worst = ranked.sort_values("rank", kind="stable").head(n)
     if not worst.empty and level != "lad":
         items = [f"{r.label} {r.value_text} ({ordinal(int(r.rank))} worst of {int(r.n_areas)}"
-                 + (f", Leeds {r.leeds_text})" if pd.notna(r.leeds) else ")") for r in worst.itertuples()]
-        sentences.append(f"Where it ranks worst among Leeds {load_areas().levels[level].nouns}: " + "; ".join(items) + ".")
+                 + (f", {home} {r.leeds_text})" if pd.notna(r.leeds) else ")") for r in worst.itertuples()]
+        sentences.append(f"Where it ranks worst among {home} {load_areas().levels[level].nouns}: " + "; ".join(items) + ".")
     return sentences

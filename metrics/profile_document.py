@@ -33,13 +33,14 @@ def decile_map_layer(lsoas: gpd.GeoDataFrame, values: pd.DataFrame, codes: list[
 
 
 def profile_document(values: pd.DataFrame, registry, sources, layers: dict[str, gpd.GeoDataFrame], level: str,
-                     code: str, date: str, inputs=None) -> ProfileDocument:
-    """Assemble the document for one area from the store (registry and source catalogue as loaded)."""
+                     code: str, date: str, inputs=None, home: str = "Leeds") -> ProfileDocument:
+    """Assemble the document for one area from the store (registry and source catalogue as loaded); ``home``: the
+    district the store was built for, whose figures the area is set against."""
     area = layers[level][layers[level]["code"] == code]
     if area.empty:
         raise KeyError(f"No {LEVEL_NAMES.get(level, level)} with code {code!r} in the store.")
     name = str(area["display_name"].iloc[0])
-    headlines = headline_figures(values, registry, level, code)
+    headlines = headline_figures(values, registry, level, code, home=home)
     spine = area_spine(values, registry, level, code, inputs)
     cards = [(h.label, h.text, "; ".join(p for p in (f"{h.period}" if h.period else "", h.note) if p))
              for h in headlines]
@@ -59,13 +60,13 @@ def profile_document(values: pd.DataFrame, registry, sources, layers: dict[str, 
     source_lines = [f"{sources.sources[s].publisher}: {sources.sources[s].dataset} ({sources.sources[s].period})."
                     for s in used if s in sources.sources]
     licence_lines = list(dict.fromkeys(sources.attribution_text(s) for s in used if s in sources.sources))
-    subtitle = {"lad": "Leeds as a whole"}.get(level, f"Leeds {LEVEL_NAMES[level]} · code {code}")
+    subtitle = {"lad": f"{home} as a whole"}.get(level, f"{home} {LEVEL_NAMES[level]} · code {code}")
     return ProfileDocument(
         title=name, subtitle=subtitle, date=date, headlines=cards,
-        sentences=key_sentences(name, level, headlines, spine), spine=spine, map_layer=map_layer,
+        sentences=key_sentences(name, level, headlines, spine, home=home), spine=spine, map_layer=map_layer,
         map_outline=outline, map_title=map_title, map_legend=legend,
         sources=["Sources: " + " ".join(source_lines)],
         licence=licence_lines + ["Map: Source: Office for National Statistics licensed under the Open Government "
                                  "Licence v3.0. Contains OS data © Crown copyright and database right 2024.",
                                  "Made with Best City Atlas from open data; figures as stored in the app's data "
-                                 "store on the date above."])
+                                 "store on the date above."], home=home)

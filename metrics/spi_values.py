@@ -103,7 +103,9 @@ def component_share(result: SpiResult, framework: Framework, kind: str, ident: s
 
 
 def derive(values: pd.DataFrame, indicators: list, context) -> pd.DataFrame:
-    """The ``spi`` derived family: rows of SPI scores for each indicator at each of its derived levels."""
+    """The ``spi`` derived family: rows of SPI scores for each indicator at each of its derived levels.
+
+    A level with no areas (community committees outside Leeds) is skipped, so the family builds for any district."""
     try:
         framework = load_framework(FRAMEWORK_PATH)
     except ValueError as exc:
@@ -123,6 +125,8 @@ def derive(values: pd.DataFrame, indicators: list, context) -> pd.DataFrame:
                 areas = context.areas.get(level)
                 if areas is None:
                     raise DataError(f"indicators.d: {indicator.id} asks for level {level}, which the build has no areas for.")
+                if areas.empty:     # a level the district does not have (community committees outside Leeds)
+                    continue
                 try:
                     runs[level] = spi_for_level(values, level, framework, areas["code"].astype(str), period_order=period_order)
                 except ValueError as exc:

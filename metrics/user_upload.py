@@ -36,7 +36,7 @@ class UserDataPlace:
 
     ``relation`` says how the upload's areas relate to the place: "same" (one row, the place itself),
     "members" (the smaller areas inside it), "parent" (the larger area it sits in) or "none".
-    ``rows`` has Area, Code, Figure and "Rank in Leeds" (1 = worst; empty where there is no figure).
+    ``rows`` has Area, Code, Figure and "Rank in <home>" (1 = worst; empty where there is no figure).
     """
 
     relation: str
@@ -45,15 +45,18 @@ class UserDataPlace:
 
 
 def ranked(table: pd.DataFrame, polarity: str) -> pd.DataFrame:
-    """The upload's table with its rank among Leeds areas (1 = worst; hidden and missing values unranked)."""
+    """The upload's table with its rank among the home district's areas (1 = worst; hidden and missing values
+    unranked)."""
     out = table.copy()
     out["rank"] = rank_worst_first(out["value"].astype(float), polarity)
     return out
 
 
 def user_data_for_place(table: pd.DataFrame, upload_level: str, polarity: str, label: str,
-                        place_level: str, place_code: str, layers: Mapping[str, pd.DataFrame]) -> UserDataPlace:
-    """The uploaded figures for a profile's place, whichever way the two geographies nest.
+                        place_level: str, place_code: str, layers: Mapping[str, pd.DataFrame],
+                        home: str = "Leeds") -> UserDataPlace:
+    """The uploaded figures for a profile's place, whichever way the two geographies nest (ranks among the
+    areas of ``home``, the district the atlas is built for).
 
     ``layers`` maps a level to its area table (needs ``code`` and the parent-code columns the
     processed store writes: msoa21_code, ward24_code, committee_code). MSOAs sit in wards by the ONS
@@ -64,17 +67,19 @@ def user_data_for_place(table: pd.DataFrame, upload_level: str, polarity: str, l
     order = "1 = highest" if polarity == "neutral" else "1 = worst"
     if place_level == upload_level:
         rows = frame[frame["code"].astype(str) == str(place_code)]
-        return UserDataPlace("same", _rows(rows), _one_sentence(rows, label, upload_level, n_ranked, order))
+        return UserDataPlace("same", _rows(rows, home), _one_sentence(rows, label, upload_level, n_ranked, order,
+                                                                      home=home))
     if LEVEL_ORDER.index(place_level) > LEVEL_ORDER.index(upload_level):
         members = _member_codes(layers[upload_level], place_level, place_code)
         rows = frame[frame["code"].astype(str).isin(members)].sort_values(["rank", "code"], na_position="last")
-        return UserDataPlace("members", _rows(rows), _members_sentence(rows, label, upload_level, n_ranked, order))
+        return UserDataPlace("members", _rows(rows, home), _members_sentence(rows, label, upload_level, n_ranked,
+                                                                              order, home))
     parent = _parent_code(layers[place_level], place_code, upload_level)
     rows = frame[frame["code"].astype(str) == parent] if parent else frame.iloc[0:0]
     if rows.empty:
-        return UserDataPlace("none", _rows(rows), f"Your data ({label}) has no {PLURAL[upload_level][:-1]} for this place.")
-    return UserDataPlace("parent", _rows(rows), "This place lies in " + _one_sentence(rows, label, upload_level,
-                                                                                        n_ranked, order, lead=False))
+        return UserDataPlace("none", _rows(rows, home), f"Your data ({label}) has no {PLURAL[upload_level][:-1]} for this place.")
+    return UserDataPlace("parent", _rows(rows, home), "This place lies in " + _one_sentence(
+        rows, label, upload_level, n_ranked, order, lead=False, home=home))
 
 
 def worst_share_flags(values: pd.Series, polarity: str, share: float = 0.2) -> pd.Series:
@@ -96,7 +101,7 @@ def worst_word(polarity: str) -> str:
 
 
 def overlap_sentence(flags: pd.Series, codes: list[str], label: str, category: str, level_plural: str,
-                     polarity: str, share: float = 0.2) -> str:
+                     polarity: str, share: float = 0.2, home: str = "Leeds") -> str:
     """How many of the areas weak on a pillar combination are also in the worst share of the user's data."""
     part = flags.reindex(pd.Index(codes, dtype=str))
     known = int(part.notna().sum())
@@ -106,7 +111,7 @@ def overlap_sentence(flags: pd.Series, codes: list[str], label: str, category: s
     tail = (f" ({without} {'has' if without == 1 else 'have'} no figure in your data or it is hidden)."
             if without else ".")
     return (f"Of the {len(codes)} {level_plural} weak on {category}, {hits} {'is' if hits == 1 else 'are'} also in the {which} "
-            f"{round(share * 100)}% of Leeds {level_plural} on your data, {label}{tail}")
+            f"{round(share * 100)}% of {home} {level_plural} on your data, {label}{tail}")
 
 
 def _member_codes(children: pd.DataFrame, place_level: str, place_code: str) -> set[str]:
@@ -130,34 +135,36 @@ def _figure(shown: str, reason: str) -> str:
     return f"{shown} ({HIDDEN_WORDS[reason]})" if reason in HIDDEN_WORDS else shown
 
 
-def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+def _rows(frame: pd.DataFrame, home: str = "Leeds") -> pd.DataFrame:
     return pd.DataFrame({
         "Area": frame["display_name"].astype(str).to_numpy(),
         "Code": frame["code"].astype(str).to_numpy(),
         "Figure": [_figure(s, r) for s, r in zip(frame["shown"].astype(str), frame["reason"].fillna("").astype(str))],
-        "Rank in Leeds": frame["rank"].to_numpy(),
+        f"Rank in {home}": frame["rank"].to_numpy(),
     })
 
 
-def _one_sentence(rows: pd.DataFrame, label: str, level: str, n_ranked: int, order: str, lead: bool = True) -> str:
+def _one_sentence(rows: pd.DataFrame, label: str, level: str, n_ranked: int, order: str, lead: bool = True,
+                  home: str = "Leeds") -> str:
     if rows.empty:
         return f"Your data ({label}) has no row for this place."
     row = rows.iloc[0]
     text = ("" if lead else f"{row['display_name']}: ") + f"your data, {label}: " + \
         _figure(str(row["shown"]), str(row["reason"] or ""))
     if pd.notna(row["rank"]):
-        text += f", ranking {int(row['rank'])} of {n_ranked} Leeds {PLURAL[level]} ({order})"
+        text += f", ranking {int(row['rank'])} of {n_ranked} {home} {PLURAL[level]} ({order})"
     return text[0].upper() + text[1:] + "."
 
 
-def _members_sentence(rows: pd.DataFrame, label: str, level: str, n_ranked: int, order: str) -> str:
+def _members_sentence(rows: pd.DataFrame, label: str, level: str, n_ranked: int, order: str,
+                      home: str = "Leeds") -> str:
     if rows.empty:
         return f"Your data ({label}) has no {PLURAL[level]} inside this place."
     with_rank = rows[rows["rank"].notna()]
     text = f"Your data, {label}, for the {len(rows)} {PLURAL[level]} in this place: {len(with_rank)} have a figure"
     if not with_rank.empty:
         first = with_rank.iloc[0]
-        text += (f"; the first listed, {first['display_name']}, ranks {int(first['rank'])} of {n_ranked} in Leeds "
+        text += (f"; the first listed, {first['display_name']}, ranks {int(first['rank'])} of {n_ranked} in {home} "
                  f"({order})")
     return text + "."
 
@@ -232,9 +239,9 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
         n_primary = int((result.reason == "primary").sum())
         n_secondary = int((result.reason == "secondary").sum())
         if n_primary + n_secondary:
-            notices.append(protection_sentence(options.threshold, n_primary + n_secondary))
+            notices.append(protection_sentence(options.threshold, n_primary + n_secondary, reference.home))
         if result.unprotected_groups:
-            notices.append("Do not publish totals for: " + ", ".join(plain(_total_name(g)) for g in
+            notices.append("Do not publish totals for: " + ", ".join(plain(_total_name(g, reference.home)) for g in
                                                                     result.unprotected_groups)
                            + " (a hidden count could be worked out from them).")
     else:
@@ -245,17 +252,18 @@ def make_indicator(upload: Upload, options: IndicatorOptions, reference: Referen
                       for v, r in zip(table["value"], table["reason"])]
     missing = int((table["value"].isna() & (table["reason"] == "")).sum())
     if missing:
-        notices.append(f"{missing} of {len(table)} Leeds areas have no value in the file and show as no data.")
+        notices.append(f"{missing} of {len(table)} {reference.home} areas have no value in the file and show as no data.")
     label = (options.label or options.value_column).strip()[:80] or options.value_column
     return UserIndicator(level, label, options.kind, options.polarity, options.threshold, fmt,
                          table.reset_index(), upload.notices + notices, n_primary, n_secondary, known_totals)
 
 
-def protection_sentence(threshold: int, n_hidden: int) -> str:
+def protection_sentence(threshold: int, n_hidden: int, home: str = "Leeds") -> str:
     """The one sentence that says exactly what the small-number protection guarantees (see
     metrics.suppression: protection intervals checked by linear programming over every total)."""
     return (f"{counted(n_hidden, 'area is', 'areas are')} shown as \"{CONFIDENTIAL}\": every count from 1 to {threshold - 1} is hidden, and "
-            f"enough other areas are hidden that, from every figure shown and every ward, committee and Leeds total, "
+            f"enough other areas are hidden that, from every figure shown and every ward, "
+            f"{'committee and ' if home == 'Leeds' else ''}{home} total, "
             f"each hidden small count could be any number from 1 to {threshold}.")
 
 
@@ -275,10 +283,10 @@ def _published_groups(areas: pd.DataFrame, level: str, index: pd.Index,
     return groups
 
 
-def _total_name(name: object) -> str:
-    """How a notice names a total: "Leeds" for the whole table, else "<place> <ward|committee>"."""
+def _total_name(name: object, home: str = "Leeds") -> str:
+    """How a notice names a total: the home district ("Leeds") for the whole table, else "<place> <ward|committee>"."""
     if name == WHOLE_TABLE:
-        return "Leeds"
+        return home
     kind, _, place = str(name).partition(" ")
     return f"{place} {kind}" if place else str(name)
 

@@ -8,6 +8,7 @@ answer sentences (Leeds is named only as a peer or as the owner of a Leeds-only 
 (not the lookup code the build uses): its neighbourhoods in England's most deprived 10% (File 7), and for
 Manchester the four MSOAs created in 2021 that the life-expectancy SII leaves out, with their residents."""
 import csv
+import html
 import re
 
 import pytest
@@ -188,3 +189,169 @@ def test_the_pillars_kpi_history_is_the_districts_own_ons_series(district_store,
     assert len(manchester) >= 10 and manchester != _ons_series("E08000035", "employment-rate", "Employment rate")
     assert [round(v, 1) for v in row["values"]] == manchester
     assert row["Manchester now"] == f"{manchester[-1]:.1f}%"
+
+
+# --- issue 17 item 4, the rest: social progress, composite, PDF, deck and upload name the district -------------------
+
+CALIBRATION = re.compile(r"The goalposts \([^)]*\) are calibrated on Leeds: [^.]*?Leeds' (\d+) neighbourhoods \(LSOAs\)\."
+                         r"( They are not recalibrated for [^:]+: [^.]*\.)?")
+
+
+def _district_app(monkeypatch, folder, code: str) -> AppTest:
+    monkeypatch.setenv("BCA_DISTRICT", code)
+    monkeypatch.setenv("BCA_PROCESSED_DIR", str(folder))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=300)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _all_text(at: AppTest) -> list[str]:
+    """Every sentence and label the page shows (headings, text, notes, metric and widget labels and options, table
+    columns), as written."""
+    main = at.main
+    texts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
+                                  "success") for e in getattr(main, kind)]
+    texts += [e.label for e in main.metric] + [e.label for e in main.expander]
+    for kind in ("radio", "selectbox", "multiselect", "toggle", "checkbox"):
+        for widget in getattr(main, kind):
+            texts += [widget.label] + [str(o) for o in getattr(widget, "options", [])]
+    return texts + [str(c) for d in main.dataframe for c in d.value.columns]
+
+
+def _spi_yaml_texts() -> list[str]:
+    """The reasons written in data/spi.yaml (they describe Leeds' LSOAs, where the goalposts were set)."""
+    import yaml
+
+    framework = yaml.safe_load((REPO_ROOT / "data" / "spi.yaml").read_text())
+    return [c.get("missing") or "" for d in framework["dimensions"] for c in d["components"]] + [
+        i["reason"] for d in framework["dimensions"] for c in d["components"] for i in c.get("indicators", [])]
+
+
+def test_social_progress_is_built_and_shown_for_the_district_with_its_own_scores(district_store, monkeypatch):
+    """The open SPI family is built for Manchester (the committee level it lacks is skipped); the page shows
+    Manchester's own scores in every view, names Manchester, and says Leeds only where Leeds is meant: the
+    goalposts calibrated on Leeds' LSOAs (its count checked against File 7), the council's official Leeds SPI (no
+    'Official scores' view, with a sentence) and the reasons quoted from data/spi.yaml."""
+    folder, manifest = district_store("E08000003")
+    assert "spi" not in manifest["left_out"]["families"]
+    at = _district_app(monkeypatch, folder, "E08000003")
+    at.session_state["level"] = "lsoa21"
+    allowed = [LEEDS_AS_OWNER, re.compile("|".join(re.escape(t) for t in _spi_yaml_texts() if "Leeds" in t)),
+               re.compile(r"^Reason \(as written for Leeds' LSOAs\)$")]         # the column of those reasons
+    calibration = []
+    problems = []
+    for view in ("map", "scorecard", "sensitivity", "method"):
+        at.session_state["spi_view"] = view
+        at.switch_page("app_pages/social_progress.py").run()
+        if at.exception:
+            problems.append((view, [e.value[:300] for e in at.exception]))
+            continue
+        texts = _all_text(at)
+        assert not any(t.startswith("Not available for Manchester") for t in texts), view
+        assert at.main.radio(key="spi_view").options == ["Map", "Scorecard", "Sensitivity", "Method"]
+        assert any("No *Official scores* view for Manchester" in t and "Leeds City Council" in t for t in texts)
+        for text in texts:
+            calibration += [m.group(1) for m in CALIBRATION.finditer(text)]
+            rest = CALIBRATION.sub("", text)
+            for pattern in allowed:
+                rest = pattern.sub("", rest)
+            if "Leeds" in rest:
+                problems.append((view, text[:300]))
+        if view == "scorecard":
+            assert any(m.label.startswith("Rank among Manchester ") for m in at.main.metric)
+        if view == "sensitivity":
+            assert any(m.value.startswith("How the ranks of Manchester ") for m in at.main.markdown)
+    assert not problems, problems
+    leeds_lsoas = len(_rows("imd/imd2025_lsoa21_england.csv", lad24_code="E08000035"))
+    assert calibration and set(calibration) == {str(leeds_lsoas)}           # "Leeds' 488 neighbourhoods"
+
+    # Manchester's own values: a one-indicator component is the raw value placed between its goalposts
+    # (connectivity: dystopia 25, utopia 95, capped to 0-100), read here from Files 7 and 8 with the csv module
+    at.session_state["spi_view"] = "map"
+    at.session_state["spi_measure"] = "spi_comp_personal_freedom_choice"
+    at.switch_page("app_pages/social_progress.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.main.dataframe if "Code" in d.value.columns)
+    shown = dict(zip(table["Code"], table[table.columns[2]].astype(float)))
+    manchester = {r["lsoa21_code"] for r in _rows("imd/imd2025_lsoa21_england.csv", lad24_code="E08000003")}
+    raw = {r["lsoa21_code"]: float(r["connectivity_score"]) for r in _rows("imd/imd2025_lsoa21_indicators_england.csv")
+           if r["lsoa21_code"] in manchester and r["connectivity_score"]}
+    expected = {c: min(100.0, max(0.0, 100 * (v - 25) / (95 - 25))) for c, v in raw.items()}
+    assert len(expected) == len(manchester) == 295 and set(shown) == set(expected)
+    assert max(abs(shown[c] - expected[c]) for c in expected) < 0.051          # shown to one decimal
+
+
+def test_composite_pdf_deck_and_upload_name_the_district(district_store, monkeypatch, tmp_path):
+    """Views the page sweep does not open say Manchester where they said Leeds: the pillar composite (headline,
+    'Score (0 = Manchester average)', its z-score method), the profile PDF (the spine's range and the headline
+    sentence's significance words), two deck slides (Manchester's wards against Manchester; a ward's rank in
+    Manchester) and an upload's rank column and sentence. The ward count is read from the raw lookup (csv)."""
+    import shutil
+    import subprocess
+
+    from components.user_upload_view import UPLOAD_KEY, UPLOAD_NAME_KEY
+    from data.deck import Deck, Scene, encode_link
+    from data.user_upload import load_reference, read_upload
+
+    folder, _ = district_store("E08000003")
+    at = _district_app(monkeypatch, folder, "E08000003")
+    wards = len({r["ward24_code"] for r in _rows("lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv",
+                                                 lad24_code="E08000003")})
+    at.session_state["level"] = "ward24"
+    at.session_state["pillar_view"] = "map"
+    at.switch_page("app_pages/pillars.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"of Manchester's {wards} wards" in at.main.subheader[0].value
+    assert any("Score (0 = Manchester average)" in d.value.columns for d in at.main.dataframe)
+    method = " ".join(m.value for m in at.main.markdown)
+    assert "above or below the average of Manchester's wards" in method and "0 = the average Manchester ward" in method
+    leeds = [t for t in _all_text(at) if "Leeds" in LEEDS_AS_OWNER.sub("", t)]
+    assert not leeds, leeds
+
+    if shutil.which("pdftotext"):             # the printable profile of one ward (made as the download button does)
+        from components import store
+        from components.profile import cached_profile_pdf
+
+        stamp = store.built_at()
+        code = str(store.areas("ward24", stamp).set_index("name").loc["Harpurhey", "code"])
+        pdf = tmp_path / "harpurhey.pdf"
+        pdf.write_bytes(cached_profile_pdf("ward24", code, stamp, "1 January 2026"))
+        text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                                 check=True).stdout)
+        assert "it is significantly worse than Manchester on" in text
+        assert "Harpurhey: every indicator on the Manchester range" in text and "Leeds" not in text
+
+    first = _rows("lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv", lad24_code="E08000003")[0]
+    ward = first["ward24_code"]
+    deck = Deck(name="Board", scenes=(Scene(page="compare", params={}),
+                                      Scene(page="explorer", params={"level": "ward24", "area": ward})))
+    slides = []
+    for step in ("0", "1"):
+        at.query_params.clear()
+        at.query_params.update({"deck": encode_link(deck), "meeting": "1", "meeting_step": step})
+        at.switch_page("app_pages/deck.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        slides.append(" ".join(str(m.value) for m in at.markdown))
+    text = " ".join(slides)
+    assert re.search(rf"\d+ of Manchester&#x27;s {wards} wards are worse than Manchester as a whole", text)
+    assert f"{html.escape(first['ward24_name'])}: " in text and "Rank in Manchester" in text and "Leeds" not in text
+
+    reference = load_reference(folder)
+    names = sorted({r["ward24_name"] for r in _rows("lookups/lookup_lsoa21_msoa21_ward24_lad24_ew.csv",
+                                                    lad24_code="E08000003")})[:3]
+    upload = read_upload(f"ward,clients\n{names[0]},30\n{names[1]},12\n{names[2]},20\n".encode(), "clients.csv",
+                         reference)
+    at = _district_app(monkeypatch, folder, "E08000003")      # a fresh session: the deck left meeting mode on
+    at.switch_page("app_pages/upload.py")
+    at.session_state[UPLOAD_KEY] = upload
+    at.session_state[UPLOAD_NAME_KEY] = "clients.csv"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("3 Manchester ward (2024) areas matched" in s.value for s in at.success), [s.value for s in at.success]
+    at.session_state["area"] = str(reference.areas["ward24"].set_index("name").loc[names[0], "code"])
+    at.switch_page("app_pages/profile.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    panel = next(d.value for d in at.dataframe if "Rank in Manchester" in d.value.columns)
+    assert panel["Rank in Manchester"].tolist() == [1]                     # 30 is the highest: lower is better
+    assert "ranking 1 of 3 Manchester wards" in " ".join(m.value for m in at.markdown)

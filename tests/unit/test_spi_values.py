@@ -137,6 +137,17 @@ def test_derive_reports_unknown_output_and_missing_level(fake_framework):
         derive(VALUES, [_indicator("spi_index", "index", levels=("msoa",))], _context())
 
 
+def test_derive_skips_a_level_the_district_does_not_have(fake_framework):
+    """Another district's build has an empty committee layer (committees are Leeds'): the family is still built for
+    the levels it has, with the same scores, instead of failing on the empty level."""
+    context = _context()
+    context.areas["committee"] = pd.DataFrame({"code": pd.Series([], dtype=str)})
+    asked = [_indicator("spi_index", "index", levels=("lsoa21", "ward24", "committee"))]
+    out = derive(VALUES, asked, context)
+    assert set(out["area_level"]) == {"lsoa21", "ward24"}
+    pd.testing.assert_frame_equal(out, derive(VALUES, [_indicator("spi_index", "index")], _context()))
+
+
 def test_area_missing_an_indicator_keeps_index_from_other_components_and_is_reported(fake_framework):
     values = VALUES[~((VALUES["area_code"] == "W1") & (VALUES["indicator_id"] == "y"))]
     run = spi_for_level(values, "ward24", fake_framework, ["W1", "W2", "W3"])

@@ -93,3 +93,14 @@ def test_overlap_sentence_counts_hits_and_unknowns():
     text = overlap_sentence(flags, ["L1", "L2", "L3"], "Fake cases", "All three", "LSOAs", "lower_is_better")
     assert text == ("Of the 3 LSOAs weak on All three, 1 is also in the worst 20% of Leeds LSOAs on your data, "
                     "Fake cases (1 has no figure in your data or it is hidden).")
+
+
+def test_another_home_district_names_the_rank_and_the_sentence():
+    """Issue 17 item 4: in another district's atlas the rank column and sentence name that district."""
+    place = user_data_for_place(LSOA_UPLOAD, "lsoa21", "lower_is_better", "Fake cases", "lsoa21", "L3", LAYERS,
+                                home="Fakeville")
+    assert place.rows.columns.tolist() == ["Area", "Code", "Figure", "Rank in Fakeville"]
+    assert place.sentence == "Your data, Fake cases: 30, ranking 1 of 3 Fakeville LSOAs (1 = worst)."
+    members = user_data_for_place(LSOA_UPLOAD, "lsoa21", "lower_is_better", "Fake", "ward24", "W1", LAYERS,
+                                  home="Fakeville")
+    assert "ranks 1 of 3 in Fakeville" in members.sentence and "Leeds" not in members.sentence

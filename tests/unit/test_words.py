@@ -36,3 +36,32 @@ def test_board_member_labels_explain_before_jargon():
 def test_possessive_follows_the_way_leeds_has_always_been_written():
     from data.words import possessive
     assert possessive("Leeds") == "Leeds'" and possessive("Manchester") == "Manchester's"
+
+
+def test_home_text_names_the_district_only_where_leeds_is_the_district_computed_in():
+    """Catalogue texts for another district's atlas: method words name it; facts about Leeds and Leeds sources stay."""
+    from data.words import home_text
+    assert home_text("Crime: decile within Leeds", "Fakeville") == "Crime: decile within Fakeville"
+    assert home_text("Crime Leeds decile", "Fakeville") == "Crime Fakeville decile"
+    assert home_text("Decile of Leeds' own LSOAs (1 = the most deprived 10% of Leeds LSOAs)", "Fakeville") == \
+        "Decile of Fakeville's own LSOAs (1 = the most deprived 10% of Fakeville LSOAs)"
+    assert home_text("Relative to Leeds only: every area of Leeds has one; 0 = the average Leeds area.", "Fakeville") \
+        == "Relative to Fakeville only: every area of Fakeville has one; 0 = the average Fakeville area."
+    for fact in ("Two Leeds LSOAs are blank in the source.", "NOT the council's official Leeds Social Progress Index",
+                 "identical to 2021 MSOAs in Leeds"):
+        assert home_text(fact, "Fakeville") == fact
+    assert home_text("decile within Leeds", "Leeds") == "decile within Leeds"
+
+
+def test_the_registry_and_areas_for_another_district_name_it_and_leave_leeds_as_it_was():
+    from data.catalogue import areas_for_home
+    from data.registry import for_home
+    registry, areas = load_registry(), load_areas()
+    assert for_home(registry, "Leeds") is registry
+    fake = for_home(registry, "Fakeville")
+    decile = fake.get("imd_imd_leeds_decile")
+    assert decile.label.endswith("decile within Fakeville") and "Within-Fakeville" in decile.aggregation.reason
+    assert registry.get("imd_imd_leeds_decile").label.endswith("decile within Leeds")        # the loaded one untouched
+    assert [i.id for i in fake.indicators] == [i.id for i in registry.indicators]
+    moved = areas_for_home(areas, "Fakeville")
+    assert moved.levels["lad"].label == "Fakeville" and areas.levels["lad"].label == "Leeds"
