@@ -4,7 +4,7 @@ import streamlit as st
 from components.deck import add_view_control
 from components.footer import footer
 from components.meeting import apply_meeting_mode
-from components.navigation import app_navigation
+from components.navigation import app_navigation, cached_sections
 from components.params import PARAMS
 from components.reconnect import reconnect_notice, rerun_after_reconnect
 from components.sidebar import shared_sidebar
@@ -51,7 +51,7 @@ if not home_is_leeds(built_at()):
 notices = init_from_url(PARAMS)
 keep_url_state(PARAMS)
 apply_app_styles()
-navigation = app_navigation(pages(home_name()))
+navigation = app_navigation(cached_sections(home_name(), pages))
 apply_meeting_mode(exit_button=navigation.url_path != "deck")     # the deck's presenter draws its own exit
 shared_sidebar()
 add_view_control(navigation.url_path)

@@ -11,6 +11,12 @@ from components.store import sources
 
 def attribution_lines(source_ids: list[str] | None = None) -> list[str]:
     """One line per distinct attribution text for the given sources (all app sources by default)."""
+    return list(cached_attribution_lines(tuple(source_ids or ())))
+
+
+@lru_cache(maxsize=64)
+def cached_attribution_lines(source_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """attribution_lines, once per process (the catalogue is fixed while the app runs; the footer asks on every run)."""
     catalogue = sources()
     ids = source_ids or [s for s, src in catalogue.sources.items() if src.used_by == "app"]
     lines = []
@@ -18,7 +24,7 @@ def attribution_lines(source_ids: list[str] | None = None) -> list[str]:
         text = catalogue.attribution_text(source_id)
         if text not in lines:
             lines.append(text)
-    return lines
+    return tuple(lines)
 
 
 def footer() -> None:

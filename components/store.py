@@ -275,10 +275,16 @@ def manifest() -> dict:
     return _guarded(read_manifest, processed_dir())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
 def home(built_at: str) -> dict:
     """The district this store was built for ({code, name, region_code, region_name}; BCA_DISTRICT at build time).
-    A store built before the setting existed is Leeds'."""
+    A store built before the setting existed is Leeds'. (A copy: callers may change it.)"""
+    return dict(_home(str(processed_dir()), built_at))
+
+
+@lru_cache(maxsize=8)
+def _home(processed: str, built_at: str) -> dict:
+    """``home``, read once per store (a run asks for it a dozen times; st.cache_data hashed the key and unpickled
+    the answer each time)."""
     found = manifest().get("district")
     if found:
         return dict(found)

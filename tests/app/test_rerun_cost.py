@@ -128,3 +128,25 @@ def test_the_home_page_drawn_before_reads_no_table_and_converts_none(processed_s
     assert [t.value.shape for t in at.dataframe] == [t.value.shape for t in first.dataframe] and at.dataframe
     assert [m.value for m in at.metric] == [m.value for m in first.metric]  # the headline figures
     assert not called, f"{committee}: recomputed on a cached view: {called}"
+
+
+def test_the_frame_builds_no_page_reads_no_file_and_unpickles_nothing_on_a_rerun(processed_store):
+    """The frame (store check, navigation, sidebar, footer) runs on every full rerun of every page: its pages, style
+    sheet, home district and footer lines are made once per process, not read, built or unpickled on each run."""
+    import pickle
+
+    from streamlit.navigation.page import StreamlitPage
+    from pathlib import Path
+
+    from components.styles import CSS_PATH
+
+    _render("app_pages/accessibility.py", {})
+    with mock.patch.object(StreamlitPage, "__init__", autospec=True, side_effect=StreamlitPage.__init__) as page, \
+            mock.patch.object(Path, "read_text", autospec=True, side_effect=Path.read_text) as read, \
+            mock.patch("pickle.loads", wraps=pickle.loads) as loads:
+        at, called = _render_counted("app_pages/accessibility.py", {}, ["components.footer.sources"])
+    assert at.title[0].value == "Accessibility statement" and at.caption   # the page and its footer are drawn
+    assert page.call_count == 0, f"{page.call_count} st.Page objects built on a rerun"
+    assert loads.call_count == 0, f"{loads.call_count} st.cache_data answers unpickled on a rerun"
+    assert CSS_PATH not in [c.args[0] for c in read.call_args_list], "the style sheet was read again"
+    assert not called, called
