@@ -7,6 +7,7 @@ import streamlit as st
 
 from components.errors import show_fault
 from deploy.asgi import middleware, routes
+from deploy.gc_policy import freeze_after_full_collections
 
 _log = logging.getLogger("bca")
 if not _log.handlers:  # the module can be imported twice (app discovery, then the server): one handler
@@ -15,4 +16,5 @@ if not _log.handlers:  # the module can be imported twice (app discovery, then t
     _log.addHandler(_handler)
     _log.setLevel(logging.INFO)
 
+freeze_after_full_collections()   # a full collection walks only what is new since the last (deploy/gc_policy.py)
 app = st.App("app.py", routes=routes(), middleware=middleware(), on_script_error=show_fault)
