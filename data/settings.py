@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,19 +17,30 @@ DEFAULT_DISTRICT = "E08000035"       # Leeds, as in areas.yaml (tests/unit/test_
 
 def data_dir() -> Path:
     """The raw open-data folder: ``$BCA_DATA_DIR`` or ``../shared/data`` beside the repository."""
-    configured = os.environ.get(DATA_DIR_ENV)
-    if configured:
-        return Path(configured).expanduser().resolve()
-    return (REPO_ROOT.parent / "shared" / "data").resolve()
+    return _data_dir(os.environ.get(DATA_DIR_ENV), os.getcwd())
 
 
 def processed_dir() -> Path:
     """The processed store (git-ignored); ``$BCA_PROCESSED_DIR`` lets tests build elsewhere. Another home district
     (``$BCA_DISTRICT``) gets its own folder, so a Leeds store is never served as another district's."""
-    configured = os.environ.get(PROCESSED_DIR_ENV)
+    return _processed_dir(os.environ.get(PROCESSED_DIR_ENV), os.environ.get(DISTRICT_ENV, ""), os.getcwd())
+
+
+# Resolved once per setting (and working folder): the app asks for these folders dozens of times a run, and
+# Path.resolve() walks every component of the path with a system call each time.
+
+@lru_cache(maxsize=16)
+def _data_dir(configured: str | None, cwd: str) -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
-    district = os.environ.get(DISTRICT_ENV, "").strip()
+    return (REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+@lru_cache(maxsize=16)
+def _processed_dir(configured: str | None, district: str, cwd: str) -> Path:
+    if configured:
+        return Path(configured).expanduser().resolve()
+    district = district.strip()
     own = re.fullmatch(r"E0[6-9]\d{6}", district) and district != DEFAULT_DISTRICT
     return REPO_ROOT / "data" / (f"processed-{district}" if own else "processed")   # a malformed value: the build refuses it
 
