@@ -6,7 +6,7 @@ from components import social_progress as progress
 from components import store
 from components.downloads import csv_button
 from components.footer import source_line
-from components.indicator_map import indicator_map, table_for_display
+from components.indicator_map import indicator_map
 from components.state import bound_select
 
 VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "method": "Method",
@@ -50,8 +50,7 @@ if view == "map":
     st.caption("Stored scores use principal-component weights. " + progress.sources_caption(
         progress.cached_spi_runs(level, stamp)["pca"].periods))
     st.subheader("The numbers behind the map")
-    table = table_for_display(shown.table, indicator.short_label, with_ci=False, indicator=indicator).rename(
-        columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
+    table = progress.cached_numbers_arrow(indicator_id=indicator.id, level=level, committee=committee, stamp=stamp)
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={indicator.short_label: st.column_config.NumberColumn(format="%.1f")})
     csv_button(indicator, level, progress.SPI_PERIOD, shown.table, f"{store.file_stem(stamp)}_{indicator.id}_{level}")

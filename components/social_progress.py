@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from components import store
-from components.charts import show_spec, vega_spec
+from components.charts import show_spec, table_arrow, vega_spec
+from components.indicator_map import cached_map_payload, table_for_display
 from components.footer import source_line
 from data.settings import data_dir
 from metrics.spi import rank_change
@@ -357,3 +358,15 @@ def official_view(stamp: str) -> None:
     st.caption(f"Leeds SPI (official): Leeds City Council, from {OFFICIAL_FILE} in the data folder (years "
                f"{official['year'].min()}-{official['year'].max()}). Open index: "
                + sources_caption(run.periods))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_numbers_arrow(*, indicator_id: str, level: str, committee: str, stamp: str):
+    """The numbers behind the map as shown (ranks read "1 = lowest score"), converted to Arrow once per view and
+    shared read-only (the same key as the map's payload, which holds the rows)."""
+    payload = cached_map_payload(indicator_id=indicator_id, level=level, period=SPI_PERIOD, scheme="quantiles", k=5,
+                                 committee=committee, outline=False, stamp=stamp)
+    indicator = store.registry().get(indicator_id)
+    table = table_for_display(payload.table, indicator.short_label, with_ci=False, indicator=indicator).rename(
+        columns={"Rank (1 = worst)": "Rank (1 = lowest score)"})
+    return table_arrow(table)

@@ -150,3 +150,16 @@ def test_the_frame_builds_no_page_reads_no_file_and_unpickles_nothing_on_a_rerun
     assert loads.call_count == 0, f"{loads.call_count} st.cache_data answers unpickled on a rerun"
     assert CSS_PATH not in [c.args[0] for c in read.call_args_list], "the style sheet was read again"
     assert not called, called
+
+
+TABLE_VIEWS = {"social_progress": ("app_pages/social_progress.py", {"level": "ward24", "spi_measure": "spi_opportunity"},
+                                   ["components.indicator_map.table_for_display"])}
+
+
+@pytest.mark.parametrize("name", list(TABLE_VIEWS))
+def test_a_map_page_drawn_before_builds_and_converts_no_table(processed_store, name):
+    page, state, work = TABLE_VIEWS[name]
+    first = _render(page, state)
+    at, called = _render_counted(page, state, work + ["streamlit.dataframe_util.convert_pandas_df_to_arrow_bytes"])
+    assert at.dataframe and at.dataframe[0].value.equals(first.dataframe[0].value)
+    assert not called, f"{name}: rebuilt on a cached view: {called}"
