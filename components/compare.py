@@ -101,7 +101,7 @@ def cached_comparison(level: str, codes: tuple[str, ...], indicator_ids: tuple[s
                           for i, v in zip(long["indicator_id"], long["value"])]
     long["comparator_text"] = [registry.get(i).format_value(None if pd.isna(v) else float(v))
                                for i, v in zip(long["indicator_id"], long["comparator"])]
-    choice = cm.choose_chart(len(codes), len(indicator_ids))
+    choice = cm.choose_chart(len(codes), len(indicator_ids), store.home_name())
     spec = None
     if choice.kind == "ranked":
         spec = _ranked_spec(long, comp_name)

@@ -64,7 +64,8 @@ def cached_figures(token: str, stamp: str):
     members = pd.DataFrame(lsoas[lsoas["code"].isin(codes)].drop(columns="geometry"))
     values, registry = store.values(stamp), store.registry()
     figures, not_given = aggregate_custom(values, registry, members)
-    return (custom_headlines(figures, not_given, values, registry), custom_table(figures, values, registry),
+    home = store.home(stamp)["name"]
+    return (custom_headlines(figures, not_given, values, registry, home), custom_table(figures, values, registry, home),
             not_given_groups(not_given, registry), int(members["population"].sum()),
             sorted(members["ward24_name"].astype(str).unique()))
 
@@ -143,7 +144,7 @@ def _map_clicked() -> None:
 
 def _add_entries(text: str) -> None:
     stamp = store.built_at()
-    parsed = parse_entries(text, cached_universe(stamp), cached_leeds_postcodes(stamp))
+    parsed = parse_entries(text, cached_universe(stamp), cached_leeds_postcodes(stamp), store.home(stamp)["name"])
     before = set(current_codes(stamp))
     added = [c for c in parsed.codes if c not in before]
     _store_codes(before | set(parsed.codes), stamp)
@@ -288,7 +289,7 @@ def uploaded_panel(codes: list[str]) -> None:
     st.dataframe(pd.DataFrame({"Neighbourhood": rows["display_name"], "Code": rows["code"], "Figure": rows["shown"]}),
                  hide_index=True, width="stretch")
     if ind.kind == "count":
-        total = upload_total(ind.table, ind.known_totals, codes, ind.label)
+        total = upload_total(ind.table, ind.known_totals, codes, ind.label, store.home_name())
         text = total.sentence if total.value is None else f"{total.sentence} Total: {ind.format_value(total.value)}."
         st.markdown(safe_text(text, limit=None))
     else:

@@ -78,7 +78,7 @@ def cached_sii_view(indicator_id: str, level: str, period: str, mode: str, stamp
     value_type, why = iv.value_type_for(inputs)
     groups = iv.group_means(inputs, value_type)
     try:
-        result, error = iv.inequality_slope(groups, value_type), None
+        result, error = iv.inequality_slope(groups, value_type, district=store.home_name()), None
     except ValueError as exc:
         result, error = None, str(exc)
     return SiiView(inputs, value_type, why, groups, result, error, left_out)

@@ -33,7 +33,7 @@ def find(raw: str, stamp: str) -> PostcodeResult:
         else:
             rows = store.rows("postcodes_other", "postcode", compact)
             other_row = rows.iloc[0].to_dict() if len(rows) else None
-    return classify(raw, leeds_row, other_row)
+    return classify(raw, leeds_row, other_row, store.home(stamp)["name"])
 
 
 def postcode_box(key: str, apply: Callable[[PostcodeResult], None] | None = None) -> PostcodeResult | None:

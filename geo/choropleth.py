@@ -266,9 +266,10 @@ def geometry_url(level: str, stamp: str) -> str:
 
 
 def context_texts(layer: pd.DataFrame, level: str) -> pd.Series:
-    """The tooltip's context line per area ("Committee: Inner East"), empty where a level has none."""
+    """The tooltip's context line per area ("Committee: Inner East"), empty where a level or an area has none
+    (another district's atlas: community committees are Leeds')."""
     if level in CONTEXT_LEVELS and "committee_name" in layer:
-        return "Committee: " + layer["committee_name"].fillna("").astype(str)
+        return layer["committee_name"].map(lambda n: f"Committee: {n}" if isinstance(n, str) and n else "")
     return pd.Series("", index=layer.index)
 
 

@@ -65,7 +65,7 @@ RANKED_MOST_INDICATORS = 4     # ranked panels stacked: more than this is a long
 SPINES_MOST_AREAS = 3          # spine panels side by side: more than this is too narrow to read
 
 
-def choose_chart(n_areas: int, n_indicators: int) -> ChartChoice:
+def choose_chart(n_areas: int, n_indicators: int, home: str = "Leeds") -> ChartChoice:
     """The chart that shows this many areas and indicators with every mark labelled.
 
     One indicator (or a few) across the areas: ranked bars with the comparator as a line. Many indicators
@@ -79,7 +79,7 @@ def choose_chart(n_areas: int, n_indicators: int) -> ChartChoice:
                                      "the comparator as a line.")
     if n_areas <= SPINES_MOST_AREAS:
         return ChartChoice("spines", f"{n_indicators} indicators for {n_areas} areas: one spine per area, each area "
-                                     "placed on the range of Leeds areas of its kind, with the comparator marked.")
+                                     f"placed on the range of {home} areas of its kind, with the comparator marked.")
     return ChartChoice("table", f"{n_indicators} indicators for {n_areas} areas: the coloured table above is the "
                                 f"chart; choose up to {RANKED_MOST_INDICATORS} indicators for ranked bars, or up to "
                                 f"{SPINES_MOST_AREAS} areas for spines.")

@@ -116,7 +116,8 @@ def _quoted(items: list[str], most: int = 5) -> str:
     return shown + (f" and {len(items) - most:,} more" if len(items) > most else "")
 
 
-def parse_entries(text: str, universe: Iterable[str], leeds_postcodes: Mapping[str, str]) -> ParsedEntries:
+def parse_entries(text: str, universe: Iterable[str], leeds_postcodes: Mapping[str, str],
+                  home: str = "Leeds") -> ParsedEntries:
     """Read LSOA codes and postcodes, one or more per line (commas, semicolons, tabs or spaces between
     codes). ``leeds_postcodes`` maps a tidy postcode ('LS11UR') to its LSOA21 code."""
     known = set(universe)
@@ -152,16 +153,19 @@ def parse_entries(text: str, universe: Iterable[str], leeds_postcodes: Mapping[s
     unique = list(dict.fromkeys(codes))
     if unique:
         via = f" ({count(from_postcodes, 'entry was a postcode', 'entries were postcodes')})" if from_postcodes else ""
-        notes.insert(0, f"Found {count(len(unique), 'Leeds neighbourhood (LSOA)', 'Leeds neighbourhoods (LSOAs)')}{via}.")
+        notes.insert(0, f"Found {count(len(unique), f'{home} neighbourhood (LSOA)', f'{home} neighbourhoods (LSOAs)')}"
+                        f"{via}.")
     elif pieces:
-        notes.insert(0, "Found no Leeds neighbourhood (LSOA) in what was given.")
-    else:
+        notes.insert(0, f"Found no {home} neighbourhood (LSOA) in what was given.")
+    elif home == "Leeds":
         notes.insert(0, "Nothing was given: paste 2021 LSOA codes (like E01011264) or Leeds postcodes (like LS1 1UR).")
+    else:
+        notes.insert(0, f"Nothing was given: paste 2021 LSOA codes (E01…) or {home} postcodes.")
     if outside:
-        notes.append(f"{count(len(outside), 'code is not a Leeds 2021 LSOA', 'codes are not Leeds 2021 LSOAs')} and "
+        notes.append(f"{count(len(outside), f'code is not a {home} 2021 LSOA', f'codes are not {home} 2021 LSOAs')} and "
                      f"left out: {_quoted(outside)}.")
     if not_leeds_pc:
-        notes.append(f"{count(len(not_leeds_pc), 'postcode is not a Leeds postcode', 'postcodes are not Leeds postcodes')}"
+        notes.append(f"{count(len(not_leeds_pc), f'postcode is not a {home} postcode', f'postcodes are not {home} postcodes')}"
                      f" in the ONS Postcode Directory and left out: {_quoted(not_leeds_pc)}.")
     if unknown:
         notes.append(f"{count(len(unknown), 'entry is neither a 2021 LSOA code nor a postcode', 'entries are neither 2021 LSOA codes nor postcodes')}"
@@ -304,7 +308,7 @@ def _combination(hidden_cells: list[str], wanted: set[str],
 
 
 def upload_total(table: pd.DataFrame, known_totals: Sequence[tuple[object, Sequence[str], float]],
-                 codes: Iterable[str], label: str) -> UploadTotal:
+                 codes: Iterable[str], label: str, home: str = "Leeds") -> UploadTotal:
     """The area's total of an uploaded LSOA count, under the protection rule of metrics.suppression.
 
     ``table`` is the upload's published table (code, value: NaN where hidden or missing, reason:
@@ -339,8 +343,9 @@ def upload_total(table: pd.DataFrame, known_totals: Sequence[tuple[object, Seque
                      for w, (_, members, total) in zip(weights, known_totals) if abs(w) > 1e-12)
     return UploadTotal(float(round(shown_total + hidden_sum)),
                        f"Total of {label} for this area: {len(wanted):,} of its neighbourhoods are hidden to protect "
-                       "small numbers, but their sum already follows from the published ward, committee and Leeds "
-                       "totals, so the area's total is shown.")
+                       "small numbers, but their sum already follows from the published ward, "
+                       + ("committee and Leeds " if home == "Leeds" else f"and {home} ")
+                       + "totals, so the area's total is shown.")
 
 
 # ---------------------------------------------------------------- what the page shows
@@ -358,7 +363,7 @@ def _latest(figures: pd.DataFrame, indicator: Indicator) -> pd.Series | None:
 
 
 def custom_headlines(figures: pd.DataFrame, not_given: pd.DataFrame, values: pd.DataFrame,
-                     registry: Registry) -> list[Headline]:
+                     registry: Registry, home: str = "Leeds") -> list[Headline]:
     """The profile's headline cards for a custom area: residents, IMD the MHCLG way, the share in England's
     most deprived 10%, the SPI and life expectancy (with why they are not given) and the key indicators."""
     reasons = dict(zip(not_given["indicator_id"], not_given["reason"]))
@@ -380,7 +385,7 @@ def custom_headlines(figures: pd.DataFrame, not_given: pd.DataFrame, values: pd.
         row = _latest(figures, indicator)
         value = None if row is None or pd.isna(row["value"]) else float(row["value"])
         parts = [HEADLINE_NOTES.get(indicator_id, "")]
-        for level, word in (("lad", "Leeds"), ("england", "England")):
+        for level, word in (("lad", home), ("england", "England")):
             other = comparator_value(values, indicator_id, period, level)
             if other is not None:
                 parts.append(f"{word} {indicator.format_value(other)}")
@@ -392,7 +397,7 @@ def custom_headlines(figures: pd.DataFrame, not_given: pd.DataFrame, values: pd.
     return cards
 
 
-def custom_table(figures: pd.DataFrame, values: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+def custom_table(figures: pd.DataFrame, values: pd.DataFrame, registry: Registry, home: str = "Leeds") -> pd.DataFrame:
     """One row per indicator at its latest period: the area, Leeds, England, the test against Leeds where a
     95% confidence interval exists, how the LSOA figures were combined, theme and source id."""
     rows = []
@@ -410,8 +415,8 @@ def custom_table(figures: pd.DataFrame, values: pd.DataFrame, registry: Registry
                              leeds, england, indicator.polarity)["comparison"]
         rows.append({"Indicator": indicator.short_label, "Period": indicator.period_label(period),
                      "This area": indicator.format_value(value) + indicator.coverage_tag(row["coverage"]),
-                     "Leeds": indicator.format_value(leeds), "England": indicator.format_value(england),
-                     "Compared with Leeds (95% CI)": "" if compared == NOT_COMPARED_LABEL else compared,
+                     home: indicator.format_value(leeds), "England": indicator.format_value(england),
+                     f"Compared with {home} (95% CI)": "" if compared == NOT_COMPARED_LABEL else compared,
                      "How combined": indicator.aggregation.describe(indicator.native_level),
                      "Theme": indicator.theme, "source_id": indicator.edition(period).source,
                      "period": period, "indicator_id": indicator.id})

@@ -267,7 +267,7 @@ def spread_mean(values: pd.Series, weights: pd.Series) -> tuple[float, float]:
 
 
 def inequality_slope(groups: pd.DataFrame, value_type: int, *, repetitions: int = SII_REPETITIONS,
-                     seed: int = SII_SEED) -> SiiResult:
+                     seed: int = SII_SEED, district: str = "Leeds") -> SiiResult:
     """SII and RII of the group means, via the phe_sii port (95% limits by simulation, fixed seed).
 
     Value type 0 uses each group's 95% limits; value type 2 uses pooled counts (SE by Wilson) with
@@ -285,7 +285,7 @@ def inequality_slope(groups: pd.DataFrame, value_type: int, *, repetitions: int 
     no_limits = table[table["lower"].isna() | table["upper"].isna()]
     if not no_limits.empty:
         raise ValueError(f"Decile(s) {no_limits['quantile'].tolist()} hold a single area, so no confidence limits "
-                         f"can be estimated from the spread of values; try within-Leeds deciles or a finer level.")
+                         f"can be estimated from the spread of values; try within-{district} deciles or a finer level.")
     return slope_index_of_inequality(table, value_col="value", lower_cl_col="lower", upper_cl_col="upper",
                                      value_type=VALUE_TYPE_OTHER, rii=True, repetitions=repetitions, seed=seed)
 

@@ -43,8 +43,9 @@ def display(compact: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
-def classify(raw: str, leeds_row: dict | None, other_row: dict | None) -> PostcodeResult:
-    """One result per input: a Leeds postcode with its areas, or a sentence for each kind of miss."""
+def classify(raw: str, leeds_row: dict | None, other_row: dict | None, home: str = "Leeds") -> PostcodeResult:
+    """One result per input: a postcode of the home district (``leeds_row``; Leeds unless BCA_DISTRICT) with its
+    areas, or a sentence for each kind of miss."""
     if not str(raw or "").strip():
         return PostcodeResult("empty", "Type a postcode, for example LS1 1UR.")
     compact = tidy(raw)
@@ -55,8 +56,8 @@ def classify(raw: str, leeds_row: dict | None, other_row: dict | None) -> Postco
     if leeds_row is not None:
         row = {k: (None if pd.isna(v) else v) for k, v in leeds_row.items()}
         return PostcodeResult(
-            "leeds", f"{shown} is in {row['lsoa21_name']} (LSOA), {row['ward24_name']} ward, "
-                     f"{row['committee_name']} community committee.",
+            "leeds", f"{shown} is in {row['lsoa21_name']} (LSOA), {row['ward24_name']} ward"
+                     + (f", {row['committee_name']} community committee." if row.get("committee_name") else "."),
             shown, row["lsoa21_code"], row["msoa21_code"], row["ward24_code"], row["committee_code"],
             row["lon"], row["lat"], row["easting"], row["northing"])
     if other_row is not None:
@@ -68,11 +69,11 @@ def classify(raw: str, leeds_row: dict | None, other_row: dict | None) -> Postco
             where = f"the local authority with code {code}"
         else:
             where = "no local authority the directory records"
-        return PostcodeResult("elsewhere", f"{shown} is in {where}, not in Leeds: this atlas covers Leeds only.",
+        return PostcodeResult("elsewhere", f"{shown} is in {where}, not in {home}: this atlas covers {home} only.",
                               shown)
     if compact.startswith("BT"):
-        return PostcodeResult("elsewhere", f"{shown} is a Northern Ireland postcode, not in Leeds: this atlas covers "
-                                           "Leeds only (Northern Ireland postcodes are not in its copy of the directory).",
+        return PostcodeResult("elsewhere", f"{shown} is a Northern Ireland postcode, not in {home}: this atlas "
+                                           f"covers {home} only (Northern Ireland postcodes are not in its copy of the directory).",
                               shown)
     return PostcodeResult("unknown", f"{shown} is not in the ONS Postcode Directory (November 2025) this atlas uses: "
                                      "check it, or try a neighbour's postcode.", shown)

@@ -355,3 +355,12 @@ def test_composite_pdf_deck_and_upload_name_the_district(district_store, monkeyp
     panel = next(d.value for d in at.dataframe if "Rank in Manchester" in d.value.columns)
     assert panel["Rank in Manchester"].tolist() == [1]                     # 30 is the highest: lower is better
     assert "ranking 1 of 3 Manchester wards" in " ".join(m.value for m in at.markdown)
+
+    codes = sorted(r["lsoa21_code"] for r in _rows("imd/imd2025_lsoa21_england.csv", lad24_code="E08000003"))[:2]
+    at.switch_page("app_pages/custom_area.py").run()
+    at.text_area(key="_custom_paste").input(f"{codes[0]}, {codes[1]}, E01011264")          # the last is Leeds'
+    next(b for b in at.button if b.label == "Add to the area").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = " ".join(re.sub(r"\\(.)", r"\1", i.value) for i in at.info)          # as a reader sees them
+    assert "Found 2 Manchester neighbourhoods (LSOAs)" in notes and "code is not a Manchester 2021 LSOA" in notes
+    assert any("Compared with Manchester (95% CI)" in d.value.columns for d in at.dataframe)

@@ -148,3 +148,10 @@ def test_difference_classes_merge_an_empty_inner_class_outward():
     result = difference_classes(pd.Series([-10.0, -9.0, 0.5, 10.0]), 0.0, 10)
     assert all(n > 0 for n in result.classification.counts)
     assert len(result.positions) == result.classification.n_classes
+
+
+def test_context_line_is_empty_where_an_area_has_no_committee():
+    """Another district's wards have no community committee: no 'Committee: ' (or 'nan') line in the tooltip."""
+    from geo.choropleth import context_texts
+    layer = pd.DataFrame({"code": ["W1", "W2", "W3"], "committee_name": ["Fake North", None, float("nan")]})
+    assert context_texts(layer, "ward24").tolist() == ["Committee: Fake North", "", ""]

@@ -32,7 +32,7 @@ def test_the_file_holds_geometry_position_name_and_context_only():
     features = geometry_collection(_layer(), "lsoa21")["features"]
     assert [f["n"] for f in features] == [1, 2] and [f["code"] for f in features] == ["X01", "X02"]
     assert features[0]["name"] == "Fake A (Ward)" and features[0]["context_text"] == "Committee: Inner Test"
-    assert features[1]["context_text"] == "Committee: "
+    assert features[1]["context_text"] == ""                         # no committee: no "Committee: " line
     assert set(features[0]) == {"type", "geometry", "properties", "code", "n", "name", "context_text"}
     assert geometry_collection(_layer(), "committee")["features"][0]["context_text"] == ""
 

@@ -45,3 +45,13 @@ def test_every_miss_gets_its_own_sentence_without_the_raw_input(raw, other, expe
     result = classify(raw, None, other)
     assert result.kind != "leeds" and result.sentence.startswith(expected)
     assert "<" not in result.sentence and raw.strip() not in result.sentence or raw.strip() == result.postcode
+
+
+def test_another_home_district_is_named_and_has_no_committee_clause():
+    """Issue 17 item 4: in another district's atlas a home postcode has no committee (Leeds' grouping) and a miss
+    names that district, not Leeds."""
+    row = {**LEEDS_ROW, "committee_code": None, "committee_name": None}
+    found = classify("LS1 1UR", row, None, home="Fakeville")
+    assert found.sentence == "LS1 1UR is in Fakeleeds 001A (LSOA), Fakeward North ward."
+    away = classify("M1 1AA", None, {"lad_name": "Elsewhere", "lad_code": "E0"}, home="Fakeville")
+    assert away.sentence == "M1 1AA is in Elsewhere, not in Fakeville: this atlas covers Fakeville only."
