@@ -6,6 +6,7 @@ so the list, the map outline and the figures always agree. The numbers come from
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -13,12 +14,13 @@ import streamlit as st
 
 from components import store
 from components.footer import source_line, sources_and_method
-from components.map import clicked_code, deck_template, legend, show_map, with_selection
+from components.map import (NO_LINE, SELECTED_LINE, GeometryRef, clicked_code, deck_template, legend, show_map,
+                            table_tooltip, with_selected_positions)
 from components.profile import headline_cards
 from components.user_upload_view import current_indicator
 from data.safe_text import csv_safe, safe_text
 from data.words import count, possessive
-from geo.choropleth import features, representative_points, view_for_bounds
+from geo.choropleth import features, geometry_url, representative_points, view_for_bounds
 from geo.palettes import hex_to_rgba
 from metrics.custom_area import (DEFAULT_NAME, MAX_NAME, MAX_TEXT, aggregate_custom, clean_name, custom_headlines,
                                  custom_table, decode_selection, encode_selection, not_given_groups, parse_entries,
@@ -70,10 +72,22 @@ def cached_figures(token: str, stamp: str):
             sorted(members["ward24_name"].astype(str).unique()))
 
 
+@dataclass(frozen=True)
+class PickingMap:
+    """The picking map, built once per store (shared, read-only)."""
+    url_template: str           # polygons from /geo/lsoa21.geojson (fetched once), the selection by position
+    url_tooltip: str            # its tooltip: each LSOA's decile by position (components.map.table_tooltip)
+    file_codes: tuple[str, ...]  # the LSOAs in the geometry file's order
+    template: str               # the same map with its polygons inline (the warm spaces layer draws over it)
+    legend: pd.DataFrame
+    outlines: dict[str, dict]   # code -> outline feature, for the inline map's selection layer
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def cached_map(stamp: str):
-    """The picking map's template (LSOAs by IMD 2025 decile, ward outlines and labels), legend rows and
-    each LSOA's outline feature for the selection layer (shared, read-only)."""
+def cached_map(stamp: str) -> PickingMap:
+    """The picking map (LSOAs by IMD 2025 decile, ward outlines and labels) drawn from the geometry files, as the
+    indicator maps are (issue 20.2): a change of the area sends a colour per LSOA for the cyan outlines, not the
+    polygons (64 KB on the wire per change when they were inline); its legend rows; each LSOA's outline feature."""
     lsoas = store.areas("lsoa21", stamp)
     layer, legend_rows = decile_map_layer(lsoas, store.values(stamp), lsoas["code"].tolist())
     layer = layer.merge(pd.DataFrame(lsoas[["code", "display_name"]]), on="code")
@@ -83,8 +97,14 @@ def cached_map(stamp: str):
     layer["chosen"] = "Click to add or remove"
     area_features = features(layer, ["code", "name", "fill", "decile_text", "chosen"])
     wards = store.areas("ward24", stamp)
-    template = deck_template(area_features, features(wards, ["code"]), representative_points(wards).to_dict("records"),
-                             view_for_bounds(tuple(lsoas.total_bounds)), TOOLTIP)
+    labels, view = representative_points(wards).to_dict("records"), view_for_bounds(tuple(lsoas.total_bounds))
+    template = deck_template(area_features, features(wards, ["code"]), labels, view, TOOLTIP)
+    in_file_order = layer.set_index("code").reindex(lsoas["code"].astype(str))
+    lsoa_file = geometry_url("lsoa21", stamp)
+    url_template = deck_template(GeometryRef(lsoa_file, tuple(tuple(f) for f in in_file_order["fill"])),
+                                 geometry_url("ward24", stamp), labels, view, TOOLTIP, selection_from=lsoa_file)
+    url_tooltip = table_tooltip(TOOLTIP, {"decile_text": in_file_order["decile_text"].tolist(),
+                                          "chosen": in_file_order["chosen"].tolist()})
     outlines = {f["code"]: {"type": "Feature", "geometry": f["geometry"], "properties": {"code": f["code"]}}
                 for f in area_features}
     counts = layer["decile"].value_counts(dropna=False)
@@ -92,7 +112,7 @@ def cached_map(stamp: str):
     legend_frame = pd.DataFrame({"colour": [c for c, _ in legend_rows], "label": [t for _, t in legend_rows],
                                  "count": [counts.get(int(t.split()[1]) if t.startswith("Decile") else "no data", 0)
                                            for _, t in legend_rows]})
-    return template, legend_frame, outlines
+    return PickingMap(url_template, url_tooltip, tuple(in_file_order.index), template, legend_frame, outlines)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -122,7 +142,16 @@ def _store_codes(codes, stamp: str) -> None:
     universe = cached_universe(stamp)
     token = encode_selection(codes, universe)
     st.session_state[TOKEN_KEY] = token
-    st.session_state[LIST_KEY] = decode_selection(token, universe) or []
+    _show_in_list(decode_selection(token, universe) or [])
+
+
+def _show_in_list(codes: list[str]) -> None:
+    """Put the set into the list widget, unless it shows that set already (in the reader's order). A widget whose
+    key is written goes out with its value, so a list rewritten on every run re-sent its 488 names with every
+    change; left alone it goes as a cached reference (components.state.bound, the same rule)."""
+    shown = st.session_state.get(LIST_KEY)
+    if shown is None or set(shown) != set(codes):
+        st.session_state[LIST_KEY] = codes
 
 
 def _list_changed() -> None:
@@ -190,7 +219,8 @@ def _name_changed() -> None:
 
 def name_box() -> str:
     """The area's name (plain; escaped wherever it is shown)."""
-    st.session_state["_w_custom_name"] = st.session_state.get(NAME_KEY) or ""
+    if st.session_state.get("_w_custom_name") != (st.session_state.get(NAME_KEY) or ""):     # as _show_in_list
+        st.session_state["_w_custom_name"] = st.session_state.get(NAME_KEY) or ""
     st.text_input("Name of the area", key="_w_custom_name", max_chars=MAX_NAME, on_change=_name_changed,
                   placeholder=DEFAULT_NAME, help="Up to 60 characters; it goes into the link with the area.")
     return st.session_state.get(NAME_KEY) or DEFAULT_NAME
@@ -198,19 +228,22 @@ def name_box() -> str:
 
 def picking_map(codes: list[str], stamp: str) -> None:
     """All Leeds LSOAs by IMD 2025 decile; the area's LSOAs outlined; a click adds or removes one."""
-    template, legend_rows, outlines = cached_map(stamp)
-    selected = [outlines[c] for c in codes if c in outlines]
-    show_map(with_selection(template, selected, TOOLTIP), key=MAP_KEY, height=560, on_select=_map_clicked,
+    drawn = cached_map(stamp)
+    chosen = set(codes)
+    deck = with_selected_positions(drawn.url_template, [SELECTED_LINE if c in chosen else NO_LINE for c in drawn.file_codes],
+                                   drawn.url_tooltip, (drawn.template, TOOLTIP),
+                                   [drawn.outlines[c] for c in codes if c in drawn.outlines])
+    show_map(deck, key=MAP_KEY, height=560, on_select=_map_clicked,
              alt=f"Map of {possessive(store.home(stamp)['name'])} neighbourhoods (LSOAs) by national IMD 2025 decile; the custom area's neighbourhoods "
                  "are outlined in cyan. The same neighbourhoods are listed in the box beside the map.")
-    legend(legend_rows, "National IMD 2025 decile (1 = most deprived 10%)")
+    legend(drawn.legend, "National IMD 2025 decile (1 = most deprived 10%)")
     st.caption("Click a neighbourhood to add it; click it again to take it out. Cyan outline = in the area. "
                + source_line("imd2025_lsoa21", "2025"))
 
 
 def pick_list(codes: list[str], stamp: str) -> None:
     names = cached_lsoa_names(stamp)
-    st.session_state[LIST_KEY] = codes
+    _show_in_list(codes)
     st.multiselect("Neighbourhoods in the area", list(names), key=LIST_KEY, format_func=names.get,
                    on_change=_list_changed, placeholder="Type a neighbourhood or ward name, or click the map",
                    help="Neighbourhoods are 2021 LSOAs, named by their ONS name and their ward.")

@@ -25,7 +25,10 @@ from metrics.warm_spaces import overlay_rows
 
 AREA_LAYER_ID = "areas"
 SELECTION_SENTINEL = "__bca_selection__"
+SELECTION_COLOUR = "__bca_selection_colour__"       # a selection drawn from a geometry file: its line colours
+SELECTION_TRIGGER = "__bca_selection_trigger__"
 SELECTED_LINE = [0, 213, 255, 255]        # cyan: stands out on every step of the magma ramp
+NO_LINE = [0, 0, 0, 0]
 OUTLINE_LINE, OUTLINE_WIDTH = [30, 30, 30, 220], 1.2    # ward (or committee) boundaries
 DEPRIVED_LINE = [0, 0, 0, 255]            # black line on a white casing: visible on light and dark fills
 TOOLTIP_STYLE = {"backgroundColor": "#1a1a1a", "color": "#ffffff", "fontSize": "15px", "padding": "6px 8px",
@@ -133,8 +136,12 @@ def _data_sentinel(layer_id: str) -> str:
 
 def deck_template(area_features: list[dict] | GeometryRef, outline_features: list[dict] | str | None, labels: list[dict],
                   view: dict, tooltip_html: str, deprived_features: list[dict] | None = None, label_size: int = 13,
-                  selected_line: list[int] | None = None) -> str:
+                  selected_line: list[int] | None = None, selection_from: str | None = None) -> str:
     """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``).
+
+    ``selection_from`` (a geometry file's URL) draws the selection from that file instead, every area's outline
+    coloured by position, transparent where not selected (fill it with ``with_selected_positions``): a selection
+    of many areas (the custom area) then sends a colour per area, not their polygons.
 
     ``outline_features=None`` means the areas are the outlined units themselves (wards on a ward map):
     the area layer then draws the outline style, instead of sending the same geometry twice. Areas given as a
@@ -173,8 +180,14 @@ def deck_template(area_features: list[dict] | GeometryRef, outline_features: lis
             pdk.Layer("GeoJsonLayer", id="deprived", data=_data_sentinel("deprived"), pickable=False, stroked=True,
                       filled=False, get_line_color=DEPRIVED_LINE, line_width_min_pixels=2),
         ]
-    layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=SELECTION_SENTINEL, pickable=False, stroked=True,
-                            filled=False, get_line_color=selected_line or SELECTED_LINE, line_width_min_pixels=4))
+    if selection_from is None:
+        layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=SELECTION_SENTINEL, pickable=False, stroked=True,
+                                filled=False, get_line_color=selected_line or SELECTED_LINE, line_width_min_pixels=4))
+    else:
+        layers.append(pdk.Layer("GeoJsonLayer", id="selected", data=selection_from, pickable=False, stroked=True,
+                                filled=False, get_line_color=SELECTION_COLOUR, line_width_min_pixels=4,
+                                update_triggers={"getLineColor": [SELECTION_TRIGGER]},
+                                _sub_layer_props={"polygons-stroke": {"updateTriggers": {"getColor": [SELECTION_TRIGGER]}}}))
     if labels:
         data["labels"] = _plain_rows(labels)
         layers.append(pdk.Layer("TextLayer", id="labels", data=_data_sentinel("labels"), get_position="position",
@@ -219,6 +232,20 @@ def with_selection(template: str, selected_features: list[dict], tooltip_html: s
     selection = json.dumps(selected_features, separators=(",", ":"))
     spec = template.replace(json.dumps(SELECTION_SENTINEL), selection)
     return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE}, template, selection, inline)
+
+
+def with_selected_positions(template: str, lines: list, tooltip_html: str, inline: tuple[str, str],
+                            selected_features: list[dict]) -> PreparedDeck:
+    """The deck for this run from a template made with ``selection_from``: ``lines`` are the selection layer's
+    colours in the geometry file's order (``SELECTED_LINE`` or ``NO_LINE``), sent as one expression; the polygons
+    stay in the file the browser already has. ``inline`` is the same map with its areas inline and
+    ``selected_features`` their outlines, which the warm spaces layer draws over (with_warm_spaces)."""
+    expression = fill_expression(lines)
+    trigger = hashlib.sha256(expression.encode()).hexdigest()[:16]
+    spec = template.replace(SELECTION_COLOUR, json.dumps(expression)[1:-1]).replace(json.dumps(SELECTION_TRIGGER),
+                                                                                    json.dumps(trigger))
+    return PreparedDeck(spec, {"html": tooltip_html, "style": TOOLTIP_STYLE}, template,
+                        json.dumps(selected_features, separators=(",", ":")), inline)
 
 
 # ---------- the warm spaces layer any choropleth can show (issue 18) ----------

@@ -109,3 +109,54 @@ def test_the_area_profile_links_to_the_custom_area_page(processed_store):
     links = [e for e in at.main if getattr(e, "proto", None) is not None and type(e).__name__ == "PageLink"]
     assert any("custom_area.py" in str(link.proto.page) for link in links) or \
         "build your own area" in str([link.proto.label for link in links]).lower()
+
+
+def test_a_change_of_the_area_sends_outline_colours_not_polygons(processed_store, lsoas):
+    """Issue 20: the picking map draws its LSOAs from the geometry file the browser fetches once, and a change of
+    the area sends one colour per LSOA for the cyan outlines; the list of 488 names, unchanged but for the reader's
+    own pick, is byte-identical from run to run (a cached reference). Before: the polygons went inline with every
+    change (~280 KB, 64 KB on the wire) and the list was rewritten with its value every run."""
+    import json
+
+    from tests.app.test_geometry_once import _wire
+
+    universe = sorted(lsoas["code"])
+    harehills = sorted(lsoas[lsoas["ward24_name"] == "Gipton & Harehills"]["code"])
+    at = _open({"custom": encode_selection(harehills[:2], universe)})
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert layers["areas"]["data"].startswith("/geo/lsoa21.geojson?v=") and "coordinates" not in json.dumps(deck)
+    assert layers["selected"]["data"] == layers["areas"]["data"]          # the same file: fetched once
+    assert layers["areas"]["_subLayerProps"] == {"polygons-stroke": {"pickable": False}}     # FILL_ONLY_PICKING
+
+    for step, wanted in enumerate([harehills[:3], harehills[:4]]):
+        before = at.multiselect(key="_w_custom_lsoas").proto.SerializeToString()
+        at.multiselect(key="_w_custom_lsoas").set_value(wanted).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["custom_area"] == encode_selection(wanted, universe)
+        chart = at.get("deck_gl_json_chart")[0].proto
+        changed = json.loads(chart.json)
+        selected = next(layer for layer in changed["layers"] if layer["id"] == "selected")
+        assert selected["updateTriggers"] != layers["selected"]["updateTriggers"]
+        # deck.gl's GeoJsonLayer does not pass a getLineColor trigger on to its outline sublayer (a PathLayer's
+        # getColor): without this one the browser kept the first outlines (seen in chromium)
+        assert selected["_subLayerProps"]["polygons-stroke"]["updateTriggers"]["getColor"] == \
+            selected["updateTriggers"]["getLineColor"]
+        assert _outlined(selected["getLineColor"], list(lsoas["code"])) == set(wanted)
+        wire = _wire(chart)
+        print(f"custom area change to {len(wanted)} LSOAs: map {wire} bytes after deflate, {len(chart.json)} raw")
+        assert wire <= 6_000 and "coordinates" not in chart.json, wire
+        if step:        # the first change follows a run that told the browser the link's list
+            assert at.multiselect(key="_w_custom_lsoas").proto.SerializeToString() == before, "the list was re-sent"
+        layers = {layer["id"]: layer for layer in changed["layers"]}
+
+
+def _outlined(expression: str, file_codes: list[str]) -> set[str]:
+    """The LSOAs a selection layer's colour expression draws in cyan (by position in the geometry file)."""
+    import json
+
+    from components.map import _CLASS_CHARS, SELECTED_LINE
+
+    found = re.fullmatch(r'@@=\((\[.*\])\)\[\("_(.*)"\)\[n\]\]', expression)
+    palette = json.loads(found[1])
+    return {code for code, char in zip(file_codes, found[2]) if palette[_CLASS_CHARS.index(char)] == SELECTED_LINE}

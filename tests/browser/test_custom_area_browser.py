@@ -55,6 +55,9 @@ def test_clicking_two_lsoas_on_the_map_puts_them_in_the_area(page, app_url):
     wait_until(lambda: not page.locator(".deck-tooltip").first.is_visible(), what="the tooltip hiding")
     assert _listed(page, [p[2] for p in picked])
     assert "custom=a" in page.url, page.url
+    # the outlines are recoloured by position in the geometry file (issue 20): a change must redraw them
+    canvas = page.locator(f"{MAP} canvas").first
+    wait_until(lambda: _cyan_pixels(canvas.screenshot()) > 20, what="the clicked LSOAs outlined in cyan")
     wait_until(lambda: page.locator('[data-testid="stHeading"]', has_text="My area").count() >= 1,
                what="the area's profile heading")
     wait_until(lambda: page.get_by_text("2 neighbourhoods (LSOAs)").count() >= 1, what="the profile's caption")
