@@ -7,7 +7,7 @@ from components import store
 from components.footer import sources_and_method
 from components.indicator_map import indicator_map
 from components.params import PARAMS
-from components.state import keep_url_state, write_url
+from components.state import bound_widget, keep_url_state, write_url
 from data.catalogue import level_ids, load_council_figures
 from data.words import possessive
 from metrics import inequalities as iv
@@ -28,7 +28,7 @@ stamp = store.built_at()
 registry = store.registry()
 levels = store.area_catalogue().levels
 
-st.radio("Group areas into deprivation deciles", list(iv.GROUPINGS), key="sii_deciles", horizontal=True,
+bound_widget(st.radio, "Group areas into deprivation deciles", list(iv.GROUPINGS), state="sii_deciles", horizontal=True,
          format_func=lambda m: {"leeds": f"Within {home} (tenths of {possessive(home)} population)",
                                 "national": "National (England's IMD deciles)"}[m],
          help=f"Within {home}: areas ranked by IMD 2025 score and cut into ten groups of equal {home} population. "
@@ -95,7 +95,7 @@ for column, (sex, view) in zip(st.columns(2), le_views.items()):
 sources_and_method([LE_SOURCES, IMD_SOURCES], label="Full sources")
 
 st.header(f"Gaps to the {home} value")
-sex = st.radio("Sex", list(SEXES), key="le_sex", horizontal=True, format_func=SEXES.get)
+sex = bound_widget(st.radio, "Sex", list(SEXES), state="le_sex", horizontal=True, format_func=SEXES.get)
 indicator = registry.get(iv.LE_IDS[sex])
 gap_level = level if level in ("msoa", "ward24", "committee") else "msoa"
 if gap_level != level:
@@ -142,7 +142,7 @@ def other_indicators() -> None:
     ids = [i.id for i in candidates]
     if st.session_state.get("sii_indicator") not in ids:
         st.session_state["sii_indicator"] = ids[0]
-    chosen = registry.get(st.selectbox("Indicator", ids, key="sii_indicator",
+    chosen = registry.get(bound_widget(st.selectbox, "Indicator", ids, state="sii_indicator",
                                        format_func=lambda i: registry.get(i).label,
                                        help="Rates, shares and scores with a value for each area. IMD scores are left "
                                             "out (they define the deciles); no child-poverty rate is in the open data."))

@@ -11,7 +11,7 @@ from components import pillars as view
 from components import store, trend_view
 from components.footer import sources_and_method
 from components.params import PARAMS, PILLAR_VIEWS
-from components.state import keep_url_state, write_url
+from components.state import bound_widget, keep_url_state, write_url
 from data.registry import PILLARS
 from metrics.pillars import BASES, IMD_DOMAINS, THRESHOLDS, short_pillar, threshold_label
 
@@ -23,8 +23,8 @@ if level_note:
     st.info(level_note)
 committee = st.session_state["committee"]
 committees = {c.code: c.name for c in store.area_catalogue().community_committees.committees}
-chosen = st.segmented_control("Show", list(PILLAR_VIEWS), format_func=PILLAR_VIEWS.get, key="pillar_view",
-                              required=True)
+chosen = bound_widget(st.segmented_control, "Show", list(PILLAR_VIEWS), format_func=PILLAR_VIEWS.get, state="pillar_view",
+                      required=True)
 for i, domain in enumerate(DOMAIN_DEFAULTS):      # the domain choices survive a visit to another view
     key = f"pillar_domain_{i}"
     st.session_state[key] = st.session_state.get(key, domain)
@@ -42,13 +42,13 @@ def meet() -> None:
     scores, result = view.intersection_result(level, basis, thresholds)
     st.subheader(view.all_three_headline(level, basis, thresholds))
     pick, weak = st.columns([2, 3], vertical_alignment="bottom")
-    selected = pick.selectbox("Show the areas weak on", view.category_options(), key="pillar_combo",
-                              help="These areas are outlined in black and white on the map and listed below it.")
+    selected = bound_widget(pick.selectbox, "Show the areas weak on", view.category_options(), state="pillar_combo",
+                            help="These areas are outlined in black and white on the map and listed below it.")
     with weak.expander(view.threshold_summary(thresholds)):
-        st.radio("Judge each pillar by", list(BASES), format_func=BASES.get, key="pillar_basis", horizontal=True)
+        bound_widget(st.radio, "Judge each pillar by", list(BASES), format_func=BASES.get, state="pillar_basis", horizontal=True)
         for column, name in zip(st.columns(3), PILLARS):
-            column.selectbox(f"{name}: weak means", list(THRESHOLDS), key=view.THRESHOLD_KEYS[name],
-                             format_func=lambda t: threshold_label(t, store.home_name()))
+            bound_widget(column.selectbox, f"{name}: weak means", list(THRESHOLDS), state=view.THRESHOLD_KEYS[name],
+                         format_func=lambda t: threshold_label(t, store.home_name()))
     map_column, count_column = st.columns([3, 2])
     with map_column:
         view.intersection_map(level, basis, thresholds, committee, selected)
@@ -72,7 +72,7 @@ def meet() -> None:
 
 
 def _pillar_picker() -> str:
-    return st.segmented_control("Pillar", list(PILLARS), key="pillar_kpi_pillar", required=True)
+    return bound_widget(st.segmented_control, "Pillar", list(PILLARS), state="pillar_kpi_pillar", required=True)
 
 
 @st.fragment
@@ -115,8 +115,8 @@ def domains() -> None:
     columns = st.columns(4)
     for i in range(3):
         columns[i].selectbox(f"Domain {i + 1}", list(IMD_DOMAINS), key=f"pillar_domain_{i}")
-    columns[3].selectbox("In England's most deprived", [1, 2, 3], key="pillar_imd_decile",
-                         format_func=lambda d: f"{d * 10}%")
+    bound_widget(columns[3].selectbox, "In England's most deprived", [1, 2, 3], state="pillar_imd_decile",
+                 format_func=lambda d: f"{d * 10}%")
     if distinct:
         view.domain_intersections(chosen_domains, max_decile)
     else:
@@ -139,8 +139,8 @@ def two_measures() -> None:
         st.subheader(bv.headline)
     labels = view.bivariate_labels(options)
     x_column, y_column = st.columns(2)
-    x_column.selectbox("Across (red)", options, key="bivar_x", format_func=labels.get)
-    y_column.selectbox("Up (blue)", options, key="bivar_y", format_func=labels.get)
+    bound_widget(x_column.selectbox, "Across (red)", options, state="bivar_x", format_func=labels.get)
+    bound_widget(y_column.selectbox, "Up (blue)", options, state="bivar_y", format_func=labels.get)
     if bv is None:
         st.warning("Choose two different measures.")
     else:

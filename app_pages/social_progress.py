@@ -7,7 +7,7 @@ from components import store
 from components.downloads import csv_button
 from components.footer import source_line
 from components.indicator_map import indicator_map
-from components.state import bound_select
+from components.state import bound_select, bound_widget
 
 VIEWS = {"map": "Map", "scorecard": "Scorecard", "sensitivity": "Sensitivity", "method": "Method",
          "official": "Official scores"}     # "official": the council's Leeds SPI file, Leeds only
@@ -30,14 +30,14 @@ areas_text = progress.plural(level)
 views = list(VIEWS) if store.home_is_leeds(stamp) else [v for v in VIEWS if v != "official"]
 if st.session_state.get("spi_view") not in views:   # e.g. a Leeds link's ?spi_view=official
     st.session_state["spi_view"] = "map"
-view = st.radio("View", views, key="spi_view", horizontal=True, format_func=VIEWS.get)
+view = bound_widget(st.radio, "View", views, state="spi_view", horizontal=True, format_func=VIEWS.get)
 if "official" not in views:
     st.caption(f"No *Official scores* view for {home}: the official Social Progress Index ward scores it compares "
                "with are Leeds City Council's (official Leeds SPI).")
 
 if view == "map":
     measures = [i for i in registry.indicators if i.derived == "spi" and level in i.derived_levels]
-    st.selectbox("Mapped score", [i.id for i in measures], key="spi_measure",
+    bound_widget(st.selectbox, "Mapped score", [i.id for i in measures], state="spi_measure",
                  format_func=lambda i: registry.get(i).short_label,
                  help="The index, one of its three dimensions or one of the measured components.")
     indicator = registry.get(st.session_state["spi_measure"])
@@ -61,7 +61,7 @@ elif view == "scorecard":
     names = progress.area_names(level, stamp)
     codes = sorted(names.index, key=lambda c: names[c])
     area = bound_select(f"Area ({level_label.lower()})", codes, "area", format_func=lambda c: f"{names[c]} ({c})")
-    st.radio("Weights within components", list(progress.WEIGHTINGS), key="spi_weighting", horizontal=True,
+    bound_widget(st.radio, "Weights within components", list(progress.WEIGHTINGS), state="spi_weighting", horizontal=True,
              format_func=progress.WEIGHTINGS.get)
     st.subheader(f"Scorecard: {names[area]}")
     progress.scorecard_view(level, area, st.session_state["spi_weighting"], stamp)

@@ -15,7 +15,7 @@ import streamlit as st
 from components import store
 from components.footer import source_line
 from components.map import clicked_code
-from components.state import bound, bound_select
+from components.state import bound_select, bound_widget
 from components.user_upload_view import current_indicator
 from data.registry import PILLARS, Indicator
 from data.safe_text import safe_text
@@ -54,8 +54,8 @@ def indicator_picker(level: str) -> Indicator:
     if st.session_state["indicator"] not in options:
         options = [st.session_state["indicator"], *options]
     # the choice is "indicator", the widget's key its own (components.state.bound): a change then re-sends no options
-    st.selectbox("Indicator (type to search)", options, format_func=labels.get,
-                 **bound("indicator", lambda: _reset_for_indicator(registry.get(st.session_state["indicator"]))),
+    bound_widget(st.selectbox, "Indicator (type to search)", options, format_func=labels.get, state="indicator",
+                 then=lambda: _reset_for_indicator(registry.get(st.session_state["indicator"])),
                  help="Grouped by theme. Only indicators published for, or derivable for, this geography are listed.")
     if reasons:
         with st.expander(f"Not available for {_level_name(level)} ({len(reasons)})"):
@@ -93,7 +93,7 @@ def period_picker(indicator: Indicator) -> str:
     if st.session_state.get("period") not in indicator.periods:
         st.session_state["period"] = indicator.periods[0]
     if len(indicator.periods) > 1:
-        st.radio("Period", indicator.periods, **bound("period"), horizontal=True, format_func=indicator.period_label,
+        bound_widget(st.radio, "Period", indicator.periods, state="period", horizontal=True, format_func=indicator.period_label,
                  help="Editions of the same measure. For IMD, compare editions by decile, not by raw rank.")
     return st.session_state["period"]
 
@@ -107,21 +107,20 @@ def classification_controls(indicator: Indicator, has_national: bool, has_centre
         if asked in SCHEME_LABELS and asked != "quantiles":
             st.caption(f"“{scheme_label(asked, store.home_name())}” does not apply to this indicator; using "
                        f"“{scheme_label(st.session_state['scheme'], store.home_name())}”.")
-    st.selectbox("Classes by", allowed, **bound("scheme"), format_func=lambda s: scheme_label(s, store.home_name()),
+    bound_widget(st.selectbox, "Classes by", allowed, state="scheme", format_func=lambda s: scheme_label(s, store.home_name()),
                  help="Quantiles put the same number of areas in each class; natural breaks group similar values; "
                       f"national deciles use England's fixed cut-offs; diverging shows distance from the {store.home_name()} value.")
     fixed = st.session_state["scheme"] == "national"
-    st.slider("Number of classes", MIN_CLASSES, MAX_CLASSES, **bound("classes"), disabled=fixed,
-              help="Fixed at 10 for national deciles." if fixed else "3 to 10 classes.")
+    bound_widget(st.slider, "Number of classes", MIN_CLASSES, MAX_CLASSES, state="classes", disabled=fixed,
+                 help="Fixed at 10 for national deciles." if fixed else "3 to 10 classes.")
     return st.session_state["scheme"], int(st.session_state["classes"])
 
 
 def outline_toggle() -> bool:
     """'Deprived Leeds' outline, stored as '0'/'1' so it round-trips through the URL."""
-    st.toggle(f"Outline “Deprived {store.home_name()}”",
-              **bound("outline_deprived", encode=lambda on: "1" if on else "0",
-                      value=st.session_state.get("outline_deprived") == "1"),
-              help="LSOAs in England's most deprived 10% (IMD 2025 decile 1), outlined in black on white.")
+    bound_widget(st.toggle, f"Outline “Deprived {store.home_name()}”", state="outline_deprived",
+                 encode=lambda on: "1" if on else "0", value=st.session_state.get("outline_deprived") == "1",
+                 help="LSOAs in England's most deprived 10% (IMD 2025 decile 1), outlined in black on white.")
     return st.session_state.get("outline_deprived") == "1"
 
 

@@ -213,6 +213,15 @@ def bound(state_key: str, then=None, encode=lambda value: value, value=_STORED) 
     return {"key": widget_key, "on_change": synced(state_key, widget_key, then, encode)}
 
 
+def bound_widget(widget, *args, state: str, then=None, encode=lambda value: value, value=_STORED, **kwargs):
+    """Draw ``widget`` bound to the URL-bound choice ``state`` (see :func:`bound`) and return its value, which is
+    stored as the choice too: a stored value that is not an option (an old link) is what Streamlit replaces by the
+    first option, and the page must then read the option shown, not the old value."""
+    shown = widget(*args, **bound(state, then, encode, value), **kwargs)
+    st.session_state[state] = encode(shown)
+    return shown
+
+
 def bound_select(label: str, options: list, state_key: str, widget=st.selectbox, on_change=None, **kwargs):
     """A widget whose value lives in ``state_key`` (URL-bound) and survives page switches."""
     widget_key = f"{WIDGET_PREFIX}{state_key}"

@@ -134,7 +134,7 @@ def test_profile_lists_every_time_series_for_a_ward_with_its_current_definition(
 def test_pillar_kpis_show_their_history_against_england_and_the_region(app):
     app.session_state["pillar_view"] = "kpis"              # issue 19: the KPIs are one view of the page
     app.switch_page("app_pages/pillars.py").run()
-    app.segmented_control(key="pillar_kpi_pillar").set_value("Zero Carbon").run()
+    app.segmented_control(key="_w_pillar_kpi_pillar").set_value("Zero Carbon").run()
     assert not app.exception, [e.value for e in app.exception]
     table = next(d.value for d in app.dataframe if "Yorkshire and The Humber" in d.value.columns)
     lead = table.iloc[0]
@@ -147,7 +147,7 @@ def test_pillar_kpis_show_their_history_against_england_and_the_region(app):
 
 def test_social_progress_page_says_why_there_is_no_score_over_time(app):
     app.switch_page("app_pages/social_progress.py").run()
-    app.radio(key="spi_view").set_value("method").run()
+    app.radio(key="_w_spi_view").set_value("method").run()
     assert not app.exception, [e.value for e in app.exception]
     text = " ".join(m.value for m in app.markdown)
     assert "only **Advanced Education**" in text and "changed definition" in text

@@ -31,7 +31,7 @@ def _kinds(at: AppTest) -> list[str]:
 def test_each_view_from_the_link_shows_its_answer_first(processed_store, name):
     at = _open({"level": "ward24", "pillar_view": name})
     assert at.session_state["pillar_view"] == name
-    assert at.segmented_control(key="pillar_view").value == name
+    assert at.segmented_control(key="_w_pillar_view").value == name
     kinds = _kinds(at)
     maps, charts = kinds.count("deck_gl_json_chart"), kinds.count("arrow_vega_lite_chart") + kinds.count("vega_lite_chart")
     assert maps == DRAWN[name][0] and charts >= DRAWN[name][1] and (charts == 0) == (DRAWN[name][1] == 0), \
@@ -50,7 +50,7 @@ def test_each_view_from_the_link_shows_its_answer_first(processed_store, name):
 def test_the_chosen_view_survives_reruns_and_goes_into_the_link(processed_store):
     at = _open({"level": "ward24"})
     assert at.session_state["pillar_view"] == "meet"
-    at.segmented_control(key="pillar_view").set_value("domains").run()
+    at.segmented_control(key="_w_pillar_view").set_value("domains").run()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["pillar_view"] == "domains"

@@ -88,6 +88,6 @@ def test_official_scores_shown_beside_ours_when_present(app, processed_store, tm
 
 def test_map_view_offers_the_index_and_components(app):
     _open(app, "map", level="ward24")
-    options = app.selectbox(key="spi_measure").options
+    options = app.selectbox(key="_w_spi_measure").options
     assert "SPI-method index" in options and "SPI: Shelter (housing)" in options
     assert len(app.dataframe[0].value) == 33

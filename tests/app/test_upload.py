@@ -178,8 +178,8 @@ def test_uploaded_data_joins_the_pillar_intersections_and_the_bivariate_map(proc
     assert any(shown(m.value).startswith("Of the ") and "worst 20% of Leeds wards on your data" in shown(m.value)
                for m in at.markdown)
 
-    at.segmented_control(key="pillar_view").set_value("two").run()     # issue 19: one view at a time
-    assert "Your data: clients" in at.selectbox(key="bivar_x").options
+    at.segmented_control(key="_w_pillar_view").set_value("two").run()     # issue 19: one view at a time
+    assert "Your data: clients" in at.selectbox(key="_w_bivar_x").options
     at.session_state["bivar_x"] = "your_data"           # set_value would format the option outside the app
     at.run()
     assert not at.exception, [e.value for e in at.exception]
