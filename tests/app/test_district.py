@@ -249,7 +249,7 @@ def test_social_progress_is_built_and_shown_for_the_district_with_its_own_scores
             continue
         texts = _all_text(at)
         assert not any(t.startswith("Not available for Manchester") for t in texts), view
-        assert at.main.radio(key="spi_view").options == ["Map", "Scorecard", "Sensitivity", "Method"]
+        assert at.main.radio(key="_w_spi_view").options == ["Map", "Scorecard", "Sensitivity", "Method"]
         assert any("No *Official scores* view for Manchester" in t and "Leeds City Council" in t for t in texts)
         for text in texts:
             calibration += [m.group(1) for m in CALIBRATION.finditer(text)]
