@@ -15,8 +15,9 @@ import streamlit as st
 
 from components import meeting, store
 from components.map import PreparedDeck, deck_template, with_selection
-from components.params import SCENE_EXCLUDED, scene_param_notices
+from components.params import PARAMS, SCENE_EXCLUDED, scene_param_notices
 from components.profile import cached_area_names
+from components.state import keep_url_state, write_url
 from data.catalogue import level_ids
 from data.deck import CONFIG, Deck, DeckError, Edit, Scene, decode_link, encode_link, from_file, to_file
 from data.safe_text import plain
@@ -330,15 +331,27 @@ def builder(stamp: str) -> None:
 def present(stamp: str) -> None:
     """Present mode: one scene per screen; Previous / Next (arrow keys, Page Up / Down), Esc leaves."""
     st.html(PRESENT_CSS)
-    deck = current_deck()
-    if not deck.scenes:
+    if not current_deck().scenes:
         st.info("This deck has no scenes to present.")
         meeting.exit_control()
         return
+    presenter(stamp)
+
+
+@st.fragment
+def presenter(stamp: str) -> None:
+    """The step controls and the slide, as a fragment: Previous / Next rerun this part alone, not the app's frame
+    (store check, navigation, sidebar). A fragment run skips app.py, so it keeps and writes the link itself; leaving
+    the presentation (Esc) reruns the whole page, which brings the controls back."""
+    keep_url_state(PARAMS)
+    if not meeting.is_on():
+        st.rerun()
+    deck = current_deck()
     labels = [scene_label(s, stamp) for s in deck.scenes]
     step = meeting.step_controls(labels, noun="Scene", with_exit=True)
     draw_slide(scene_key(deck.scenes[step]), stamp)
     prepare(scene_key(deck.scenes[(step + 1) % len(deck.scenes)]), stamp)
+    write_url(PARAMS)
 
 
 def prepare(key: str, stamp: str) -> None:
