@@ -25,7 +25,7 @@ import streamlit as st
 from components.errors import LOG, public_text, show_problem
 from data.pipeline.build import build
 from data.catalogue import AreaCatalogue, SourceCatalogue, areas_for_home, load_areas, load_sources
-from data.settings import data_dir, DataError, processed_dir
+from data.settings import DISTRICT_ENV, data_dir, DataError, processed_dir
 from data.pipeline.inputs import file_sha256
 from data.query import comparator_value, indicator_frame, indicators_for_level
 from data.registry import Registry, for_home, load_registry
@@ -193,10 +193,14 @@ def registry() -> Registry:
 
 def _for_home(base, adapt):
     """``base`` (a catalogue as loaded) as the home district's atlas shows it: itself for Leeds, else ``adapt(base,
-    home name)``, made once per catalogue and district (a reload of the catalogue makes a new one)."""
-    stamp = built_at()
-    name = _home_name(stamp) if stamp else load_areas().leeds.name
-    if name == load_areas().leeds.name:
+    home name)``, made once per catalogue and district. Cheap on purpose (pages call it hundreds of times a run): the
+    district is the setting, which the store follows (its fingerprint includes it), and its name is read from the
+    store's manifest once."""
+    code = os.environ.get(DISTRICT_ENV, "").strip()
+    if not code or code == load_areas().leeds.code:
+        return base
+    name = _HOME_NAMES.get(code) or _manifest_home_name(code)
+    if name is None:                    # no store for this district yet: the catalogue as written
         return base
     key = (id(base), name)
     if key not in _HOME_CATALOGUES:
@@ -207,12 +211,17 @@ def _for_home(base, adapt):
 
 
 _HOME_CATALOGUES: dict[tuple[int, str], object] = {}
+_HOME_NAMES: dict[str, str] = {}
 
 
-@lru_cache(maxsize=8)
-def _home_name(stamp: str) -> str:
-    """home(stamp)'s name without st.cache_data's per-call hashing (registry() is called many times per run)."""
-    return home(stamp)["name"]
+def _manifest_home_name(code: str) -> str | None:
+    """The district's name from the store built for it (remembered once found)."""
+    stamp = built_at()
+    found = home(stamp) if stamp else {}
+    if found.get("code") != code:
+        return None
+    _HOME_NAMES[code] = found["name"]
+    return found["name"]
 
 
 def sources() -> SourceCatalogue:
