@@ -7,7 +7,7 @@ reruns were queued. After a full collection every object left is reachable, so `
 the collector's way without keeping any garbage; the next full collections walk only what was made since.
 
 Objects frozen while alive that later become cyclic garbage (a closed session's objects, a replaced cache entry)
-would stay frozen; so once an hour (``REFREEZE_S``) a full collection starts by unfreezing everything and walks the
+would stay frozen; so every ten minutes (``REFREEZE_S``) a full collection starts by unfreezing everything and walks the
 whole heap once, which frees them, and freezes the survivors again.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-REFREEZE_S = 3600.0
+REFREEZE_S = 600.0
 
 _LOCK = threading.Lock()
 _INSTALLED: list[Callable] = []
