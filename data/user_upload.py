@@ -180,11 +180,11 @@ def normalise_name(name: str) -> str:
 
 
 # ---------------------------------------------------------------- reading cells
-def check_size(n_bytes: int) -> None:
-    """Refuse a file over the limit before reading any of it."""
+def check_size(n_bytes: int, home: str = "Leeds") -> None:
+    """Refuse a file over the limit before reading any of it (``home``: the district whose rows to keep)."""
     if n_bytes > MAX_UPLOAD_BYTES:
         raise UploadError(f"The file is {n_bytes / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB. "
-                          f"Upload only the Leeds rows and the columns you want to map.")
+                          f"Upload only the {home} rows and the columns you want to map.")
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
@@ -217,8 +217,8 @@ class _Limit:
     """Counts cells as rows arrive and refuses a file over the column or cell limit straight away, so the
     cost of reading stays in proportion to the cells actually kept (never to a claimed sheet size)."""
 
-    def __init__(self, max_cells: int | None = None, advice: str = "") -> None:
-        self.cells, self.max_cells, self.advice = 0, max_cells or MAX_CELLS, advice
+    def __init__(self, max_cells: int | None = None, advice: str = "", home: str = "Leeds") -> None:
+        self.cells, self.max_cells, self.advice, self.home = 0, max_cells or MAX_CELLS, advice, home
 
     def too_wide(self, width: int) -> UploadError:
         return UploadError(f"The file has {width:,} columns or more; the limit is {MAX_COLUMNS}. Keep the area column "
@@ -232,17 +232,17 @@ class _Limit:
         self.cells += len(row)
         if self.cells > self.max_cells:
             raise UploadError(f"The file has more than {self.max_cells:,} filled cells (rows x columns), the limit "
-                              f"here. Upload only the Leeds rows and the columns you want to map{self.advice}.")
+                              f"here. Upload only the {self.home} rows and the columns you want to map{self.advice}.")
         return row
 
 
-def _csv_rows(text: str) -> list[list[str]]:
+def _csv_rows(text: str, home: str = "Leeds") -> list[list[str]]:
     sample = text[:8192]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    limit, rows = _Limit(), []
+    limit, rows = _Limit(home=home), []
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             rows.append(limit.take(row))
@@ -254,7 +254,7 @@ def _csv_rows(text: str) -> list[list[str]]:
     return rows
 
 
-def check_archive(data: bytes) -> None:
+def check_archive(data: bytes, home: str = "Leeds") -> None:
     """Refuse an .xlsx whose zip directory promises too much (a "zip bomb") before anything is unpacked.
 
     Reads only the archive's directory (milliseconds): member count, total declared unpacked size and
@@ -274,7 +274,7 @@ def check_archive(data: bytes) -> None:
     packed = max(sum(m.compress_size for m in members), 1)
     if unpacked > MAX_UNZIPPED_BYTES:
         raise UploadError(f"The workbook would unpack to {unpacked / 1024 / 1024:,.0f} MB, over the limit of "
-                          f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB, so it was not opened. Upload only the Leeds rows "
+                          f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB, so it was not opened. Upload only the {home} rows "
                           f"and the columns you want to map.")
     if unpacked > 1024 * 1024 and unpacked / packed > MAX_ZIP_RATIO:
         raise UploadError(f"The workbook is compressed {unpacked / packed:,.0f} times (real spreadsheets are compressed "
@@ -282,7 +282,7 @@ def check_archive(data: bytes) -> None:
                           f"server. Save it again from Excel, or as 'CSV UTF-8'.")
 
 
-def _excel_rows(data: bytes) -> list[list[str]]:
+def _excel_rows(data: bytes, home: str = "Leeds") -> list[list[str]]:
     """Cells of the first sheet as text; formula cells keep their formula text (never calculated).
 
     The archive is checked first (:func:`check_archive`); the sheet's own claim about its size is
@@ -291,7 +291,7 @@ def _excel_rows(data: bytes) -> list[list[str]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_archive(data)
+    check_archive(data, home)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -300,7 +300,8 @@ def _excel_rows(data: bytes) -> list[list[str]]:
     try:
         sheet = book.worksheets[0]
         others = [ws.title for ws in book.worksheets[1:]]
-        limit, rows = _Limit(min(MAX_EXCEL_CELLS, MAX_CELLS), ", or save it as 'CSV UTF-8' (read faster, so it may be larger)"), []
+        limit, rows = _Limit(min(MAX_EXCEL_CELLS, MAX_CELLS), ", or save it as 'CSV UTF-8' (read faster, so it may be larger)",
+                             home), []
         claimed = sheet.max_column                   # from the sheet's own <dimension>: free to read
         if claimed and claimed > MAX_COLUMNS:
             raise limit.too_wide(claimed)
@@ -339,19 +340,20 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def read_cells(data: bytes, filename: str) -> tuple[list[list[str]], list[str]]:
-    """Rows of text cells from a CSV or Excel file, plus notices (e.g. about the encoding)."""
-    check_size(len(data))
+def read_cells(data: bytes, filename: str, home: str = "Leeds") -> tuple[list[list[str]], list[str]]:
+    """Rows of text cells from a CSV or Excel file, plus notices (e.g. about the encoding); ``home`` is the district
+    whose rows the limits' messages ask for."""
+    check_size(len(data), home)
     suffix = Path(filename or "").suffix.lower()
     if not data or not data.strip():
         raise UploadError("The file is empty. Upload a file with a header row and one row per area.")
     if suffix == ".xls":
         raise UploadError("Old Excel .xls files are not supported. Save it as .xlsx or as 'CSV UTF-8'.")
     if suffix in EXCEL_SUFFIXES:
-        rows, notices = _excel_rows(data), []
+        rows, notices = _excel_rows(data, home), []
     elif suffix in TEXT_SUFFIXES or suffix == "":
         text, notices = decode_text(data)
-        rows = _csv_rows(text)
+        rows = _csv_rows(text, home)
     else:
         raise UploadError(f"Files of type '{plain(suffix)}' are not supported; upload a .csv or .xlsx file.")
     rows = [[c.strip() if not c.startswith(("\t", "\r")) else c for c in r] for r in rows]
@@ -359,7 +361,7 @@ def read_cells(data: bytes, filename: str) -> tuple[list[list[str]], list[str]]:
     if not rows:
         raise UploadError("The file is empty. Upload a file with a header row and one row per area.")
     if len(rows) > MAX_ROWS + 1:
-        raise UploadError(f"The file has more than {MAX_ROWS:,} rows; upload only the Leeds rows.")
+        raise UploadError(f"The file has more than {MAX_ROWS:,} rows; upload only the {home} rows.")
     return rows, notices
 
 
@@ -586,7 +588,7 @@ def _numbers(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, lis
 
 def read_upload(data: bytes, filename: str, reference: Reference) -> Upload:
     """Parse and validate an uploaded file against the Leeds areas; raises UploadError on bad input."""
-    rows, notices = read_cells(data, filename)
+    rows, notices = read_cells(data, filename, reference.home)
     table = _table(rows)
     key, key_column = _key_column(table, reference)
     value_candidates = [c for c in table.columns if c != key_column]

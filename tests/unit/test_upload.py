@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from data.safe_text import safe_text
-from data.user_upload import (MAX_UPLOAD_BYTES, IndicatorOptions, Reference, UploadError, check_size, is_formula,
+from data.user_upload import (MAX_ROWS, MAX_UPLOAD_BYTES, IndicatorOptions, Reference, UploadError, check_size, is_formula,
                               normalise_name, read_upload)
 from metrics.user_upload import display_properties, make_indicator
 
@@ -311,3 +311,14 @@ def test_script_in_label_is_escaped_in_legend_and_plain_in_table(ref, monkeypatc
     assert "<img" not in drawn[0] and drawn[0].count("&lt;img") == 2
     table = table_for_display(ind)
     assert XSS in table.columns                           # st.dataframe shows cells and headings as text
+
+
+def test_another_home_districts_upload_messages_name_it(ref):
+    """Issue 17 item 4: in another district's atlas the messages ask for that district's rows and areas."""
+    fake = Reference(ref.areas, ref.lsoa11, home="Fakeville")
+    with pytest.raises(UploadError, match="upload only the Fakeville rows"):
+        read_upload(b"ward_code,n\n" + b"E05900001,1\n" * (MAX_ROWS + 2), "many.csv", fake)
+    with pytest.raises(UploadError, match="Upload only the Fakeville rows"):
+        check_size(MAX_UPLOAD_BYTES + 1, "Fakeville")
+    with pytest.raises(UploadError, match=r"No column of Fakeville area codes \(like E059"):   # its own example
+        read_upload(b"ward,n\nNowhere,1\n", "names.csv", fake)
