@@ -77,11 +77,13 @@ def page(chromium_browser, app_url):
         context.close()
 
 
-# The app is idle when its script is not running, the server has answered the browser's last websocket message
+# The app is idle when its script is not running, the server has answered the browser's last websocket message,
+# no element still shows Streamlit's loading skeleton (stSkeleton: an element whose code is still loading, which
+# can outlast the run by seconds on a busy machine; the layout check measured the 320 px sidebar while it lasted)
 # and the page has been still (no DOM change, no message either way) for QUIET_S. The monitor below records those
 # times in the page (it is added to every context at start, tests/browser/chromium.py; a page opened without it
 # gets it on its first wait). Without the monitor, or if it never sees the page still (something keeps changing
-# the DOM), the rule is the older one: the script not running for FALLBACK_QUIET_S.
+# the DOM), the rule is the older one: the script not running for FALLBACK_QUIET_S (and no skeleton left).
 QUIET_S = 0.25
 FALLBACK_QUIET_S = 1.0
 IDLE_POLL_S = 0.05
@@ -109,7 +111,8 @@ _LOOK_JS = """() => {
   %s
   const seen = window.__bcaIdle, app = document.querySelector('[data-testid="stApp"]');
   return {existed, state: app ? app.getAttribute("data-test-script-state") : null, sent: seen.sent,
-          answered: seen.recv >= seen.sent, quiet_ms: performance.now() - seen.changed};
+          answered: seen.recv >= seen.sent, quiet_ms: performance.now() - seen.changed,
+          loading: document.querySelector('[data-testid="stSkeleton"]') !== null};
 }""" % IDLE_MONITOR_JS
 
 
@@ -121,12 +124,12 @@ def _look(page) -> dict:
     try:
         return page.evaluate(_LOOK_JS)
     except Error:
-        return {"existed": False, "state": None, "sent": 0, "answered": False, "quiet_ms": 0}
+        return {"existed": False, "state": None, "sent": 0, "answered": False, "quiet_ms": 0, "loading": True}
 
 
 def wait_for_app(page, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
     """Wait until Streamlit has rendered the page, its script has finished, the server has answered the browser's
-    last message and the page has been still for QUIET_S (see IDLE_MONITOR_JS; the older rule, a second of the
+    last message, no loading skeleton is left and the page has been still for QUIET_S (see IDLE_MONITOR_JS; the older rule, a second of the
     script not running, when the page has no monitor yet)."""
     app = page.locator('[data-testid="stApp"]')
     app.wait_for(timeout=timeout_ms)
@@ -140,9 +143,10 @@ def wait_for_app(page, timeout_ms: int = APP_READY_TIMEOUT_MS) -> None:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > FALLBACK_QUIET_S:
+        elif time.monotonic() - quiet_since > FALLBACK_QUIET_S and not look["loading"]:
             return
-        if watched and look["state"] == "notRunning" and look["answered"] and look["quiet_ms"] >= QUIET_S * 1000:
+        if (watched and look["state"] == "notRunning" and look["answered"] and not look["loading"]
+                and look["quiet_ms"] >= QUIET_S * 1000):
             return
         time.sleep(IDLE_POLL_S)
     raise TimeoutError(f"the app script was still running after {timeout_ms} ms")
