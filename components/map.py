@@ -85,6 +85,24 @@ class GeometryRef:
         return fill_expression(self.fills)
 
 
+@dataclass(frozen=True)
+class OutlineRef:
+    """A black-on-white outline of some areas drawn from a level's geometry file (``url``): ``chosen`` says, in the
+    file's order, which areas are outlined (the others get a transparent line). A change of the outlined areas
+    then sends one character per area, not their polygons."""
+    url: str
+    chosen: tuple[bool, ...]
+
+
+def _line_layer_style(colours: list) -> dict:
+    """A line colour by position with the update triggers deck.gl needs to recolour (its GeoJsonLayer does not pass
+    ``getLineColor``'s trigger on to the outline sublayer, hence the sublayer's own)."""
+    expression = fill_expression(colours)
+    trigger = [hashlib.sha256(expression.encode()).hexdigest()[:16]]
+    return {"get_line_color": expression, "update_triggers": {"getLineColor": trigger},
+            "_sub_layer_props": {"polygons-stroke": {"updateTriggers": {"getColor": trigger}}}}
+
+
 def fill_expression(fills) -> str:
     """A deck.gl JSON expression giving each area its colour: a palette of the distinct colours, indexed by one
     character per area (at the area's position ``n``; the string starts with a pad so position 1 is index 1).
@@ -135,7 +153,7 @@ def _data_sentinel(layer_id: str) -> str:
 
 
 def deck_template(area_features: list[dict] | GeometryRef, outline_features: list[dict] | str | None, labels: list[dict],
-                  view: dict, tooltip_html: str, deprived_features: list[dict] | None = None, label_size: int = 13,
+                  view: dict, tooltip_html: str, deprived_features: list[dict] | OutlineRef | None = None, label_size: int = 13,
                   selected_line: list[int] | None = None, selection_from: str | None = None) -> str:
     """Compact deck JSON with a placeholder for the selection layer (fill it with ``with_selection``).
 
@@ -172,7 +190,17 @@ def deck_template(area_features: list[dict] | GeometryRef, outline_features: lis
         layers.append(pdk.Layer("GeoJsonLayer", id="outlines", data=outline_data, pickable=False,
                                 stroked=True, filled=False, get_line_color=OUTLINE_LINE,
                                 line_width_min_pixels=OUTLINE_WIDTH))
-    if deprived_features:
+    if isinstance(deprived_features, OutlineRef):
+        chosen = deprived_features.chosen
+        layers += [
+            pdk.Layer("GeoJsonLayer", id="deprived-casing", data=deprived_features.url, pickable=False, stroked=True,
+                      filled=False, line_width_min_pixels=4.5,
+                      **_line_layer_style([[255, 255, 255, 255] if c else NO_LINE for c in chosen])),
+            pdk.Layer("GeoJsonLayer", id="deprived", data=deprived_features.url, pickable=False, stroked=True,
+                      filled=False, line_width_min_pixels=2,
+                      **_line_layer_style([DEPRIVED_LINE if c else NO_LINE for c in chosen])),
+        ]
+    elif deprived_features:
         data["deprived"] = _plain_rows(deprived_features)
         layers += [
             pdk.Layer("GeoJsonLayer", id="deprived-casing", data=_data_sentinel("deprived"), pickable=False,

@@ -18,14 +18,14 @@ from components import benchmark, store
 from components.charts import show_spec, vega_spec
 from components.footer import source_line
 from components.indicator_map import cached_map_payload, committee_name, indicator_map, map_view
-from components.map import deck_template, show_map, show_legend, with_selection
+from components.map import GeometryRef, OutlineRef, deck_template, show_legend, show_map, table_tooltip, with_selection
 from components.user_upload_view import current_indicator
 from data.registry import PILLARS
 from data.safe_text import safe_text
 from data.user_upload import LEVEL_LABELS
 from data.words import count, possessive
 from geo.choropleth import dimmed_outside, within_committee
-from geo.choropleth import features, representative_points
+from geo.choropleth import features, geometry_url, representative_points
 from geo.palettes import class_colours, contrast_ratio, hex_to_rgba, no_data_colour, text_colour_for
 from metrics import captions
 from metrics import pillars as pv
@@ -302,11 +302,22 @@ def threshold_note(scores: pv.PillarScores, thresholds: tuple[str, ...], basis: 
     return "Weak means — " + "; ".join(parts) + "." + leeds_note + " " + pv.TIE_RULE
 
 
+@dataclass(frozen=True)
+class IntersectionDeck:
+    """The intersection map of one view (shared, read-only)."""
+    url_template: str   # polygons and the outline from the level's geometry file: colours and outline by position
+    url_tooltip: str    # its tooltip: each area's group, scores and context line by position (map.table_tooltip)
+    template: str       # the same map with its polygons inline (the warm spaces layer draws over it)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _cached_intersection_template(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str,
-                           stamp: str) -> str:
+                           stamp: str) -> IntersectionDeck:
     """Deck JSON for the intersection map, cached per view; the chosen combination gets a black-on-white outline.
 
+    Geometry once (issue 20.2): the deck drawn sends the areas' colours, the outline and the tooltip's values
+    by position, and the browser draws the polygons from the level's file; a change of the chosen combination
+    was ~60 KB of inline polygons per change at ward level.
     (The outline reuses map.deck_template's casing layer: the cyan selection line would be confused with
     the sky-blue category.)"""
     scores, result = intersection_result(level, basis, thresholds)
@@ -339,17 +350,26 @@ def _cached_intersection_template(level: str, basis: str, thresholds: tuple[str,
     chosen = set(result.categories.index[result.categories.astype(str) == selected])
     outline = [{"type": "Feature", "geometry": f["geometry"], "properties": {"code": f["code"]}}
                for f in area_features if f["code"] in chosen]
-    return deck_template(area_features, None if level == "ward24" else features(wards, ["code"]), labels,
-                         map_view(level, committee, stamp),
-                         INTERSECTION_TOOLTIP, outline or None)
+    view = map_view(level, committee, stamp)
+    template = deck_template(area_features, None if level == "ward24" else features(wards, ["code"]), labels,
+                             view, INTERSECTION_TOOLTIP, outline or None)
+    in_file_order = props.set_index("code").reindex(layer["code"].astype(str))
+    no_data = tuple(hex_to_rgba(no_data_colour(), 255))
+    file_fills = tuple(tuple(f) if isinstance(f, list) else no_data for f in in_file_order["fill"])
+    url = geometry_url(level, stamp)
+    outline_ref = OutlineRef(url, tuple(c in chosen for c in in_file_order.index)) if outline else None
+    url_template = deck_template(GeometryRef(url, file_fills), None if level == "ward24" else geometry_url("ward24", stamp),
+                                 labels, view, INTERSECTION_TOOLTIP, outline_ref)
+    url_tooltip = table_tooltip(INTERSECTION_TOOLTIP, {field: in_file_order[field].fillna("").tolist()
+                                                       for field in ("category", "scores_text", "context_text")})
+    return IntersectionDeck(url_template, url_tooltip, template)
 
 
 def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], committee: str, selected: str) -> None:
     """Every area coloured by the combination of pillars it is weak on; the chosen combination outlined."""
     stamp = store.built_at()
-    _, result = intersection_result(level, basis, thresholds)
-    template = _cached_intersection_template(level, basis, thresholds, committee, selected, stamp)
-    deck = with_selection(template, [], INTERSECTION_TOOLTIP)
+    drawn = _cached_intersection_template(level, basis, thresholds, committee, selected, stamp)
+    deck = with_selection(drawn.url_template, [], drawn.url_tooltip, inline=(drawn.template, INTERSECTION_TOOLTIP))
     show_map(deck, key="pillar_intersection_map",
              alt=f"Map of {store.home_name()} {level_label(level)} coloured by which pillars each is weak on. "
                  "The same counts are in the table beside the map.", height=380)

@@ -3,10 +3,17 @@
 Each view is rendered in a fresh session with its choices seeded in session state (AppTest reruns a
 multipage app through its frame reliably only on the first switch_page run).
 """
+import json
+import re
+import zlib
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import store
+from components.map import _CLASS_CHARS, DEPRIVED_LINE, NO_LINE
 from data.settings import REPO_ROOT
+from geo.choropleth import geometry_url
 
 THRESHOLD_KEYS = ("pillar_thr_health", "pillar_thr_growth", "pillar_thr_carbon")
 
@@ -67,3 +74,46 @@ def test_choosing_a_combination_lists_its_areas(processed_store):
     counts = _counts(at)
     assert len(_area_list(at)) == counts["None"]
     assert any(f"{counts['None']} wards weak on: None" in m.value for m in at.markdown)
+
+
+def _decode(expression: str) -> list[list[int]]:
+    """A colour-by-position expression (components.map.fill_expression) as one colour per area, in file order."""
+    palette, chars = re.fullmatch(r'(?:@@=)?\((\[.*\])\)\[\("(.*)"\)\[n\]\]', expression).groups()
+    colours = json.loads(palette)
+    return [colours[_CLASS_CHARS.index(c)] for c in chars[1:]]
+
+
+def _deck(at) -> tuple[dict, str, object]:
+    chart = at.get("deck_gl_json_chart")[0]
+    return json.loads(chart.proto.json), json.loads(chart.proto.tooltip)["html"], chart.proto
+
+
+def test_a_combination_change_sends_outline_colours_not_polygons(processed_store):
+    """Issue 20: a change of "Show the areas weak on" re-sent the whole map with its polygons inline (~60 KB parsed per
+    change at ward level); now the polygons come from the level's geometry file and the outline goes by position."""
+    at = _render("worst20", combo="All three")
+    at.selectbox(key="_w_pillar_combo").set_value("Health and Wellbeing").run()
+    assert not at.exception
+    deck, tooltip, proto = _deck(at)
+    assert "coordinates" not in proto.json
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    stamp = store.built_at()
+    assert layers["areas"]["data"] == geometry_url("ward24", stamp)
+    codes = store.areas("ward24", stamp)["code"].astype(str).tolist()
+    listed = set(_area_list(at)["Code"].astype(str))
+    assert listed
+    for layer_id, colour in (("deprived-casing", [255, 255, 255, 255]), ("deprived", DEPRIVED_LINE)):
+        layer = layers[layer_id]
+        assert layer["data"] == geometry_url("ward24", stamp)
+        lines = _decode(layer["getLineColor"])
+        assert {c for c, line in zip(codes, lines) if line == colour} == listed
+        assert all(line == NO_LINE for c, line in zip(codes, lines) if c not in listed)
+        assert layer["_subLayerProps"]["polygons-stroke"]["updateTriggers"]["getColor"] == layer["updateTriggers"]["getLineColor"]
+    # the tooltip's group and scores are the table's, by the file's position
+    blocks = [re.findall(r"<span>(.*?)</span>", b) for b in re.findall(r'<span class="bca-tip">((?:<span>.*?</span>)*)</span>', tooltip)]
+    categories = blocks[0]
+    assert {c for c, group in zip(codes, categories) if group == "Health and Wellbeing"} == listed
+    size = len(proto.SerializeToString())
+    assert size < 16_000, size                   # was ~62,000 bytes with the polygons inline
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -12, 5)
+    assert len(deflate.compress(proto.SerializeToString()) + deflate.flush(zlib.Z_SYNC_FLUSH)) < 6_000
