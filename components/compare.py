@@ -240,7 +240,8 @@ def _bound_multiselect(label: str, options: dict[str, str], state_key: str, most
     """A multiselect whose choices live in ``state_key`` (a list; URL-bound on the Compare page)."""
     widget_key = f"_w_{state_key}"
     current = [c for c in (st.session_state.get(state_key) or []) if c in options][:most]
-    st.session_state[widget_key] = current
+    if st.session_state.get(widget_key) != current:     # written only when it does not show the choice: a write
+        st.session_state[widget_key] = current           # re-sends the widget with its options (issue 20)
     chosen = st.multiselect(label, list(options), key=widget_key, format_func=options.get, max_selections=most,
                             placeholder="Type to search (empty: the pillar's indicators)", help=help_text,
                             on_change=synced(state_key, widget_key, encode=list))
@@ -251,7 +252,9 @@ def _bound_multiselect(label: str, options: dict[str, str], state_key: str, most
 def _bound_choice(label: str, options: dict[str, str], state_key: str) -> str:
     widget_key = f"_w_{state_key}"
     current = st.session_state.get(state_key)
-    st.session_state[widget_key] = current if current in options else next(iter(options))
+    shown = current if current in options else next(iter(options))
+    if st.session_state.get(widget_key) != shown:        # as _bound_multiselect
+        st.session_state[widget_key] = shown
     chosen = st.selectbox(label, list(options), key=widget_key, format_func=options.get,
                           on_change=synced(state_key, widget_key))
     st.session_state[state_key] = chosen
