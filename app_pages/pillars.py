@@ -53,9 +53,11 @@ def meet() -> None:
     with map_column:
         view.intersection_map(level, basis, thresholds, committee, selected)
     with count_column:
-        view.category_legend(result)
-    areas = view.with_user_data(view.area_list(level, basis, thresholds, committee, selected), selected, level)
-    view.show_area_list(areas, selected, level, committees.get(committee), key="pillar_list_download")
+        view.category_legend(level, basis, thresholds)
+    listed = view.area_list(level, basis, thresholds, committee, selected)
+    areas = view.with_user_data(listed, selected, level)
+    view.show_area_list(areas, selected, level, committees.get(committee), key="pillar_list_download",
+                        arrow=view.area_list_arrow(level, basis, thresholds, committee, selected) if areas is listed else None)
     chart_column, all_three_column = st.columns(2)
     with chart_column.expander("All eight groups: chart and table"):
         view.upset_chart(level, basis, thresholds)
@@ -64,7 +66,8 @@ def meet() -> None:
     if selected != "All three":
         with all_three_column.expander("Areas weak on all three pillars", expanded=False):
             view.show_area_list(view.area_list(level, basis, thresholds, committee, "All three"), "All three", level,
-                                committees.get(committee), key="pillar_all_three_download")
+                                committees.get(committee), key="pillar_all_three_download",
+                                arrow=view.area_list_arrow(level, basis, thresholds, committee, "All three"))
     sources_and_method(view.intersection_sources(level, basis), [
         "Every area falls in exactly one of eight groups: weak on none, on one pillar, on a pair, or on all three.",
         view.threshold_note(scores, thresholds, basis), view.missing_note(result, level)])

@@ -15,7 +15,7 @@ import pyarrow as pa
 import streamlit as st
 
 from components import benchmark, store
-from components.charts import show_spec, vega_spec
+from components.charts import show_spec, table_arrow, vega_spec
 from components.footer import source_line
 from components.indicator_map import cached_map_payload, committee_name, indicator_map, map_view
 from components.map import GeometryRef, OutlineRef, deck_template, show_legend, show_map, table_tooltip, with_selection
@@ -375,7 +375,15 @@ def intersection_map(level: str, basis: str, thresholds: tuple[str, ...], commit
                  "The same counts are in the table beside the map.", height=380)
 
 
-def category_legend(result: pv.Intersections) -> None:
+def category_legend(level: str, basis: str, thresholds: tuple[str, ...]) -> None:
+    """The map's legend with each group's areas and residents (markup built once per view, shared)."""
+    st.markdown(_cached_legend_markup(level=level, basis=basis, thresholds=tuple(thresholds), stamp=store.built_at(),
+                                      home=store.home_name()), unsafe_allow_html=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_legend_markup(*, level: str, basis: str, thresholds: tuple[str, ...], stamp: str, home: str) -> str:
+    result = _cached_intersections(level=level, basis=basis, thresholds=thresholds, stamp=stamp)
     colours = pv.category_colours()
     items = []
     for category, row in result.summary.iterrows():
@@ -385,10 +393,9 @@ def category_legend(result: pv.Intersections) -> None:
                      f'background:{swatch};border:1px solid #555"></span>'
                      f'<span>{html.escape(str(category))}: {count(int(row["areas"]), "area")}, '
                      f'{count(int(round(float(row["population"]))), "resident")}</span></li>')
-    st.markdown('<div role="group" aria-label="Map legend"><strong>Weak on (areas and residents, all of '
-                f'{html.escape(store.home_name())})</strong>'
-                f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{"".join(items)}</ul></div>',
-                unsafe_allow_html=True)
+    return ('<div role="group" aria-label="Map legend"><strong>Weak on (areas and residents, all of '
+            f'{html.escape(home)})</strong>'
+            f'<ul style="list-style:none;padding-left:0;margin:.25rem 0">{"".join(items)}</ul></div>')
 
 
 def category_table(result: pv.Intersections) -> pd.DataFrame:
@@ -495,6 +502,19 @@ def _cached_area_list(*, level: str, basis: str, thresholds: tuple[str, ...], co
                                  for p in PILLARS})
 
 
+def area_list_arrow(level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str) -> pa.Table:
+    """``area_list`` converted to Arrow once per view (st.dataframe converts a DataFrame on every draw)."""
+    return _cached_area_list_arrow(level=level, basis=basis, thresholds=tuple(thresholds), committee=committee,
+                                   category=category, stamp=store.built_at())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _cached_area_list_arrow(*, level: str, basis: str, thresholds: tuple[str, ...], committee: str, category: str,
+                            stamp: str) -> pa.Table:
+    return table_arrow(_cached_area_list(level=level, basis=basis, thresholds=thresholds, committee=committee,
+                                         category=category, stamp=stamp))
+
+
 def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFrame:
     """The area list with this session's uploaded figures beside it (same level only), and how many of the
     listed areas are also in the worst fifth on the upload."""
@@ -522,7 +542,9 @@ def with_user_data(table: pd.DataFrame, category: str, level: str) -> pd.DataFra
     return out
 
 
-def show_area_list(table: pd.DataFrame, category: str, level: str, committee_name: str | None, key: str) -> None:
+def show_area_list(table: pd.DataFrame, category: str, level: str, committee_name: str | None, key: str,
+                   arrow: pa.Table | None = None) -> None:
+    """The list of areas, its count and its CSV; ``arrow`` is the same table already converted (area_list_arrow)."""
     where = f" in {committee_name}" if committee_name else ""
     st.markdown(f"**{len(table)} {level_label(level)}{where} weak on: {category}**")
     if table.empty:
@@ -531,7 +553,7 @@ def show_area_list(table: pd.DataFrame, category: str, level: str, committee_nam
     number_format = {c: st.column_config.NumberColumn(format="%.2f") for c in table.columns
                      if c.split(":")[0] in {pv.short_pillar(p) for p in PILLARS}}
     number_format["Population"] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(table, hide_index=True, width="stretch", column_config=number_format,
+    st.dataframe(table if arrow is None else arrow, hide_index=True, width="stretch", column_config=number_format,
                  height=min(300, 38 + 35 * len(table)))
     st.download_button(f"Download these {len(table)} areas (CSV)", lambda: csv_safe(table).to_csv(index=False).encode("utf-8"),
                        file_name=f"{store.file_stem(store.built_at())}_pillars_{category.lower().replace(' + ', '_').replace(' ', '_')}_{level}.csv",

@@ -153,7 +153,10 @@ def test_the_frame_builds_no_page_reads_no_file_and_unpickles_nothing_on_a_rerun
 
 
 TABLE_VIEWS = {"social_progress": ("app_pages/social_progress.py", {"level": "ward24", "spi_measure": "spi_opportunity"},
-                                   ["components.indicator_map.table_for_display"])}
+                                   ["components.indicator_map.table_for_display"]),
+               # issue 20 (p95): the list of areas (and of those weak on all three) and the map's legend, once per view
+               "pillars": ("app_pages/pillars.py", {"level": "ward24", "pillar_combo": "Zero Carbon"},
+                           ["metrics.pillars.pale_hex"])}
 
 
 @pytest.mark.parametrize("name", list(TABLE_VIEWS))
