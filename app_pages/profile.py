@@ -10,7 +10,7 @@ from components.compare import compare_view
 from components.postcode_search import attribution as postcode_attribution
 from components.postcode_search import postcode_box, select_lsoa
 from components.params import PARAMS
-from components.state import bound_select, keep_url_state, synced, write_url
+from components.state import bound_select, keep_url_state, synced, url_steps_enclosed, write_url
 from data.catalogue import level_ids
 
 stamp = store.built_at()
@@ -104,7 +104,8 @@ def profile_body() -> None:
     user_upload_view.profile_panel(level, code, stamp)
     view.profile_pdf_button(level, code, name, stamp)
 
-    profile_tabs(level, code, name, spine)
+    with url_steps_enclosed():                  # this run keeps the URL state above and writes the link below
+        profile_tabs(level, code, name, spine)
     write_url(PARAMS)
 
 

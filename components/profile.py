@@ -253,19 +253,21 @@ def _cached_spine_spec(spine: pd.DataFrame, area_name: str, home: str = "Leeds")
                alt.Tooltip("comparison:N", title="Compared"), alt.Tooltip("rank:Q", title="Rank (1 = worst)"),
                alt.Tooltip("n_areas:Q", title="Areas"), alt.Tooltip("left_value_text:N", title="Left end"),
                alt.Tooltip("right_value_text:N", title="Right end")]
-    track = base.mark_bar(color="#e6e6e6", height=14).encode(y=y, x=x, x2="end:Q")
-    middle = base.mark_bar(color="#b4b4b4", height=14).encode(y=y, x="pos_q1:Q", x2="pos_q3:Q")
-    leeds = base.mark_tick(color="#000000", thickness=3, size=20).encode(y=y, x="pos_leeds:Q")
+    track = base.mark_bar(color="#e6e6e6", height=14).encode(x=x, x2="end:Q")
+    middle = base.mark_bar(color="#b4b4b4", height=14).encode(x="pos_q1:Q", x2="pos_q3:Q")
+    leeds = base.mark_tick(color="#000000", thickness=3, size=20).encode(x="pos_leeds:Q")
     england = base.mark_point(shape="square", filled=True, fill="#ffffff", stroke="#000000", size=70).encode(
-        y=y, x="pos_england:Q")
+        x="pos_england:Q")
     dot = base.mark_circle(size=190, stroke="#000000", strokeWidth=1, opacity=1).encode(
-        y=y, x="pos_value:Q", color=alt.Color("colour:N", scale=None), tooltip=tooltip)
+        x="pos_value:Q", color=alt.Color("colour:N", scale=None), tooltip=tooltip)
     layers = [track, middle, leeds, england]
     if "pos_group" in rows:
         layers.append(base.mark_point(shape="diamond", filled=True, color="#7b3294", size=90).encode(
-            y=y, x="pos_group:Q", tooltip=[alt.Tooltip("label:N", title="Indicator"),
-                                           alt.Tooltip("group_text:N", title="Group average (range)")]))
-    return vega_spec(alt.layer(*layers, dot).properties(height=24 * len(rows), width="container"))
+            x="pos_group:Q", tooltip=[alt.Tooltip("label:N", title="Indicator"),
+                                      alt.Tooltip("group_text:N", title="Group average (range)")]))
+    # The rows' axis (with its list of every row, for their order) once for all layers, not once per layer: the
+    # same chart, ~15 KB less spec to serialise, send and parse on each change of area.
+    return vega_spec(alt.layer(*layers, dot).encode(y=y).properties(height=24 * len(rows), width="container"))
 
 
 def _spine_key() -> None:

@@ -5,7 +5,9 @@ the query string; unknown or malformed parameters are ignored with a short notic
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import time
 import re
@@ -237,6 +239,9 @@ def bound_select(label: str, options: list, state_key: str, widget=st.selectbox,
     return value
 
 
+_ENCLOSED: ContextVar[bool] = ContextVar("url_steps_enclosed", default=False)
+
+
 def keep_url_state(params: Mapping[str, Param]) -> None:
     """Re-store every URL-bound key: at the start of each full run (app.py) and at the top of every st.fragment.
 
@@ -249,7 +254,10 @@ def keep_url_state(params: Mapping[str, Param]) -> None:
     the explorer's indicator fall out of the link at the next page switch (issues 19/20). Every fragment therefore
     calls this with all the keys, the same way. A key whose widget this run has already drawn (the sidebar, or a
     page's control above a fragment, on a full run) holds the reader's choice already and may not be written.
+    Inside :func:`url_steps_enclosed` the enclosing run has done this already: nothing to do.
     """
+    if _ENCLOSED.get():
+        return
     for param in params.values():
         if param.key in st.session_state:
             try:
@@ -258,12 +266,29 @@ def keep_url_state(params: Mapping[str, Param]) -> None:
                 pass
 
 
+@contextmanager
+def url_steps_enclosed() -> Iterator[None]:
+    """Around a nested fragment's call from a run that keeps the URL state before it and writes the link after it
+    (an enclosing fragment): inside, :func:`keep_url_state` and :func:`write_url` return at once, as the nested
+    fragment's own two steps would only repeat the enclosing run's (~47 keys each). When the nested fragment reruns
+    alone, it is outside this block and does both. Context variables are per thread, and each session's script runs
+    in its own thread."""
+    token = _ENCLOSED.set(True)
+    try:
+        yield
+    finally:
+        _ENCLOSED.reset(token)
+
+
 def write_url(params: Mapping[str, Param]) -> None:
     """Mirror the current state into the query string (defaults are left out to keep links short).
 
     A value the link would refuse (e.g. this session's uploaded data, which a link cannot carry) is
-    left out too, so a shared link never produces an "ignored parameter" notice for its recipient.
+    left out too, so a shared link never produces an "ignored parameter" notice for its recipient. Inside
+    :func:`url_steps_enclosed` the enclosing run writes the link after: nothing to do.
     """
+    if _ENCLOSED.get():
+        return
     wanted = {}
     for name, param in params.items():
         value = st.session_state.get(param.key, param.default)

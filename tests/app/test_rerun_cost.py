@@ -166,3 +166,66 @@ def test_a_map_page_drawn_before_builds_and_converts_no_table(processed_store, n
     at, called = _render_counted(page, state, work + ["streamlit.dataframe_util.convert_pandas_df_to_arrow_bytes"])
     assert at.dataframe and at.dataframe[0].value.equals(first.dataframe[0].value)
     assert not called, f"{name}: rebuilt on a cached view: {called}"
+
+
+# Issue 20 (p95 at 25 sessions), the profile's "Ward" change: the spine chart and the URL steps.
+
+def _y_sorts(node) -> list[list]:
+    """Every rows' order list (``encoding.y.sort``) in a Vega-Lite spec, at any depth."""
+    found = []
+    if isinstance(node, dict):
+        y = (node.get("encoding") or {}).get("y") if isinstance(node.get("encoding"), dict) else None
+        if isinstance(y, dict) and isinstance(y.get("sort"), list):
+            found.append(y["sort"])
+        for value in node.values():
+            found += _y_sorts(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _y_sorts(value)
+    return found
+
+
+def test_the_profile_spine_sends_its_rows_order_once(processed_store):
+    """The spine's rows axis (the list of every row, ~3 KB at ward level) is the layer's, shared by its 5-6 marks:
+    each mark's copy made the spec ~18 KB, serialised, sent and parsed again on every change of area. Fails before
+    (one list per mark)."""
+    import json
+
+    at = _render("app_pages/profile.py", {"profile_level": "ward24", "profile_tab": "spine"})
+    charts = at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    sorts = _y_sorts(spec)
+    assert len(sorts) == 1 and spec["encoding"]["y"]["field"] == "row", "one rows axis, on the layer"
+    assert len(sorts[0]) > 20 and all(layer.get("encoding", {}).get("y") is None for layer in spec["layer"])
+    assert len(charts[0].proto.spec) < 9_000, f"spine spec {len(charts[0].proto.spec)} characters"
+
+
+class _CountingParams(dict):
+    """The URL parameters, counting the walks over them (keep_url_state's values(), write_url's items())."""
+
+    walks = {"values": 0, "items": 0}
+
+    def values(self):
+        self.walks["values"] += 1
+        return super().values()
+
+    def items(self):
+        self.walks["items"] += 1
+        return super().items()
+
+
+def test_the_profile_keeps_and_writes_the_url_state_once_per_fragment_level(processed_store):
+    """The tabs' fragment, called from the area's fragment, leaves the URL steps to it (its own were repeats over the
+    ~47 keys on every "Ward" change); alone (a tab switch) it does both. A full run: the frame reads the link and
+    keeps (2 walks) and writes (1), the area's fragment keeps (1) and writes (1). Fails before (4 and 3)."""
+    from components import params as params_module
+
+    at = _render("app_pages/profile.py", {"profile_level": "ward24", "profile_tab": "spine"})
+    counting = _CountingParams(params_module.PARAMS)
+    counting.walks.update(values=0, items=0)
+    with mock.patch.object(params_module, "PARAMS", counting):
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert counting.walks == {"values": 3, "items": 2}, counting.walks
+    assert at.tabs and at.session_state["area"] and at.query_params.get("area") == at.session_state["area"]  # written
