@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from components.compare import call_colours
 from data.settings import REPO_ROOT
 from metrics import compare as cm
+from tests.app.vega_spec import encodings
 
 pytestmark = pytest.mark.data
 PAGE = "app_pages/compare.py"
@@ -32,19 +33,6 @@ def _table(at: AppTest) -> str:
 def _spec(at: AppTest) -> dict:
     charts = at.get("vega_lite_chart")
     return json.loads(charts[0].proto.spec) if charts else {}
-
-
-def _encodings(node) -> list[dict]:
-    found = []
-    if isinstance(node, dict):
-        if isinstance(node.get("encoding"), dict):
-            found.append(node["encoding"])
-        for value in node.values():
-            found += _encodings(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _encodings(value)
-    return found
 
 
 def _marks(spec: dict) -> list[str]:
@@ -86,7 +74,7 @@ def test_one_indicator_gives_ranked_dots_with_a_labelled_comparator_line(process
     spec = _spec(at)
     marks = _marks(spec)
     assert "rule" in marks and "text" in marks                    # the comparator's line and its label
-    y_fields = {e["y"]["field"] for e in _encodings(spec) if "field" in e.get("y", {})}
+    y_fields = {e["y"]["field"] for e in encodings(spec) if "field" in e.get("y", {})}
     assert y_fields == {"row"}                       # each dot's row is labelled "area: value, call" on the axis
     texts = json.dumps(spec)
     assert "Inner East committee" in texts

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import profile as components_profile
 from data.settings import REPO_ROOT
+from tests.app.vega_spec import encodings
 
 VIEWS = {
     "pillars": ("app_pages/pillars.py", {"level": "ward24", "pillar_combo": "Zero Carbon"}),
@@ -172,17 +173,7 @@ def test_a_map_page_drawn_before_builds_and_converts_no_table(processed_store, n
 
 def _y_sorts(node) -> list[list]:
     """Every rows' order list (``encoding.y.sort``) in a Vega-Lite spec, at any depth."""
-    found = []
-    if isinstance(node, dict):
-        y = (node.get("encoding") or {}).get("y") if isinstance(node.get("encoding"), dict) else None
-        if isinstance(y, dict) and isinstance(y.get("sort"), list):
-            found.append(y["sort"])
-        for value in node.values():
-            found += _y_sorts(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _y_sorts(value)
-    return found
+    return [e["y"]["sort"] for e in encodings(node) if isinstance(e.get("y"), dict) and isinstance(e["y"].get("sort"), list)]
 
 
 def test_the_profile_spine_sends_its_rows_order_once(processed_store):
