@@ -27,7 +27,7 @@ async def _changes(url: str, name: str, count: int) -> tuple[list[bool], str]:
         await session.close()
 
 
-@pytest.mark.parametrize("name", ["profile", "change_measures", "meeting_deck", "compare", "pillars"])
+@pytest.mark.parametrize("name", ["profile", "change_measures", "meeting_deck", "compare", "pillars", "social_progress"])
 def test_a_change_reruns_only_its_fragment_and_writes_the_link(app_url, name):
     runs, query = run_alone(_changes(app_url, name, 3))   # Playwright holds the main thread's loop
     assert runs == [True] * 3, f"{name}: full reruns where a fragment run was expected ({runs}); link now {query}"
