@@ -188,29 +188,29 @@ def ensure_store() -> Path:
 # use many times per run, so they skip st.cache_resource's per-call argument hashing.
 def registry() -> Registry:
     """The indicator catalogue, its method words naming the home district (data.registry.for_home)."""
-    return _for_home(load_registry(), for_home)
+    return _for_home(load_registry, for_home)
 
 
-def _for_home(base, adapt):
-    """``base`` (a catalogue as loaded) as the home district's atlas shows it: itself for Leeds, else ``adapt(base,
-    home name)``, made once per catalogue and district. Cheap on purpose (pages call it hundreds of times a run): the
+def _for_home(load, adapt):
+    """The catalogue ``load()`` as the home district's atlas shows it: itself for Leeds, else ``adapt(catalogue, home
+    name)``, made once per catalogue and district. Cheap on purpose (pages call it hundreds of times a run): the
     district is the setting, which the store follows (its fingerprint includes it), and its name is read from the
     store's manifest once."""
     code = os.environ.get(DISTRICT_ENV, "").strip()
     if not code or code == load_areas().leeds.code:
-        return base
+        return load()
     name = _HOME_NAMES.get(code) or _manifest_home_name(code)
     if name is None:                    # no store for this district yet: the catalogue as written
-        return base
-    key = (id(base), name)
-    if key not in _HOME_CATALOGUES:
-        if len(_HOME_CATALOGUES) > 8:
-            _HOME_CATALOGUES.clear()
-        _HOME_CATALOGUES[key] = adapt(base, name)
-    return _HOME_CATALOGUES[key]
+        return load()
+    return _adapted(load, adapt, name)
 
 
-_HOME_CATALOGUES: dict[tuple[int, str], object] = {}
+@lru_cache(maxsize=8)
+def _adapted(load, adapt, name: str):
+    """``adapt(load(), name)``, once per loader, adaptation and district (the loaders are lru-cached themselves)."""
+    return adapt(load(), name)
+
+
 _HOME_NAMES: dict[str, str] = {}
 
 
@@ -230,7 +230,7 @@ def sources() -> SourceCatalogue:
 
 def area_catalogue() -> AreaCatalogue:
     """areas.yaml, the district level (``lad``) labelled with the home district's name (data.catalogue.for_home)."""
-    return _for_home(load_areas(), areas_for_home)
+    return _for_home(load_areas, areas_for_home)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
